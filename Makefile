@@ -1,0 +1,236 @@
+# boxcar - containers for embedded Linux in one static binary.
+#
+#   make defconfig && make       build ./boxcar for this machine (static, musl)
+#   make aarch64_defconfig all   cross-build (see configs/)
+#   make menuconfig | oldconfig | olddefconfig | savedefconfig
+#   make test                    the host test suite
+#   make test-qemu ARCH=aarch64  the same suite on a Debian kernel under QEMU
+#   make check                   test + test-qemu on every cross target
+#   make size | fuzz | install | clean | distclean | help
+#
+# Honoured: CROSS_COMPILE CC AR STRIP CFLAGS LDFLAGS V=1 O=DIR WERROR=1
+# DESTDIR PREFIX. Only make, a C compiler, sh and awk are needed to build
+# from an existing .config; the menu tools use python3-kconfiglib.
+
+SRCDIR := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+O ?= $(CURDIR)
+override O := $(abspath $(O))
+B := $(O)/build
+GEN := $(B)/gen
+KCONFIG_CONFIG ?= $(O)/.config
+export KCONFIG_CONFIG
+export srctree := $(SRCDIR)
+export BOXCAR_GEN := $(GEN)
+
+# kconfiglib lives in Debian's python3, which may not be first in PATH.
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3) python3)
+KCONFIGLIB = cd $(SRCDIR) && $(PYTHON) -m
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+msg = $(if $(Q),@printf '  %-8s %s\n' '$(1)' '$(patsubst $(O)/%,%,$(2))')
+
+-include $(KCONFIG_CONFIG)
+unquote = $(patsubst "%",%,$(1))
+
+CROSS_COMPILE ?= $(call unquote,$(CONFIG_CROSS_COMPILE))
+ifeq ($(origin CC),default)
+CC := $(CROSS_COMPILE)gcc
+endif
+ifeq ($(origin AR),default)
+AR := $(CROSS_COMPILE)ar
+endif
+STRIP ?= $(CROSS_COMPILE)strip
+NM ?= $(CROSS_COMPILE)nm
+HOSTCC ?= cc
+
+# The target, named by its musl triplet. A glibc cross gcc links against
+# Debian's musl-dev:ARCH through its specs file; a musl gcc needs nothing.
+TRIPLET := $(shell $(CC) -dumpmachine 2>/dev/null)
+ifneq ($(findstring musl,$(TRIPLET)),)
+MUSL_TRIPLET := $(TRIPLET)
+MUSL_FLAGS :=
+else
+MUSL_TRIPLET := $(subst -gnu,-musl,$(TRIPLET))
+MUSL_SPECS ?= /usr/lib/$(MUSL_TRIPLET)/musl-gcc.specs
+MUSL_FLAGS := -specs $(MUSL_SPECS)
+endif
+TARGET_CC := $(CC) $(MUSL_FLAGS)
+
+# Dependencies, built from Debian's source packages per target.
+DEPS_SRC := $(B)/deps/src
+DEPS := $(B)/deps/$(MUSL_TRIPLET)
+DEP_LIBS := lz4 bearssl
+ifeq ($(CONFIG_FEATURE_GZIP),y)
+DEP_LIBS += zlib
+endif
+DEP_ARCHIVES := $(DEPS)/lib/liblz4.a $(DEPS)/lib/libbearssl.a \
+	$(if $(filter zlib,$(DEP_LIBS)),$(DEPS)/lib/libz.a)
+
+CFLAGS ?= -Os -g
+BOXCAR_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
+	-ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+	-fno-unwind-tables -D_GNU_SOURCE -I$(GEN) -I$(SRCDIR)/core -I$(DEPS)/include \
+	$(call unquote,$(CONFIG_EXTRA_CFLAGS))
+ifeq ($(WERROR),1)
+BOXCAR_CFLAGS += -Werror
+endif
+BOXCAR_LDFLAGS := -static -Wl,--gc-sections
+DEP_CFLAGS := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
+	$(call unquote,$(CONFIG_EXTRA_CFLAGS))
+
+# Configuration goals must not try to generate what needs a .config.
+CONFIG_ONLY := $(if $(MAKECMDGOALS),$(if $(filter-out %config help clean distclean,$(MAKECMDGOALS)),,y))
+ifneq ($(CONFIG_ONLY),y)
+-include $(GEN)/applets.mk
+endif
+CORE_SRCS := $(sort $(wildcard $(SRCDIR)/core/*.c))
+CORE_OBJS := $(patsubst $(SRCDIR)/%.c,$(B)/obj/%.o,$(CORE_SRCS))
+APPLET_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(APPLET_SRCS))
+UNIT_SRCS := $(sort $(wildcard $(SRCDIR)/tests/unit/*.c))
+UNIT_BINS := $(patsubst $(SRCDIR)/tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRCS))
+
+.PHONY: all help clean distclean deps test test-ash test-qemu check size fuzz \
+	install menuconfig oldconfig olddefconfig savedefconfig defconfig \
+	allnoconfig allyesconfig tests FORCE
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+all: $(O)/boxcar
+
+help:
+	@sed -n '2,/^$$/s/^# \{0,1\}//p' $(SRCDIR)/Makefile
+	@echo "Defconfigs:"; ls $(SRCDIR)/configs | sed 's/^/  /'
+
+# ---- configuration -------------------------------------------------------
+
+HOSTARCH := $(shell uname -m | sed -e 's/^armv7.*/armv7/' -e 's/^arm64$$/aarch64/' \
+	-e 's/^mips$$/mipsel/')
+
+$(GEN)/Kconfig.applets: $(SRCDIR)/scripts/gen-applets.sh $(wildcard $(SRCDIR)/applets/*.c)
+	$(Q)$(SRCDIR)/scripts/gen-applets.sh kconfig $(SRCDIR) $(GEN)
+
+KCONFIG_FILES := $(SRCDIR)/Kconfig $(GEN)/Kconfig.applets
+
+defconfig: $(HOSTARCH)_defconfig
+
+%_defconfig: $(GEN)/Kconfig.applets
+	@test -f $(SRCDIR)/configs/$@ || { echo "no configs/$@" >&2; exit 1; }
+	$(Q)$(KCONFIGLIB) defconfig --kconfig Kconfig configs/$@ >/dev/null
+	@echo "configured for $* ($(KCONFIG_CONFIG))"
+
+menuconfig oldconfig olddefconfig allnoconfig allyesconfig: $(GEN)/Kconfig.applets
+	$(Q)$(KCONFIGLIB) $@ Kconfig
+
+savedefconfig: $(GEN)/Kconfig.applets
+	$(Q)$(KCONFIGLIB) savedefconfig --kconfig Kconfig --out $(O)/defconfig
+	@echo "wrote $(O)/defconfig"
+
+# A .config older than the Kconfig files gets the new symbols' defaults
+# when kconfiglib is there; without it the .config is used as it is.
+$(GEN)/config.stamp: $(KCONFIG_FILES) $(wildcard $(KCONFIG_CONFIG))
+	@test -f $(KCONFIG_CONFIG) || { echo "no $(KCONFIG_CONFIG): run 'make defconfig' (or make help)" >&2; exit 1; }
+	$(Q)if $(PYTHON) -c 'import kconfiglib' 2>/dev/null; then \
+		$(KCONFIGLIB) olddefconfig Kconfig >/dev/null; fi; touch $@
+
+$(GEN)/config.h: $(GEN)/config.stamp $(SRCDIR)/scripts/gen-config.sh
+	$(call msg,GEN,$@)
+	$(Q)$(SRCDIR)/scripts/gen-config.sh $(KCONFIG_CONFIG) $@ $(KCONFIG_FILES)
+
+$(GEN)/applets.h $(GEN)/applets.mk: $(GEN)/config.stamp $(SRCDIR)/scripts/gen-applets.sh \
+		$(wildcard $(SRCDIR)/applets/*.c)
+	$(call msg,GEN,$(GEN)/applets.h)
+	$(Q)$(SRCDIR)/scripts/gen-applets.sh table $(SRCDIR) $(KCONFIG_CONFIG) $(GEN)
+
+# ---- dependencies (Debian source packages) -------------------------------
+
+deps: $(DEP_ARCHIVES)
+
+$(DEPS)/lib/lib%.a: $(SRCDIR)/scripts/deps.sh $(SRCDIR)/scripts/deps.lock
+	$(call msg,DEPS,$* for $(MUSL_TRIPLET))
+	$(Q)$(SRCDIR)/scripts/deps.sh --cc "$(TARGET_CC)" --ar "$(AR)" \
+		--cflags "$(DEP_CFLAGS)" --src $(DEPS_SRC) --out $(DEPS) $(if $(filter z,$*),zlib,$*)
+
+# ---- compiling -----------------------------------------------------------
+
+$(B)/obj/%.o: $(SRCDIR)/%.c $(GEN)/config.h $(GEN)/applets.h | $(DEP_ARCHIVES)
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(TARGET_CC) $(BOXCAR_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/libcore.a: $(CORE_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(O)/boxcar_unstripped: $(APPLET_OBJS) $(B)/libcore.a $(DEP_ARCHIVES)
+	$(call msg,LINK,$@)
+	$(Q)$(TARGET_CC) $(BOXCAR_CFLAGS) $(CFLAGS) $(BOXCAR_LDFLAGS) $(LDFLAGS) \
+		-Wl,-Map=$(B)/boxcar.map -o $@ $(APPLET_OBJS) $(B)/libcore.a \
+		-L$(DEPS)/lib $(addprefix -l,$(patsubst zlib,z,$(DEP_LIBS)))
+
+$(O)/boxcar: $(O)/boxcar_unstripped
+	$(call msg,STRIP,$@)
+	$(Q)$(STRIP) -s -R .comment -R .note -o $@ $<
+
+-include $(CORE_OBJS:.o=.d) $(APPLET_OBJS:.o=.d)
+
+# ---- tests ---------------------------------------------------------------
+
+# C unit tests for core/: one program per file, linked like boxcar.
+$(B)/tests/unit/%: $(SRCDIR)/tests/unit/%.c $(SRCDIR)/tests/unit/unit.h $(B)/libcore.a \
+		$(DEP_ARCHIVES)
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(TARGET_CC) $(BOXCAR_CFLAGS) $(CFLAGS) $(BOXCAR_LDFLAGS) $(LDFLAGS) -o $@ $< \
+		$(B)/libcore.a -L$(DEPS)/lib $(addprefix -l,$(patsubst zlib,z,$(DEP_LIBS)))
+
+tests: $(O)/boxcar $(UNIT_BINS)
+
+TEST_ENV = BOXCAR=$(O)/boxcar BOXCAR_CONFIG=$(KCONFIG_CONFIG) UNITDIR=$(B)/tests/unit
+
+# The host suite; ends with "N passed, N failed, N skipped".
+test: tests
+	$(Q)$(TEST_ENV) sh $(SRCDIR)/tests/run.sh $(TESTS)
+
+# The same suite under busybox ash, as it runs on the boards.
+test-ash: tests
+	$(Q)$(TEST_ENV) TEST_SHELL="busybox sh" busybox sh $(SRCDIR)/tests/run.sh $(TESTS)
+
+# Cross-build for ARCH in its own build dir, boot Debian's kernel for it
+# under QEMU with an initramfs holding boxcar and the suite, run it there.
+QEMU_ARCHS := aarch64 armv7 mipsel
+test-qemu:
+	@test -n "$(ARCH)" || { echo "usage: make test-qemu ARCH=aarch64|armv7|mipsel" >&2; exit 1; }
+	$(Q)$(MAKE) -f $(SRCDIR)/Makefile O=$(B)/cross/$(ARCH) $(ARCH)_defconfig >/dev/null
+	$(Q)$(MAKE) -f $(SRCDIR)/Makefile O=$(B)/cross/$(ARCH) DEPS_SRC=$(DEPS_SRC) tests
+	$(Q)$(SRCDIR)/scripts/qemu-test.sh $(ARCH) $(B)/cross/$(ARCH) $(B)/qemu
+
+# Everything: host suite and every QEMU target, one closing line.
+check:
+	$(Q)$(SRCDIR)/scripts/check.sh $(MAKE) -f $(SRCDIR)/Makefile O=$(O)
+
+size: $(O)/boxcar
+	$(Q)$(SRCDIR)/scripts/size.sh $(O)/boxcar $(B)/boxcar.map
+
+# libFuzzer targets (clang, host glibc build with ASan/UBSan).
+fuzz:
+	$(Q)$(SRCDIR)/scripts/fuzz.sh $(SRCDIR) $(B)/fuzz $(or $(FUZZ_SECONDS),20)
+
+# ---- install -------------------------------------------------------------
+
+PREFIX ?= /usr
+BINDIR ?= $(PREFIX)/bin
+install: $(O)/boxcar
+	$(Q)$(SRCDIR)/scripts/install.sh $(O)/boxcar "$(DESTDIR)$(BINDIR)" $(GEN)/applets.h \
+		$(KCONFIG_CONFIG)
+
+clean:
+	rm -rf $(B)/obj $(B)/gen $(B)/libcore.a $(B)/boxcar.map $(B)/tests $(B)/fuzz \
+		$(O)/boxcar $(O)/boxcar_unstripped $(B)/cross
+
+# distclean also drops the dependency sources and libraries and the QEMU kit.
+distclean: clean
+	rm -rf $(B) $(KCONFIG_CONFIG) $(KCONFIG_CONFIG).old

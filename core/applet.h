@@ -1,0 +1,42 @@
+/* applet.h - what the multicall dispatcher knows about each applet.
+ *
+ * The table is generated from the //applet:, //config: and //usage: blocks
+ * at the top of each applets/NAME.c (scripts/gen-applets.sh), sorted by
+ * name, so adding an applet touches one file.
+ */
+#ifndef BOXCAR_APPLET_H
+#define BOXCAR_APPLET_H
+
+#include <stdio.h>
+
+#include "config.h"
+
+/* Kconfig symbols are always defined as 0/1, so features read as C
+ * constants and disabled code is still compiled, then dropped. */
+#define ENABLED(sym) (CONFIG_##sym)
+
+enum {
+	APPLET_ALIAS = 1, /* also installed under its plain name (nsenter) */
+};
+
+struct applet {
+	const char *name;
+	int (*main)(int argc, char **argv);
+	const char *summary; /* one line for `boxcar --help` */
+	const char *usage;   /* first line: arguments; then the help text */
+	unsigned flags;
+};
+
+extern const struct applet applets[];
+extern const unsigned applet_count;
+extern const struct applet *current_applet;
+
+const struct applet *applet_find(const char *name);
+/* Print the current applet's usage to f. */
+void usage_print(FILE *f);
+/* Print usage to stdout and exit(code): for -h/--help. */
+__attribute__((noreturn)) void usage_exit(int code);
+/* For applets that later issues implement: say so and exit non-zero. */
+__attribute__((noreturn)) void applet_not_implemented(void);
+
+#endif

@@ -1,0 +1,180 @@
+/* multicall.c - one binary, many applets: pick one by name and run it.
+ *
+ *   boxcar APPLET ARGS...      always works
+ *   APPLET ARGS...             through a link named after an alias applet
+ *   boxcar-APPLET ARGS...      through a link, for every applet
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "applet.h"
+#include "err.h"
+#include "version.h"
+
+#include "applets.h" /* generated: applets[] and prototypes */
+
+const struct applet *current_applet;
+
+const struct applet *applet_find(const char *name)
+{
+	unsigned lo = 0, hi = applet_count;
+
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, applets[mid].name);
+
+		if (!c)
+			return &applets[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+void usage_print(FILE *f)
+{
+	const char *u = current_applet->usage;
+	const char *nl = strchr(u, '\n');
+
+	fprintf(f, "Usage: boxcar %s %.*s\n", current_applet->name,
+		nl ? (int)(nl - u) : (int)strlen(u), u);
+	if (nl && nl[1])
+		fprintf(f, "\n%s", nl + 1);
+}
+
+void usage_exit(int code)
+{
+	usage_print(code ? stderr : stdout);
+	exit(code);
+}
+
+void applet_not_implemented(void)
+{
+	diex(EXIT_FAIL, "not implemented in this version of boxcar yet");
+}
+
+static void list_applets(void)
+{
+	printf("boxcar %s: containers for embedded Linux, in one binary.\n\n"
+	       "Usage: boxcar APPLET [ARGS...]   or   boxcar-APPLET [ARGS...]\n"
+	       "       boxcar APPLET --help\n"
+	       "       boxcar --install [-s] DIR\n\n"
+	       "Applets in this build:\n", BOXCAR_VERSION);
+	for (unsigned i = 0; i < applet_count; i++)
+		printf("  %-10s %s\n", applets[i].name, applets[i].summary);
+}
+
+/* Link DIR/NAME to the binary: a hard link, or with -s a symlink. */
+static int install_link(const char *exe, const char *dir, const char *prefix,
+			const char *name, int use_symlink)
+{
+	char path[PATH_MAX];
+	int n = snprintf(path, sizeof(path), "%s/%s%s", dir, prefix, name);
+
+	if (n < 0 || n >= (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		warn("%s/%s%s", dir, prefix, name);
+		return -1;
+	}
+	if (unlink(path) < 0 && errno != ENOENT) {
+		warn("cannot replace %s", path);
+		return -1;
+	}
+	if ((use_symlink ? symlink(exe, path) : link(exe, path)) < 0) {
+		warn("cannot link %s", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int install(int argc, char **argv)
+{
+	char exe[PATH_MAX];
+	int use_symlink = 0, rc = 0;
+	const char *dir;
+
+	applet_name = "--install";
+	if (argc > 0 && !strcmp(argv[0], "-s")) {
+		use_symlink = 1;
+		argc--, argv++;
+	}
+	if (argc != 1)
+		diex(EXIT_FAIL, "usage: boxcar --install [-s] DIR");
+	dir = argv[0];
+	if (!realpath("/proc/self/exe", exe))
+		die(EXIT_FAIL, "cannot find my own binary (/proc/self/exe)");
+	for (unsigned i = 0; i < applet_count; i++) {
+		if (install_link(exe, dir, "boxcar-", applets[i].name, use_symlink))
+			rc = EXIT_FAIL;
+		if (ENABLED(INSTALL_PLAIN_NAMES) && (applets[i].flags & APPLET_ALIAS)
+		    && install_link(exe, dir, "", applets[i].name, use_symlink))
+			rc = EXIT_FAIL;
+	}
+	return rc;
+}
+
+static int run_applet(const struct applet *a, int argc, char **argv)
+{
+	current_applet = a;
+	applet_name = a->name;
+	if (argc > 1 && !strcmp(argv[1], "--help"))
+		usage_exit(EXIT_OK);
+	return a->main(argc, argv);
+}
+
+/* Called as boxcar: the applet is the first argument. */
+static int multicall(int argc, char **argv)
+{
+	const struct applet *a;
+
+	if (argc < 2) {
+		list_applets();
+		return EXIT_FAIL;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		list_applets();
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("boxcar %s\n", BOXCAR_VERSION);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--list")) {
+		for (unsigned i = 0; i < applet_count; i++)
+			puts(applets[i].name);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--install"))
+		return install(argc - 2, argv + 2);
+	a = applet_find(argv[1]);
+	if (!a) {
+		fprintf(stderr, "boxcar: unknown applet '%s'\n"
+			"Try 'boxcar --help' for the list of applets.\n", argv[1]);
+		return EXIT_FAIL;
+	}
+	return run_applet(a, argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+	const char *base = argv[0] ? strrchr(argv[0], '/') : NULL;
+	const struct applet *a;
+
+	base = base ? base + 1 : (argv[0] ? argv[0] : "");
+	if (!strncmp(base, "boxcar-", 7))
+		base += 7;
+	/* Any other name (boxcar, boxcar_unstripped, a renamed copy) is the
+	 * multicall entry, like busybox. */
+	a = applet_find(base);
+	if (a)
+		return run_applet(a, argc, argv);
+	return multicall(argc, argv);
+}

@@ -1,0 +1,32 @@
+#!/bin/sh
+# check.sh MAKE [ARGS...] - the whole suite: the host tests, then the same
+# tests under QEMU on every cross target (QEMU_ARCHS), closed by one line
+# "N passed, N failed, N skipped" that adds them all up.
+set -u
+archs=${QEMU_ARCHS:-aarch64 armv7 mipsel}
+log=$(mktemp "${TMPDIR:-/tmp}/bxcheck.XXXXXX") || exit 1
+trap 'rm -f "$log"' EXIT
+passed=0 failed=0 skipped=0
+
+# run LABEL MAKE-ARGS...: run one part, add its closing line to the totals.
+run() {
+	label=$1
+	shift
+	echo "==== $label"
+	"$@" 2>&1 | tee "$log"
+	line=$(grep -E '^([A-Za-z0-9_-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "FAIL: $label: no closing line"
+		failed=$((failed + 1))
+		return
+	fi
+	set -- $(echo "${line#*: }" | sed 's/[^0-9 ]//g')
+	passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + ${3:-0}))
+}
+
+run host "$@" test
+for arch in $archs; do
+	run "qemu $arch" "$@" test-qemu ARCH="$arch"
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

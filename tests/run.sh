@@ -1,0 +1,65 @@
+#!/bin/sh
+# run.sh [NAME...] - run the test suite (every tests/*.test, or the named
+# ones) and close with "N passed, N failed, N skipped".
+#
+# Environment: BOXCAR (binary under test), BOXCAR_CONFIG (its .config, to
+# skip configured-out applets), UNITDIR (C unit-test programs),
+# TEST_SHELL (shell for each test file; default sh).
+#
+# After every file the runner checks that nothing leaked: no new mount
+# and no new cgroup whose path names boxcar or bxtest, no stray process.
+
+TESTDIR=$(cd "$(dirname "$0")" && pwd)
+export TESTDIR BOXCAR BOXCAR_CONFIG UNITDIR
+: "${BOXCAR:?set BOXCAR to the binary under test}"
+case $BOXCAR in /*) ;; *) BOXCAR=$(pwd)/$BOXCAR ;; esac
+SHELL_CMD=${TEST_SHELL:-sh}
+
+mounts() { grep -E 'boxcar|bxtest' /proc/self/mountinfo 2>/dev/null | sort; }
+cgroups() {
+	find /sys/fs/cgroup -maxdepth 4 -type d \( -name '*boxcar*' -o -name '*bxtest*' \) \
+		2>/dev/null | sort
+}
+
+passed=0 failed=0 skipped=0
+out=$(mktemp "${TMPDIR:-/tmp}/bxrun.XXXXXX") || exit 1
+trap 'rm -f "$out" "$out.m" "$out.c"' EXIT
+
+if [ $# -eq 0 ]; then
+	set -- "$TESTDIR"/*.test
+else
+	for name; do
+		shift
+		case $name in */*) set -- "$@" "$name" ;; *) set -- "$@" "$TESTDIR/${name%.test}.test" ;; esac
+	done
+fi
+
+for file; do
+	name=$(basename "$file" .test)
+	mounts > "$out.m"
+	cgroups > "$out.c"
+	TEST_NAME=$name $SHELL_CMD "$file" > "$out" 2>&1 < /dev/null
+	rc=$?
+	cat "$out"
+	p=$(grep -c '^PASS:' "$out")
+	f=$(grep -c '^FAIL:' "$out")
+	s=$(grep -c '^SKIPPED:' "$out")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "FAIL: $name: exited with status $rc"
+		f=1
+	fi
+	if [ "$(mounts)" != "$(cat "$out.m")" ]; then
+		echo "FAIL: $name: left mounts behind:"
+		mounts | grep -vxF -f "$out.m" | sed 's/^/  /'
+		f=$((f + 1))
+	fi
+	if [ "$(cgroups)" != "$(cat "$out.c")" ]; then
+		echo "FAIL: $name: left cgroups behind:"
+		cgroups | grep -vxF -f "$out.c" | sed 's/^/  /'
+		f=$((f + 1))
+	fi
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,79 @@
+# testing.sh - the helpers every *.test file sources. POSIX sh; also runs
+# under busybox ash, because the same suite runs on the boards in QEMU.
+#
+#   testing "name" "command" "expected stdout" "input file" "stdin"
+#
+# runs command with eval (a file named "input" holds the 4th argument, the
+# 5th is its stdin) and compares its stdout with the expected text. Put
+# "; echo \$?" in the command to check an exit status. Prints PASS:, FAIL:
+# (with a diff) or SKIPPED: once per case, as busybox's and toybox's do.
+
+: "${BOXCAR:?set BOXCAR to the binary under test}"
+TEST_NAME=${TEST_NAME:-$(basename "$0" .test)}
+
+# Every test file gets a scratch dir; names carry "bxtest" so a leak is
+# easy to spot (and the runner looks for them).
+BXTMP=$(mktemp -d "${TMPDIR:-/tmp}/bxtest.XXXXXX") || exit 1
+trap 'cleanup_test 2>/dev/null; rm -rf "$BXTMP"' EXIT
+cleanup_test() { :; } # a test file may redefine it
+cd "$BXTMP" || exit 1
+
+SKIP=
+
+# optional SYMBOL...: skip the next cases unless every CONFIG_SYMBOL is y.
+# "optional" alone ends the block.
+optional() {
+	SKIP=
+	for sym in "$@"; do
+		grep -q "^CONFIG_$sym=y\$" "${BOXCAR_CONFIG:-/dev/null}" 2>/dev/null || SKIP=$sym
+	done
+}
+
+# requires "why" COMMAND...: skip the next cases unless COMMAND succeeds.
+requires() {
+	why=$1
+	shift
+	"$@" >/dev/null 2>&1 || SKIP=$why
+}
+
+pass() { echo "PASS: $TEST_NAME: $1"; }
+fail() { echo "FAIL: $TEST_NAME: $1"; }
+skip() { echo "SKIPPED: $TEST_NAME: $1${2:+ ($2)}"; }
+
+testing() {
+	if [ $# -ne 5 ]; then
+		fail "$1: testing needs 5 arguments, got $#"
+		return 1
+	fi
+	if [ -n "$SKIP" ]; then
+		skip "$1" "$SKIP"
+		return 0
+	fi
+	printf '%b' "$3" > "$BXTMP/.expected"
+	printf '%b' "$4" > "$BXTMP/input"
+	printf '%b' "$5" | eval "$2" > "$BXTMP/.actual" 2> "$BXTMP/.stderr"
+	if cmp -s "$BXTMP/.expected" "$BXTMP/.actual"; then
+		pass "$1"
+		return 0
+	fi
+	fail "$1"
+	echo "  command: $2"
+	diff -u "$BXTMP/.expected" "$BXTMP/.actual" | sed 's/^/  /'
+	[ -s "$BXTMP/.stderr" ] && sed 's/^/  stderr: /' "$BXTMP/.stderr"
+	return 1
+}
+
+# check "name" COMMAND...: pass when COMMAND succeeds (for conditions that
+# are not a stdout comparison).
+check() {
+	name=$1
+	shift
+	if [ -n "$SKIP" ]; then
+		skip "$name" "$SKIP"
+	elif "$@" > "$BXTMP/.actual" 2>&1; then
+		pass "$name"
+	else
+		fail "$name"
+		sed 's/^/  /' "$BXTMP/.actual"
+	fi
+}
