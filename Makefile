@@ -210,7 +210,7 @@ test-qemu:
 
 # Everything: host suite and every QEMU target, one closing line.
 check:
-	$(Q)$(SRCDIR)/scripts/check.sh $(MAKE) -f $(SRCDIR)/Makefile O=$(O)
+	$(Q)KCONFIG_CONFIG=$(KCONFIG_CONFIG) $(SRCDIR)/scripts/check.sh $(MAKE) -f $(SRCDIR)/Makefile O=$(O)
 
 size: $(O)/boxcar
 	$(Q)$(SRCDIR)/scripts/size.sh $(O)/boxcar $(B)/boxcar.map

@@ -24,6 +24,9 @@ run() {
 	passed=$((passed + $1)) failed=$((failed + $2)) skipped=$((skipped + ${3:-0}))
 }
 
+# A fresh clone has no .config yet: build for this machine.
+[ -f "${KCONFIG_CONFIG:-.config}" ] || "$@" defconfig
+
 run host "$@" test
 for arch in $archs; do
 	run "qemu $arch" "$@" test-qemu ARCH="$arch"
