@@ -150,7 +150,6 @@ $(GEN)/applets.h $(GEN)/applets.mk: $(GEN)/config.stamp $(SRCDIR)/scripts/gen-ap
 deps: $(DEP_ARCHIVES)
 
 $(DEPS)/lib/lib%.a: $(SRCDIR)/scripts/deps.sh $(SRCDIR)/scripts/deps.lock
-	$(call msg,DEPS,$* for $(MUSL_TRIPLET))
 	$(Q)$(SRCDIR)/scripts/deps.sh --cc "$(TARGET_CC)" --ar "$(AR)" \
 		--cflags "$(DEP_CFLAGS)" --src $(DEPS_SRC) --out $(DEPS) $(if $(filter z,$*),zlib,$*)
 
