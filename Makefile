@@ -203,8 +203,10 @@ test-ash: tests
 QEMU_ARCHS := aarch64 armv7 mipsel
 test-qemu:
 	@test -n "$(ARCH)" || { echo "usage: make test-qemu ARCH=aarch64|armv7|mipsel" >&2; exit 1; }
-	$(Q)$(MAKE) -f $(SRCDIR)/Makefile O=$(B)/cross/$(ARCH) $(ARCH)_defconfig >/dev/null
-	$(Q)$(MAKE) -f $(SRCDIR)/Makefile O=$(B)/cross/$(ARCH) DEPS_SRC=$(DEPS_SRC) tests
+	$(Q)$(MAKE) -f $(SRCDIR)/Makefile O=$(B)/cross/$(ARCH) \
+		KCONFIG_CONFIG=$(B)/cross/$(ARCH)/.config $(ARCH)_defconfig >/dev/null
+	$(Q)$(MAKE) -f $(SRCDIR)/Makefile O=$(B)/cross/$(ARCH) \
+		KCONFIG_CONFIG=$(B)/cross/$(ARCH)/.config DEPS_SRC=$(DEPS_SRC) tests
 	$(Q)$(SRCDIR)/scripts/qemu-test.sh $(ARCH) $(B)/cross/$(ARCH) $(B)/qemu
 
 # Everything: host suite and every QEMU target, one closing line.
