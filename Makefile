@@ -131,19 +131,21 @@ savedefconfig: $(GEN)/Kconfig.applets
 
 # A .config older than the Kconfig files gets the new symbols' defaults
 # when kconfiglib is there; without it the .config is used as it is.
-$(GEN)/config.stamp: $(KCONFIG_FILES) $(wildcard $(KCONFIG_CONFIG))
+# The generators only rewrite files whose contents change, so a stamp
+# records that they ran.
+$(GEN)/config.stamp: $(KCONFIG_FILES) $(wildcard $(KCONFIG_CONFIG)) \
+		$(SRCDIR)/scripts/gen-config.sh $(SRCDIR)/scripts/gen-applets.sh \
+		$(wildcard $(SRCDIR)/applets/*.c)
 	@test -f $(KCONFIG_CONFIG) || { echo "no $(KCONFIG_CONFIG): run 'make defconfig' (or make help)" >&2; exit 1; }
 	$(Q)if $(PYTHON) -c 'import kconfiglib' 2>/dev/null; then \
-		$(KCONFIGLIB) olddefconfig Kconfig >/dev/null; fi; touch $@
-
-$(GEN)/config.h: $(GEN)/config.stamp $(SRCDIR)/scripts/gen-config.sh
-	$(call msg,GEN,$@)
-	$(Q)$(SRCDIR)/scripts/gen-config.sh $(KCONFIG_CONFIG) $@ $(KCONFIG_FILES)
-
-$(GEN)/applets.h $(GEN)/applets.mk: $(GEN)/config.stamp $(SRCDIR)/scripts/gen-applets.sh \
-		$(wildcard $(SRCDIR)/applets/*.c)
-	$(call msg,GEN,$(GEN)/applets.h)
+		$(KCONFIGLIB) olddefconfig Kconfig >/dev/null; fi
+	$(call msg,GEN,$(GEN)/config.h applets.h)
+	$(Q)$(SRCDIR)/scripts/gen-config.sh $(KCONFIG_CONFIG) $(GEN)/config.h $(KCONFIG_FILES)
 	$(Q)$(SRCDIR)/scripts/gen-applets.sh table $(SRCDIR) $(KCONFIG_CONFIG) $(GEN)
+	$(Q)touch $@
+
+$(GEN)/config.h $(GEN)/applets.h $(GEN)/applets.mk: $(GEN)/config.stamp
+	@:
 
 # ---- dependencies (Debian source packages) -------------------------------
 
