@@ -1,0 +1,309 @@
+/* image.c - list, inspect, tag and remove images in the store. */
+//applet:image
+//summary:list, inspect, tag and remove images
+//config:config APPLET_IMAGE
+//config:	bool "image"
+//config:	default y
+//config:	help
+//config:	  Manage the images in the store, like `docker image`.
+//usage:ls|inspect|rm|tag [--root DIR] ...
+//usage:Manage images in the store (--root DIR, else $BOXCAR_ROOT, else the built-in one).
+//usage:
+//usage:  ls                  REPOSITORY, TAG, IMAGE ID, CREATED and SIZE of each tag
+//usage:  inspect IMAGE...    details as a JSON array, shaped like docker's
+//usage:  rm IMAGE...         drop the tag; with its last tag the image goes, and
+//usage:                      the layers no other image or container uses
+//usage:  tag SOURCE TARGET   give the image SOURCE the name TARGET (NAME[:TAG])
+//usage:
+//usage:IMAGE is NAME[:TAG] or an image ID (or a unique prefix of one).
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "applet.h"
+#include "err.h"
+#include "human.h"
+#include "image.h"
+#include "store.h"
+
+struct row {
+	char repo[256], tag[129], id[13], created[32], size[16];
+};
+
+struct table {
+	const struct store *s;
+	struct row *rows;
+	int n, cap;
+};
+
+static int add_row(const char *ref, const char *digest, void *arg)
+{
+	struct table *t = arg;
+	const char *colon = strrchr(ref, ':');
+	struct image im;
+	struct row *r;
+
+	if (image_open_manifest(t->s, digest, &im)) {
+		warn("%s: %s", ref, err_msg());
+		return 0;
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		if (!(t->rows = realloc(t->rows, t->cap * sizeof(*t->rows))))
+			die(EXIT_FAIL, "out of memory");
+	}
+	r = &t->rows[t->n++];
+	snprintf(r->repo, sizeof(r->repo), "%.*s", (int)(colon - ref), ref);
+	snprintf(r->tag, sizeof(r->tag), "%s", colon + 1);
+	memcpy(r->id, im.id + 7, 12);
+	r->id[12] = 0;
+	human_age(r->created, sizeof(r->created), json_get_str(&im.config, 0, "created"));
+	human_size(r->size, sizeof(r->size), im.size);
+	image_close(&im);
+	return 0;
+}
+
+static int cmd_ls(struct store *s, int argc, char **argv)
+{
+	struct table t = { s, NULL, 0, 0 };
+	int w1 = 10, w2 = 3, w3 = 7;
+
+	if (argc)
+		die_usage("ls takes no arguments");
+	if (store_tag_each(s, add_row, &t) < 0)
+		die_err(EXIT_FAIL);
+	for (int i = 0; i < t.n; i++) {
+		int a = strlen(t.rows[i].repo), b = strlen(t.rows[i].tag);
+		int c = strlen(t.rows[i].created);
+
+		w1 = a > w1 ? a : w1;
+		w2 = b > w2 ? b : w2;
+		w3 = c > w3 ? c : w3;
+	}
+	printf("%-*s   %-*s   %-12s   %-*s   %s\n", w1, "REPOSITORY", w2, "TAG",
+	       "IMAGE ID", w3, "CREATED", "SIZE");
+	/* newest tag first, as docker lists */
+	for (int i = t.n - 1; i >= 0; i--) {
+		struct row *r = &t.rows[i];
+
+		printf("%-*s   %-*s   %-12s   %-*s   %s\n", w1, r->repo, w2, r->tag, r->id,
+		       w3, r->created, r->size);
+	}
+	free(t.rows);
+	return EXIT_OK;
+}
+
+/* The strings of array key in obj (or null when it is absent). */
+static void copy_list(struct json_w *w, const struct json_doc *d, uint32_t obj,
+		      const char *key, const char *as)
+{
+	uint32_t a = obj ? json_get(d, obj, key) : 0;
+
+	jw_key(w, as);
+	if (!a || json_type(d, a) != JSON_ARRAY) {
+		jw_null(w);
+		return;
+	}
+	jw_arr(w);
+	for (uint32_t i = json_first(d, a); i; i = json_next(d, i))
+		if (json_type(d, i) == JSON_STRING)
+			jw_strn(w, d->nodes[i].str, d->nodes[i].len);
+	jw_end(w);
+}
+
+static void copy_str(struct json_w *w, const struct json_doc *d, uint32_t obj,
+		     const char *key, int omit_empty)
+{
+	uint32_t v = obj ? json_get(d, obj, key) : 0;
+	int have = v && json_type(d, v) == JSON_STRING;
+
+	if (!have && omit_empty)
+		return;
+	jw_key(w, key);
+	if (have)
+		jw_strn(w, d->nodes[v].str, d->nodes[v].len);
+	else
+		jw_str(w, "");
+}
+
+/* The layers' diff dirs as an overlay lowerdir option: topmost first. */
+static const char *lower_dirs(const struct store *s, struct image *im, char *buf, size_t n)
+{
+	char path[PATH_MAX];
+	uint32_t l;
+	size_t len = 0;
+
+	*buf = 0;
+	for (l = json_first(&im->manifest, im->layers); l; l = json_next(&im->manifest, l)) {
+		const char *ld = json_get_str(&im->manifest, l, "digest");
+		size_t k;
+
+		if (!ld || !digest_valid(ld) || store_path(s, path, "layers/%s/diff", ld + 7))
+			continue;
+		k = strlen(path);
+		if (len + k + 2 > n)
+			break;
+		/* prepend: the manifest lists the base layer first */
+		memmove(buf + k + (len ? 1 : 0), buf, len + 1);
+		memcpy(buf, path, k);
+		if (len)
+			buf[k] = ':';
+		len += k + (len ? 1 : 0);
+	}
+	return buf;
+}
+
+static void inspect_one(struct json_w *w, const struct store *s, struct image *im)
+{
+	const struct json_doc *c = &im->config;
+	uint32_t cfg = json_get(c, 0, "config"), labels = cfg ? json_get(c, cfg, "Labels") : 0;
+	char tags[4096], path[4 * PATH_MAX];
+	const char *p;
+
+	jw_obj(w);
+	jw_kstr(w, "Id", im->id);
+	jw_key(w, "RepoTags");
+	jw_arr(w);
+	image_tags(s, im->manifest_digest, tags, sizeof(tags));
+	for (char *t = strtok(tags, ","); t; t = strtok(NULL, ","))
+		jw_str(w, t);
+	jw_end(w);
+	jw_kstr(w, "Created", (p = json_get_str(c, 0, "created")) ? p : "");
+	jw_kstr(w, "Architecture", (p = json_get_str(c, 0, "architecture")) ? p : "");
+	jw_kstr(w, "Os", (p = json_get_str(c, 0, "os")) ? p : "");
+	jw_kint(w, "Size", im->size);
+	jw_key(w, "Config");
+	jw_obj(w);
+	copy_str(w, c, cfg, "User", 0);
+	copy_list(w, c, cfg, "Env", "Env");
+	copy_list(w, c, cfg, "Cmd", "Cmd");
+	copy_list(w, c, cfg, "Entrypoint", "Entrypoint");
+	copy_str(w, c, cfg, "WorkingDir", 0);
+	jw_key(w, "Labels");
+	if (labels && json_type(c, labels) == JSON_OBJECT) {
+		jw_obj(w);
+		for (uint32_t k = json_first(c, labels); k; k = json_next(c, k))
+			if (json_str(c, k) && json_type(c, k + 1) == JSON_STRING) {
+				jw_key(w, json_str(c, k));
+				jw_strn(w, c->nodes[k + 1].str, c->nodes[k + 1].len);
+			}
+		jw_end(w);
+	} else
+		jw_null(w);
+	copy_str(w, c, cfg, "StopSignal", 1);
+	jw_end(w);
+	jw_key(w, "RootFS");
+	jw_obj(w);
+	jw_kstr(w, "Type", "layers");
+	copy_list(w, c, json_get(c, 0, "rootfs"), "diff_ids", "Layers");
+	jw_end(w);
+	/* Where the layers are, as overlay lowerdirs, topmost first. */
+	jw_key(w, "GraphDriver");
+	jw_obj(w);
+	jw_kstr(w, "Name", "overlay");
+	jw_key(w, "Data");
+	jw_obj(w);
+	jw_kstr(w, "LowerDir", lower_dirs(s, im, path, sizeof(path)));
+	jw_end(w);
+	jw_end(w);
+	jw_end(w);
+}
+
+static int cmd_inspect(struct store *s, int argc, char **argv)
+{
+	struct json_w w;
+	int rc = EXIT_OK;
+
+	if (!argc)
+		die_usage("inspect needs an IMAGE");
+	jw_init(&w, 1);
+	jw_arr(&w);
+	for (int i = 0; i < argc; i++) {
+		struct image im;
+
+		if (image_open(s, argv[i], &im)) {
+			warn("%s", err_msg());
+			rc = EXIT_FAIL;
+			continue;
+		}
+		inspect_one(&w, s, &im);
+		image_close(&im);
+	}
+	jw_end(&w);
+	if (jw_finish(&w))
+		die_err(EXIT_FAIL);
+	fwrite(w.buf, 1, w.len, stdout);
+	jw_free(&w);
+	return rc;
+}
+
+static void report(const char *what, const char *id)
+{
+	printf("%s: %s\n", what, id);
+}
+
+static int cmd_rm(struct store *s, int argc, char **argv)
+{
+	int rc = EXIT_OK;
+
+	if (!argc)
+		die_usage("rm needs an IMAGE");
+	for (int i = 0; i < argc; i++)
+		if (image_remove(s, argv[i], report)) {
+			warn("%s", err_msg());
+			rc = EXIT_FAIL;
+		}
+	return rc;
+}
+
+static int cmd_tag(struct store *s, int argc, char **argv)
+{
+	if (argc != 2)
+		die_usage("tag needs SOURCE and TARGET");
+	if (image_tag(s, argv[0], argv[1]))
+		die_err(EXIT_FAIL);
+	return EXIT_OK;
+}
+
+int image_main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(struct store *s, int argc, char **argv);
+		int mode;
+	} cmds[] = {
+		{ "ls", cmd_ls, STORE_READ },
+		{ "inspect", cmd_inspect, STORE_READ },
+		{ "rm", cmd_rm, STORE_WRITE },
+		{ "tag", cmd_tag, STORE_WRITE },
+	};
+	const char *root = NULL;
+	struct store s;
+	int i = 1, n = 1, rc;
+
+	/* --root DIR may come before or after the subcommand */
+	for (int k = 1; k < argc; k++) {
+		if (!strcmp(argv[k], "--root") && k + 1 < argc)
+			root = argv[++k];
+		else if (!strncmp(argv[k], "--root=", 7))
+			root = argv[k] + 7;
+		else
+			argv[n++] = argv[k];
+	}
+	argc = n;
+	argv[n] = NULL;
+	if (i >= argc)
+		die_usage("missing subcommand");
+	for (unsigned k = 0; k < sizeof(cmds) / sizeof(cmds[0]); k++) {
+		if (strcmp(argv[i], cmds[k].name))
+			continue;
+		if (store_open(&s, store_root(root), cmds[k].mode))
+			die_err(EXIT_FAIL);
+		rc = cmds[k].run(&s, argc - i - 1, argv + i + 1);
+		store_close(&s);
+		return rc;
+	}
+	die_usage("unknown subcommand '%s'", argv[i]);
+}

@@ -1,0 +1,29 @@
+/* fsutil.h - file-system steps that must survive a crash or clean up
+ * after one: atomic replace, fsync of a directory, rm -rf, mkdir -p.
+ * Errors follow err.h.
+ */
+#ifndef BOXCAR_FSUTIL_H
+#define BOXCAR_FSUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Replace path with n bytes of data so that a reader (or a reboot) sees
+ * the old file or the new one, never a mix: write path.tmp, fsync it,
+ * rename it over path, fsync the directory. */
+int write_file_atomic(const char *path, const void *data, size_t n, mode_t mode);
+/* fsync the directory that holds path (after creating or renaming in it). */
+int fsync_parent(const char *path);
+int fsync_path(const char *path);
+/* Read a whole small file (metadata): at most max bytes, else EFBIG.
+ * *data is malloc'd and NUL-terminated. */
+int read_file(const char *path, size_t max, char **data, size_t *n);
+/* Remove path and everything under it, not following symlinks and not
+ * crossing mount points; a missing path is not an error. */
+int rm_rf(const char *path);
+/* dir + "/" + name into buf[PATH_MAX]: 0, or -1 (ENAMETOOLONG). */
+int path_join(char *buf, const char *dir, const char *name);
+/* Create path and missing parents. */
+int mkdir_p(const char *path, mode_t mode);
+
+#endif

@@ -1,0 +1,81 @@
+/* human.c - docker-style sizes and ages (see human.h). */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "human.h"
+
+/* n digits at s, or -1. (No sscanf: it would pull in 10 KiB of libc.) */
+static int digits(const char *s, int n)
+{
+	int v = 0;
+
+	while (n--) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s++ - '0');
+	}
+	return v;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS" and anything after (fraction, zone: UTC). */
+static int parse_time(const char *s, struct tm *tm)
+{
+	if (!s || strlen(s) < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T'
+	    || s[13] != ':' || s[16] != ':')
+		return -1;
+	tm->tm_year = digits(s, 4) - 1900;
+	tm->tm_mon = digits(s + 5, 2) - 1;
+	tm->tm_mday = digits(s + 8, 2);
+	tm->tm_hour = digits(s + 11, 2);
+	tm->tm_min = digits(s + 14, 2);
+	tm->tm_sec = digits(s + 17, 2);
+	return tm->tm_year < -1900 || tm->tm_mon < 0 || tm->tm_mday < 0 || tm->tm_hour < 0
+		|| tm->tm_min < 0 || tm->tm_sec < 0 ? -1 : 0;
+}
+
+/* "2 minutes ago", rounded as docker (go-units HumanDuration) does. */
+void human_age(char *buf, size_t n, const char *created)
+{
+	struct tm tm = { 0 };
+	long long s, h;
+
+	if (parse_time(created, &tm)) {
+		snprintf(buf, n, "N/A");
+		return;
+	}
+	s = (long long)time(NULL) - timegm(&tm);
+	h = (s + 1800) / 3600;
+	if (s < 1)
+		snprintf(buf, n, "Less than a second ago");
+	else if (s < 60)
+		snprintf(buf, n, "%lld second%s ago", s, s == 1 ? "" : "s");
+	else if (s < 120)
+		snprintf(buf, n, "About a minute ago");
+	else if (s < 3600)
+		snprintf(buf, n, "%lld minutes ago", s / 60);
+	else if (h == 1)
+		snprintf(buf, n, "About an hour ago");
+	else if (h < 48)
+		snprintf(buf, n, "%lld hours ago", h);
+	else if (h < 24 * 7 * 2)
+		snprintf(buf, n, "%lld days ago", h / 24);
+	else if (h < 24 * 30 * 2)
+		snprintf(buf, n, "%lld weeks ago", h / 24 / 7);
+	else if (h < 24 * 365 * 2)
+		snprintf(buf, n, "%lld months ago", h / 24 / 30);
+	else
+		snprintf(buf, n, "%lld years ago", h / 24 / 365);
+}
+
+/* "4.26MB": decimal units, 3 significant digits, as docker prints. */
+void human_size(char *buf, size_t n, int64_t size)
+{
+	static const char *const unit[] = { "B", "kB", "MB", "GB", "TB", "PB" };
+	double v = size;
+	int i = 0;
+
+	while (v >= 1000 && i < 5)
+		v /= 1000, i++;
+	snprintf(buf, n, "%.3g%s", v, unit[i]);
+}

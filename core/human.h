@@ -1,0 +1,14 @@
+/* human.h - sizes and ages the way docker prints them, so listings read
+ * the same: "4.26MB" (decimal units, 3 significant digits) and
+ * "2 minutes ago" (go-units HumanDuration's rounding). */
+#ifndef BOXCAR_HUMAN_H
+#define BOXCAR_HUMAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void human_size(char *buf, size_t n, int64_t size);
+/* created: RFC 3339 UTC ("2024-01-02T03:04:05Z"); "N/A" if unreadable. */
+void human_age(char *buf, size_t n, const char *created);
+
+#endif

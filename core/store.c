@@ -1,0 +1,319 @@
+/* store.c - store root, lock, staging area, blobs and tags (store.h). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "applet.h"
+#include "digest.h"
+#include "err.h"
+#include "fsutil.h"
+#include "json.h"
+#include "store.h"
+
+const char *store_root(const char *opt)
+{
+	const char *env = getenv("BOXCAR_ROOT");
+
+	if (opt && *opt)
+		return opt;
+	return env && *env ? env : CONFIG_DEFAULT_ROOT;
+}
+
+int store_path(const struct store *s, char *buf, const char *fmt, ...)
+{
+	size_t n = strlen(s->root);
+	va_list ap;
+	int m;
+
+	memcpy(buf, s->root, n);
+	buf[n++] = '/';
+	va_start(ap, fmt);
+	m = vsnprintf(buf + n, PATH_MAX - n, fmt, ap);
+	va_end(ap);
+	if (m < 0 || (size_t)m >= PATH_MAX - n)
+		return err_setn(ENAMETOOLONG, "%s/...: path too long", s->root);
+	return 0;
+}
+
+/* What a killed command left: staging dirs in tmp/, half-written
+ * metadata (*.tmp) and l/ links whose layer never got renamed in. Only
+ * called under the exclusive lock, so nobody else is staging. */
+static void clean_leftovers(const struct store *s)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	if (!store_path(s, path, "tmp") && (d = opendir(path))) {
+		while ((e = readdir(d)))
+			if (e->d_name[0] != '.' && !store_path(s, path, "tmp/%s", e->d_name)
+			    && rm_rf(path) < 0)
+				warn("%s", err_msg());
+		closedir(d);
+	}
+	if (!store_path(s, path, "l") && (d = opendir(path))) {
+		struct stat st;
+
+		while ((e = readdir(d)))
+			if (e->d_name[0] != '.' && !store_path(s, path, "l/%s", e->d_name)
+			    && stat(path, &st) < 0 && errno == ENOENT)
+				unlink(path);
+		closedir(d);
+	}
+	if (!store_path(s, path, "images.json.tmp"))
+		unlink(path);
+}
+
+int store_open(struct store *s, const char *root, int mode)
+{
+	static const char *const dirs[] = { "blobs/sha256", "layers", "l", "tmp", "containers" };
+	char path[PATH_MAX];
+
+	s->lockfd = -1;
+	s->mode = mode;
+	if (strlen(root) >= sizeof(s->root))
+		return err_setn(ENAMETOOLONG, "store root %s", root);
+	strcpy(s->root, root);
+	for (unsigned i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (store_path(s, path, "%s", dirs[i]) || mkdir_p(path, 0700))
+			return -1;
+	if (store_path(s, path, "lock"))
+		return -1;
+	s->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (s->lockfd < 0)
+		return err_set("cannot open %s", path);
+	/* A reader that finds the store idle sweeps too, so leftovers of a
+	 * killed import go at the next command of any kind. */
+	if (mode == STORE_READ && flock(s->lockfd, LOCK_EX | LOCK_NB) == 0)
+		clean_leftovers(s);
+	while (flock(s->lockfd, mode == STORE_WRITE ? LOCK_EX : LOCK_SH) < 0)
+		if (errno != EINTR) {
+			err_set("cannot lock %s", path);
+			store_close(s);
+			return -1;
+		}
+	if (mode == STORE_WRITE)
+		clean_leftovers(s);
+	return 0;
+}
+
+void store_close(struct store *s)
+{
+	if (s->lockfd >= 0)
+		close(s->lockfd); /* drops the flock */
+	s->lockfd = -1;
+}
+
+int store_mktemp(const struct store *s, char *buf)
+{
+	if (store_path(s, buf, "tmp/XXXXXX"))
+		return -1;
+	if (!mkdtemp(buf))
+		return err_set("cannot create a staging directory in %s/tmp", s->root);
+	return 0;
+}
+
+int store_resolve(const struct store *s, const char *dir, const char *id,
+		  char out[DIGEST_STR_LEN + 1])
+{
+	char path[PATH_MAX];
+	const char *hex = strncmp(id, "sha256:", 7) ? id : id + 7;
+	size_t n = strlen(hex), i, found = 0;
+	struct dirent *e;
+	DIR *d;
+
+	for (i = 0; i < n; i++)
+		if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f')))
+			break;
+	if (i != n || n < 4 || n > 64)
+		return err_setn(0, "'%s': not a digest or digest prefix", id);
+	if (store_path(s, path, "%s", dir))
+		return -1;
+	if (!(d = opendir(path)))
+		return err_set("cannot read %s", path);
+	while ((e = readdir(d)))
+		if (strlen(e->d_name) == 64 && !strncmp(e->d_name, hex, n)) {
+			if (found++)
+				break;
+			memcpy(out, "sha256:", 7);
+			memcpy(out + 7, e->d_name, 65);
+		}
+	closedir(d);
+	if (found > 1)
+		return err_setn(0, "'%s': ambiguous digest prefix", id);
+	if (!found)
+		return err_setn(0, "no such layer: %s", id);
+	return 0;
+}
+
+int store_blob_path(const struct store *s, char *buf, const char *digest)
+{
+	if (!digest_valid(digest))
+		return err_setn(0, "'%s': not a sha256 digest", digest);
+	return store_path(s, buf, "blobs/sha256/%s", digest + 7);
+}
+
+/* The digest of n bytes, as "sha256:HEX". */
+static void sha256_digest(const void *data, size_t n, char out[DIGEST_STR_LEN + 1])
+{
+	unsigned char sum[DIGEST_LEN];
+
+	sha256(data, n, sum);
+	digest_format(out, sum);
+}
+
+int store_blob_put(const struct store *s, const void *data, size_t n,
+		   char digest[DIGEST_STR_LEN + 1])
+{
+	char path[PATH_MAX];
+
+	sha256_digest(data, n, digest);
+	if (store_blob_path(s, path, digest))
+		return -1;
+	if (!access(path, F_OK))
+		return 0; /* same content, already there */
+	return write_file_atomic(path, data, n, 0644);
+}
+
+int store_blob_get(const struct store *s, const char *digest, char **data, size_t *n)
+{
+	char path[PATH_MAX], got[DIGEST_STR_LEN + 1];
+
+	if (store_blob_path(s, path, digest) || read_file(path, STORE_META_MAX, data, n))
+		return -1;
+	sha256_digest(*data, *n, got);
+	if (strcmp(got, digest)) {
+		free(*data);
+		return err_setn(EIO, "blob %s is corrupt (hashes to %s)", digest, got);
+	}
+	return 0;
+}
+
+int err_prefix(const char *what)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "%s", err_msg()); /* err_msg() is the target */
+	return err_setn(err_errno(), "%s: %s", what, msg);
+}
+
+/* ---- tags --------------------------------------------------------------- */
+
+static int tags_load(const struct store *s, struct json_doc *d)
+{
+	char path[PATH_MAX], *buf;
+	size_t n;
+	int rc;
+
+	if (store_path(s, path, "images.json"))
+		return -1;
+	if (read_file(path, STORE_META_MAX, &buf, &n) < 0) {
+		if (errno != ENOENT)
+			return -1;
+		return json_parse(d, "{}", 2);
+	}
+	rc = json_parse(d, buf, n);
+	free(buf);
+	if (!rc && json_type(d, 0) != JSON_OBJECT) {
+		json_free(d);
+		return err_setn(0, "%s: not a JSON object", path);
+	}
+	return rc ? err_prefix(path) : 0;
+}
+
+int store_tag_get(const struct store *s, const char *ref, char digest[DIGEST_STR_LEN + 1])
+{
+	struct json_doc d;
+	const char *v;
+
+	if (tags_load(s, &d))
+		return -1;
+	v = json_get_str(&d, 0, ref);
+	if (v && digest_valid(v))
+		strcpy(digest, v);
+	json_free(&d);
+	return v ? 0 : err_setn(0, "no such image: %s", ref);
+}
+
+int store_tag_set(const struct store *s, const char *ref, const char *digest)
+{
+	char path[PATH_MAX];
+	struct json_doc d;
+	struct json_w w;
+	int rc, seen = 0;
+
+	if (tags_load(s, &d))
+		return -1;
+	/* Rewrite in order; a retagged name keeps its place. */
+	jw_init(&w, 1);
+	jw_obj(&w);
+	for (uint32_t k = json_first(&d, 0); k; k = json_next(&d, k)) {
+		const char *name = json_str(&d, k), *v = json_str(&d, k + 1);
+
+		if (!name || !v)
+			continue;
+		if (!strcmp(name, ref)) {
+			seen = 1;
+			v = digest;
+		}
+		if (v)
+			jw_kstr(&w, name, v);
+	}
+	if (!seen && digest)
+		jw_kstr(&w, ref, digest);
+	jw_end(&w);
+	json_free(&d);
+	rc = jw_finish(&w);
+	if (!rc)
+		rc = store_path(s, path, "images.json") ||
+		     write_file_atomic(path, w.buf, w.len, 0644) ? -1 : 0;
+	jw_free(&w);
+	return rc;
+}
+
+int store_tag_each(const struct store *s,
+		   int (*fn)(const char *ref, const char *digest, void *arg), void *arg)
+{
+	struct json_doc d;
+	int rc = 0;
+
+	if (tags_load(s, &d))
+		return -1;
+	for (uint32_t k = json_first(&d, 0); k && !rc; k = json_next(&d, k)) {
+		const char *name = json_str(&d, k), *v = json_str(&d, k + 1);
+
+		if (name && v && digest_valid(v))
+			rc = fn(name, v, arg);
+	}
+	json_free(&d);
+	return rc;
+}
+
+int store_layer_in_container(const struct store *s, const char *digest)
+{
+	char path[PATH_MAX], *buf;
+	struct dirent *e;
+	int used = 0;
+	size_t n;
+	DIR *d;
+
+	if (store_path(s, path, "containers") || !(d = opendir(path)))
+		return 0;
+	while (!used && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || store_path(s, path, "containers/%s/layers", e->d_name)
+		    || read_file(path, STORE_META_MAX, &buf, &n))
+			continue;
+		for (char *line = strtok(buf, "\n"); line && !used; line = strtok(NULL, "\n"))
+			used = !strcmp(line, digest);
+		free(buf);
+	}
+	closedir(d);
+	return used;
+}

@@ -1,0 +1,105 @@
+/* store.h - the on-disk store of blobs, layers and image tags
+ * (docs/store.md has the layout and the crash-safety rules).
+ *
+ * Every command opens the store once: STORE_WRITE takes an exclusive
+ * flock on ROOT/lock for the whole command and first clears what a killed
+ * command left in ROOT/tmp; STORE_READ takes it shared (sweeping first
+ * too if nobody holds it), so readers never see a half-made change and
+ * writers wait for each other.
+ *
+ * Errors follow err.h.
+ */
+#ifndef BOXCAR_STORE_H
+#define BOXCAR_STORE_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "digest.h"
+#include "stream.h"
+
+#define SHORT_ID_LEN 26      /* ROOT/l/ names, as overlay2's */
+#define STORE_META_MAX (4u << 20) /* largest JSON file we read */
+
+enum { STORE_READ, STORE_WRITE };
+
+struct store {
+	char root[PATH_MAX / 2]; /* leaves room under it for our paths */
+	int lockfd;
+	int mode;
+};
+
+/* --root, else $BOXCAR_ROOT, else CONFIG_DEFAULT_ROOT. */
+const char *store_root(const char *opt);
+/* Create the layout if missing and lock (see above). */
+int store_open(struct store *s, const char *root, int mode);
+void store_close(struct store *s);
+/* ROOT/<printf>, into buf[PATH_MAX]. */
+int store_path(const struct store *s, char *buf, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A fresh directory under ROOT/tmp, named into buf[PATH_MAX]. */
+int store_mktemp(const struct store *s, char *buf);
+
+/* "sha256:" and 64 lower-case hex digits. */
+static inline int digest_valid(const char *d)
+{
+	return digest_parse(d, NULL) == 0;
+}
+/* Resolve a full digest, "sha256:PREFIX" or bare PREFIX (at least 4 hex
+ * digits, unambiguous) against the names in ROOT/<dir>; out gets the full
+ * digest. ENOENT if none, EINVAL if ambiguous. */
+int store_resolve(const struct store *s, const char *dir, const char *id,
+		  char out[DIGEST_STR_LEN + 1]);
+
+/* Blobs: ROOT/blobs/sha256/HEX, content-addressed. */
+int store_blob_path(const struct store *s, char *buf, const char *digest);
+/* Store a small blob (manifest, config) and name its digest. */
+int store_blob_put(const struct store *s, const void *data, size_t n,
+		   char digest[DIGEST_STR_LEN + 1]);
+/* Read a small blob, checking it still hashes to its name. */
+int store_blob_get(const struct store *s, const char *digest, char **data, size_t *n);
+
+/* Tags: ROOT/images.json maps "name:tag" to a manifest digest. */
+int store_tag_get(const struct store *s, const char *ref, char digest[DIGEST_STR_LEN + 1]);
+/* Point ref at digest, or drop it when digest is NULL. */
+int store_tag_set(const struct store *s, const char *ref, const char *digest);
+/* Call fn for every tag, in the file's order (oldest first); a non-zero
+ * return from fn stops and is returned. */
+int store_tag_each(const struct store *s,
+		   int (*fn)(const char *ref, const char *digest, void *arg), void *arg);
+
+/* Put "what: " before the recorded error message; returns -1. */
+int err_prefix(const char *what);
+
+/* Is layer digest named in any ROOT/containers/ID/layers file? */
+int store_layer_in_container(const struct store *s, const char *digest);
+
+/* Layers: ROOT/layers/HEX/{diff/,link,layer.json} and ROOT/l/LINK ->
+ * ../layers/HEX/diff, HEX being the digest of the archive as stored. */
+struct layer_info {
+	char digest[DIGEST_STR_LEN + 1];  /* sha256 of the stored .tar.lz4 */
+	char diff_id[DIGEST_STR_LEN + 1]; /* sha256 of the tar inside */
+	char link[SHORT_ID_LEN + 1];
+	int64_t size;                 /* stored archive bytes */
+	int64_t diff_size;            /* tar bytes */
+	int64_t files;                /* entries unpacked */
+};
+
+/* Import an archive (LZ4 frame, gzip or plain tar, sniffed) read from in:
+ * stores it as .tar.lz4 and unpacks it, in one streaming pass. *existed
+ * tells whether the store already had it (then nothing changed). The
+ * store must be open for writing. */
+int store_layer_import(const struct store *s, struct reader *in, const char *name,
+		       struct layer_info *li, int *existed);
+/* Pack the directory dir into a layer and import it. */
+int store_layer_import_dir(const struct store *s, const char *dir,
+			   struct layer_info *li, int *existed);
+int store_layer_get(const struct store *s, const char *digest, struct layer_info *li);
+/* Every layer, sorted by digest; fn returning non-zero stops. */
+int store_layer_each(const struct store *s,
+		     int (*fn)(const struct layer_info *li, void *arg), void *arg);
+/* Delete a layer. No check for users here: image_layer_remove() does. */
+int store_layer_remove(const struct store *s, const char *digest);
+
+#endif
