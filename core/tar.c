@@ -54,11 +54,12 @@ int tar_xattr_add(struct tar_entry *e, const char *name, const void *value, size
 int tar_xattr_next(const struct tar_entry *e, size_t *pos, const char **name,
 		   const void **value, size_t *len)
 {
-	const unsigned char *p = e->xattrs + *pos;
+	const unsigned char *p;
 	size_t nlen;
 
 	if (*pos >= e->xattr_len)
 		return 0;
+	p = e->xattrs + *pos; /* xattrs is NULL until the first one */
 	nlen = strlen((const char *)p);
 	*name = (const char *)p;
 	p += nlen + 1;
