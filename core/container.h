@@ -1,0 +1,132 @@
+/* container.h - a container: its record, its spec and its state.
+ *
+ * The contract between the pieces of the runtime (docs/containers.md):
+ *   core/container.c   records: create/find/list/remove, names, spec and
+ *                      state files, liveness checks          (records)
+ *   core/cgroup.c      cgroup v1, v2 and hybrid (cgroup.h)    (cgroups)
+ *   core/overlay.c     the container's overlay mount          (launch)
+ *   core/launch.c      the init process: namespaces, mounts,
+ *                      pivot_root, /dev, caps, exec           (launch)
+ *   core/monitor.c     waits for the init, logs, restart
+ *                      policy, cleanup (run in the foreground
+ *                      and the detached monitor)             (launch)
+ *
+ * On disk (docs/store.md), like Docker's overlay2 + containers dirs:
+ *   ROOT/containers/ID/config.json   the spec (written once, at create)
+ *   ROOT/containers/ID/state.json    the last known state (atomic writes)
+ *   ROOT/containers/ID/layers        layer digests it mounts (one a line;
+ *                                    the store refuses to delete them)
+ *   ROOT/containers/ID/image         its image's manifest digest
+ *   ROOT/containers/ID/diff/         overlay upperdir
+ *   ROOT/containers/ID/work/         overlay workdir
+ *   ROOT/containers/ID/merged/       overlay mount point
+ *   ROOT/containers/ID/container.log (+ .1 ...) Docker json-file lines
+ *   ROOT/containers/names/NAME       symlink -> ../ID: symlink(2) fails
+ *                                    with EEXIST, so names are unique
+ *                                    even when two runs race
+ *   RUNDIR/ID/                       per-boot state on a tmpfs: lock,
+ *                                    monitor pid; gone after a reboot
+ *
+ * RUNDIR: --runtime-dir, else $BOXCAR_RUNTIME_DIR, else CONFIG_RUNTIME_DIR.
+ * Liveness is never trusted from a file alone: a pid is alive only if
+ * /proc/PID/stat's start time matches the one recorded with it.
+ *
+ * Errors follow err.h.
+ */
+#ifndef BOXCAR_CONTAINER_H
+#define BOXCAR_CONTAINER_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "store.h"
+
+#define CONTAINER_ID_LEN 64   /* hex, like Docker; shown as 12 */
+#define CONTAINER_NAME_MAX 128
+
+enum net_mode { NET_PRIVATE, NET_HOST, NET_NONE }; /* NET_PRIVATE: new netns, lo up */
+enum restart_mode { RESTART_NO, RESTART_ON_FAILURE, RESTART_ALWAYS, RESTART_UNLESS_STOPPED };
+
+struct mount_spec {
+	char *source;        /* host path (bind) or NULL (tmpfs) */
+	char *target;        /* absolute path inside the container */
+	int readonly;
+	int tmpfs;
+};
+
+struct ulimit_spec {
+	int resource;        /* RLIMIT_* */
+	uint64_t soft, hard; /* RLIM_INFINITY allowed */
+};
+
+/* What `run` was asked for, after the image's defaults were applied:
+ * everything `start` needs to start the same container again. */
+struct container_spec {
+	char id[CONTAINER_ID_LEN + 1];
+	char name[CONTAINER_NAME_MAX + 1];
+	char *image;           /* as the user named it */
+	char image_id[DIGEST_STR_LEN + 1];
+	char manifest[DIGEST_STR_LEN + 1];
+	char **layers;         /* layer digests, bottom first; NULL-terminated */
+	char **argv;           /* entrypoint + cmd, NULL-terminated */
+	char **env;            /* K=V, NULL-terminated */
+	char *workdir;
+	char *user;            /* as given (uid[:gid] or name[:group]) */
+	char *hostname;
+	int tty, interactive, detach, auto_remove, read_only, privileged, init;
+	enum net_mode net;
+	struct mount_spec *mounts;
+	int nmounts;
+	struct ulimit_spec *ulimits;
+	int nulimits;
+	uint64_t cap_add, cap_drop; /* bit masks of CAP_* numbers */
+	int64_t memory, memory_swap;  /* bytes; 0: no limit, -1 swap: unlimited */
+	int64_t cpu_millis;           /* --cpus 1.5 -> 1500; 0: no limit */
+	int64_t cpu_shares, pids_limit;
+	int stop_signal;
+	enum restart_mode restart;
+	int restart_max;              /* on-failure:N */
+	int64_t created;              /* unix time, ns */
+};
+
+enum container_status {
+	ST_CREATED, ST_RUNNING, ST_RESTARTING, ST_EXITED, ST_DEAD, ST_REMOVING
+};
+
+struct container_state {
+	enum container_status status;
+	pid_t pid;                    /* host PID of the init */
+	uint64_t pid_start;           /* its /proc/PID/stat start time */
+	pid_t monitor_pid;
+	uint64_t monitor_start;
+	int exit_code;                /* Docker style: 128+N after signal N */
+	int exit_signal;              /* 0 if it exited normally */
+	int oom_killed;
+	int restart_count;
+	int stopped_by_user;          /* for unless-stopped */
+	int64_t started_at, finished_at; /* unix time, ns */
+};
+
+/* Paths of a container, all in buffers of PATH_MAX. */
+int container_dir(const struct store *s, const char *id, char *buf);
+
+/* Records (core/container.c). */
+int container_spec_save(const struct store *s, const struct container_spec *c);
+int container_spec_load(const struct store *s, const char *id, struct container_spec *c);
+void container_spec_free(struct container_spec *c);
+int container_state_save(const struct store *s, const char *id,
+			 const struct container_state *st);
+/* Loads the state and checks it against /proc: a "running" container
+ * whose init (or monitor) is gone or was replaced reads as exited/dead. */
+int container_state_load(const struct store *s, const char *id, struct container_state *st);
+/* ID, unambiguous ID prefix or name -> full ID. */
+int container_resolve(const struct store *s, const char *ref, char id[CONTAINER_ID_LEN + 1]);
+/* Every container ID, oldest first; fn returning non-zero stops. */
+int container_each(const struct store *s, int (*fn)(const char *id, void *arg), void *arg);
+
+/* A process's start time from /proc/PID/stat (0 if it does not exist). */
+uint64_t proc_start_time(pid_t pid);
+/* Is pid alive and still the process that started at start? */
+int proc_alive(pid_t pid, uint64_t start);
+
+#endif
