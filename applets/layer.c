@@ -218,6 +218,9 @@ static int extract_main(int argc, char **argv)
 	}
 	if (layer_unpack(tar, dir, &uo) < 0)
 		die_err(EXIT_FAIL);
+	if (uo.xattrs_dropped)
+		warnx("%s: the filesystem holds no xattrs: %llu dropped", dir,
+		      (unsigned long long)uo.xattrs_dropped);
 	if (tar->close)
 		tar->close(tar);
 	return EXIT_OK;

@@ -33,6 +33,7 @@ struct layer_unpack_opts {
 	int allow_devices;    /* create char/block devices (as root) */
 	int same_owner;       /* chown to the archive's uid/gid (default as root) */
 	uint64_t entries;     /* out: entries unpacked */
+	uint64_t xattrs_dropped; /* out: xattrs the filesystem could not hold */
 };
 
 /* Unpack the tar stream from r into the directory dir, which must exist,
