@@ -1,0 +1,146 @@
+/* cgroup.h - a container's cgroup, on cgroup v1, v2 and hybrid hosts.
+ *
+ * Which hierarchies exist is read from /proc/self/mountinfo, never guessed
+ * from paths. Each controller boxcar uses is taken from a v1 hierarchy
+ * when one is mounted (co-mounted ones like cpu,cpuacct included), else
+ * from the cgroup2 tree when its cgroup.controllers lists it. So:
+ *   v2      one cgroup2 mount: everything there.
+ *   v1      one mount per controller (or co-mounted groups).
+ *   hybrid  v1 controllers, plus a cgroup2 tree (systemd's
+ *           /sys/fs/cgroup/unified) usually without controllers: limits
+ *           go to v1; the container is also put in the cgroup2 tree so
+ *           its processes are tracked there too.
+ * A container's cgroup is NAME (e.g. "boxcar/<64-hex-id>") under the root
+ * of every hierarchy used: the cgroups of the v1 controllers cpu,
+ * cpuacct, memory, pids and freezer (others, cpuset and devices among
+ * them, are not touched) and the cgroup2 tree. name=systemd is left alone.
+ *
+ * Nothing mounted (a bare board): cgroup_create() mounts what is needed,
+ * system-wide, and leaves it mounted, as an init system would (see
+ * docs/cgroups.md): cgroup2 on /sys/fs/cgroup when the kernel has it and
+ * the controllers are not already bound to v1 hierarchies, else a tmpfs
+ * on /sys/fs/cgroup with one v1 mount per hierarchy from /proc/cgroups.
+ *
+ * Order for the launcher: cgroup_create, cgroup_set_limits, then
+ * cgroup_attach(init pid) BEFORE the init unshares its cgroup namespace
+ * (CLONE_NEWCGROUP): the namespace root is the cgroup the process is in
+ * at unshare time, so attaching later would leave the container seeing
+ * (and able to write to) the host's cgroup above its own.
+ *
+ * Errors follow err.h: -1 with errno and a message; what a call made is
+ * undone on failure.
+ */
+#ifndef BOXCAR_CGROUP_H
+#define BOXCAR_CGROUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Longest cgroup directory path kept (mount point + NAME); longer is
+ * ENAMETOOLONG. Mount points on real systems are /sys/fs/cgroup/... */
+#define CGROUP_PATH_MAX 256
+/* Longest NAME ("boxcar/" + a 64-hex id is 71). */
+#define CGROUP_NAME_MAX 128
+/* Hierarchies a container can be in: five v1 controllers + cgroup2. */
+#define CGROUP_DIRS_MAX 6
+
+/* Controllers, as bits. */
+enum {
+	CG_CPU = 1 << 0,     /* v1 cpu / v2 cpu */
+	CG_CPUACCT = 1 << 1, /* v1 cpuacct (v2: cpu.stat, always there) */
+	CG_MEMORY = 1 << 2,
+	CG_PIDS = 1 << 3,
+	CG_FREEZER = 1 << 4, /* v1 freezer (v2: cgroup.freeze, built in) */
+	CG_UNIFIED = 1 << 5, /* the cgroup2 tree itself */
+};
+
+enum cgroup_mode {
+	CGROUP_NONE,   /* no cgroup hierarchy mounted */
+	CGROUP_V1,
+	CGROUP_V2,
+	CGROUP_HYBRID, /* v1 controllers and a cgroup2 tree */
+};
+
+struct cgroup_dir {
+	char path[CGROUP_PATH_MAX]; /* mount point + "/" + NAME */
+	unsigned ctrls;             /* CG_* this directory holds */
+};
+
+struct cgroup {
+	char name[CGROUP_NAME_MAX];
+	int ndirs;
+	struct cgroup_dir dir[CGROUP_DIRS_MAX];
+	unsigned ctrls;     /* union of dir[].ctrls: what can be limited */
+	enum cgroup_mode mode;
+};
+
+/* What the host has, for `boxcar info` and inspect. Mounts nothing. */
+struct cgroup_info {
+	enum cgroup_mode mode;
+	unsigned ctrls;     /* CG_* usable (v1 mounted or offered by the v2
+			     * root; CG_FREEZER only from v1 here) */
+	int mounted_by_us;  /* boxcar mounted them (a bare board) */
+};
+int cgroup_detect(struct cgroup_info *info);
+/* "none", "v1", "v2", "hybrid". */
+const char *cgroup_mode_name(enum cgroup_mode mode);
+
+/* Limits; 0 means "not set, leave the kernel's default". */
+struct cgroup_limits {
+	int64_t memory;      /* bytes; -1 unlimited */
+	int64_t memory_swap; /* memory + swap, bytes (Docker's --memory-swap);
+			      * -1 unlimited swap. Needs memory set. Where swap
+			      * accounting is off (no memsw / swap.max file) it
+			      * is ignored. Docker's default when only memory
+			      * is given (swap = memory, total 2x) is the
+			      * caller's policy, not applied here. */
+	int64_t cpu_millis;  /* 1500 = 1.5 CPUs (CFS quota over 100 ms);
+			      * -1 unlimited; at least 10 */
+	int64_t cpu_shares;  /* v1 cpu.shares, 2..262144; on v2 cpu.weight =
+			      * 1 + ((shares - 2) * 9999) / 262142 like runc */
+	int64_t pids_limit;  /* -1 unlimited */
+};
+
+/* Make NAME in every hierarchy (mounting them on a bare board, and on v2
+ * enabling memory, pids and cpu in the subtree_control of each parent
+ * down to NAME's). EEXIST if it exists; on failure nothing is left. */
+int cgroup_create(struct cgroup *cg, const char *name);
+/* Fill cg for an existing NAME (exec joins it, stop/rm/top look at it);
+ * ENOENT if it is in no hierarchy. */
+int cgroup_open(struct cgroup *cg, const char *name);
+/* Write the limits that are set. A limit whose controller is missing is
+ * an error (EOPNOTSUPP naming it), not silently dropped. */
+int cgroup_set_limits(const struct cgroup *cg, const struct cgroup_limits *l);
+/* Move pid (a whole process) into the cgroup in every hierarchy. */
+int cgroup_attach(const struct cgroup *cg, pid_t pid);
+/* Up to max pids of the processes in it (not in sub-cgroups); returns
+ * how many there are (may exceed max), or -1. */
+int cgroup_procs(const struct cgroup *cg, pid_t *pids, int max);
+/* Send sig to every process in it and its sub-cgroups, without racing
+ * forks: frozen first (v1 freezer / v2 cgroup.freeze) where possible.
+ * SIGKILL uses v2 cgroup.kill when present, and waits (up to ~2 s) until
+ * the cgroup is empty; ETIMEDOUT if it is not. */
+int cgroup_kill(const struct cgroup *cg, int sig);
+/* How many processes the OOM killer killed in it: v2 memory.events
+ * "oom_kill"; v1 memory.oom_control "oom_kill" (Linux >= 4.13). 0 when
+ * the kernel does not count them (older v1) or there is no memory
+ * controller; -1 on error. memory.failcnt is not used: it counts
+ * allocations that hit the limit, most of which reclaim satisfies. */
+int cgroup_oom_killed(const struct cgroup *cg);
+/* rmdir it (and sub-cgroups) in every hierarchy, retrying for ~2 s on
+ * EBUSY while dying processes leave, then the parents named in NAME
+ * ("boxcar") when empty; a parent still used by another container
+ * (EBUSY/ENOTEMPTY) stays. 0 also when it is already gone. */
+int cgroup_destroy(const struct cgroup *cg);
+
+/* The directory holding controller ctrl (a CG_* bit), or NULL: for
+ * reading statistics (memory.usage_in_bytes / memory.current, ...). */
+const char *cgroup_path(const struct cgroup *cg, unsigned ctrl);
+
+/* For cgroup*.c: write val to / read (at most n - 1 bytes, NUL-ended)
+ * from dir/file, with err_set() on failure. */
+int cgroup_file_write(const char *dir, const char *file, const char *val);
+int cgroup_file_read(const char *dir, const char *file, char *buf, size_t n);
+
+#endif

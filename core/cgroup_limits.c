@@ -1,0 +1,158 @@
+/* cgroup_limits.c - writing a container's limits and reading its OOM
+ * kills, in v1 or v2 files, whichever holds the controller (cgroup.h). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "err.h"
+
+#define CFS_PERIOD_US 100000
+
+static int is_v2(const struct cgroup *cg, const char *dir)
+{
+	return dir == cgroup_path(cg, CG_UNIFIED);
+}
+
+static int has_file(const char *dir, const char *file)
+{
+	char path[CGROUP_PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return access(path, F_OK) == 0;
+}
+
+/* v1 spells "no limit" -1, v2 "max". */
+static void limit_str(char *buf, size_t n, int64_t v, int v2)
+{
+	if (v < 0)
+		snprintf(buf, n, "%s", v2 ? "max" : "-1");
+	else
+		snprintf(buf, n, "%" PRId64, v);
+}
+
+static const char *need(const struct cgroup *cg, unsigned ctrl, const char *what)
+{
+	const char *dir = cgroup_path(cg, ctrl);
+
+	if (!dir)
+		err_setn(EOPNOTSUPP, "cannot set %s: no such cgroup controller here", what);
+	return dir;
+}
+
+static int set_memory(const struct cgroup *cg, int64_t mem, int64_t total)
+{
+	const char *dir = need(cg, CG_MEMORY, "a memory limit");
+	char m[24], s[24], cur[32];
+	int swap_first;
+
+	if (!dir)
+		return -1;
+	if (is_v2(cg, dir)) {
+		/* v2 counts swap alone: memory.swap.max = total - memory. */
+		limit_str(m, sizeof(m), mem, 1);
+		if (cgroup_file_write(dir, "memory.max", m))
+			return -1;
+		if (!total || !has_file(dir, "memory.swap.max"))
+			return 0;
+		limit_str(s, sizeof(s), total < 0 || mem < 0 ? -1 : total - mem, 1);
+		return cgroup_file_write(dir, "memory.swap.max", s);
+	}
+	limit_str(m, sizeof(m), mem, 0);
+	if (!total || !has_file(dir, "memory.memsw.limit_in_bytes"))
+		return cgroup_file_write(dir, "memory.limit_in_bytes", m);
+	/* The kernel keeps memory <= memory+swap at every step: when the
+	 * new total is above the current memory limit, raise the total
+	 * first; else lower memory first (runc does the same). */
+	limit_str(s, sizeof(s), total, 0);
+	if (cgroup_file_read(dir, "memory.limit_in_bytes", cur, sizeof(cur)))
+		return -1;
+	swap_first = total < 0 || strtoull(cur, NULL, 10) < (uint64_t)total;
+	if (swap_first)
+		return cgroup_file_write(dir, "memory.memsw.limit_in_bytes", s) ||
+		       cgroup_file_write(dir, "memory.limit_in_bytes", m) ? -1 : 0;
+	return cgroup_file_write(dir, "memory.limit_in_bytes", m) ||
+	       cgroup_file_write(dir, "memory.memsw.limit_in_bytes", s) ? -1 : 0;
+}
+
+static int set_cpu(const struct cgroup *cg, int64_t millis, int64_t shares)
+{
+	const char *dir = need(cg, CG_CPU, "a CPU limit");
+	char buf[48];
+	int v2;
+
+	if (!dir)
+		return -1;
+	v2 = is_v2(cg, dir);
+	if (millis) {
+		int64_t quota = millis < 0 ? -1 : millis * (CFS_PERIOD_US / 1000);
+
+		if (v2) {
+			limit_str(buf, sizeof(buf), quota, 1);
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " %d", CFS_PERIOD_US);
+			if (cgroup_file_write(dir, "cpu.max", buf))
+				return -1;
+		} else {
+			snprintf(buf, sizeof(buf), "%d", CFS_PERIOD_US);
+			if (cgroup_file_write(dir, "cpu.cfs_period_us", buf))
+				return -1;
+			limit_str(buf, sizeof(buf), quota, 0);
+			if (cgroup_file_write(dir, "cpu.cfs_quota_us", buf))
+				return -1;
+		}
+	}
+	if (shares) {
+		if (v2)
+			snprintf(buf, sizeof(buf), "%" PRId64, 1 + ((shares - 2) * 9999) / 262142);
+		else
+			snprintf(buf, sizeof(buf), "%" PRId64, shares);
+		if (cgroup_file_write(dir, v2 ? "cpu.weight" : "cpu.shares", buf))
+			return -1;
+	}
+	return 0;
+}
+
+int cgroup_set_limits(const struct cgroup *cg, const struct cgroup_limits *l)
+{
+	if (l->memory < -1 || l->memory_swap < -1 || l->pids_limit < -1 ||
+	    (l->memory_swap > 0 && (l->memory <= 0 || l->memory_swap < l->memory)))
+		return err_setn(EINVAL, "bad memory or pids limit");
+	if (l->cpu_millis < -1 || (l->cpu_millis > 0 && l->cpu_millis < 10) ||
+	    l->cpu_millis > INT64_MAX / 1000 || (l->cpu_shares &&
+	    (l->cpu_shares < 2 || l->cpu_shares > 262144)))
+		return err_setn(EINVAL, "bad CPU limit (at least 0.01 CPU, shares 2..262144)");
+	if (l->memory && set_memory(cg, l->memory, l->memory_swap))
+		return -1;
+	if ((l->cpu_millis || l->cpu_shares) && set_cpu(cg, l->cpu_millis, l->cpu_shares))
+		return -1;
+	if (l->pids_limit) {
+		const char *dir = need(cg, CG_PIDS, "a pids limit");
+		char buf[24];
+
+		if (!dir)
+			return -1;
+		limit_str(buf, sizeof(buf), l->pids_limit, 1); /* "max" in both */
+		if (cgroup_file_write(dir, "pids.max", buf))
+			return -1;
+	}
+	return 0;
+}
+
+int cgroup_oom_killed(const struct cgroup *cg)
+{
+	const char *dir = cgroup_path(cg, CG_MEMORY);
+	char buf[1024], *p;
+
+	if (!dir)
+		return 0;
+	if (cgroup_file_read(dir, is_v2(cg, dir) ? "memory.events" : "memory.oom_control",
+			     buf, sizeof(buf)))
+		return -1;
+	for (p = buf; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, "oom_kill ", 9))
+			return atoi(p + 9);
+	return 0;
+}
