@@ -1,0 +1,44 @@
+/* net.h - TCP connections with timeouts.
+ *
+ * Names are resolved with getaddrinfo() (static musl reads /etc/hosts and
+ * /etc/resolv.conf itself); every address is tried in turn, each with the
+ * connect timeout. The socket gets SO_RCVTIMEO/SO_SNDTIMEO, so a read or
+ * write that waits longer than the timeout fails with ETIMEDOUT instead of
+ * hanging a pull forever on a dead link.
+ *
+ * Errors follow err.h: -1 with the context recorded by err_set().
+ */
+#ifndef BOXCAR_NET_H
+#define BOXCAR_NET_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "stream.h"
+
+#define NET_TIMEOUT_MS 30000 /* default for connect and for each read/write */
+
+/* A connected TCP socket to host:port (a name, an IPv4 or an IPv6 literal
+ * without brackets), or -1. timeout_ms <= 0 means NET_TIMEOUT_MS. */
+int net_connect(const char *host, uint16_t port, int timeout_ms);
+
+/* read()/write() on such a socket: EINTR retried, a timeout reported as
+ * ETIMEDOUT ("HOST: timed out"); errors recorded with what in the message.
+ * net_write_all writes all n bytes or fails. */
+ssize_t net_read(int fd, void *buf, size_t n, const char *what);
+int net_write_all(int fd, const void *buf, size_t n, const char *what);
+
+/* 1 if the peer has closed the connection or sent unexpected data (an idle
+ * keep-alive connection that must not be reused), 0 if it looks usable. */
+int net_peer_gone(int fd);
+
+/* A socket as a reader and a writer (does not own the fd). */
+struct net_stream {
+	struct reader r;
+	struct writer w;
+	int fd;
+	const char *what; /* "host:port", for messages */
+};
+void net_stream_init(struct net_stream *ns, int fd, const char *what);
+
+#endif
