@@ -34,38 +34,48 @@ static int parse_time(const char *s, struct tm *tm)
 		|| tm->tm_min < 0 || tm->tm_sec < 0 ? -1 : 0;
 }
 
-/* "2 minutes ago", rounded as docker (go-units HumanDuration) does. */
+/* "2 minutes", rounded as docker (go-units HumanDuration) does. */
+void human_duration(char *buf, size_t n, long long s)
+{
+	long long h = (s + 1800) / 3600;
+
+	if (s < 1)
+		snprintf(buf, n, "Less than a second");
+	else if (s == 1)
+		snprintf(buf, n, "1 second");
+	else if (s < 60)
+		snprintf(buf, n, "%lld seconds", s);
+	else if (s < 120)
+		snprintf(buf, n, "About a minute");
+	else if (s < 3600)
+		snprintf(buf, n, "%lld minutes", s / 60);
+	else if (h == 1)
+		snprintf(buf, n, "About an hour");
+	else if (h < 48)
+		snprintf(buf, n, "%lld hours", h);
+	else if (h < 24 * 7 * 2)
+		snprintf(buf, n, "%lld days", h / 24);
+	else if (h < 24 * 30 * 2)
+		snprintf(buf, n, "%lld weeks", h / 24 / 7);
+	else if (h < 24 * 365 * 2)
+		snprintf(buf, n, "%lld months", h / 24 / 30);
+	else
+		snprintf(buf, n, "%lld years", h / 24 / 365);
+}
+
+/* "2 minutes ago". */
 void human_age(char *buf, size_t n, const char *created)
 {
 	struct tm tm = { 0 };
-	long long s, h;
+	size_t k;
 
 	if (parse_time(created, &tm)) {
 		snprintf(buf, n, "N/A");
 		return;
 	}
-	s = (long long)time(NULL) - timegm(&tm);
-	h = (s + 1800) / 3600;
-	if (s < 1)
-		snprintf(buf, n, "Less than a second ago");
-	else if (s < 60)
-		snprintf(buf, n, "%lld second%s ago", s, s == 1 ? "" : "s");
-	else if (s < 120)
-		snprintf(buf, n, "About a minute ago");
-	else if (s < 3600)
-		snprintf(buf, n, "%lld minutes ago", s / 60);
-	else if (h == 1)
-		snprintf(buf, n, "About an hour ago");
-	else if (h < 48)
-		snprintf(buf, n, "%lld hours ago", h);
-	else if (h < 24 * 7 * 2)
-		snprintf(buf, n, "%lld days ago", h / 24);
-	else if (h < 24 * 30 * 2)
-		snprintf(buf, n, "%lld weeks ago", h / 24 / 7);
-	else if (h < 24 * 365 * 2)
-		snprintf(buf, n, "%lld months ago", h / 24 / 30);
-	else
-		snprintf(buf, n, "%lld years ago", h / 24 / 365);
+	human_duration(buf, n, (long long)time(NULL) - timegm(&tm));
+	k = strlen(buf);
+	snprintf(buf + k, n - k, " ago");
 }
 
 /* "4.26MB": decimal units, 3 significant digits, as docker prints. */

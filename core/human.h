@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* seconds as "3 seconds", "About a minute", "2 hours" (no "ago"). */
+void human_duration(char *buf, size_t n, long long seconds);
 void human_size(char *buf, size_t n, int64_t size);
 /* created: RFC 3339 UTC ("2024-01-02T03:04:05Z"); "N/A" if unreadable. */
 void human_age(char *buf, size_t n, const char *created);

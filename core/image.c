@@ -451,3 +451,122 @@ int image_remove(const struct store *s, const char *name,
 	image_close(&im);
 	return rc;
 }
+
+/* ---- inspect ---- */
+
+/* The strings of array key in obj (or null when it is absent). */
+static void copy_list(struct json_w *w, const struct json_doc *d, uint32_t obj,
+		      const char *key, const char *as)
+{
+	uint32_t a = obj ? json_get(d, obj, key) : 0;
+
+	jw_key(w, as);
+	if (!a || json_type(d, a) != JSON_ARRAY) {
+		jw_null(w);
+		return;
+	}
+	jw_arr(w);
+	for (uint32_t i = json_first(d, a); i; i = json_next(d, i))
+		if (json_type(d, i) == JSON_STRING)
+			jw_strn(w, d->nodes[i].str, d->nodes[i].len);
+	jw_end(w);
+}
+
+static void copy_str(struct json_w *w, const struct json_doc *d, uint32_t obj,
+		     const char *key, int omit_empty)
+{
+	uint32_t v = obj ? json_get(d, obj, key) : 0;
+	int have = v && json_type(d, v) == JSON_STRING;
+
+	if (!have && omit_empty)
+		return;
+	jw_key(w, key);
+	if (have)
+		jw_strn(w, d->nodes[v].str, d->nodes[v].len);
+	else
+		jw_str(w, "");
+}
+
+/* The layers' diff dirs as an overlay lowerdir option: topmost first. */
+static const char *lower_dirs(const struct store *s, struct image *im, char *buf, size_t n)
+{
+	char path[PATH_MAX];
+	uint32_t l;
+	size_t len = 0;
+
+	*buf = 0;
+	for (l = json_first(&im->manifest, im->layers); l; l = json_next(&im->manifest, l)) {
+		const char *ld = json_get_str(&im->manifest, l, "digest");
+		size_t k;
+
+		if (!ld || !digest_valid(ld) || store_path(s, path, "layers/%s/diff", ld + 7))
+			continue;
+		k = strlen(path);
+		if (len + k + 2 > n)
+			break;
+		/* prepend: the manifest lists the base layer first */
+		memmove(buf + k + (len ? 1 : 0), buf, len + 1);
+		memcpy(buf, path, k);
+		if (len)
+			buf[k] = ':';
+		len += k + (len ? 1 : 0);
+	}
+	return buf;
+}
+
+/* One image as `docker image inspect` shows it (an element of its array). */
+void image_inspect_json(struct json_w *w, const struct store *s, struct image *im)
+{
+	const struct json_doc *c = &im->config;
+	uint32_t cfg = json_get(c, 0, "config"), labels = cfg ? json_get(c, cfg, "Labels") : 0;
+	char tags[4096], path[4 * PATH_MAX];
+	const char *p;
+
+	jw_obj(w);
+	jw_kstr(w, "Id", im->id);
+	jw_key(w, "RepoTags");
+	jw_arr(w);
+	image_tags(s, im->manifest_digest, tags, sizeof(tags));
+	for (char *t = strtok(tags, ","); t; t = strtok(NULL, ","))
+		jw_str(w, t);
+	jw_end(w);
+	jw_kstr(w, "Created", (p = json_get_str(c, 0, "created")) ? p : "");
+	jw_kstr(w, "Architecture", (p = json_get_str(c, 0, "architecture")) ? p : "");
+	jw_kstr(w, "Os", (p = json_get_str(c, 0, "os")) ? p : "");
+	jw_kint(w, "Size", im->size);
+	jw_key(w, "Config");
+	jw_obj(w);
+	copy_str(w, c, cfg, "User", 0);
+	copy_list(w, c, cfg, "Env", "Env");
+	copy_list(w, c, cfg, "Cmd", "Cmd");
+	copy_list(w, c, cfg, "Entrypoint", "Entrypoint");
+	copy_str(w, c, cfg, "WorkingDir", 0);
+	jw_key(w, "Labels");
+	if (labels && json_type(c, labels) == JSON_OBJECT) {
+		jw_obj(w);
+		for (uint32_t k = json_first(c, labels); k; k = json_next(c, k))
+			if (json_str(c, k) && json_type(c, k + 1) == JSON_STRING) {
+				jw_key(w, json_str(c, k));
+				jw_strn(w, c->nodes[k + 1].str, c->nodes[k + 1].len);
+			}
+		jw_end(w);
+	} else
+		jw_null(w);
+	copy_str(w, c, cfg, "StopSignal", 1);
+	jw_end(w);
+	jw_key(w, "RootFS");
+	jw_obj(w);
+	jw_kstr(w, "Type", "layers");
+	copy_list(w, c, json_get(c, 0, "rootfs"), "diff_ids", "Layers");
+	jw_end(w);
+	/* Where the layers are, as overlay lowerdirs, topmost first. */
+	jw_key(w, "GraphDriver");
+	jw_obj(w);
+	jw_kstr(w, "Name", "overlay");
+	jw_key(w, "Data");
+	jw_obj(w);
+	jw_kstr(w, "LowerDir", lower_dirs(s, im, path, sizeof(path)));
+	jw_end(w);
+	jw_end(w);
+	jw_end(w);
+}

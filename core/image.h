@@ -62,4 +62,38 @@ int image_tag(const struct store *s, const char *src, const char *dst);
 /* Delete a layer unless an image or a container uses it. */
 int image_layer_remove(const struct store *s, const char *digest);
 
+/* Append one image to w as `docker image inspect` shows it: Id, RepoTags,
+ * Created, Config, RootFS, GraphDriver (LowerDir: the layers' diff dirs,
+ * topmost first). Used by `image inspect` and `inspect`. */
+void image_inspect_json(struct json_w *w, const struct store *s, struct image *im);
+
+/* Pulled images (image_pulled.c). The config blob is the registry's, kept
+ * byte for byte, so the image ID is the one the registry and Docker show;
+ * the manifest is boxcar's own, because the layers are stored as LZ4
+ * (their digests differ from the registry's). Where the image came from is
+ * kept in annotations: the manifest's IMAGE_ORIGIN_NAME and
+ * IMAGE_ORIGIN_DIGEST, and on each layer IMAGE_ORIGIN_DIGEST and
+ * IMAGE_ORIGIN_TYPE, the registry's descriptor. */
+#define IMAGE_ORIGIN_NAME "io.boxcar.origin.name"
+#define IMAGE_ORIGIN_DIGEST "io.boxcar.origin.digest"
+#define IMAGE_ORIGIN_TYPE "io.boxcar.origin.mediaType"
+
+struct image_origin {
+	const char *name;    /* "docker.io/library/busybox", "oci:DIR" */
+	const char *digest;  /* what the reference resolved to (index or manifest) */
+	const char *const *layer_digests; /* n each, the source's descriptors; */
+	const char *const *layer_types;   /* either may be NULL */
+};
+
+/* Write the manifest for the config blob config_digest (already stored,
+ * size bytes) and n stored layers, then point ref at it: the tag is the
+ * last step, so an interrupted pull is never listed. manifest gets the
+ * local manifest's digest (may be NULL). */
+int image_create_pulled(const struct store *s, const char *ref, const char *config_digest,
+			int64_t config_size, const struct layer_info *layers, int n,
+			const struct image_origin *o, char *manifest);
+/* The origin digest recorded on the image ref names: 0 and out, or -1
+ * (no such image, or not pulled). */
+int image_origin_digest(const struct store *s, const char *ref, char out[DIGEST_STR_LEN + 1]);
+
 #endif

@@ -95,6 +95,12 @@ int store_layer_import(const struct store *s, struct reader *in, const char *nam
 /* Pack the directory dir into a layer and import it. */
 int store_layer_import_dir(const struct store *s, const char *dir,
 			   struct layer_info *li, int *existed);
+/* The same with packing options: `commit` packs a container's overlay
+ * upperdir with overlay_to_oci, so its whiteouts become .wh. entries. */
+struct layer_pack_opts;
+int store_layer_import_dir_opts(const struct store *s, const char *dir,
+				const struct layer_pack_opts *po, struct layer_info *li,
+				int *existed);
 int store_layer_get(const struct store *s, const char *digest, struct layer_info *li);
 /* Every layer, sorted by digest; fn returning non-zero stops. */
 int store_layer_each(const struct store *s,

@@ -363,8 +363,16 @@ out:
 int store_layer_import_dir(const struct store *s, const char *dir,
 			   struct layer_info *li, int *existed)
 {
-	char st[PATH_MAX], path[PATH_MAX];
 	struct layer_pack_opts po = { 0 };
+
+	return store_layer_import_dir_opts(s, dir, &po, li, existed);
+}
+
+int store_layer_import_dir_opts(const struct store *s, const char *dir,
+				const struct layer_pack_opts *po, struct layer_info *li,
+				int *existed)
+{
+	char st[PATH_MAX], path[PATH_MAX];
 	struct fd_writer fw;
 	struct fd_reader fr;
 	struct lz4frame_writer lz;
@@ -388,7 +396,7 @@ int store_layer_import_dir(const struct store *s, const char *dir,
 	fd_writer_init(&fw, fd, path);
 	if (lz4frame_writer_init(&lz, &fw.w, LZ4FRAME_FAST))
 		goto out;
-	rc = layer_pack(dir, &lz.w, &po) || writer_finish(&lz.w) ? -1 : 0;
+	rc = layer_pack(dir, &lz.w, po) || writer_finish(&lz.w) ? -1 : 0;
 	if (lz.w.close)
 		lz.w.close(&lz.w);
 	if (rc)

@@ -37,6 +37,7 @@ packages="
 	qemu-system-arm qemu-system-mips cpio gzip xz-utils
 	busybox-static util-linux tar lz4 attr libcap2-bin iproute2 file kmod
 	clang libclang-rt-14-dev
+	docker-registry skopeo umoci jq apache2-utils openssl python3 ca-certificates
 "
 # shellcheck disable=SC2086 # word splitting wanted
 apt-get install -y -q --no-install-recommends $packages >/tmp/boxcar-apt-install.log 2>&1 || {

@@ -1,0 +1,60 @@
+/* registry.h - an OCI distribution (Docker registry v2) client as a pull
+ * source (pull.h).
+ *
+ * Requests go to https://HOST/v2/... (http:// only with insecure). A 401
+ * is answered from its WWW-Authenticate challenge: Basic with the
+ * credentials, or Bearer with a token fetched from the realm (anonymous,
+ * or with the credentials); a token is fetched again when it expires or a
+ * request gets 401 again. Redirects (301/302/303/307/308, at most
+ * REGISTRY_MAX_REDIRECTS) are followed, and Authorization goes only to
+ * the registry's own origin, never to a CDN. 429, 5xx and broken
+ * connections are retried REGISTRY_RETRIES times with back-off (1, 2, 4...
+ * s, or Retry-After up to 60 s).
+ *
+ * Blobs download to ROOT/downloads/HEX.part (flock'ed, so two pulls of
+ * one blob take turns), hashed as they arrive; a download that stopped
+ * goes on with a Range request, in this run or the next. A blob whose size
+ * or digest is not what the manifest says is deleted and the pull fails.
+ */
+#ifndef BOXCAR_REGISTRY_H
+#define BOXCAR_REGISTRY_H
+
+#include <time.h>
+
+#include "credentials.h"
+#include "http.h"
+#include "imgref.h"
+#include "pull.h"
+#include "regauth.h"
+#include "url.h"
+
+#define REGISTRY_MAX_REDIRECTS 5
+#define REGISTRY_RETRIES 5
+
+struct registry {
+	struct pull_source src;      /* first: a struct registry is a source */
+	struct http_client *http;
+	struct imgref ref;
+	char base[URL_HOST_MAX + 16];  /* "https://host:port" */
+	char name[URL_HOST_MAX + REF_NAME_MAX + 2];
+	char downloads[PATH_MAX];    /* ROOT/downloads */
+	int insecure;
+	const struct credentials *creds; /* NULL: anonymous */
+	char auth[REGAUTH_TOKEN_MAX + 16]; /* the Authorization value, or "" */
+	time_t auth_expires;         /* 0: does not expire (Basic) */
+	struct regauth_challenge ch; /* the last challenge answered */
+	int have_ch;
+	int retry_base_ms;           /* back-off unit (tests: $BOXCAR_RETRY_MS) */
+};
+
+struct registry_opts {
+	const char *ca_file;     /* NULL: $SSL_CERT_FILE or the system bundle */
+	int insecure;            /* plain http:// */
+	const struct credentials *creds;
+	const char *root;        /* store root, for ROOT/downloads */
+};
+
+int registry_open(struct registry *r, const struct imgref *ref, const struct registry_opts *o);
+void registry_close(struct registry *r);
+
+#endif
