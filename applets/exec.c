@@ -1,7 +1,10 @@
-/* exec.c - run a command in a running container.
+/* exec.c - run a command in a running container, as docker exec does:
+ * in all of its init's namespaces, its cgroups, its root, with its
+ * environment and no more capabilities than it has.
  *
- * Registered now so that builds and --help list it; the work lands with
- * its own issue. Until then it says so and exits non-zero.
+ * What the container is allowed is read from its init (/proc/PID/status:
+ * CapBnd, NoNewPrivs), not recomputed from the spec, so the command gets
+ * exactly what the container got, whatever policy made it.
  */
 //applet:exec
 //summary:run a command in a running container
@@ -11,13 +14,425 @@
 //config:	help
 //config:	  Run a command in the namespaces and cgroup of a container.
 //usage:[OPTIONS] CONTAINER COMMAND [ARG...]
-//usage:Run COMMAND inside the running CONTAINER. (Not implemented yet.)
+//usage:Run COMMAND inside the running CONTAINER: in its namespaces (PID,
+//usage:mount, UTS, IPC, network, cgroup), its cgroups and root directory,
+//usage:with its environment, user and capabilities. Exits with COMMAND's
+//usage:status; 126 if it cannot be run, 127 if it is not found.
+//usage:
+//usage:  -d, --detach          run in the background; print nothing
+//usage:  -e, --env KEY[=VALUE] set a variable (repeatable; KEY alone: ours)
+//usage:  -i, --interactive     keep stdin attached (else it reads /dev/null)
+//usage:  -t, --tty             run it on a pseudo-terminal (relayed in raw mode)
+//usage:  -u, --user USER[:GROUP]  name or number, resolved in the container
+//usage:  -w, --workdir DIR     working directory (default the container's)
+//usage:      --root DIR        store directory (default $BOXCAR_ROOT or the built-in one)
+//usage:      --runtime-dir DIR per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "applet.h"
+#include "caps.h"
+#include "cgroup.h"
+#include "container.h"
+#include "err.h"
+#include "ns.h"
+#include "passwd.h"
+#include "procfs.h"
+#include "pty.h"
+#include "store.h"
+
+extern char **environ;
+
+struct exec {
+	int detach, interactive, tty;
+	int master, slave;  /* -t: the pty, opened on the host */
+	const char *user, *workdir;
+	char **env;        /* -e, NULL-terminated */
+	int nenv;
+	char **argv;
+	struct container_spec c;
+	pid_t pid;
+	uint64_t bounding;
+	int no_new_privs;
+	int rootfd;
+	int devnull;       /* opened on the host: the container may have none */
+};
+
+/* The environment: the container's, then -e, then HOME if unset. */
+static char **make_env(struct exec *e, const char *home)
+{
+	int n = 0, k = 0;
+	char **env;
+
+	while (e->c.env && e->c.env[n])
+		n++;
+	if (!(env = calloc(n + e->nenv + 2, sizeof(char *))))
+		return NULL;
+	for (int i = 0; i < n; i++)
+		env[k++] = e->c.env[i];
+	for (int i = 0; i < e->nenv; i++) {
+		size_t kl = strcspn(e->env[i], "=");
+		int j;
+
+		for (j = 0; j < k; j++)
+			if (!strncmp(env[j], e->env[i], kl) && env[j][kl] == '=')
+				break;
+		env[j == k ? k++ : j] = e->env[i];
+	}
+	for (int j = 0; j < k; j++)
+		if (!strncmp(env[j], "HOME=", 5))
+			return env;
+	if ((env[k] = malloc(strlen(home) + 6)))
+		sprintf(env[k], "HOME=%s", home);
+	return env;
+}
+
+/* In the child, inside the namespaces: become what the container is and
+ * exec. On failure, errno and a message go up the pipe. */
+__attribute__((noreturn)) static void child(struct exec *e, int report)
+{
+	const char *wd = e->workdir ? e->workdir : e->c.workdir && *e->c.workdir ? e->c.workdir : "/";
+	struct user_ids ids;
+	char msg[256];
+	int err[2];
+
+	/* the user from the container's passwd and group files */
+	if (passwd_resolve(e->rootfd, e->user ? e->user : e->c.user, &ids))
+		goto fail;
+	if (fchdir(e->rootfd) < 0 || chroot(".") < 0) {
+		err_set("cannot enter the container's root");
+		goto fail;
+	}
+	close(e->rootfd);
+	if (chdir(wd) < 0) {
+		err_set("cannot change to working directory %s", wd);
+		goto fail;
+	}
+	if (e->tty) {
+		/* its own session, the pty its controlling terminal */
+		if (setsid() < 0 || ioctl(e->slave, TIOCSCTTY, 0) < 0) {
+			err_set("cannot make the pseudo-terminal the controlling terminal");
+			goto fail;
+		}
+		for (int i = 0; i < 3; i++)
+			dup2(e->slave, i);
+	}
+	if ((!e->interactive || e->detach) && !e->tty)
+		dup2(e->devnull, 0);
+	if (e->detach) { /* nobody reads its output (docker keeps none either) */
+		dup2(e->devnull, 1);
+		dup2(e->devnull, 2);
+	}
+	if (caps_bound(e->bounding))
+		goto fail;
+	if (setgroups(ids.ngroups, ids.groups) < 0 || setgid(ids.gid) < 0 || setuid(ids.uid) < 0) {
+		err_set("cannot become %u:%u", (unsigned)ids.uid, (unsigned)ids.gid);
+		goto fail;
+	}
+	/* root keeps what the container's root has; others got none at
+	 * setuid, as in the container */
+	if (ids.uid == 0 && caps_set(e->bounding))
+		goto fail;
+	if (e->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		err_set("cannot set no_new_privs");
+		goto fail;
+	}
+	if (!(environ = make_env(e, ids.home))) {
+		err_setn(ENOMEM, "environment");
+		goto fail;
+	}
+	signal(SIGPIPE, SIG_DFL);
+	execvp(e->argv[0], e->argv);
+	/* docker's codes: 127 when there is no such command, else 126 */
+	err[0] = errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
+	if (errno == ENOENT && !strchr(e->argv[0], '/'))
+		err_setn(0, "%s: executable file not found in $PATH", e->argv[0]);
+	else
+		err_set("cannot run %s", e->argv[0]);
+	goto report;
+fail:
+	err[0] = EXIT_CANNOT_EXEC;
+report:
+	err[1] = err_errno();
+	snprintf(msg, sizeof(msg), "%s", err_msg());
+	if (write(report, err, sizeof(err)) == sizeof(err))
+		(void)!write(report, msg, strlen(msg) + 1);
+	_exit(err[0]);
+}
+
+static pid_t child_pid;
+static volatile sig_atomic_t winch;
+
+static void forward(int sig)
+{
+	if (sig == SIGWINCH)
+		winch = 1;
+	else if (child_pid > 0)
+		kill(child_pid, sig);
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w, n -= w;
+	}
+	return 0;
+}
+
+/* -t: our stdin to the pty (with -i), the pty to our stdout, until the
+ * command is gone and the pty drained; our terminal in raw mode so keys
+ * reach it as typed. */
+static void relay(struct exec *e)
+{
+	struct termios saved;
+	int raw = e->interactive ? tty_raw(0, &saved) : 0, in = e->interactive ? 0 : -1;
+	char buf[4096];
+
+	tty_copy_size(0, e->master);
+	for (;;) {
+		struct pollfd p[2] = { { e->master, POLLIN, 0 }, { in, POLLIN, 0 } };
+		ssize_t n;
+
+		if (winch) {
+			winch = 0;
+			tty_copy_size(0, e->master);
+		}
+		if (poll(p, in >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[0].revents) {
+			n = read(e->master, buf, sizeof(buf));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) /* EIO: the last holder of the slave is gone */
+				break;
+			if (write_all(1, buf, n))
+				break;
+		}
+		if (in >= 0 && p[1].revents) {
+			n = read(0, buf, sizeof(buf));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				/* end of our input: the terminal's EOF for the command */
+				write_all(e->master, "\x04", 1);
+				in = -1;
+			} else if (write_all(e->master, buf, n))
+				break;
+		}
+	}
+	if (raw > 0)
+		tty_restore(0, &saved);
+}
+
+/* Into the container's cgroup, boxcar/ID, in every hierarchy; a
+ * container made without one (by hand, or by an older boxcar) is joined
+ * where its init is. */
+static int join_cgroup(struct exec *e)
+{
+	char name[CGROUP_NAME_MAX];
+	struct cgroup cg;
+
+	container_cgroup_name(e->c.id, name, sizeof(name));
+	if (cgroup_open(&cg, name) == 0)
+		return cgroup_attach(&cg, getpid());
+	if (err_errno() != ENOENT)
+		return -1;
+	return proc_join_cgroups(e->pid);
+}
+
+/* Enter the container's namespaces and cgroups, fork, wait. */
+static int run(struct exec *e)
+{
+	struct ns_set ns;
+	int p[2], err[2] = { 0, 0 }, status;
+	char msg[256] = "";
+	ssize_t n;
+
+	if (join_cgroup(e))
+		return -1;
+	ns_set_init(&ns, e->pid);
+	/* every namespace of the init that is not ours (the user and time
+	 * namespaces usually are): not knowing is an error, not a skip, or
+	 * the command could end up on the host */
+	for (int k = 0; k < NS_COUNT; k++) {
+		int same = ns_supported(k) ? ns_same(e->pid, k) : 1;
+
+		if (same < 0 || (!same && ns_set_open(&ns, k, NULL))) {
+			if (same < 0)
+				err_set("cannot compare namespace %s of pid %d", ns_info[k].path + 3,
+					(int)e->pid);
+			ns_set_close(&ns);
+			return -1;
+		}
+	}
+	if (ns_set_enter(&ns)) {
+		ns_set_close(&ns);
+		return -1;
+	}
+	ns_set_close(&ns);
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return err_set("pipe");
+	/* the pid namespace applies to children: the command is one */
+	child_pid = fork();
+	if (child_pid < 0)
+		return err_set("fork");
+	if (child_pid == 0) {
+		close(p[0]);
+		child(e, p[1]);
+	}
+	close(p[1]);
+	close(e->rootfd);
+	if (e->tty)
+		close(e->slave); /* so the master reads EIO once the command is gone */
+	n = read(p[0], err, sizeof(err));
+	if (n == sizeof(err)) {
+		if (read(p[0], msg, sizeof(msg) - 1) < 0)
+			*msg = 0;
+		msg[sizeof(msg) - 1] = 0;
+	}
+	close(p[0]);
+	if (n == sizeof(err)) {
+		waitpid(child_pid, NULL, 0);
+		errno = err[1];
+		die(err[0], "%s", msg);
+	}
+	if (e->detach)
+		return 0; /* it is the container's now: its init reaps it */
+	signal(SIGTERM, forward);
+	signal(SIGINT, forward);
+	signal(SIGHUP, forward);
+	signal(SIGQUIT, forward);
+	if (e->tty) {
+		struct sigaction sa = { .sa_handler = forward }; /* no SA_RESTART: poll wakes */
+
+		sigaction(SIGWINCH, &sa, NULL);
+		relay(e);
+	}
+	while (waitpid(child_pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return err_set("waitpid");
+	if (WIFSIGNALED(status)) {
+		/* die the same way, so the shell sees 128+N */
+		signal(WTERMSIG(status), SIG_DFL);
+		kill(getpid(), WTERMSIG(status));
+		_exit(128 + WTERMSIG(status));
+	}
+	exit(WEXITSTATUS(status));
+}
 
 int exec_main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	applet_not_implemented();
+	static const struct option opts[] = {
+		{ "detach", no_argument, 0, 'd' },
+		{ "env", required_argument, 0, 'e' },
+		{ "interactive", no_argument, 0, 'i' },
+		{ "tty", no_argument, 0, 't' },
+		{ "user", required_argument, 0, 'u' },
+		{ "workdir", required_argument, 0, 'w' },
+		{ "root", required_argument, 0, 'R' },
+		{ "runtime-dir", required_argument, 0, 'D' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0 }
+	};
+	struct exec e = { 0 };
+	struct container_state st;
+	const char *root = NULL;
+	char id[CONTAINER_ID_LEN + 1], path[64], v[16];
+	struct store s;
+	int opt;
+
+	if (!(e.env = calloc(argc + 1, sizeof(char *))))
+		die(EXIT_RUNTIME, "out of memory");
+	while ((opt = getopt_long(argc, argv, "+de:itu:w:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': e.detach = 1; break;
+		case 'e':
+			if (*optarg == '=')
+				die_usage("-e %s: no variable name", optarg);
+			if (strchr(optarg, '='))
+				e.env[e.nenv++] = optarg;
+			else if (getenv(optarg)) { /* -e KEY: ours, as docker does */
+				char *kv = malloc(strlen(optarg) + strlen(getenv(optarg)) + 2);
+
+				if (!kv)
+					die(EXIT_RUNTIME, "out of memory");
+				sprintf(kv, "%s=%s", optarg, getenv(optarg));
+				e.env[e.nenv++] = kv;
+			}
+			break;
+		case 'i': e.interactive = 1; break;
+		case 't': e.tty = 1; break;
+		case 'u': e.user = optarg; break;
+		case 'w':
+			if (*optarg != '/')
+				die_usage("-w %s: not an absolute path", optarg);
+			e.workdir = optarg;
+			break;
+		case 'R': root = optarg; break;
+		case 'D': container_runtime_dir(optarg); break;
+		case 'h': usage_exit(EXIT_OK);
+		default: die_usage("unknown option");
+		}
+	}
+	if (argc - optind < 2)
+		die_usage("need CONTAINER and COMMAND");
+	e.argv = argv + optind + 1;
+	if ((e.devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+		die(EXIT_RUNTIME, "/dev/null");
+	if (e.tty && e.detach)
+		die_usage("-t and -d: a detached command has nobody to talk to");
+	if (e.tty) {
+		char name[64];
+
+		/* a pty of the host's devpts: the container's /dev/pts may be
+		 * another instance, where this one's name means nothing */
+		if (pty_open(&e.master, name, sizeof(name))
+		    || (e.slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+			die(EXIT_RUNTIME, "cannot open a pseudo-terminal");
+	}
+
+	if (store_open(&s, store_root(root), STORE_READ))
+		die_err(EXIT_FAIL);
+	if (container_resolve(&s, argv[optind], id) || container_spec_load(&s, id, &e.c)
+	    || container_state_load(&s, id, &st))
+		die_err(EXIT_FAIL);
+	store_close(&s); /* the command may run for days */
+	if (st.status != ST_RUNNING)
+		diex(EXIT_FAIL, "container %.12s is not running", id);
+	e.pid = st.pid;
+
+	/* What the container may do, from its init; its root before any
+	 * namespace is entered (the mount namespace hides /proc/PID). */
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)e.pid);
+	e.rootfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (e.rootfd < 0 || proc_caps(e.pid, "CapBnd", &e.bounding))
+		die(EXIT_RUNTIME, "container %.12s: cannot read its init (pid %d)", id, (int)e.pid);
+	e.no_new_privs = !proc_status_field(e.pid, "NoNewPrivs", v, sizeof(v)) && !strcmp(v, "1");
+	/* and it is still the init we looked up, not a reused pid */
+	if (!proc_alive(e.pid, st.pid_start))
+		diex(EXIT_FAIL, "container %.12s is not running", id);
+	if (run(&e))
+		die_err(EXIT_RUNTIME);
+	return EXIT_OK;
 }

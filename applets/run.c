@@ -1,8 +1,7 @@
-/* run.c - run a command in a new container.
- *
- * Registered now so that builds and --help list it; the work lands with
- * its own issue. Until then it says so and exits non-zero.
- */
+/* run.c - run a command in a new container, as docker run does: make the
+ * container from an image (record, name, overlay), start it, and either
+ * stay with it in the foreground or leave it to a detached monitor.
+ * The runtime is in core/ (launch.c, monitor.c; docs/containers.md). */
 //applet:run
 //summary:run a command in a new container
 //config:config APPLET_RUN
@@ -10,14 +9,696 @@
 //config:	default y
 //config:	help
 //config:	  Start a container from an image in the store.
+//config:
+//config:config RUN_LOG_MAX_SIZE
+//config:	int "Log file size cap (KiB)"
+//config:	default 1024
+//config:	depends on APPLET_RUN
+//config:	help
+//config:	  A detached container's container.log is rotated when it
+//config:	  passes this size (--log-opt max-size= overrides). Small by
+//config:	  default: flash wears with every write. 0: no cap.
+//config:
+//config:config RUN_LOG_MAX_FILE
+//config:	int "Log files kept"
+//config:	default 2
+//config:	depends on APPLET_RUN
+//config:	help
+//config:	  How many log files a container keeps, container.log
+//config:	  included (--log-opt max-file= overrides).
 //usage:[OPTIONS] IMAGE [COMMAND [ARG...]]
-//usage:Run COMMAND in a new container made from IMAGE. (Not implemented yet.)
+//usage:Run COMMAND (default: the image's entrypoint and command) in a new
+//usage:container made from IMAGE. In the foreground, exits with its status
+//usage:(128+N if signal N killed it); 125 if the container could not be made
+//usage:or started, 126 if COMMAND cannot be executed, 127 if not found.
+//usage:
+//usage:  -d, --detach             run in the background, print the container ID
+//usage:  -i, --interactive        keep stdin attached
+//usage:  -t, --tty                allocate a pseudo-terminal
+//usage:      --rm                 remove the container when it exits
+//usage:      --name NAME          name the container
+//usage:  -e, --env KEY[=VALUE]    set a variable (repeatable)
+//usage:      --env-file FILE      read KEY=VALUE lines from FILE
+//usage:  -w, --workdir DIR        working directory (made if missing)
+//usage:  -u, --user USER[:GROUP]  name or number, from the image's /etc/passwd
+//usage:  -h, --hostname NAME      host name (default: the short ID)
+//usage:      --entrypoint CMD     override the image's entrypoint
+//usage:  -v, --volume SRC:DST[:ro]  bind-mount host path SRC on DST
+//usage:      --tmpfs DST          mount a tmpfs on DST
+//usage:      --read-only          mount the root file system read-only
+//usage:      --net, --network MODE  private (default, also bridge, none): own
+//usage:                           network with lo only; host: the host's
+//usage:      --privileged         every capability, no masked paths
+//usage:      --cap-add CAP        add a capability (ALL: all of them)
+//usage:      --cap-drop CAP       drop a capability (ALL: all of them)
+//usage:      --ulimit NAME=SOFT[:HARD]  resource limit (nofile=1024:2048)
+//usage:  -m, --memory SIZE        memory limit (k, m, g suffixes)
+//usage:      --memory-swap SIZE   memory + swap limit (-1: unlimited swap)
+//usage:      --cpus N             CPU quota (1.5: one and a half CPUs)
+//usage:  -c, --cpu-shares N       relative CPU weight
+//usage:      --pids-limit N       most processes at once
+//usage:      --stop-signal SIG    signal `stop` sends (default SIGTERM)
+//usage:      --restart POLICY     no, on-failure[:N], always, unless-stopped (-d)
+//usage:      --init               run a reaper as PID 1 that forwards signals
+//usage:      --log-opt K=V        max-size=SIZE, max-file=N (json-file log, -d)
+//usage:      --root DIR           store directory (default $BOXCAR_ROOT or the built-in one)
+//usage:      --runtime-dir DIR    per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "applet.h"
+#include "caps.h"
+#include "container.h"
+#include "err.h"
+#include "fsutil.h"
+#include "image.h"
+#include "json.h"
+#include "launch.h"
+#include "monitor.h"
+#include "passwd.h"
+#include "signame.h"
+#include "store.h"
+
+/* A NULL-terminated list that grows. */
+struct list {
+	char **v;
+	int n, cap;
+};
+
+static void list_add(struct list *l, char *s)
+{
+	if (l->n + 2 > l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 8;
+		if (!(l->v = realloc(l->v, l->cap * sizeof(char *))))
+			die(EXIT_RUNTIME, "out of memory");
+	}
+	l->v[l->n++] = s;
+	l->v[l->n] = NULL;
+}
+
+static char *xstrdup(const char *s)
+{
+	char *r = strdup(s);
+
+	if (!r)
+		die(EXIT_RUNTIME, "out of memory");
+	return r;
+}
+
+/* Set KEY=V in env, replacing an earlier KEY. */
+static void env_set(struct list *env, const char *kv)
+{
+	size_t k = strcspn(kv, "=");
+
+	for (int i = 0; i < env->n; i++)
+		if (!strncmp(env->v[i], kv, k) && env->v[i][k] == '=') {
+			env->v[i] = xstrdup(kv);
+			return;
+		}
+	list_add(env, xstrdup(kv));
+}
+
+/* -e KEY=V, or -e KEY: the host's value, or nothing (Docker). */
+static void env_arg(struct list *env, const char *arg)
+{
+	const char *v;
+	char *kv;
+
+	if (!*arg || *arg == '=')
+		diex(EXIT_RUNTIME, "invalid environment variable: %s", arg);
+	if (strchr(arg, '=')) {
+		env_set(env, arg);
+		return;
+	}
+	if (!(v = getenv(arg)))
+		return;
+	if (!(kv = malloc(strlen(arg) + strlen(v) + 2)))
+		die(EXIT_RUNTIME, "out of memory");
+	sprintf(kv, "%s=%s", arg, v);
+	env_set(env, kv);
+}
+
+static void env_file(struct list *env, const char *path)
+{
+	char line[8192];
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		die(EXIT_RUNTIME, "open %s", path);
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line + strspn(line, " \t");
+
+		p[strcspn(p, "\r\n")] = 0;
+		if (*p && *p != '#')
+			env_arg(env, p);
+	}
+	fclose(f);
+}
+
+/* Docker's RAMInBytes: a number with an optional b, k, m, g (t, p) unit,
+ * optionally followed by "b"/"ib"; binary multiples. */
+static int64_t parse_size(const char *what, const char *s)
+{
+	static const char units[] = "bkmgtp";
+	char *end;
+	double v;
+	const char *u;
+	int shift = 0;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v < 0 || *s == '-' || *s == '+')
+		goto bad;
+	if (*end) {
+		if (!(u = strchr(units, end[0] | 0x20)))
+			goto bad;
+		shift = 10 * (int)(u - units);
+		end++;
+		if (shift && !strcasecmp(end, "ib"))
+			end += 2;
+		else if (shift && (*end | 0x20) == 'b')
+			end++;
+		if (*end)
+			goto bad;
+	}
+	v *= (double)(1ull << shift);
+	if (v >= 9.2e18)
+		goto bad;
+	return (int64_t)v;
+bad:
+	diex(EXIT_RUNTIME, "invalid %s: '%s'", what, s);
+}
+
+static int64_t parse_int(const char *what, const char *s, int64_t min, int64_t max)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		diex(EXIT_RUNTIME, "invalid %s: '%s'", what, s);
+	return v;
+}
+
+/* "1.5" -> 1500. */
+static int64_t parse_cpus(const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || v <= 0 || v > 1e6)
+		diex(EXIT_RUNTIME, "invalid --cpus: '%s'", s);
+	return (int64_t)(v * 1000 + 0.5);
+}
+
+static void parse_ulimit(struct container_spec *c, const char *s)
+{
+	static const struct { const char *name; int res; } names[] = {
+		{ "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU }, { "data", RLIMIT_DATA },
+		{ "fsize", RLIMIT_FSIZE }, { "locks", RLIMIT_LOCKS },
+		{ "memlock", RLIMIT_MEMLOCK }, { "msgqueue", RLIMIT_MSGQUEUE },
+		{ "nice", RLIMIT_NICE }, { "nofile", RLIMIT_NOFILE }, { "nproc", RLIMIT_NPROC },
+		{ "rss", RLIMIT_RSS }, { "rtprio", RLIMIT_RTPRIO }, { "rttime", RLIMIT_RTTIME },
+		{ "sigpending", RLIMIT_SIGPENDING }, { "stack", RLIMIT_STACK },
+	};
+	const char *eq = strchr(s, '=');
+	struct ulimit_spec u;
+	char val[64], *colon;
+	unsigned i;
+
+	for (i = 0; eq && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i].name) == (size_t)(eq - s) && !strncmp(names[i].name, s, eq - s))
+			break;
+	if (!eq || i == sizeof(names) / sizeof(names[0]) || strlen(eq + 1) >= sizeof(val))
+		diex(EXIT_RUNTIME, "invalid ulimit: '%s'", s);
+	strcpy(val, eq + 1);
+	u.resource = names[i].res;
+	if ((colon = strchr(val, ':')))
+		*colon++ = 0;
+#define LIMIT(x) (!strcmp(x, "unlimited") || !strcmp(x, "-1") ? RLIM_INFINITY \
+		  : (uint64_t)parse_int("ulimit", x, 0, INT64_MAX))
+	u.soft = LIMIT(val);
+	u.hard = colon ? LIMIT(colon) : u.soft;
+#undef LIMIT
+	if (u.soft > u.hard)
+		diex(EXIT_RUNTIME, "invalid ulimit: '%s': soft limit above hard limit", s);
+	if (!(c->ulimits = realloc(c->ulimits, (c->nulimits + 1) * sizeof(u))))
+		die(EXIT_RUNTIME, "out of memory");
+	c->ulimits[c->nulimits++] = u;
+}
+
+static void add_mount(struct container_spec *c, const char *src, const char *dst, int ro,
+		      int tmpfs)
+{
+	struct stat st;
+
+	if (*dst != '/')
+		diex(EXIT_RUNTIME, "invalid mount target %s: not an absolute path", dst);
+	if (!tmpfs) {
+		if (*src != '/')
+			diex(EXIT_RUNTIME, "invalid volume source %s: only absolute host paths "
+			     "(named volumes are not supported)", src);
+		if (stat(src, &st) < 0)
+			die(EXIT_RUNTIME, "invalid volume source %s", src);
+	}
+	if (!(c->mounts = realloc(c->mounts, (c->nmounts + 1) * sizeof(*c->mounts))))
+		die(EXIT_RUNTIME, "out of memory");
+	c->mounts[c->nmounts++] = (struct mount_spec){
+		tmpfs ? NULL : xstrdup(src), xstrdup(dst), ro, tmpfs
+	};
+}
+
+/* -v SRC:DST[:ro|rw] */
+static void parse_volume(struct container_spec *c, const char *arg)
+{
+	char *s = xstrdup(arg), *dst, *mode;
+	int ro = 0;
+
+	if (!(dst = strchr(s, ':')))
+		diex(EXIT_RUNTIME, "invalid volume %s: want SRC:DST[:ro]", arg);
+	*dst++ = 0;
+	if ((mode = strchr(dst, ':'))) {
+		*mode++ = 0;
+		for (char *o = strtok(mode, ","); o; o = strtok(NULL, ","))
+			if (!strcmp(o, "ro"))
+				ro = 1;
+			else if (strcmp(o, "rw") && strcmp(o, "z") && strcmp(o, "Z"))
+				diex(EXIT_RUNTIME, "invalid volume mode %s", o);
+	}
+	add_mount(c, s, dst, ro, 0);
+	free(s);
+}
+
+static uint64_t parse_caps(const char *arg)
+{
+	char *s = xstrdup(arg);
+	uint64_t m = 0;
+
+	for (char *n = strtok(s, ","); n; n = strtok(NULL, ",")) {
+		int cap = cap_from_name(n);
+
+		if (cap < 0)
+			die_err(EXIT_RUNTIME);
+		m |= cap == 64 ? CAPS_ALL : 1ull << cap;
+	}
+	free(s);
+	return m;
+}
+
+static void parse_restart(struct container_spec *c, const char *s)
+{
+	if (!strcmp(s, "no"))
+		c->restart = RESTART_NO;
+	else if (!strcmp(s, "always"))
+		c->restart = RESTART_ALWAYS;
+	else if (!strcmp(s, "unless-stopped"))
+		c->restart = RESTART_UNLESS_STOPPED;
+	else if (!strncmp(s, "on-failure", 10) && (!s[10] || s[10] == ':')) {
+		c->restart = RESTART_ON_FAILURE;
+		if (s[10])
+			c->restart_max = parse_int("restart count", s + 11, 0, INT32_MAX);
+	} else
+		diex(EXIT_RUNTIME, "invalid restart policy '%s'", s);
+}
+
+static void parse_log_opt(struct monitor_opts *o, const char *s)
+{
+	if (!strncmp(s, "max-size=", 9))
+		o->log_max_size = parse_size("log max-size", s + 9);
+	else if (!strncmp(s, "max-file=", 9))
+		o->log_max_files = parse_int("log max-file", s + 9, 1, 100);
+	else
+		diex(EXIT_RUNTIME, "unknown log option '%s' (max-size=, max-file=)", s);
+}
+
+/* A string array of the image config, appended to l. */
+static int config_list(const struct json_doc *d, uint32_t cfg, const char *key, struct list *l)
+{
+	uint32_t a = cfg ? json_get(d, cfg, key) : 0;
+
+	if (!a || json_type(d, a) != JSON_ARRAY)
+		return 0;
+	for (uint32_t i = json_first(d, a); i; i = json_next(d, i))
+		if (json_str(d, i))
+			list_add(l, xstrdup(json_str(d, i)));
+	return 1;
+}
+
+static const char *config_str(const struct json_doc *d, uint32_t cfg, const char *key)
+{
+	const char *v = cfg ? json_get_str(d, cfg, key) : NULL;
+
+	return v && *v ? v : NULL;
+}
+
+/* The user must exist in the image before anything is made: look in the
+ * topmost layer that has an /etc/passwd (what the container will see,
+ * unless it was deleted by a layer above). */
+static void check_user(const struct store *s, char **layers, int n, const char *user)
+{
+	char path[PATH_MAX];
+	struct user_ids u;
+	int fd = -1;
+
+	if (!user || !*user)
+		return;
+	for (int i = n - 1; i >= 0 && fd < 0; i--) {
+		struct stat st;
+
+		if (store_path(s, path, "layers/%s/diff", layers[i] + 7))
+			continue;
+		fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0 && fstatat(fd, "etc/passwd", &st, 0) < 0 && i > 0) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	if (fd >= 0 && passwd_resolve(fd, user, &u)) {
+		close(fd);
+		die_err(EXIT_RUNTIME);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+/* A name as Docker makes one up: adjective_noun. */
+static void random_name(char *buf, size_t n)
+{
+	static const char *const adj[] = {
+		"brave", "calm", "eager", "fond", "happy", "keen", "lucid", "merry",
+		"nifty", "quirky", "sharp", "stoic", "tender", "vivid", "witty", "zen",
+	};
+	static const char *const noun[] = {
+		"babbage", "curie", "darwin", "euler", "fermat", "gauss", "hopper", "kepler",
+		"lovelace", "noether", "pascal", "ritchie", "shannon", "thompson", "turing", "wozniak",
+	};
+	unsigned char r[2];
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || read(fd, r, 2) != 2)
+		r[0] = getpid(), r[1] = getpid() >> 4;
+	if (fd >= 0)
+		close(fd);
+	snprintf(buf, n, "%s_%s", adj[r[0] % 16], noun[r[1] % 16]);
+}
+
+/* The record: ROOT/containers/ID/{config.json,layers,image} and the
+ * name. On failure nothing is left. */
+static int create(struct store *s, struct container_spec *c, int named)
+{
+	char dir[PATH_MAX], path[PATH_MAX], *buf;
+	size_t len = 0;
+	int rc;
+
+	if (container_dir(s, c->id, dir) || mkdir(dir, 0700) < 0)
+		return err_set("cannot create %s", dir);
+	for (int tries = 0;; tries++) {
+		if (!container_name_reserve(s, c->name, c->id))
+			break;
+		if (named || err_errno() != EEXIST || tries > 20) {
+			rmdir(dir);
+			return -1;
+		}
+		random_name(c->name, sizeof(c->name));
+		if (tries > 10)
+			snprintf(c->name + strlen(c->name), 8, "%d", tries);
+	}
+	for (int i = 0; c->layers[i]; i++)
+		len += strlen(c->layers[i]) + 1;
+	if (!(buf = malloc(len + 1)))
+		rc = err_setn(ENOMEM, "layers");
+	else {
+		len = 0;
+		for (int i = 0; c->layers[i]; i++)
+			len += sprintf(buf + len, "%s\n", c->layers[i]);
+		rc = path_join(path, dir, "layers") || write_file_atomic(path, buf, len, 0600)
+			|| path_join(path, dir, "image")
+			|| write_file_atomic(path, c->manifest, strlen(c->manifest), 0600)
+			|| container_spec_save(s, c);
+		rc = rc ? -1 : 0;
+		free(buf);
+	}
+	if (rc) {
+		int e = err_errno();
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "%s", err_msg());
+		container_name_release(s, c->name, c->id);
+		rm_rf(dir);
+		return err_setn(e, "%s", msg);
+	}
+	return 0;
+}
+
+enum {
+	O_RM = 256, O_NAME, O_ENV_FILE, O_ENTRYPOINT, O_TMPFS, O_READ_ONLY, O_NET, O_PRIV,
+	O_CAP_ADD, O_CAP_DROP, O_ULIMIT, O_MEM_SWAP, O_CPUS, O_PIDS, O_STOP_SIGNAL,
+	O_RESTART, O_INIT, O_LOG_OPT, O_ROOT, O_RUNTIME_DIR, O_HELP,
+};
 
 int run_main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	applet_not_implemented();
+	static const struct option opts[] = {
+		{ "detach", no_argument, 0, 'd' }, { "interactive", no_argument, 0, 'i' },
+		{ "tty", no_argument, 0, 't' }, { "rm", no_argument, 0, O_RM },
+		{ "name", required_argument, 0, O_NAME }, { "env", required_argument, 0, 'e' },
+		{ "env-file", required_argument, 0, O_ENV_FILE },
+		{ "workdir", required_argument, 0, 'w' }, { "user", required_argument, 0, 'u' },
+		{ "hostname", required_argument, 0, 'h' },
+		{ "entrypoint", required_argument, 0, O_ENTRYPOINT },
+		{ "volume", required_argument, 0, 'v' }, { "tmpfs", required_argument, 0, O_TMPFS },
+		{ "read-only", no_argument, 0, O_READ_ONLY },
+		{ "net", required_argument, 0, O_NET }, { "network", required_argument, 0, O_NET },
+		{ "privileged", no_argument, 0, O_PRIV },
+		{ "cap-add", required_argument, 0, O_CAP_ADD },
+		{ "cap-drop", required_argument, 0, O_CAP_DROP },
+		{ "ulimit", required_argument, 0, O_ULIMIT },
+		{ "memory", required_argument, 0, 'm' },
+		{ "memory-swap", required_argument, 0, O_MEM_SWAP },
+		{ "cpus", required_argument, 0, O_CPUS },
+		{ "cpu-shares", required_argument, 0, 'c' },
+		{ "pids-limit", required_argument, 0, O_PIDS },
+		{ "stop-signal", required_argument, 0, O_STOP_SIGNAL },
+		{ "restart", required_argument, 0, O_RESTART }, { "init", no_argument, 0, O_INIT },
+		{ "log-opt", required_argument, 0, O_LOG_OPT },
+		{ "root", required_argument, 0, O_ROOT },
+		{ "runtime-dir", required_argument, 0, O_RUNTIME_DIR },
+		{ "help", no_argument, 0, O_HELP },
+		{ 0 }
+	};
+	struct container_spec c = { 0 };
+	struct list env = { 0 }, cmd = { 0 }, cli_env = { 0 }, env_files = { 0 };
+	struct monitor_opts mo;
+	const char *root = NULL, *entrypoint = NULL, *stop_signal = NULL, *v;
+	char abs_root[PATH_MAX], *memory_swap = NULL;
+	struct store s;
+	struct image im;
+	uint32_t cfg, a;
+	int opt, named = 0, has_entrypoint = 0, status, code;
+
+	monitor_opts_default(&mo);
+	c.net = NET_PRIVATE;
+	/* "+": options end at IMAGE; what follows is the command's. */
+	while ((opt = getopt_long(argc, argv, "+dite:w:u:h:v:m:c:", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': c.detach = 1; break;
+		case 'i': c.interactive = 1; break;
+		case 't': c.tty = 1; break;
+		case O_RM: c.auto_remove = 1; break;
+		case O_NAME:
+			if (!container_name_valid(optarg) || strlen(optarg) > CONTAINER_NAME_MAX)
+				diex(EXIT_RUNTIME, "invalid container name \"%s\": only "
+				     "[a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", optarg);
+			strcpy(c.name, optarg);
+			named = 1;
+			break;
+		case 'e': list_add(&cli_env, optarg); break;
+		case O_ENV_FILE: list_add(&env_files, optarg); break;
+		case 'w':
+			if (*optarg != '/')
+				diex(EXIT_RUNTIME, "the working directory '%s' is invalid: it needs "
+				     "to be an absolute path", optarg);
+			c.workdir = xstrdup(optarg);
+			break;
+		case 'u': c.user = xstrdup(optarg); break;
+		case 'h': c.hostname = xstrdup(optarg); break;
+		case O_ENTRYPOINT: entrypoint = optarg; has_entrypoint = 1; break;
+		case 'v': parse_volume(&c, optarg); break;
+		case O_TMPFS: {
+			char *t = xstrdup(optarg), *o = strchr(t, ':');
+
+			if (o)
+				*o++ = 0;
+			add_mount(&c, NULL, t, o && strstr(o, "ro") == o, 1);
+			free(t);
+			break;
+		}
+		case O_READ_ONLY: c.read_only = 1; break;
+		case O_NET:
+			if (!strcmp(optarg, "host"))
+				c.net = NET_HOST;
+			else if (!strcmp(optarg, "none"))
+				c.net = NET_NONE;
+			else if (!strcmp(optarg, "bridge") || !strcmp(optarg, "default")
+				 || !strcmp(optarg, "private"))
+				c.net = NET_PRIVATE;
+			else
+				diex(EXIT_RUNTIME, "unknown network mode '%s' (host, none, private)",
+				     optarg);
+			break;
+		case O_PRIV: c.privileged = 1; break;
+		case O_CAP_ADD: c.cap_add |= parse_caps(optarg); break;
+		case O_CAP_DROP: c.cap_drop |= parse_caps(optarg); break;
+		case O_ULIMIT: parse_ulimit(&c, optarg); break;
+		case 'm': c.memory = parse_size("memory size", optarg); break;
+		case O_MEM_SWAP: memory_swap = optarg; break;
+		case O_CPUS: c.cpu_millis = parse_cpus(optarg); break;
+		case 'c': c.cpu_shares = parse_int("--cpu-shares", optarg, 0, 262144); break;
+		case O_PIDS: c.pids_limit = parse_int("--pids-limit", optarg, -1, INT32_MAX); break;
+		case O_STOP_SIGNAL: stop_signal = optarg; break;
+		case O_RESTART: parse_restart(&c, optarg); break;
+		case O_INIT: c.init = 1; break;
+		case O_LOG_OPT: parse_log_opt(&mo, optarg); break;
+		case O_ROOT: root = optarg; break;
+		case O_RUNTIME_DIR: container_runtime_dir(optarg); break;
+		case O_HELP: usage_exit(EXIT_OK);
+		default: die_usage("unknown option");
+		}
+	}
+	if (optind >= argc)
+		die_usage("need an IMAGE");
+	/* Checks that need no store: bad input makes nothing. */
+	if (memory_swap) {
+		c.memory_swap = !strcmp(memory_swap, "-1") ? -1 : parse_size("memory-swap", memory_swap);
+		if (!c.memory)
+			diex(EXIT_RUNTIME, "you should always set the memory limit when using "
+			     "the memory-swap limit");
+		if (c.memory_swap > 0 && c.memory_swap < c.memory)
+			diex(EXIT_RUNTIME, "minimum memory-swap limit should be larger than "
+			     "the memory limit");
+	} else if (c.memory > 0)
+		c.memory_swap = 2 * c.memory; /* Docker's default: as much swap as memory */
+	if (c.memory && c.memory < 6 << 20)
+		diex(EXIT_RUNTIME, "minimum memory limit allowed is 6MB");
+	if (c.auto_remove && c.restart != RESTART_NO)
+		diex(EXIT_RUNTIME, "conflicting options: --restart and --rm");
+	if (c.pids_limit == 0)
+		c.pids_limit = 0;
+	else if (c.pids_limit < 0)
+		c.pids_limit = -1;
+	for (int i = 0; i < env_files.n; i++)
+		if (access(env_files.v[i], R_OK) < 0)
+			die(EXIT_RUNTIME, "open %s", env_files.v[i]);
+
+	if (store_open(&s, store_root(root), STORE_WRITE))
+		die_err(EXIT_RUNTIME);
+	/* The monitor changes directory: the root must not be relative. */
+	if (!realpath(s.root, abs_root) || strlen(abs_root) >= sizeof(s.root))
+		die(EXIT_RUNTIME, "%s", s.root);
+	strcpy(s.root, abs_root);
+	if (image_open(&s, argv[optind], &im)) {
+		if (err_errno() == ENOENT || !err_errno())
+			diex(EXIT_RUNTIME, "unable to find image '%s' locally", argv[optind]);
+		die_err(EXIT_RUNTIME);
+	}
+	c.image = xstrdup(argv[optind]);
+	strcpy(c.image_id, im.id);
+	strcpy(c.manifest, im.manifest_digest);
+	{
+		struct list layers = { 0 };
+
+		a = json_get(&im.manifest, 0, "layers");
+		for (uint32_t i = a ? json_first(&im.manifest, a) : 0; i; i = json_next(&im.manifest, i)) {
+			const char *d = json_get_str(&im.manifest, i, "digest");
+
+			if (!d || !digest_valid(d))
+				diex(EXIT_RUNTIME, "image %s: bad layer descriptor", c.image);
+			list_add(&layers, xstrdup(d));
+		}
+		if (!layers.n)
+			diex(EXIT_RUNTIME, "image %s has no layers", c.image);
+		c.layers = layers.v;
+		cfg = json_get(&im.config, 0, "config");
+		if (cfg && json_type(&im.config, cfg) != JSON_OBJECT)
+			cfg = 0;
+		/* argv: entrypoint + command, each the image's unless given */
+		if (has_entrypoint) {
+			if (*entrypoint)
+				list_add(&cmd, xstrdup(entrypoint));
+		} else
+			config_list(&im.config, cfg, "Entrypoint", &cmd);
+		c.argv_entrypoint = cmd.n;
+		if (optind + 1 < argc)
+			for (int i = optind + 1; i < argc; i++)
+				list_add(&cmd, xstrdup(argv[i]));
+		else if (!has_entrypoint)
+			config_list(&im.config, cfg, "Cmd", &cmd);
+		if (!cmd.n)
+			diex(EXIT_RUNTIME, "no command specified");
+		c.argv = cmd.v;
+		/* env: the image's, --env-file, -e; PATH if none */
+		config_list(&im.config, cfg, "Env", &env);
+		for (int i = 0; i < env_files.n; i++)
+			env_file(&env, env_files.v[i]);
+		for (int i = 0; i < cli_env.n; i++)
+			env_arg(&env, cli_env.v[i]);
+		if (!env.n || !getenv("PATH")) {
+			int has = 0;
+
+			for (int i = 0; i < env.n; i++)
+				has |= !strncmp(env.v[i], "PATH=", 5);
+			if (!has)
+				list_add(&env, xstrdup("PATH=" LAUNCH_DEFAULT_PATH));
+		}
+		c.env = env.v;
+		if (!c.workdir && (v = config_str(&im.config, cfg, "WorkingDir")))
+			c.workdir = xstrdup(v);
+		if (!c.user && (v = config_str(&im.config, cfg, "User")))
+			c.user = xstrdup(v);
+		if (!stop_signal)
+			stop_signal = config_str(&im.config, cfg, "StopSignal");
+		if (stop_signal && (c.stop_signal = sig_from_name(stop_signal)) < 0)
+			diex(EXIT_RUNTIME, "invalid stop signal: %s", stop_signal);
+		check_user(&s, c.layers, layers.n, c.user);
+	}
+	image_close(&im);
+
+	if (container_new_id(c.id))
+		die_err(EXIT_RUNTIME);
+	if (!c.hostname)
+		c.hostname = strndup(c.id, 12);
+	if (!named)
+		random_name(c.name, sizeof(c.name));
+	c.created = container_now();
+	if (create(&s, &c, named)) {
+		if (err_errno() == EEXIST) /* the name: the message says it all */
+			diex(EXIT_RUNTIME, "%s", err_msg());
+		die_err(EXIT_RUNTIME);
+	}
+	/* The record is written: let other commands use the store while the
+	 * container runs (its layers are safe, the record names them). */
+	store_close(&s);
+
+	if (c.detach) {
+		if (monitor_detached(&s, &c, &mo, &code))
+			die_err(code);
+		printf("%s\n", c.id);
+		return EXIT_OK;
+	}
+	if (monitor_foreground(&s, &c, &mo, &status))
+		die_err(status);
+	return status;
 }

@@ -36,6 +36,7 @@
 #ifndef BOXCAR_CONTAINER_H
 #define BOXCAR_CONTAINER_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -87,6 +88,10 @@ struct container_spec {
 	enum restart_mode restart;
 	int restart_max;              /* on-failure:N */
 	int64_t created;              /* unix time, ns */
+	/* Added by records: */
+	int argv_entrypoint;          /* how many of argv came from the
+				       * entrypoint (inspect's Config.Entrypoint;
+				       * the rest is Config.Cmd) */
 };
 
 enum container_status {
@@ -105,6 +110,9 @@ struct container_state {
 	int restart_count;
 	int stopped_by_user;          /* for unless-stopped */
 	int64_t started_at, finished_at; /* unix time, ns */
+	/* Added by records: */
+	char error[256];              /* why it failed to start (inspect's
+				       * State.Error), "" if it did not */
 };
 
 /* Paths of a container, all in buffers of PATH_MAX. */
@@ -117,16 +125,85 @@ void container_spec_free(struct container_spec *c);
 int container_state_save(const struct store *s, const char *id,
 			 const struct container_state *st);
 /* Loads the state and checks it against /proc: a "running" container
- * whose init (or monitor) is gone or was replaced reads as exited/dead. */
+ * whose init is gone or was replaced reads as exited/dead. Precisely:
+ * init alive: as recorded (even if its monitor is gone); init gone and
+ * monitor alive: waits (up to 2 s) for the monitor's record; both gone
+ * (SIGKILL, power loss): "exited" with code 255, pid 0, as Docker shows
+ * containers its dead daemon could not watch. */
 int container_state_load(const struct store *s, const char *id, struct container_state *st);
 /* ID, unambiguous ID prefix or name -> full ID. */
 int container_resolve(const struct store *s, const char *ref, char id[CONTAINER_ID_LEN + 1]);
 /* Every container ID, oldest first; fn returning non-zero stops. */
 int container_each(const struct store *s, int (*fn)(const char *id, void *arg), void *arg);
 
+/* Added by records (core/container.c). */
+
+/* RUNDIR: opt if given (and remembered for later calls with NULL), else
+ * the one remembered, else $BOXCAR_RUNTIME_DIR, else CONFIG_RUNTIME_DIR. */
+const char *container_runtime_dir(const char *opt);
+/* RUNDIR/ID into buf[PATH_MAX] (not created). */
+int container_run_dir(const char *id, char *buf);
+/* Lock one container: flock(LOCK_EX) on RUNDIR/ID/lock (made if missing),
+ * for transitions that read, decide and write state.json (start, stop,
+ * rm, the monitor recording an exit). Never held while waiting for a
+ * process to die. Returns the fd to give to container_unlock, or -1. */
+int container_lock(const char *id);
+void container_unlock(int fd);
+/* A fresh random ID (64 hex digits). */
+int container_new_id(char id[CONTAINER_ID_LEN + 1]);
+
+/* Names: [a-zA-Z0-9][a-zA-Z0-9_.-]*, at most CONTAINER_NAME_MAX. */
+int container_name_valid(const char *name);
+/* Reserve name for id: ROOT/containers/names/NAME -> ../ID. Make
+ * ROOT/containers/ID first: a link whose container dir is missing is
+ * taken as left over by a crash and taken over. EEXIST with "name "x" is
+ * already in use by container ID" when another container has it. */
+int container_name_reserve(const struct store *s, const char *name, const char *id);
+/* Drop name if it still points at id; 0 if it is already gone. */
+int container_name_release(const struct store *s, const char *name, const char *id);
+/* Remove ROOT/containers/ID, its name and RUNDIR/ID. The caller stopped
+ * it, unmounted merged/ and destroyed its cgroup before (rm_rf does not
+ * cross mount points: a mount still there makes this fail). */
+int container_remove_record(const struct store *s, const char *id);
+
+/* Docker's words for a status: "created", "running", "exited"... */
+const char *container_status_name(enum container_status st);
+/* A state as status text the way `docker ps` shows it: "Up 3 seconds",
+ * "Exited (0) 2 minutes ago", "Created". */
+void container_status_text(const struct container_state *st, char *buf, size_t n);
+/* Unix time in ns as RFC 3339 with nanoseconds, UTC (Docker's
+ * "2024-01-02T03:04:05.123456789Z"); 0 is "0001-01-01T00:00:00Z". */
+void container_time(int64_t ns, char *buf, size_t n);
+/* Now, in unix ns. */
+int64_t container_now(void);
+
+/* Stopping (core/container.c). */
+
+/* Send sig to the container's init; ESRCH "container ID is not running"
+ * if it is not. */
+int container_signal(const struct store *s, const char *id, int sig);
+/* Wait until the container is no longer running, as recorded by its
+ * monitor (or read from /proc when there is none): 0 with *st, or -1
+ * (ETIMEDOUT) after timeout_ms (< 0: no limit). */
+int container_wait_stopped(const struct store *s, const char *id, int timeout_ms,
+			   struct container_state *st);
+/* Record that the user stopped it (for unless-stopped), under the lock. */
+int container_mark_stopped_by_user(const struct store *s, const char *id);
+/* docker stop: mark, send the spec's stop signal (SIGTERM by default),
+ * wait timeout_s seconds, then SIGKILL and wait for the record. */
+int container_stop(const struct store *s, const char *id, int timeout_s,
+		   struct container_state *st);
+/* The name of its cgroup for cgroup.h: "boxcar/ID". */
+void container_cgroup_name(const char *id, char *buf, size_t n);
+/* Undo what a run left outside the record: unmount merged/ (lazily if it
+ * is busy; overlay_umount), kill what is left in its cgroup and destroy
+ * it (cgroup_kill, cgroup_destroy). Safe to call again. */
+int container_release(const struct store *s, const char *id);
+
 /* A process's start time from /proc/PID/stat (0 if it does not exist). */
 uint64_t proc_start_time(pid_t pid);
-/* Is pid alive and still the process that started at start? */
+/* Is pid alive and still the process that started at start? A zombie
+ * is not (its parent has yet to reap it). */
 int proc_alive(pid_t pid, uint64_t start);
 
 #endif

@@ -1,0 +1,133 @@
+/* commit.c - make an image from a container: its image's layers and one
+ * more, packed from the container's overlay upper dir (what it changed;
+ * what it deleted becomes a whiteout), with its command and environment
+ * as the new image's defaults. */
+//applet:commit
+//summary:make an image from a container's changes
+//config:config APPLET_COMMIT
+//config:	bool "commit"
+//config:	default y
+//config:	depends on FEATURE_LAYER_CREATE
+//config:	help
+//config:	  Create an image from a container: its image's layers plus
+//config:	  a layer of its changes, like `docker commit`.
+//usage:[OPTIONS] CONTAINER NAME[:TAG]
+//usage:Make the image NAME[:TAG] from CONTAINER: its image's layers and a new
+//usage:one holding what the container changed (deleted files become
+//usage:whiteouts), with the container's command, entrypoint, environment,
+//usage:working directory, user and stop signal. Prints the image ID. A
+//usage:running container is not paused: files it writes meanwhile may be
+//usage:caught half-written.
+//usage:
+//usage:  --root DIR         store directory (default $BOXCAR_ROOT or the built-in one)
+//usage:  --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "applet.h"
+#include "container.h"
+#include "err.h"
+#include "fsutil.h"
+#include "image.h"
+#include "layer.h"
+#include "ref.h"
+#include "signame.h"
+#include "store.h"
+
+/* The labels of the container's image, as K=V, for the new image. */
+static char **image_labels(const struct store *s, const char *manifest)
+{
+	struct image im;
+	char **l = NULL;
+	uint32_t cfg, lab, n = 0;
+
+	if (!*manifest || image_open_manifest(s, manifest, &im))
+		return NULL;
+	cfg = json_get(&im.config, 0, "config");
+	lab = cfg ? json_get(&im.config, cfg, "Labels") : 0;
+	if (lab && json_type(&im.config, lab) == JSON_OBJECT
+	    && (l = calloc(im.config.nodes[lab].len + 1, sizeof(char *))))
+		for (uint32_t k = json_first(&im.config, lab); k; k = json_next(&im.config, k)) {
+			const char *key = json_str(&im.config, k), *v = json_str(&im.config, k + 1);
+
+			if (key && v && (l[n] = malloc(strlen(key) + strlen(v) + 2)))
+				sprintf(l[n++], "%s=%s", key, v);
+		}
+	image_close(&im);
+	return l;
+}
+
+int commit_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, 0, 'R' },
+		{ "runtime-dir", required_argument, 0, 'D' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0 }
+	};
+	struct layer_pack_opts po = { .overlay_to_oci = 1 };
+	const char *root = NULL;
+	char id[CONTAINER_ID_LEN + 1], image_id[DIGEST_STR_LEN + 1], diff[PATH_MAX];
+	char **cmd = NULL, **entrypoint = NULL;
+	struct image_config cfg = { 0 };
+	struct container_spec c;
+	struct layer_info *li;
+	struct store s;
+	struct ref r;
+	int opt, n = 0, existed, argc_c = 0;
+
+	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'R': root = optarg; break;
+		case 'D': container_runtime_dir(optarg); break;
+		case 'h': usage_exit(EXIT_OK);
+		default: die_usage("unknown option");
+		}
+	}
+	if (argc - optind != 2)
+		die_usage("need CONTAINER and NAME[:TAG]");
+	if (ref_parse(argv[optind + 1], &r))
+		die_err(EXIT_FAIL);
+	if (store_open(&s, store_root(root), STORE_WRITE))
+		die_err(EXIT_FAIL);
+	if (container_resolve(&s, argv[optind], id) || container_spec_load(&s, id, &c))
+		die_err(EXIT_FAIL);
+	while (c.layers && c.layers[n])
+		n++;
+	if (!(li = calloc(n + 1, sizeof(*li))))
+		die(EXIT_FAIL, "out of memory");
+	for (int i = 0; i < n; i++)
+		if (store_layer_get(&s, c.layers[i], &li[i]))
+			die_err(EXIT_FAIL);
+	if (container_dir(&s, id, diff) || path_join(diff, diff, "diff")
+	    || store_layer_import_dir_opts(&s, diff, &po, &li[n], &existed))
+		die_err(EXIT_FAIL);
+
+	/* its command as the image's: entrypoint and cmd apart again */
+	while (c.argv && c.argv[argc_c])
+		argc_c++;
+	if (c.argv_entrypoint > 0 && c.argv_entrypoint <= argc_c) {
+		entrypoint = calloc(c.argv_entrypoint + 1, sizeof(char *));
+		if (entrypoint)
+			memcpy(entrypoint, c.argv, c.argv_entrypoint * sizeof(char *));
+	}
+	if (c.argv && argc_c > c.argv_entrypoint)
+		cmd = c.argv + c.argv_entrypoint;
+	cfg.cmd = cmd;
+	cfg.entrypoint = entrypoint;
+	cfg.env = c.env;
+	cfg.workdir = c.workdir;
+	cfg.user = c.user;
+	cfg.labels = image_labels(&s, c.manifest);
+	if (c.stop_signal > 0)
+		cfg.stop_signal = sig_name(c.stop_signal);
+	if (image_create(&s, r.full, li, n + 1, &cfg, image_id))
+		die_err(EXIT_FAIL);
+	store_close(&s);
+	puts(image_id);
+	return EXIT_OK;
+}

@@ -1,0 +1,404 @@
+/* inspect.c - containers and images as a JSON array in Docker's shape,
+ * so `jq '.[0].GraphDriver'`, `.[0].State.Pid` and friends read the same
+ * as with docker. Fields are Docker's where the meaning is the same;
+ * boxcar has no daemon, networks or volumes, so those are left out. */
+//applet:inspect
+//summary:show containers or images as JSON
+//config:config APPLET_INSPECT
+//config:	bool "inspect"
+//config:	default y
+//config:	help
+//config:	  Print containers and images as a JSON array shaped like
+//config:	  `docker inspect`: State, HostConfig, GraphDriver (the overlay
+//config:	  dirs), Mounts, Config.
+//usage:[-f FORMAT] [--type container|image] NAME|ID...
+//usage:Print each container (ID, unique ID prefix or name), or else image
+//usage:(NAME[:TAG] or ID), as an element of one JSON array.
+//usage:
+//usage:  -f, --format T     instead, a line per object from the Go-style template
+//usage:                     T: {{.State.Pid}}, {{json .Mounts}}, \t, \n
+//usage:  --type T           only look for containers, or only for images
+//usage:  --root DIR         store directory (default $BOXCAR_ROOT or the built-in one)
+//usage:  --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "applet.h"
+#include "container.h"
+#include "err.h"
+#include "image.h"
+#include "json.h"
+#include "signame.h"
+#include "store.h"
+#include "template.h"
+
+/* capability(7) names by number, for CapAdd/CapDrop. */
+static const char *const cap_names[] = {
+	"CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID",
+	"SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST",
+	"NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER", "SYS_MODULE", "SYS_RAWIO",
+	"SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT", "SYS_ADMIN", "SYS_BOOT", "SYS_NICE",
+	"SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE",
+	"AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM",
+	"BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
+};
+
+static void caps(struct json_w *w, const char *key, uint64_t mask)
+{
+	char name[32];
+
+	jw_key(w, key);
+	if (!mask) {
+		jw_null(w);
+		return;
+	}
+	jw_arr(w);
+	for (unsigned i = 0; i < 64; i++) {
+		if (!(mask & (1ull << i)))
+			continue;
+		if (i < sizeof(cap_names) / sizeof(cap_names[0]))
+			snprintf(name, sizeof(name), "CAP_%s", cap_names[i]);
+		else
+			snprintf(name, sizeof(name), "CAP_%u", i);
+		jw_str(w, name);
+	}
+	jw_end(w);
+}
+
+static void list(struct json_w *w, const char *key, char **l, int from, int to)
+{
+	jw_key(w, key);
+	if (!l || from >= to) {
+		jw_null(w);
+		return;
+	}
+	jw_arr(w);
+	for (int i = from; i < to && l[i]; i++)
+		jw_str(w, l[i]);
+	jw_end(w);
+}
+
+static void boolean(struct json_w *w, const char *key, int v)
+{
+	jw_key(w, key);
+	jw_bool(w, v);
+}
+
+static void timestamp(struct json_w *w, const char *key, int64_t ns)
+{
+	char t[48];
+
+	container_time(ns, t, sizeof(t));
+	jw_kstr(w, key, t);
+}
+
+static void state(struct json_w *w, const struct container_state *st)
+{
+	jw_key(w, "State");
+	jw_obj(w);
+	jw_kstr(w, "Status", container_status_name(st->status));
+	boolean(w, "Running", st->status == ST_RUNNING || st->status == ST_RESTARTING);
+	boolean(w, "Paused", 0);
+	boolean(w, "Restarting", st->status == ST_RESTARTING);
+	boolean(w, "OOMKilled", st->oom_killed);
+	boolean(w, "Dead", st->status == ST_DEAD);
+	jw_kint(w, "Pid", st->status == ST_RUNNING ? st->pid : 0);
+	jw_kint(w, "ExitCode", st->exit_code);
+	jw_kstr(w, "Error", st->error);
+	timestamp(w, "StartedAt", st->started_at);
+	timestamp(w, "FinishedAt", st->finished_at);
+	jw_end(w);
+}
+
+static void host_config(struct json_w *w, const struct container_spec *c)
+{
+	static const char *const restart[] = { "no", "on-failure", "always", "unless-stopped" };
+	static const char *const net[] = { "private", "host", "none" };
+	char bind[2 * PATH_MAX + 8];
+	int tmpfs = 0;
+
+	jw_key(w, "HostConfig");
+	jw_obj(w);
+	jw_key(w, "Binds");
+	jw_arr(w);
+	for (int i = 0; i < c->nmounts; i++) {
+		if (c->mounts[i].tmpfs || !c->mounts[i].source) {
+			tmpfs++;
+			continue;
+		}
+		snprintf(bind, sizeof(bind), "%s:%s%s", c->mounts[i].source, c->mounts[i].target,
+			 c->mounts[i].readonly ? ":ro" : "");
+		jw_str(w, bind);
+	}
+	jw_end(w);
+	jw_kstr(w, "NetworkMode", net[c->net < 3 ? c->net : 0]);
+	jw_key(w, "RestartPolicy");
+	jw_obj(w);
+	jw_kstr(w, "Name", restart[c->restart < 4 ? c->restart : 0]);
+	jw_kint(w, "MaximumRetryCount", c->restart_max);
+	jw_end(w);
+	boolean(w, "AutoRemove", c->auto_remove);
+	caps(w, "CapAdd", c->cap_add);
+	caps(w, "CapDrop", c->cap_drop);
+	boolean(w, "Privileged", c->privileged);
+	boolean(w, "ReadonlyRootfs", c->read_only);
+	jw_key(w, "Tmpfs");
+	if (tmpfs) {
+		jw_obj(w);
+		for (int i = 0; i < c->nmounts; i++)
+			if (c->mounts[i].tmpfs || !c->mounts[i].source)
+				jw_kstr(w, c->mounts[i].target, "");
+		jw_end(w);
+	} else
+		jw_null(w);
+	jw_kint(w, "Memory", c->memory);
+	jw_kint(w, "MemorySwap", c->memory_swap);
+	jw_kint(w, "NanoCpus", c->cpu_millis * 1000000);
+	jw_kint(w, "CpuShares", c->cpu_shares);
+	jw_key(w, "PidsLimit");
+	if (c->pids_limit)
+		jw_int(w, c->pids_limit);
+	else
+		jw_null(w);
+	boolean(w, "Init", c->init);
+	jw_end(w);
+}
+
+static void path_field(struct json_w *w, const struct store *s, const char *key,
+		       const char *id, const char *sub)
+{
+	char path[PATH_MAX];
+
+	if (store_path(s, path, "containers/%s/%s", id, sub))
+		*path = 0;
+	jw_kstr(w, key, path);
+}
+
+static void graph_driver(struct json_w *w, const struct store *s, const struct container_spec *c)
+{
+	char lower[16 * 1024], path[PATH_MAX];
+	size_t len = 0;
+	int n = 0;
+
+	while (c->layers && c->layers[n])
+		n++;
+	/* topmost first, as overlay's lowerdir and docker list them */
+	*lower = 0;
+	for (int i = n - 1; i >= 0; i--) {
+		const char *d = c->layers[i];
+
+		if (strncmp(d, "sha256:", 7) || store_path(s, path, "layers/%s/diff", d + 7))
+			continue;
+		len += snprintf(lower + len, sizeof(lower) - len, "%s%s", len ? ":" : "", path);
+		if (len >= sizeof(lower)) {
+			lower[sizeof(lower) - 1] = 0;
+			break;
+		}
+	}
+	jw_key(w, "GraphDriver");
+	jw_obj(w);
+	jw_key(w, "Data");
+	jw_obj(w);
+	jw_kstr(w, "LowerDir", lower);
+	path_field(w, s, "MergedDir", c->id, "merged");
+	path_field(w, s, "UpperDir", c->id, "diff");
+	path_field(w, s, "WorkDir", c->id, "work");
+	jw_end(w);
+	jw_kstr(w, "Name", "overlay");
+	jw_end(w);
+}
+
+static void mounts(struct json_w *w, const struct container_spec *c)
+{
+	jw_key(w, "Mounts");
+	jw_arr(w);
+	for (int i = 0; i < c->nmounts; i++) {
+		const struct mount_spec *m = &c->mounts[i];
+		int tmpfs = m->tmpfs || !m->source;
+
+		jw_obj(w);
+		jw_kstr(w, "Type", tmpfs ? "tmpfs" : "bind");
+		jw_kstr(w, "Source", tmpfs ? "" : m->source);
+		jw_kstr(w, "Destination", m->target);
+		jw_kstr(w, "Mode", m->readonly ? "ro" : "");
+		boolean(w, "RW", !m->readonly);
+		jw_kstr(w, "Propagation", tmpfs ? "" : "rprivate");
+		jw_end(w);
+	}
+	jw_end(w);
+}
+
+/* The image's labels: containers carry them in Config.Labels. */
+static void labels(struct json_w *w, const struct store *s, const struct container_spec *c)
+{
+	struct image im;
+	uint32_t cfg, l;
+
+	jw_key(w, "Labels");
+	jw_obj(w);
+	if (*c->manifest && !image_open_manifest(s, c->manifest, &im)) {
+		cfg = json_get(&im.config, 0, "config");
+		l = cfg ? json_get(&im.config, cfg, "Labels") : 0;
+		if (l && json_type(&im.config, l) == JSON_OBJECT)
+			for (uint32_t k = json_first(&im.config, l); k; k = json_next(&im.config, k))
+				if (json_str(&im.config, k) && json_str(&im.config, k + 1))
+					jw_kstr(w, json_str(&im.config, k), json_str(&im.config, k + 1));
+		image_close(&im);
+	}
+	jw_end(w);
+}
+
+static void config(struct json_w *w, const struct store *s, const struct container_spec *c)
+{
+	int argc = 0;
+	char host[16];
+
+	while (c->argv && c->argv[argc])
+		argc++;
+	snprintf(host, sizeof(host), "%.12s", c->id);
+	jw_key(w, "Config");
+	jw_obj(w);
+	jw_kstr(w, "Hostname", c->hostname ? c->hostname : host);
+	jw_kstr(w, "Domainname", "");
+	jw_kstr(w, "User", c->user ? c->user : "");
+	boolean(w, "AttachStdin", c->interactive && !c->detach);
+	boolean(w, "AttachStdout", !c->detach);
+	boolean(w, "AttachStderr", !c->detach);
+	boolean(w, "Tty", c->tty);
+	boolean(w, "OpenStdin", c->interactive);
+	list(w, "Env", c->env, 0, INT_MAX);
+	list(w, "Cmd", c->argv, c->argv_entrypoint, argc);
+	jw_kstr(w, "Image", c->image ? c->image : c->image_id);
+	jw_kstr(w, "WorkingDir", c->workdir ? c->workdir : "");
+	list(w, "Entrypoint", c->argv, 0, c->argv_entrypoint);
+	labels(w, s, c);
+	if (c->stop_signal)
+		jw_kstr(w, "StopSignal", sig_name(c->stop_signal));
+	jw_end(w);
+}
+
+static int inspect_container(struct json_w *w, const struct store *s, const char *id)
+{
+	struct container_spec c;
+	struct container_state st;
+	char name[CONTAINER_NAME_MAX + 2];
+	int argc = 0;
+
+	if (container_spec_load(s, id, &c))
+		return -1;
+	if (container_state_load(s, id, &st)) {
+		container_spec_free(&c);
+		return -1;
+	}
+	while (c.argv && c.argv[argc])
+		argc++;
+	jw_obj(w);
+	jw_kstr(w, "Id", c.id);
+	timestamp(w, "Created", c.created);
+	jw_kstr(w, "Path", argc ? c.argv[0] : "");
+	jw_key(w, "Args");
+	jw_arr(w);
+	for (int i = 1; i < argc; i++)
+		jw_str(w, c.argv[i]);
+	jw_end(w);
+	state(w, &st);
+	jw_kstr(w, "Image", c.image_id);
+	path_field(w, s, "LogPath", c.id, "container.log");
+	snprintf(name, sizeof(name), "/%s", c.name);
+	jw_kstr(w, "Name", name);
+	jw_kint(w, "RestartCount", st.restart_count);
+	jw_kstr(w, "Driver", "overlay");
+	jw_kstr(w, "Platform", "linux");
+	host_config(w, &c);
+	graph_driver(w, s, &c);
+	mounts(w, &c);
+	config(w, s, &c);
+	jw_end(w);
+	container_spec_free(&c);
+	return 0;
+}
+
+int inspect_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, 0, 'f' },
+		{ "type", required_argument, 0, 't' },
+		{ "root", required_argument, 0, 'R' },
+		{ "runtime-dir", required_argument, 0, 'D' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0 }
+	};
+	const char *root = NULL, *type = NULL, *format = NULL;
+	char id[CONTAINER_ID_LEN + 1];
+	struct json_w w;
+	struct store s;
+	int opt, rc = EXIT_OK;
+
+	while ((opt = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			if (template_check(optarg))
+				die_usage("%s", err_msg());
+			format = optarg;
+			break;
+		case 't':
+			if (strcmp(optarg, "container") && strcmp(optarg, "image"))
+				die_usage("--type: container or image");
+			type = optarg;
+			break;
+		case 'R': root = optarg; break;
+		case 'D': container_runtime_dir(optarg); break;
+		case 'h': usage_exit(EXIT_OK);
+		default: die_usage("unknown option");
+		}
+	}
+	if (optind >= argc)
+		die_usage("need a container or image");
+	if (store_open(&s, store_root(root), STORE_READ))
+		die_err(EXIT_FAIL);
+	jw_init(&w, 1);
+	jw_arr(&w);
+	for (int i = optind; i < argc; i++) {
+		struct image im;
+
+		if ((!type || *type == 'c') && !container_resolve(&s, argv[i], id)) {
+			if (inspect_container(&w, &s, id)) {
+				errno = err_errno();
+				warn("%s: %s", argv[i], err_msg());
+				rc = EXIT_FAIL;
+			}
+			continue;
+		}
+		if ((!type || *type == 'i') && !image_open(&s, argv[i], &im)) {
+			image_inspect_json(&w, &s, &im);
+			image_close(&im);
+			continue;
+		}
+		warnx("no such object: %s", argv[i]);
+		rc = EXIT_FAIL;
+	}
+	jw_end(&w);
+	store_close(&s);
+	if (jw_finish(&w))
+		die_err(EXIT_FAIL);
+	if (format) {
+		struct json_doc d;
+
+		if (json_parse(&d, w.buf, w.len))
+			die_err(EXIT_FAIL);
+		for (uint32_t e = json_first(&d, 0); e; e = json_next(&d, e)) {
+			if (template_render(format, &d, e, stdout))
+				die_err(EXIT_FAIL);
+			putchar('\n');
+		}
+		json_free(&d);
+	} else
+		fwrite(w.buf, 1, w.len, stdout);
+	jw_free(&w);
+	return rc;
+}

@@ -1,0 +1,85 @@
+/* kill.c - send a signal to running containers, as docker kill does. */
+//applet:kill
+//summary:send a signal to running containers
+//config:config APPLET_KILL
+//config:	bool "kill"
+//config:	default y
+//config:	help
+//config:	  Send a signal (SIGKILL by default) to containers' init.
+//usage:[-s SIGNAL] CONTAINER...
+//usage:Send SIGNAL (default KILL) to each CONTAINER's init process; prints
+//usage:each CONTAINER signalled. SIGNAL is a name (TERM, SIGTERM) or number.
+//usage:An init without a handler for a signal ignores it, as PID 1 does
+//usage:(SIGKILL always works).
+//usage:
+//usage:  -s, --signal SIGNAL
+//usage:      --root DIR         store directory (default $BOXCAR_ROOT or the built-in one)
+//usage:      --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include "applet.h"
+#include "container.h"
+#include "err.h"
+#include "signame.h"
+#include "store.h"
+
+int kill_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "signal", required_argument, 0, 's' },
+		{ "root", required_argument, 0, 'R' },
+		{ "runtime-dir", required_argument, 0, 'D' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0 }
+	};
+	const char *root = NULL;
+	char id[CONTAINER_ID_LEN + 1];
+	struct container_spec c;
+	struct store s;
+	int opt, sig = SIGKILL, rc = EXIT_OK;
+
+	while ((opt = getopt_long(argc, argv, "+s:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			if ((sig = sig_from_name(optarg)) < 0)
+				die_usage("%s", err_msg());
+			break;
+		case 'R': root = optarg; break;
+		case 'D': container_runtime_dir(optarg); break;
+		case 'h': usage_exit(EXIT_OK);
+		default: die_usage("unknown option");
+		}
+	}
+	if (optind >= argc)
+		die_usage("need a CONTAINER");
+	if (store_open(&s, store_root(root), STORE_READ))
+		die_err(EXIT_FAIL);
+	for (int i = optind; i < argc; i++) {
+		if (container_resolve(&s, argv[i], id) || container_spec_load(&s, id, &c)) {
+			errno = err_errno();
+			warn("%s", err_msg());
+			rc = EXIT_FAIL;
+			continue;
+		}
+		/* Killing it, or sending what stops it, is the user stopping it:
+		 * an unless-stopped policy leaves it stopped (as docker does). */
+		if ((sig == SIGKILL || sig == (c.stop_signal > 0 ? c.stop_signal : SIGTERM))
+		    && container_mark_stopped_by_user(&s, id)) {
+			errno = err_errno();
+			warn("%s", err_msg());
+		}
+		container_spec_free(&c);
+		if (container_signal(&s, id, sig)) {
+			warnx("cannot kill %s: %s", argv[i], err_msg());
+			rc = EXIT_FAIL;
+			continue;
+		}
+		puts(argv[i]);
+	}
+	store_close(&s);
+	return rc;
+}

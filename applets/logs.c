@@ -1,0 +1,300 @@
+/* logs.c - a container's output, from the Docker json-file lines its
+ * monitor writes to ROOT/containers/ID/container.log (rotated to .1,
+ * .2, ...: the highest number is the oldest). Lines from stdout go to
+ * stdout, lines from stderr to stderr, as docker logs does. */
+//applet:logs
+//summary:show a container's output
+//config:config APPLET_LOGS
+//config:	bool "logs"
+//config:	default y
+//config:	help
+//config:	  Print what a container wrote, from its json-file log.
+//usage:[-f] [-t] [-n N] CONTAINER
+//usage:Print CONTAINER's output, oldest first, rotated files included:
+//usage:what it wrote to stdout on stdout, to stderr on stderr.
+//usage:
+//usage:  -f, --follow       keep printing new output until the container stops
+//usage:  -n, --tail N       only the last N lines (default all)
+//usage:  -t, --timestamps   put the time of each line in front of it
+//usage:      --root DIR     store directory (default $BOXCAR_ROOT or the built-in one)
+//usage:      --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "applet.h"
+#include "container.h"
+#include "err.h"
+#include "fsutil.h"
+#include "json.h"
+#include "store.h"
+
+#define LINE_MAX_BYTES (1u << 20) /* longer lines are cut (json-file's are 16 KiB) */
+
+/* Whole lines from an fd; a partial line waits for the rest unless the
+ * end is final. */
+struct lines {
+	int fd;
+	char *buf;
+	size_t len, cap, start;
+};
+
+static void lines_init(struct lines *l, int fd)
+{
+	memset(l, 0, sizeof(*l));
+	l->fd = fd;
+}
+
+/* The next line (NUL-terminated, no newline) or NULL: at the end of what
+ * is there now (*eof = 1), or on an error. */
+static char *next_line(struct lines *l, int final, int *eof)
+{
+	*eof = 0;
+	for (;;) {
+		char *nl = l->len > l->start ? memchr(l->buf + l->start, '\n', l->len - l->start) : NULL;
+		ssize_t n;
+
+		if (nl) {
+			char *line = l->buf + l->start;
+
+			*nl = 0;
+			l->start = nl + 1 - l->buf;
+			return line;
+		}
+		if (l->start) { /* keep the partial line at the front */
+			memmove(l->buf, l->buf + l->start, l->len - l->start);
+			l->len -= l->start;
+			l->start = 0;
+		}
+		if (l->len + 4096 + 1 > l->cap) {
+			if (l->cap >= LINE_MAX_BYTES) { /* cut it: a line on its own */
+				l->buf[l->len] = 0;
+				l->len = 0;
+				return l->buf;
+			}
+			l->cap = l->cap ? 2 * l->cap : 16384;
+			if (!(l->buf = realloc(l->buf, l->cap)))
+				die(EXIT_FAIL, "out of memory");
+		}
+		n = read(l->fd, l->buf + l->len, l->cap - l->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*eof = 1;
+			if (final && l->len) {
+				l->buf[l->len] = 0;
+				l->len = 0;
+				return l->buf;
+			}
+			return NULL;
+		}
+		l->len += n;
+	}
+}
+
+struct logs {
+	int timestamps;
+	long skip; /* lines still to skip before printing (--tail) */
+};
+
+/* {"log":"...","stream":"stdout","time":"..."}: print the log text on the
+ * stream it came from. */
+static void print_entry(struct logs *o, const char *line)
+{
+	struct json_doc d;
+	uint32_t log;
+	const char *stream, *t;
+	FILE *out;
+
+	if (o->skip > 0) {
+		o->skip--;
+		return;
+	}
+	if (json_parse(&d, line, strlen(line)))
+		return; /* not ours: a crash cut the line short */
+	log = json_get(&d, 0, "log");
+	stream = json_get_str(&d, 0, "stream");
+	t = json_get_str(&d, 0, "time");
+	if (log && json_type(&d, log) == JSON_STRING) {
+		out = stream && !strcmp(stream, "stderr") ? stderr : stdout;
+		if (o->timestamps)
+			fprintf(out, "%s ", t ? t : "");
+		fwrite(d.nodes[log].str, 1, d.nodes[log].len, out);
+		fflush(out);
+	}
+	json_free(&d);
+}
+
+/* Print (or, with count, count) the lines of one file. With end, *end
+ * says where the partial last line, if any, starts: follow() goes on
+ * from there. */
+static long do_file(struct logs *o, const char *path, int count, off_t *end)
+{
+	struct lines l;
+	long n = 0;
+	char *line;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), eof;
+
+	if (fd < 0)
+		return 0;
+	lines_init(&l, fd);
+	/* a last line without its newline is being written, or was cut by a
+	 * crash: not an entry (yet) */
+	while ((line = next_line(&l, 0, &eof))) {
+		if (count)
+			n++;
+		else
+			print_entry(o, line);
+	}
+	if (end)
+		*end = lseek(fd, 0, SEEK_CUR) - (off_t)(l.len - l.start);
+	free(l.buf);
+	close(fd);
+	return n;
+}
+
+static int rotated_count(const char *log)
+{
+	char path[PATH_MAX + 16];
+	int n = 0;
+
+	for (;;) {
+		snprintf(path, sizeof(path), "%s.%d", log, n + 1);
+		if (access(path, F_OK) < 0)
+			return n;
+		n++;
+	}
+}
+
+/* Every file, oldest first: container.log.N ... .1, then container.log. */
+static long all_files(struct logs *o, const char *log, int count, off_t *end)
+{
+	char path[PATH_MAX + 16];
+	long n = 0;
+
+	for (int i = rotated_count(log); i > 0; i--) {
+		snprintf(path, sizeof(path), "%s.%d", log, i);
+		n += do_file(o, path, count, NULL);
+	}
+	return n + do_file(o, log, count, end);
+}
+
+static int still_running(const struct store *s, const char *id)
+{
+	struct container_state st;
+
+	return !container_state_load(s, id, &st)
+		&& (st.status == ST_RUNNING || st.status == ST_RESTARTING);
+}
+
+/* Follow container.log from where all_files() ended. When it is rotated
+ * (renamed to .1 and made again), finish the old file, then take the new
+ * one. Ends when the container is not running and all is printed. */
+static void follow(struct logs *o, const struct store *s, const char *id, const char *log,
+		   off_t from)
+{
+	struct lines l;
+	struct stat a, b;
+	char *line;
+	int fd = open(log, O_RDONLY | O_CLOEXEC), eof;
+
+	while (fd < 0 && still_running(s, id)) {
+		usleep(100000);
+		fd = open(log, O_RDONLY | O_CLOEXEC);
+		from = 0;
+	}
+	if (fd < 0)
+		return;
+	lseek(fd, from, SEEK_SET);
+	lines_init(&l, fd);
+	for (;;) {
+		int running = still_running(s, id); /* before reading: no line is missed */
+
+		while ((line = next_line(&l, 0, &eof)))
+			print_entry(o, line);
+		if (fstat(fd, &a) == 0 && stat(log, &b) == 0
+		    && (a.st_ino != b.st_ino || a.st_dev != b.st_dev)) {
+			int nfd = open(log, O_RDONLY | O_CLOEXEC);
+
+			if (nfd >= 0) {
+				while ((line = next_line(&l, 1, &eof)))
+					print_entry(o, line);
+				close(fd);
+				free(l.buf);
+				lines_init(&l, fd = nfd);
+				continue;
+			}
+		}
+		if (!running)
+			break;
+		usleep(100000);
+	}
+	while ((line = next_line(&l, 1, &eof)))
+		print_entry(o, line);
+	free(l.buf);
+	close(fd);
+}
+
+int logs_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "follow", no_argument, 0, 'f' },
+		{ "tail", required_argument, 0, 'n' },
+		{ "timestamps", no_argument, 0, 't' },
+		{ "root", required_argument, 0, 'R' },
+		{ "runtime-dir", required_argument, 0, 'D' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0 }
+	};
+	struct logs o = { 0 };
+	const char *root = NULL;
+	char id[CONTAINER_ID_LEN + 1], log[PATH_MAX], *e;
+	off_t end;
+	long tail = -1;
+	int opt, follow_it = 0;
+	struct store s;
+
+	while ((opt = getopt_long(argc, argv, "+fn:th", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'f': follow_it = 1; break;
+		case 'n':
+			if (!strcmp(optarg, "all"))
+				break;
+			tail = strtol(optarg, &e, 10);
+			if (*e || !*optarg || tail < 0)
+				die_usage("--tail %s: not a number of lines", optarg);
+			break;
+		case 't': o.timestamps = 1; break;
+		case 'R': root = optarg; break;
+		case 'D': container_runtime_dir(optarg); break;
+		case 'h': usage_exit(EXIT_OK);
+		default: die_usage("unknown option");
+		}
+	}
+	if (argc - optind != 1)
+		die_usage("need one CONTAINER");
+	if (store_open(&s, store_root(root), STORE_READ))
+		die_err(EXIT_FAIL);
+	if (container_resolve(&s, argv[optind], id) || container_dir(&s, id, log)
+	    || path_join(log, log, "container.log"))
+		die_err(EXIT_FAIL);
+	/* Following may take hours: do not hold the store's lock (its paths
+	 * are all we use from here on). */
+	store_close(&s);
+	if (tail >= 0) {
+		o.skip = all_files(&o, log, 1, NULL) - tail;
+		if (o.skip < 0)
+			o.skip = 0;
+	}
+	end = 0;
+	all_files(&o, log, 0, follow_it ? &end : NULL);
+	if (follow_it)
+		follow(&o, &s, id, log, end);
+	return EXIT_OK;
+}

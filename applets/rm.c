@@ -1,0 +1,118 @@
+/* rm.c - remove containers: the record, the name, the overlay mount and
+ * the cgroup, so nothing is left under ROOT/containers/ID or RUNDIR/ID. */
+//applet:rm
+//summary:remove containers
+//config:config APPLET_RM
+//config:	bool "rm"
+//config:	default y
+//config:	help
+//config:	  Remove stopped containers (running ones with -f): their
+//config:	  record, name, overlay upper dir, mount and cgroup.
+//usage:[-f] CONTAINER...
+//usage:Remove each CONTAINER and print it. A running container is refused
+//usage:unless -f, which kills it first (SIGKILL; no restart policy brings
+//usage:it back).
+//usage:
+//usage:  -f, --force        kill a running container, then remove it
+//usage:      --root DIR     store directory (default $BOXCAR_ROOT or the built-in one)
+//usage:      --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "applet.h"
+#include "container.h"
+#include "err.h"
+#include "store.h"
+
+/* As stop does, without the grace period: marked stopped by the user (so
+ * no restart policy brings it back), SIGKILL, and its monitor left to
+ * record the end and release what it holds; a monitor that does not
+ * finish within 10 s is killed (what it leaves, rm releases). */
+static int force_stop(const struct store *s, const char *id)
+{
+	struct container_state st, before;
+
+	if (container_state_load(s, id, &before) || container_stop(s, id, 0, &st))
+		return -1;
+	for (int i = 0; i < 500 && before.monitor_pid > 0
+			&& proc_alive(before.monitor_pid, before.monitor_start); i++)
+		usleep(20000);
+	if (before.monitor_pid > 0 && proc_alive(before.monitor_pid, before.monitor_start))
+		kill(before.monitor_pid, SIGKILL);
+	return 0;
+}
+
+static int remove_one(const char *root, const char *ref, int force)
+{
+	char id[CONTAINER_ID_LEN + 1];
+	struct container_state st;
+	struct store s;
+	int rc = -1, fd;
+
+	/* Stopping needs no write lock on the store; a monitor may want to
+	 * read it to record the exit. */
+	if (store_open(&s, root, STORE_READ))
+		return -1;
+	if (container_resolve(&s, ref, id) || container_state_load(&s, id, &st))
+		goto out;
+	if (st.status == ST_RUNNING || st.status == ST_RESTARTING) {
+		if (!force) {
+			err_setn(0, "cannot remove running container %.12s: stop it first, "
+				 "or use -f", id);
+			goto out;
+		}
+		if (force_stop(&s, id))
+			goto out;
+	}
+	store_close(&s);
+	/* The layers it used are free once the record is gone: like image rm,
+	 * this changes what the store may delete. */
+	if (store_open(&s, root, STORE_WRITE))
+		return -1;
+	if ((fd = container_lock(id)) < 0)
+		goto out;
+	rc = container_release(&s, id) || container_remove_record(&s, id) ? -1 : 0;
+	container_unlock(fd);
+out:
+	store_close(&s);
+	return rc;
+}
+
+int rm_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, 0, 'f' },
+		{ "root", required_argument, 0, 'R' },
+		{ "runtime-dir", required_argument, 0, 'D' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0 }
+	};
+	const char *root = NULL;
+	int opt, force = 0, rc = EXIT_OK;
+
+	while ((opt = getopt_long(argc, argv, "+fh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'f': force = 1; break;
+		case 'R': root = optarg; break;
+		case 'D': container_runtime_dir(optarg); break;
+		case 'h': usage_exit(EXIT_OK);
+		default: die_usage("unknown option");
+		}
+	}
+	if (optind >= argc)
+		die_usage("need a CONTAINER");
+	for (int i = optind; i < argc; i++) {
+		if (remove_one(store_root(root), argv[i], force)) {
+			errno = err_errno();
+			warn("%s", err_msg());
+			rc = EXIT_FAIL;
+			continue;
+		}
+		puts(argv[i]);
+	}
+	return rc;
+}

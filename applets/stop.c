@@ -1,0 +1,90 @@
+/* stop.c - stop running containers the way docker stop does: the stop
+ * signal, a grace period, then SIGKILL. */
+//applet:stop
+//summary:stop running containers
+//config:config APPLET_STOP
+//config:	bool "stop"
+//config:	default y
+//config:	help
+//config:	  Stop containers: their stop signal (SIGTERM unless the image
+//config:	  or run said otherwise), then SIGKILL after a timeout.
+//usage:[-t SECONDS] CONTAINER...
+//usage:Send each CONTAINER's stop signal (SIGTERM by default) to its init,
+//usage:wait up to SECONDS (default 10) for it to exit, then SIGKILL it. Prints
+//usage:each CONTAINER once it has stopped. A container stopped this way is
+//usage:not restarted by an unless-stopped policy.
+//usage:
+//usage:  -t, --time SECONDS  grace period before SIGKILL (-1: wait forever)
+//usage:      --root DIR      store directory (default $BOXCAR_ROOT or the built-in one)
+//usage:      --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "applet.h"
+#include "container.h"
+#include "err.h"
+#include "store.h"
+
+int stop_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "time", required_argument, 0, 't' },
+		{ "timeout", required_argument, 0, 't' },
+		{ "root", required_argument, 0, 'R' },
+		{ "runtime-dir", required_argument, 0, 'D' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0 }
+	};
+	const char *root = NULL;
+	char (*ids)[CONTAINER_ID_LEN + 1], *end;
+	struct container_state st;
+	struct store s;
+	int opt, timeout = 10, rc = EXIT_OK;
+
+	while ((opt = getopt_long(argc, argv, "+t:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 't':
+			timeout = strtol(optarg, &end, 10);
+			if (*end || !*optarg || timeout < -1)
+				die_usage("-t %s: not a number of seconds", optarg);
+			break;
+		case 'R': root = optarg; break;
+		case 'D': container_runtime_dir(optarg); break;
+		case 'h': usage_exit(EXIT_OK);
+		default: die_usage("unknown option");
+		}
+	}
+	if (optind >= argc)
+		die_usage("need a CONTAINER");
+	/* Resolve under the store's lock, then let it go: waiting for a
+	 * container must not hold up image imports. */
+	if (store_open(&s, store_root(root), STORE_READ))
+		die_err(EXIT_FAIL);
+	if (!(ids = calloc(argc, sizeof(*ids))))
+		die(EXIT_FAIL, "out of memory");
+	for (int i = optind; i < argc; i++)
+		if (container_resolve(&s, argv[i], ids[i])) {
+			errno = err_errno();
+			warn("%s", err_msg());
+			ids[i][0] = 0;
+			rc = EXIT_FAIL;
+		}
+	store_close(&s);
+	for (int i = optind; i < argc; i++) {
+		if (!ids[i][0])
+			continue;
+		if (container_stop(&s, ids[i], timeout, &st)) {
+			errno = err_errno();
+			warn("%s", err_msg());
+			rc = EXIT_FAIL;
+			continue;
+		}
+		puts(argv[i]);
+		fflush(stdout);
+	}
+	free(ids);
+	return rc;
+}

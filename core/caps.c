@@ -1,0 +1,80 @@
+/* caps.c - capabilities (see caps.h). capset(2) is called raw: musl has
+ * no wrapper and <linux/capability.h> is not in a musl-only build. */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "err.h"
+
+/* In number order: CAP_CHOWN is 0. */
+static const char *const cap_names[] = {
+	"CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL",
+	"SETGID", "SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE",
+	"NET_BROADCAST", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER",
+	"SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT",
+	"SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME",
+	"SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL",
+	"SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM",
+	"BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
+};
+
+int cap_from_name(const char *name)
+{
+	const char *n = strncasecmp(name, "CAP_", 4) ? name : name + 4;
+
+	if (!strcasecmp(n, "ALL"))
+		return 64;
+	for (unsigned i = 0; i < sizeof(cap_names) / sizeof(cap_names[0]); i++)
+		if (!strcasecmp(n, cap_names[i]))
+			return i;
+	return err_setn(0, "unknown capability: \"%s\"", name);
+}
+
+uint64_t caps_effective_set(uint64_t add, uint64_t drop, int privileged)
+{
+	uint64_t set = CAPS_DOCKER_DEFAULT;
+
+	if (privileged)
+		return CAPS_ALL;
+	set = drop == CAPS_ALL ? 0 : set & ~drop;
+	return set | add;
+}
+
+int caps_bound(uint64_t keep)
+{
+	for (int cap = 0; cap < 64; cap++) {
+		if (keep & (1ull << cap))
+			continue;
+		/* EINVAL: past the kernel's last capability */
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+			return err_set("cannot drop capability %d from the bounding set", cap);
+	}
+	return 0;
+}
+
+int caps_set(uint64_t keep)
+{
+	struct { uint32_t version; int pid; } h = { 0x20080522, 0 }; /* _LINUX_CAPABILITY_VERSION_3 */
+	struct { uint32_t eff, perm, inh; } d[2] = {
+		{ (uint32_t)keep, (uint32_t)keep, 0 },
+		{ (uint32_t)(keep >> 32), (uint32_t)(keep >> 32), 0 },
+	};
+	uint64_t last = 0;
+
+	/* The kernel refuses bits past its last capability: keep only what
+	 * the bounding set still has. */
+	for (int cap = 0; cap < 64; cap++)
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
+			last |= 1ull << cap;
+	d[0].eff = d[0].perm = (uint32_t)(keep & last);
+	d[1].eff = d[1].perm = (uint32_t)((keep & last) >> 32);
+	if (syscall(SYS_capset, &h, d) < 0)
+		return err_set("capset");
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	return 0;
+}

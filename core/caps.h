@@ -1,0 +1,30 @@
+/* caps.h - Linux capabilities by name, Docker's default set, and
+ * applying a set to the calling process without libcap.
+ * Errors follow err.h.
+ */
+#ifndef BOXCAR_CAPS_H
+#define BOXCAR_CAPS_H
+
+#include <stdint.h>
+
+#define CAPS_ALL (~(uint64_t)0)
+
+/* Docker's default set: CHOWN DAC_OVERRIDE FSETID FOWNER MKNOD NET_RAW
+ * SETGID SETUID SETFCAP SETPCAP NET_BIND_SERVICE SYS_CHROOT KILL
+ * AUDIT_WRITE (0xa80425fb). */
+#define CAPS_DOCKER_DEFAULT 0xa80425fbull
+
+/* "NET_ADMIN", "CAP_NET_ADMIN", any case -> its number; "ALL" -> 64;
+ * -1 (EINVAL, err_set) if unknown. */
+int cap_from_name(const char *name);
+/* The set a container gets: Docker's default, minus drop (CAPS_ALL drops
+ * everything first), plus add; privileged gets everything. */
+uint64_t caps_effective_set(uint64_t add, uint64_t drop, int privileged);
+/* Drop every capability not in keep from the bounding set. Call before
+ * changing uid (it needs CAP_SETPCAP). */
+int caps_bound(uint64_t keep);
+/* Permitted and effective = keep, inheritable and ambient empty (as
+ * Docker since 20.10). */
+int caps_set(uint64_t keep);
+
+#endif

@@ -1,0 +1,1001 @@
+/* container.c - container records: spec and state files, names, locks,
+ * lookups and liveness (see container.h).
+ *
+ * config.json and state.json are boxcar's own JSON, written with json.h;
+ * `inspect` turns them into Docker's shape. Nothing here trusts a pid
+ * from a file: state_load() checks it against /proc.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "applet.h"
+#include "cgroup.h"
+#include "container.h"
+#include "err.h"
+#include "fsutil.h"
+#include "human.h"
+#include "json.h"
+#include "overlay.h"
+
+#define RECORD_MAX (1u << 20) /* config.json, state.json */
+
+static const char *const net_names[] = { "private", "host", "none" };
+static const char *const restart_names[] = { "no", "on-failure", "always",
+					      "unless-stopped" };
+static const char *const status_names[] = { "created", "running", "restarting",
+					    "exited", "dead", "removing" };
+
+const char *container_status_name(enum container_status st)
+{
+	return (unsigned)st < sizeof(status_names) / sizeof(status_names[0])
+		? status_names[st] : "unknown";
+}
+
+static int name_index(const char *const *names, int n, const char *s)
+{
+	for (int i = 0; s && i < n; i++)
+		if (!strcmp(names[i], s))
+			return i;
+	return -1;
+}
+
+/* ---- paths and locks ----------------------------------------------------- */
+
+static char runtime_dir[PATH_MAX / 2];
+
+const char *container_runtime_dir(const char *opt)
+{
+	const char *env = getenv("BOXCAR_RUNTIME_DIR");
+
+	if (opt && *opt && strlen(opt) < sizeof(runtime_dir))
+		strcpy(runtime_dir, opt);
+	if (*runtime_dir)
+		return runtime_dir;
+	return env && *env ? env : CONFIG_RUNTIME_DIR;
+}
+
+static int id_valid(const char *id)
+{
+	size_t n = strspn(id, "0123456789abcdef");
+
+	return n == CONTAINER_ID_LEN && !id[n];
+}
+
+int container_dir(const struct store *s, const char *id, char *buf)
+{
+	if (!id_valid(id))
+		return err_setn(EINVAL, "%s: not a container ID", id);
+	return store_path(s, buf, "containers/%s", id);
+}
+
+int container_run_dir(const char *id, char *buf)
+{
+	if (!id_valid(id))
+		return err_setn(EINVAL, "%s: not a container ID", id);
+	if (snprintf(buf, PATH_MAX, "%s/%s", container_runtime_dir(NULL), id) >= PATH_MAX)
+		return err_setn(ENAMETOOLONG, "runtime dir too long");
+	return 0;
+}
+
+int container_lock(const char *id)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (container_run_dir(id, path) || mkdir_p(path, 0700))
+		return -1;
+	if (strlen(path) + 6 >= sizeof(path))
+		return err_setn(ENAMETOOLONG, "%s", path);
+	strcat(path, "/lock");
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return err_set("cannot open %s", path);
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR) {
+			err_set("cannot lock %s", path);
+			close(fd);
+			return -1;
+		}
+	return fd;
+}
+
+void container_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+int container_new_id(char id[CONTAINER_ID_LEN + 1])
+{
+	unsigned char r[CONTAINER_ID_LEN / 2];
+
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		return err_set("getrandom");
+	for (unsigned i = 0; i < sizeof(r); i++)
+		sprintf(id + 2 * i, "%02x", r[i]);
+	/* Docker avoids all-digit short IDs: they read as numbers. */
+	if (strspn(id, "0123456789") >= 12)
+		id[0] = 'a';
+	return 0;
+}
+
+/* ---- time --------------------------------------------------------------- */
+
+int64_t container_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void container_time(int64_t ns, char *buf, size_t n)
+{
+	time_t t = ns / 1000000000;
+	struct tm tm;
+
+	if (ns <= 0 || !gmtime_r(&t, &tm)) {
+		snprintf(buf, n, "0001-01-01T00:00:00Z");
+		return;
+	}
+	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%09dZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (int)(ns % 1000000000));
+}
+
+static long long seconds_since(int64_t ns)
+{
+	return (container_now() - ns) / 1000000000;
+}
+
+void container_status_text(const struct container_state *st, char *buf, size_t n)
+{
+	char d[64];
+
+	switch (st->status) {
+	case ST_RUNNING:
+		human_duration(d, sizeof(d), seconds_since(st->started_at));
+		snprintf(buf, n, "Up %s", d);
+		break;
+	case ST_RESTARTING:
+		human_duration(d, sizeof(d), seconds_since(st->finished_at));
+		snprintf(buf, n, "Restarting (%d) %s ago", st->exit_code, d);
+		break;
+	case ST_EXITED:
+		if (!st->finished_at) {
+			snprintf(buf, n, "Exited (%d)", st->exit_code);
+			break;
+		}
+		human_duration(d, sizeof(d), seconds_since(st->finished_at));
+		snprintf(buf, n, "Exited (%d) %s ago", st->exit_code, d);
+		break;
+	case ST_DEAD:
+		snprintf(buf, n, "Dead");
+		break;
+	case ST_REMOVING:
+		snprintf(buf, n, "Removal In Progress");
+		break;
+	default:
+		snprintf(buf, n, "Created");
+	}
+}
+
+/* ---- /proc -------------------------------------------------------------- */
+
+/* Field 3 (state) and field 22 (starttime) of /proc/PID/stat. The command
+ * name (field 2) may hold spaces and ')', so fields count from the last
+ * ')'. */
+static int proc_stat(pid_t pid, char *state, uint64_t *start)
+{
+	char path[64], buf[1024], *p;
+	ssize_t n;
+	int fd, field;
+
+	if (pid <= 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	if (!p || p[1] != ' ')
+		return -1;
+	p += 2;
+	*state = *p;
+	for (field = 3; field < 22 && p; field++) {
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	if (!p)
+		return -1;
+	*start = strtoull(p, NULL, 10);
+	return 0;
+}
+
+uint64_t proc_start_time(pid_t pid)
+{
+	uint64_t start;
+	char state;
+
+	return proc_stat(pid, &state, &start) ? 0 : start;
+}
+
+/* A zombie has run its course: it only waits for its parent to look. */
+int proc_alive(pid_t pid, uint64_t start)
+{
+	uint64_t now;
+	char state;
+
+	if (proc_stat(pid, &state, &now) || now != start)
+		return 0;
+	return state != 'Z' && state != 'X' && state != 'x';
+}
+
+/* ---- spec (config.json) ------------------------------------------------- */
+
+static void put_list(struct json_w *w, const char *key, char **list)
+{
+	jw_key(w, key);
+	jw_arr(w);
+	for (int i = 0; list && list[i]; i++)
+		jw_str(w, list[i]);
+	jw_end(w);
+}
+
+static void put_str(struct json_w *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	if (s)
+		jw_str(w, s);
+	else
+		jw_null(w);
+}
+
+/* Write data to path atomically with a tmp name of our own, so two
+ * writers (monitor and stop) never share one. */
+static int write_record(const char *path, const char *data, size_t n)
+{
+	char tmp[PATH_MAX];
+	int fd;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid()) >= (int)sizeof(tmp))
+		return err_setn(ENAMETOOLONG, "%s", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return err_set("cannot create %s", tmp);
+	for (size_t off = 0; off < n;) {
+		ssize_t k = write(fd, data + off, n - off);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			err_set("cannot write %s", tmp);
+			goto fail;
+		}
+		off += k;
+	}
+	if (fsync(fd) < 0) {
+		err_set("cannot write %s", tmp);
+		goto fail;
+	}
+	close(fd);
+	if (rename(tmp, path) < 0) {
+		err_set("cannot rename %s", tmp);
+		unlink(tmp);
+		return -1;
+	}
+	return fsync_parent(path);
+fail:
+	close(fd);
+	unlink(tmp);
+	return -1;
+}
+
+static int save_json(const struct store *s, const char *id, const char *file, struct json_w *w)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	if (jw_finish(w) || container_dir(s, id, path) || path_join(path, path, file)) {
+		jw_free(w);
+		return -1;
+	}
+	rc = write_record(path, w->buf, w->len);
+	jw_free(w);
+	return rc;
+}
+
+int container_spec_save(const struct store *s, const struct container_spec *c)
+{
+	struct json_w w;
+
+	jw_init(&w, 1);
+	jw_obj(&w);
+	jw_kstr(&w, "id", c->id);
+	jw_kstr(&w, "name", c->name);
+	put_str(&w, "image", c->image);
+	jw_kstr(&w, "image_id", c->image_id);
+	jw_kstr(&w, "manifest", c->manifest);
+	put_list(&w, "layers", c->layers);
+	put_list(&w, "argv", c->argv);
+	jw_kint(&w, "argv_entrypoint", c->argv_entrypoint);
+	put_list(&w, "env", c->env);
+	put_str(&w, "workdir", c->workdir);
+	put_str(&w, "user", c->user);
+	put_str(&w, "hostname", c->hostname);
+	jw_key(&w, "tty"); jw_bool(&w, c->tty);
+	jw_key(&w, "interactive"); jw_bool(&w, c->interactive);
+	jw_key(&w, "detach"); jw_bool(&w, c->detach);
+	jw_key(&w, "auto_remove"); jw_bool(&w, c->auto_remove);
+	jw_key(&w, "read_only"); jw_bool(&w, c->read_only);
+	jw_key(&w, "privileged"); jw_bool(&w, c->privileged);
+	jw_key(&w, "init"); jw_bool(&w, c->init);
+	jw_kstr(&w, "net", net_names[c->net < 3 ? c->net : 0]);
+	jw_key(&w, "mounts");
+	jw_arr(&w);
+	for (int i = 0; i < c->nmounts; i++) {
+		jw_obj(&w);
+		put_str(&w, "source", c->mounts[i].source);
+		put_str(&w, "target", c->mounts[i].target);
+		jw_key(&w, "readonly"); jw_bool(&w, c->mounts[i].readonly);
+		jw_key(&w, "tmpfs"); jw_bool(&w, c->mounts[i].tmpfs);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_key(&w, "ulimits");
+	jw_arr(&w);
+	for (int i = 0; i < c->nulimits; i++) {
+		jw_obj(&w);
+		jw_kint(&w, "resource", c->ulimits[i].resource);
+		/* RLIM_INFINITY does not fit an int64: -1 */
+		jw_kint(&w, "soft", c->ulimits[i].soft == RLIM_INFINITY ? -1
+			: (int64_t)c->ulimits[i].soft);
+		jw_kint(&w, "hard", c->ulimits[i].hard == RLIM_INFINITY ? -1
+			: (int64_t)c->ulimits[i].hard);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_kint(&w, "cap_add", (int64_t)c->cap_add);
+	jw_kint(&w, "cap_drop", (int64_t)c->cap_drop);
+	jw_kint(&w, "memory", c->memory);
+	jw_kint(&w, "memory_swap", c->memory_swap);
+	jw_kint(&w, "cpu_millis", c->cpu_millis);
+	jw_kint(&w, "cpu_shares", c->cpu_shares);
+	jw_kint(&w, "pids_limit", c->pids_limit);
+	jw_kint(&w, "stop_signal", c->stop_signal);
+	jw_kstr(&w, "restart", restart_names[c->restart < 4 ? c->restart : 0]);
+	jw_kint(&w, "restart_max", c->restart_max);
+	jw_kint(&w, "created", c->created);
+	jw_end(&w);
+	return save_json(s, c->id, "config.json", &w);
+}
+
+static int load_json(const struct store *s, const char *id, const char *file,
+		     struct json_doc *d)
+{
+	char path[PATH_MAX], *data;
+	size_t n;
+	int rc;
+
+	if (container_dir(s, id, path) || path_join(path, path, file))
+		return -1;
+	if (read_file(path, RECORD_MAX, &data, &n))
+		return -1;
+	rc = json_parse(d, data, n);
+	free(data);
+	if (rc)
+		return err_prefix(path);
+	return 0;
+}
+
+static char *dup_str(const struct json_doc *d, uint32_t obj, const char *key, int *bad)
+{
+	const char *v = json_get_str(d, obj, key);
+	char *r;
+
+	if (!v)
+		return NULL;
+	if (!(r = strdup(v)))
+		*bad = 1;
+	return r;
+}
+
+static char **dup_list(const struct json_doc *d, uint32_t obj, const char *key, int *bad)
+{
+	uint32_t a = json_get(d, obj, key), n = 0;
+	char **l;
+
+	if (!a || json_type(d, a) != JSON_ARRAY)
+		return NULL;
+	if (!(l = calloc(d->nodes[a].len + 1, sizeof(char *)))) {
+		*bad = 1;
+		return NULL;
+	}
+	for (uint32_t i = json_first(d, a); i; i = json_next(d, i)) {
+		const char *v = json_str(d, i);
+
+		if (v && !(l[n++] = strdup(v)))
+			*bad = 1;
+	}
+	return l;
+}
+
+static int64_t get_int(const struct json_doc *d, uint32_t obj, const char *key)
+{
+	int64_t v = 0;
+
+	json_int(d, json_get(d, obj, key), &v);
+	return v;
+}
+
+static int get_bool(const struct json_doc *d, uint32_t obj, const char *key)
+{
+	uint32_t v = json_get(d, obj, key);
+
+	return v && json_type(d, v) == JSON_TRUE;
+}
+
+static void copy_fixed(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+int container_spec_load(const struct store *s, const char *id, struct container_spec *c)
+{
+	struct json_doc d;
+	uint32_t a;
+	int bad = 0, i;
+
+	memset(c, 0, sizeof(*c));
+	if (load_json(s, id, "config.json", &d))
+		return -1;
+	copy_fixed(c->id, sizeof(c->id), json_get_str(&d, 0, "id"));
+	copy_fixed(c->name, sizeof(c->name), json_get_str(&d, 0, "name"));
+	c->image = dup_str(&d, 0, "image", &bad);
+	copy_fixed(c->image_id, sizeof(c->image_id), json_get_str(&d, 0, "image_id"));
+	copy_fixed(c->manifest, sizeof(c->manifest), json_get_str(&d, 0, "manifest"));
+	c->layers = dup_list(&d, 0, "layers", &bad);
+	c->argv = dup_list(&d, 0, "argv", &bad);
+	c->argv_entrypoint = get_int(&d, 0, "argv_entrypoint");
+	c->env = dup_list(&d, 0, "env", &bad);
+	c->workdir = dup_str(&d, 0, "workdir", &bad);
+	c->user = dup_str(&d, 0, "user", &bad);
+	c->hostname = dup_str(&d, 0, "hostname", &bad);
+	c->tty = get_bool(&d, 0, "tty");
+	c->interactive = get_bool(&d, 0, "interactive");
+	c->detach = get_bool(&d, 0, "detach");
+	c->auto_remove = get_bool(&d, 0, "auto_remove");
+	c->read_only = get_bool(&d, 0, "read_only");
+	c->privileged = get_bool(&d, 0, "privileged");
+	c->init = get_bool(&d, 0, "init");
+	i = name_index(net_names, 3, json_get_str(&d, 0, "net"));
+	c->net = i < 0 ? NET_PRIVATE : (enum net_mode)i;
+	a = json_get(&d, 0, "mounts");
+	if (a && json_type(&d, a) == JSON_ARRAY && d.nodes[a].len) {
+		c->mounts = calloc(d.nodes[a].len, sizeof(*c->mounts));
+		bad |= !c->mounts;
+		for (uint32_t m = json_first(&d, a); m && c->mounts; m = json_next(&d, m)) {
+			struct mount_spec *ms = &c->mounts[c->nmounts++];
+
+			ms->source = dup_str(&d, m, "source", &bad);
+			ms->target = dup_str(&d, m, "target", &bad);
+			ms->readonly = get_bool(&d, m, "readonly");
+			ms->tmpfs = get_bool(&d, m, "tmpfs");
+		}
+	}
+	a = json_get(&d, 0, "ulimits");
+	if (a && json_type(&d, a) == JSON_ARRAY && d.nodes[a].len) {
+		c->ulimits = calloc(d.nodes[a].len, sizeof(*c->ulimits));
+		bad |= !c->ulimits;
+		for (uint32_t u = json_first(&d, a); u && c->ulimits; u = json_next(&d, u)) {
+			struct ulimit_spec *us = &c->ulimits[c->nulimits++];
+			int64_t soft = get_int(&d, u, "soft"), hard = get_int(&d, u, "hard");
+
+			us->resource = get_int(&d, u, "resource");
+			us->soft = soft < 0 ? RLIM_INFINITY : (uint64_t)soft;
+			us->hard = hard < 0 ? RLIM_INFINITY : (uint64_t)hard;
+		}
+	}
+	c->cap_add = get_int(&d, 0, "cap_add");
+	c->cap_drop = get_int(&d, 0, "cap_drop");
+	c->memory = get_int(&d, 0, "memory");
+	c->memory_swap = get_int(&d, 0, "memory_swap");
+	c->cpu_millis = get_int(&d, 0, "cpu_millis");
+	c->cpu_shares = get_int(&d, 0, "cpu_shares");
+	c->pids_limit = get_int(&d, 0, "pids_limit");
+	c->stop_signal = get_int(&d, 0, "stop_signal");
+	i = name_index(restart_names, 4, json_get_str(&d, 0, "restart"));
+	c->restart = i < 0 ? RESTART_NO : (enum restart_mode)i;
+	c->restart_max = get_int(&d, 0, "restart_max");
+	c->created = get_int(&d, 0, "created");
+	json_free(&d);
+	if (bad) {
+		container_spec_free(c);
+		return err_setn(ENOMEM, "%s: loading its config", id);
+	}
+	if (strcmp(c->id, id)) {
+		container_spec_free(c);
+		return err_setn(EINVAL, "%s: config.json names another container", id);
+	}
+	return 0;
+}
+
+static void free_list(char **l)
+{
+	for (int i = 0; l && l[i]; i++)
+		free(l[i]);
+	free(l);
+}
+
+void container_spec_free(struct container_spec *c)
+{
+	free(c->image);
+	free_list(c->layers);
+	free_list(c->argv);
+	free_list(c->env);
+	free(c->workdir);
+	free(c->user);
+	free(c->hostname);
+	for (int i = 0; i < c->nmounts; i++) {
+		free(c->mounts[i].source);
+		free(c->mounts[i].target);
+	}
+	free(c->mounts);
+	free(c->ulimits);
+	memset(c, 0, sizeof(*c));
+}
+
+/* ---- state (state.json) ------------------------------------------------- */
+
+int container_state_save(const struct store *s, const char *id,
+			 const struct container_state *st)
+{
+	struct json_w w;
+
+	jw_init(&w, 1);
+	jw_obj(&w);
+	jw_kstr(&w, "status", container_status_name(st->status));
+	jw_kint(&w, "pid", st->pid);
+	jw_kint(&w, "pid_start", (int64_t)st->pid_start);
+	jw_kint(&w, "monitor_pid", st->monitor_pid);
+	jw_kint(&w, "monitor_start", (int64_t)st->monitor_start);
+	jw_kint(&w, "exit_code", st->exit_code);
+	jw_kint(&w, "exit_signal", st->exit_signal);
+	jw_key(&w, "oom_killed"); jw_bool(&w, st->oom_killed);
+	jw_kint(&w, "restart_count", st->restart_count);
+	jw_key(&w, "stopped_by_user"); jw_bool(&w, st->stopped_by_user);
+	jw_kint(&w, "started_at", st->started_at);
+	jw_kint(&w, "finished_at", st->finished_at);
+	jw_kstr(&w, "error", st->error);
+	jw_end(&w);
+	return save_json(s, id, "state.json", &w);
+}
+
+/* state.json as written, without the /proc check. A container made but
+ * never given a state file is "created". */
+static int state_read(const struct store *s, const char *id, struct container_state *st)
+{
+	struct json_doc d;
+	int i;
+
+	memset(st, 0, sizeof(*st));
+	if (load_json(s, id, "state.json", &d)) {
+		if (err_errno() == ENOENT) {
+			st->status = ST_CREATED;
+			return 0;
+		}
+		return -1;
+	}
+	i = name_index(status_names, 6, json_get_str(&d, 0, "status"));
+	st->status = i < 0 ? ST_DEAD : (enum container_status)i;
+	st->pid = get_int(&d, 0, "pid");
+	st->pid_start = get_int(&d, 0, "pid_start");
+	st->monitor_pid = get_int(&d, 0, "monitor_pid");
+	st->monitor_start = get_int(&d, 0, "monitor_start");
+	st->exit_code = get_int(&d, 0, "exit_code");
+	st->exit_signal = get_int(&d, 0, "exit_signal");
+	st->oom_killed = get_bool(&d, 0, "oom_killed");
+	st->restart_count = get_int(&d, 0, "restart_count");
+	st->stopped_by_user = get_bool(&d, 0, "stopped_by_user");
+	st->started_at = get_int(&d, 0, "started_at");
+	st->finished_at = get_int(&d, 0, "finished_at");
+	copy_fixed(st->error, sizeof(st->error), json_get_str(&d, 0, "error"));
+	json_free(&d);
+	return 0;
+}
+
+/* How long a reader waits for a live monitor to record the exit of an
+ * init that is gone (it reaps and writes within milliseconds). */
+#define MONITOR_GRACE_MS 2000
+
+/* The state, checked against /proc:
+ *  - running/restarting with the init alive: as recorded;
+ *  - the init gone, the monitor alive: the monitor is about to record the
+ *    exit (or, restarting, the next start): wait for it a little;
+ *  - the init gone and no live monitor (SIGKILL, power loss): nobody will
+ *    record how it ended; it reads "exited" with 255, as Docker shows
+ *    containers that were running when its daemon died. */
+int container_state_load(const struct store *s, const char *id, struct container_state *st)
+{
+	for (int waited = 0;; waited += 20) {
+		int monitor;
+
+		if (state_read(s, id, st))
+			return -1;
+		if (st->status != ST_RUNNING && st->status != ST_RESTARTING)
+			return 0;
+		if (st->status == ST_RUNNING && st->pid > 0 && proc_alive(st->pid, st->pid_start))
+			return 0;
+		monitor = st->monitor_pid > 0 && proc_alive(st->monitor_pid, st->monitor_start);
+		if (monitor && st->status == ST_RESTARTING)
+			return 0;
+		if (!monitor || waited >= MONITOR_GRACE_MS)
+			break;
+		usleep(20000);
+	}
+	st->status = ST_EXITED;
+	st->exit_code = 255;
+	st->exit_signal = 0;
+	st->pid = 0;
+	st->monitor_pid = 0;
+	return 0;
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+int container_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!n || n > CONTAINER_NAME_MAX || !strchr(
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", name[0]))
+		return 0;
+	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		      "0123456789_.-") == n;
+}
+
+/* ROOT/containers/names/NAME, and what it points at (an ID, or ""). */
+static int name_path(const struct store *s, const char *name, char *path, char *id)
+{
+	char link[PATH_MAX];
+	ssize_t n;
+
+	if (!container_name_valid(name))
+		return err_setn(EINVAL, "invalid container name \"%s\": only [a-zA-Z0-9]"
+				"[a-zA-Z0-9_.-] are allowed", name);
+	if (store_path(s, path, "containers/names/%s", name))
+		return -1;
+	*id = 0;
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return errno == ENOENT ? 0 : err_set("cannot read %s", path);
+	link[n] = 0;
+	if (!strncmp(link, "../", 3) && id_valid(link + 3))
+		strcpy(id, link + 3);
+	return 0;
+}
+
+static int in_use(const char *name, const char *id)
+{
+	return err_setn(EEXIST, "name \"%s\" is already in use by container %.12s", name, id);
+}
+
+int container_name_reserve(const struct store *s, const char *name, const char *id)
+{
+	char path[PATH_MAX], dir[PATH_MAX], target[4 + CONTAINER_ID_LEN], owner[CONTAINER_ID_LEN + 1];
+	struct stat sb;
+	int lfd, rc;
+
+	if (!id_valid(id))
+		return err_setn(EINVAL, "%s: not a container ID", id);
+	if (name_path(s, name, path, owner))
+		return -1;
+	if (store_path(s, dir, "containers/names") || mkdir_p(dir, 0700))
+		return -1;
+	snprintf(target, sizeof(target), "../%s", id);
+	if (symlink(target, path) == 0)
+		return fsync_parent(path);
+	if (errno != EEXIST)
+		return err_set("cannot create %s", path);
+	/* Taken. A link whose container is gone was left by a crash between
+	 * removing the dir and the link: take it over, under a lock on the
+	 * names dir so two takers cannot both win. A plain symlink() racing
+	 * with us still fails on whichever link is there. */
+	lfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lfd < 0)
+		return err_set("cannot open %s", dir);
+	while (flock(lfd, LOCK_EX) < 0 && errno == EINTR)
+		;
+	rc = -1;
+	if (name_path(s, name, path, owner))
+		goto out;
+	if (*owner && (container_dir(s, owner, dir) || stat(dir, &sb) == 0
+		       || errno != ENOENT)) {
+		in_use(name, owner);
+		goto out;
+	}
+	if (unlink(path) < 0 && errno != ENOENT) {
+		err_set("cannot remove %s", path);
+		goto out;
+	}
+	if (symlink(target, path) < 0) {
+		if (errno == EEXIST && !name_path(s, name, path, owner))
+			in_use(name, owner);
+		else
+			err_set("cannot create %s", path);
+		goto out;
+	}
+	rc = fsync_parent(path);
+out:
+	close(lfd);
+	return rc;
+}
+
+int container_name_release(const struct store *s, const char *name, const char *id)
+{
+	char path[PATH_MAX], owner[CONTAINER_ID_LEN + 1];
+
+	if (!*name)
+		return 0;
+	if (name_path(s, name, path, owner))
+		return -1;
+	if (strcmp(owner, id))
+		return 0;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return err_set("cannot remove %s", path);
+	return 0;
+}
+
+int container_remove_record(const struct store *s, const char *id)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX], name[CONTAINER_NAME_MAX + 1] = "";
+	struct container_spec c;
+
+	if (container_dir(s, id, dir))
+		return -1;
+	if (!container_spec_load(s, id, &c)) {
+		strcpy(name, c.name);
+		container_spec_free(&c);
+	}
+	/* Rename first, so the record is whole or gone: a crash half-way
+	 * through rm_rf leaves a dir that is not a container any more. */
+	if (store_path(s, tmp, "tmp/container-%s", id))
+		return -1;
+	if (rm_rf(tmp) || (rename(dir, tmp) < 0 && errno != ENOENT))
+		return err_set("cannot remove %s", dir);
+	if (container_name_release(s, name, id))
+		return -1;
+	if (rm_rf(tmp))
+		return -1;
+	if (container_run_dir(id, dir) || rm_rf(dir))
+		return -1;
+	return 0;
+}
+
+/* ---- lookups ------------------------------------------------------------ */
+
+struct entry {
+	char id[CONTAINER_ID_LEN + 1];
+	int64_t created;
+};
+
+static int by_created(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	if (x->created != y->created)
+		return x->created < y->created ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+/* Every container dir that holds a config.json, sorted oldest first. */
+static int list(const struct store *s, struct entry **out, int *count)
+{
+	char path[PATH_MAX];
+	struct entry *e = NULL;
+	struct dirent *de;
+	int n = 0, cap = 0;
+	DIR *d;
+
+	*out = NULL;
+	*count = 0;
+	if (store_path(s, path, "containers"))
+		return -1;
+	if (!(d = opendir(path)))
+		return errno == ENOENT ? 0 : err_set("cannot open %s", path);
+	while ((de = readdir(d))) {
+		struct container_spec c;
+
+		if (!id_valid(de->d_name))
+			continue;
+		if (container_spec_load(s, de->d_name, &c))
+			continue; /* being made or being removed */
+		if (n == cap) {
+			struct entry *ne = realloc(e, (cap = cap ? 2 * cap : 16) * sizeof(*e));
+
+			if (!ne) {
+				container_spec_free(&c);
+				free(e);
+				closedir(d);
+				return err_setn(ENOMEM, "listing containers");
+			}
+			e = ne;
+		}
+		strcpy(e[n].id, c.id);
+		e[n++].created = c.created;
+		container_spec_free(&c);
+	}
+	closedir(d);
+	qsort(e, n, sizeof(*e), by_created);
+	*out = e;
+	*count = n;
+	return 0;
+}
+
+int container_each(const struct store *s, int (*fn)(const char *id, void *arg), void *arg)
+{
+	struct entry *e;
+	int n, rc = 0;
+
+	if (list(s, &e, &n))
+		return -1;
+	for (int i = 0; i < n && !rc; i++)
+		rc = fn(e[i].id, arg);
+	free(e);
+	return rc;
+}
+
+/* Docker's order: a full ID, then a name, then an ID prefix. */
+int container_resolve(const struct store *s, const char *ref, char id[CONTAINER_ID_LEN + 1])
+{
+	char path[PATH_MAX];
+	struct entry *e;
+	struct stat sb;
+	int n, found = 0;
+	size_t len = strlen(ref);
+
+	if (!len)
+		return err_setn(0, "no such container: \"\"");
+	if (id_valid(ref) && !container_dir(s, ref, path) && stat(path, &sb) == 0) {
+		strcpy(id, ref);
+		return 0;
+	}
+	if (container_name_valid(ref) && !name_path(s, ref, path, id) && *id
+	    && !container_dir(s, id, path) && stat(path, &sb) == 0)
+		return 0;
+	if (strspn(ref, "0123456789abcdef") == len && len < CONTAINER_ID_LEN) {
+		if (list(s, &e, &n))
+			return -1;
+		for (int i = 0; i < n; i++)
+			if (!strncmp(e[i].id, ref, len)) {
+				strcpy(id, e[i].id);
+				found++;
+			}
+		free(e);
+		if (found > 1)
+			return err_setn(0, "multiple containers found with ID prefix %s", ref);
+		if (found)
+			return 0;
+	}
+	return err_setn(0, "no such container: %s", ref);
+}
+
+/* ---- stopping ----------------------------------------------------------- */
+
+int container_signal(const struct store *s, const char *id, int sig)
+{
+	struct container_state st;
+
+	if (container_state_load(s, id, &st))
+		return -1;
+	if (st.status != ST_RUNNING || st.pid <= 0)
+		return err_setn(ESRCH, "container %.12s is not running", id);
+	/* proc_alive was checked just now; the pid cannot be reused before
+	 * the monitor reaps it, and the monitor records that first. */
+	if (kill(st.pid, sig) < 0)
+		return err_set("cannot signal container %.12s (pid %d)", id, (int)st.pid);
+	return 0;
+}
+
+/* Done when the record says it is not running any more, or when nobody
+ * is left to say so (init and monitor gone: then state_load's verdict). */
+int container_wait_stopped(const struct store *s, const char *id, int timeout_ms,
+			   struct container_state *st)
+{
+	for (int waited = 0;; waited += 20) {
+		int init, monitor;
+
+		if (state_read(s, id, st))
+			return -1;
+		if (st->status != ST_RUNNING && st->status != ST_RESTARTING)
+			return 0;
+		init = st->status == ST_RUNNING && st->pid > 0 && proc_alive(st->pid, st->pid_start);
+		monitor = st->monitor_pid > 0 && proc_alive(st->monitor_pid, st->monitor_start);
+		if (!init && !monitor)
+			return container_state_load(s, id, st);
+		if (timeout_ms >= 0 && waited >= timeout_ms)
+			return err_setn(ETIMEDOUT, "container %.12s did not stop", id);
+		usleep(20000);
+	}
+}
+
+int container_mark_stopped_by_user(const struct store *s, const char *id)
+{
+	struct container_state st;
+	int fd = container_lock(id), rc = -1;
+
+	if (fd < 0)
+		return -1;
+	if (!state_read(s, id, &st) && (st.status == ST_RUNNING || st.status == ST_RESTARTING)) {
+		st.stopped_by_user = 1;
+		rc = container_state_save(s, id, &st);
+	} else
+		rc = 0;
+	container_unlock(fd);
+	return rc;
+}
+
+int container_stop(const struct store *s, const char *id, int timeout_s,
+		   struct container_state *st)
+{
+	struct container_spec c;
+	int sig = SIGTERM;
+
+	if (container_spec_load(s, id, &c))
+		return -1;
+	if (c.stop_signal > 0)
+		sig = c.stop_signal;
+	container_spec_free(&c);
+	if (container_state_load(s, id, st))
+		return -1;
+	if (st->status != ST_RUNNING && st->status != ST_RESTARTING)
+		return 0;
+	if (container_mark_stopped_by_user(s, id))
+		return -1;
+	if (timeout_s != 0 && container_signal(s, id, sig) == 0
+	    && container_wait_stopped(s, id, timeout_s < 0 ? -1 : timeout_s * 1000, st) == 0)
+		return 0;
+	if (container_signal(s, id, SIGKILL) && errno != ESRCH)
+		return -1;
+	return container_wait_stopped(s, id, 30000, st);
+}
+
+void container_cgroup_name(const char *id, char *buf, size_t n)
+{
+	snprintf(buf, n, "boxcar/%s", id);
+}
+
+int container_release(const struct store *s, const char *id)
+{
+	char name[CGROUP_NAME_MAX];
+	struct cgroup cg;
+
+	if (overlay_umount(s, id))
+		return -1;
+	container_cgroup_name(id, name, sizeof(name));
+	if (cgroup_open(&cg, name))
+		return err_errno() == ENOENT ? 0 : -1;
+	/* whatever is left in it (an exec'd process that outlived the init
+	 * in another PID namespace, a process moved in by hand) */
+	if (cgroup_kill(&cg, SIGKILL) && err_errno() != ENOENT)
+		return -1;
+	return cgroup_destroy(&cg);
+}

@@ -1,0 +1,643 @@
+/* launch.c - the container's init, from clone to exec (see launch.h).
+ *
+ * The init is cloned into new mount, PID, UTS, IPC and (unless --net
+ * host) network namespaces, like fork(2): it runs on from this code with
+ * a copy of the caller's memory. It then does, in order:
+ *   1. wait until the parent put it in the cgroup, unshare the cgroup ns
+ *   2. stdio, a new session (the pty as controlling terminal with -t)
+ *   3. mounts: / rslave, the merged dir bound onto itself, /proc, a
+ *      tmpfs /dev with its nodes, devpts, shm, mqueue, /sys read-only,
+ *      Docker's masked and read-only /proc paths, volumes, --read-only
+ *   4. pivot_root into it, the old root detached
+ *   5. hostname, lo up, rlimits, user and groups, working directory,
+ *      capabilities, no_new_privs, every fd but 0-2 closed
+ *   6. exec the command found in the container's PATH (or, with --init,
+ *      fork it and stay as a reaper that forwards signals)
+ * Paths the image controls are never followed out of the rootfs: the
+ * top-level mount points must be real directories, and volume targets
+ * are resolved with openat2(RESOLVE_IN_ROOT) and mounted through
+ * /proc/self/fd/N.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "err.h"
+#include "fsutil.h"
+#include "launch.h"
+#include "ns.h"
+#include "passwd.h"
+#include "pathsafe.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+/* What the init sends up when it fails before the exec. */
+struct launch_err {
+	int code;
+	int err;
+	char msg[256];
+};
+
+static int report_fd = -1;
+
+__attribute__((noreturn)) static void fail(int code)
+{
+	struct launch_err e = { code, err_errno(), "" };
+
+	snprintf(e.msg, sizeof(e.msg), "%s", err_msg());
+	if (report_fd >= 0)
+		(void)!write(report_fd, &e, sizeof(e));
+	_exit(code);
+}
+
+/* mount(2) with the error recorded. */
+static int do_mount(const char *src, const char *dst, const char *type, unsigned long flags,
+		    const char *data)
+{
+	if (mount(src, dst, type, flags, data) < 0)
+		return err_set("cannot mount %s on %s", type ? type : src ? src : "", dst);
+	return 0;
+}
+
+/* A top-level mount point of the rootfs (proc, dev, sys): made if
+ * missing, refused if the image has anything but a directory there
+ * (a symlink could send the mount anywhere on the host). */
+static int mount_point(const char *rel)
+{
+	struct stat st;
+
+	if (mkdir(rel, 0755) < 0 && errno != EEXIST)
+		return err_set("cannot create /%s", rel);
+	if (lstat(rel, &st) < 0)
+		return err_set("/%s", rel);
+	if (!S_ISDIR(st.st_mode))
+		return err_setn(ENOTDIR, "/%s in the image is not a directory", rel);
+	return 0;
+}
+
+/* ---- /dev -------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	unsigned major, minor;
+} dev_nodes[] = {
+	{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
+	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+};
+
+static int setup_dev(const char *tty)
+{
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "dev/fd" }, { "/proc/self/fd/0", "dev/stdin" },
+		{ "/proc/self/fd/1", "dev/stdout" }, { "/proc/self/fd/2", "dev/stderr" },
+		{ "/proc/kcore", "dev/core" }, { "pts/ptmx", "dev/ptmx" },
+	};
+	char path[64], host[64];
+
+	if (mount_point("dev")
+	    || do_mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k"))
+		return -1;
+	for (unsigned i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
+		snprintf(path, sizeof(path), "dev/%s", dev_nodes[i].name);
+		if (mknod(path, S_IFCHR | 0666, makedev(dev_nodes[i].major, dev_nodes[i].minor)) == 0)
+			continue;
+		/* No CAP_MKNOD (a user namespace): bind the host's node. */
+		int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+
+		if (fd >= 0)
+			close(fd);
+		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i].name);
+		if (fd < 0 || do_mount(host, path, NULL, MS_BIND, NULL))
+			return -1;
+	}
+	for (unsigned i = 0; i < 3; i++) {
+		static const char *const d[] = { "dev/pts", "dev/shm", "dev/mqueue" };
+
+		if (mkdir(d[i], 0755) < 0)
+			return err_set("cannot create /%s", d[i]);
+	}
+	if (mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+		  "newinstance,ptmxmode=0666,mode=0620,gid=5") < 0
+	    && do_mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+			"newinstance,ptmxmode=0666,mode=0620"))
+		return -1;
+	if (do_mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		     "mode=1777,size=65536k"))
+		return -1;
+	/* mqueue needs CONFIG_POSIX_MQUEUE: small kernels go without. */
+	if (mount("mqueue", "dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0
+	    && errno != ENODEV)
+		return err_set("cannot mount mqueue on dev/mqueue");
+	for (unsigned i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (symlink(links[i][0], links[i][1]) < 0)
+			return err_set("cannot create /%s", links[i][1]);
+	if (tty) {
+		int fd = open("dev/console", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+		if (fd < 0)
+			return err_set("cannot create /dev/console");
+		close(fd);
+		if (do_mount(tty, "dev/console", NULL, MS_BIND, NULL))
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- /proc, /sys, masks ------------------------------------------------- */
+
+/* Docker's lists (moby oci/defaults.go). */
+static const char *const masked[] = {
+	"proc/asound", "proc/acpi", "proc/kcore", "proc/keys", "proc/latency_stats",
+	"proc/timer_list", "proc/timer_stats", "proc/sched_debug", "proc/scsi",
+	"sys/firmware", "sys/devices/virtual/powercap",
+};
+static const char *const readonly[] = {
+	"proc/bus", "proc/fs", "proc/irq", "proc/sys", "proc/sysrq-trigger",
+};
+
+static int setup_proc_sys(const struct container_spec *c)
+{
+	unsigned long ro = c->privileged ? 0 : MS_RDONLY;
+	struct stat st;
+
+	if (mount_point("proc")
+	    || do_mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+		return -1;
+	if (mount_point("sys"))
+		return -1;
+	/* A fresh sysfs shows the network namespace it is mounted in; with
+	 * the host's network, bind the host's instead. */
+	if (c->net == NET_HOST
+	    || mount("sysfs", "sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | ro, NULL) < 0) {
+		if (do_mount("/sys", "sys", NULL, MS_BIND | MS_REC, NULL))
+			return -1;
+		if (ro && do_mount(NULL, "sys", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID
+				   | MS_NODEV | MS_NOEXEC, NULL))
+			return -1;
+	}
+	if (c->privileged)
+		return 0;
+	for (unsigned i = 0; i < sizeof(masked) / sizeof(masked[0]); i++) {
+		if (lstat(masked[i], &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			if (do_mount("tmpfs", masked[i], "tmpfs", MS_RDONLY, "size=0"))
+				return -1;
+		} else if (do_mount("/dev/null", masked[i], NULL, MS_BIND, NULL))
+			return -1;
+	}
+	for (unsigned i = 0; i < sizeof(readonly) / sizeof(readonly[0]); i++) {
+		if (lstat(readonly[i], &st) < 0)
+			continue;
+		if (do_mount(readonly[i], readonly[i], NULL, MS_BIND | MS_REC, NULL)
+		    || do_mount(NULL, readonly[i], NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID
+				| MS_NODEV | MS_NOEXEC, NULL))
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- volumes ------------------------------------------------------------ */
+
+/* The target of a mount, resolved inside the rootfs and made if missing:
+ * a directory, or (for a file source) a file. Returns an fd, or -1. */
+static int open_target(int rootfd, const char *target, int want_dir)
+{
+	char rel[PATH_MAX], *slash;
+	int pfd, fd;
+
+	if (path_clean(target, rel))
+		return err_prefix(target);
+	if (!*rel)
+		return err_setn(EINVAL, "%s: cannot mount over the container's root", target);
+	if (want_dir) {
+		if ((fd = pathsafe_open_dir(rootfd, rel, 1)) < 0)
+			return err_set("cannot create mount point %s in the container", target);
+		return fd;
+	}
+	slash = strrchr(rel, '/');
+	if (slash)
+		*slash = 0;
+	pfd = pathsafe_open_dir(rootfd, slash ? rel : "", 1);
+	if (pfd < 0)
+		return err_set("cannot create the directory of %s in the container", target);
+	fd = openat(pfd, slash ? slash + 1 : rel,
+		    O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+	close(pfd);
+	if (fd < 0)
+		return err_set("cannot create mount point %s in the container", target);
+	return fd;
+}
+
+static int setup_volumes(const struct container_spec *c, int rootfd)
+{
+	for (int i = 0; i < c->nmounts; i++) {
+		const struct mount_spec *m = &c->mounts[i];
+		char fdpath[32];
+		struct stat st;
+		int fd, rc;
+
+		if (m->tmpfs)
+			st.st_mode = S_IFDIR;
+		else if (stat(m->source, &st) < 0)
+			return err_set("volume source %s", m->source);
+		if ((fd = open_target(rootfd, m->target, S_ISDIR(st.st_mode))) < 0)
+			return -1;
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+		if (m->tmpfs)
+			rc = do_mount("tmpfs", fdpath, "tmpfs", MS_NOSUID | MS_NODEV
+				      | (m->readonly ? MS_RDONLY : 0), "mode=1777");
+		else
+			rc = do_mount(m->source, fdpath, NULL, MS_BIND | MS_REC, NULL);
+		close(fd);
+		if (rc)
+			return err_prefix(m->target);
+		if (!m->readonly || m->tmpfs)
+			continue;
+		/* The fd named the directory under the mount: open the target
+		 * again to reach the new mount and make it read-only. */
+		if ((fd = open_target(rootfd, m->target, S_ISDIR(st.st_mode))) < 0)
+			return -1;
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+		rc = do_mount(NULL, fdpath, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
+		close(fd);
+		if (rc)
+			return err_prefix(m->target);
+	}
+	return 0;
+}
+
+/* ---- inside ------------------------------------------------------------- */
+
+static int lo_up(void)
+{
+	struct ifreq ifr;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (s < 0)
+		return 0; /* no IPv4 at all: nothing to bring up */
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) {
+			close(s);
+			return err_set("cannot bring lo up");
+		}
+	}
+	close(s);
+	return 0;
+}
+
+static const char *env_get(char **env, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (int i = 0; env && env[i]; i++)
+		if (!strncmp(env[i], key, n) && env[i][n] == '=')
+			return env[i] + n + 1;
+	return NULL;
+}
+
+/* The spec's environment plus what Docker adds at start: PATH, HOSTNAME,
+ * HOME (from passwd), TERM with a tty. */
+static char **make_env(const struct container_spec *c, const char *home, int tty)
+{
+	static char hostname[80], homevar[270];
+	int n = 0, k;
+	char **env;
+
+	while (c->env && c->env[n])
+		n++;
+	if (!(env = calloc(n + 5, sizeof(char *))))
+		return NULL;
+	for (k = 0; k < n; k++)
+		env[k] = c->env[k];
+	if (!env_get(env, "PATH"))
+		env[k++] = "PATH=" LAUNCH_DEFAULT_PATH;
+	if (!env_get(env, "HOSTNAME") && c->hostname) {
+		snprintf(hostname, sizeof(hostname), "HOSTNAME=%s", c->hostname);
+		env[k++] = hostname;
+	}
+	if (tty && !env_get(env, "TERM"))
+		env[k++] = "TERM=xterm";
+	if (!env_get(env, "HOME")) {
+		snprintf(homevar, sizeof(homevar), "HOME=%s", home);
+		env[k++] = homevar;
+	}
+	return env;
+}
+
+/* execvpe with the container's PATH (musl's uses the caller's). */
+__attribute__((noreturn)) static void exec_command(char **argv, char **env)
+{
+	const char *path = env_get(env, "PATH"), *p;
+	char buf[PATH_MAX];
+	int eacces = 0, other = 0;
+
+	if (!argv || !argv[0] || !*argv[0]) {
+		err_setn(0, "no command specified");
+		fail(EXIT_RUNTIME);
+	}
+	if (strchr(argv[0], '/')) {
+		execve(argv[0], argv, env);
+		err_set("exec: \"%s\"", argv[0]);
+		fail(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+	}
+	for (p = path ? path : LAUNCH_DEFAULT_PATH; ; p += strcspn(p, ":") + 1) {
+		size_t n = strcspn(p, ":");
+
+		if (n + strlen(argv[0]) + 2 <= sizeof(buf)) {
+			snprintf(buf, sizeof(buf), "%.*s%s%s", (int)n, p, n ? "/" : "", argv[0]);
+			execve(buf, argv, env);
+			if (errno == EACCES)
+				eacces = 1;
+			else if (errno != ENOENT && errno != ENOTDIR && !other) {
+				other = errno;
+				err_set("exec: \"%s\"", buf);
+			}
+		}
+		if (!p[n])
+			break;
+	}
+	if (other) {
+		errno = other;
+		fail(EXIT_CANNOT_EXEC);
+	}
+	if (eacces) {
+		err_setn(EACCES, "exec: \"%s\"", argv[0]);
+		fail(EXIT_CANNOT_EXEC);
+	}
+	err_setn(0, "exec: \"%s\": executable file not found in $PATH", argv[0]);
+	fail(EXIT_NOT_FOUND);
+}
+
+/* --init: PID 1 stays boxcar (already in memory: nothing to find in the
+ * rootfs), forks the command, forwards signals to it and reaps every
+ * orphan, then exits as the command did. */
+static pid_t init_child;
+
+static void init_forward(int sig)
+{
+	if (init_child > 0)
+		kill(init_child, sig);
+}
+
+__attribute__((noreturn)) static void init_reaper(char **argv, char **env)
+{
+	static const int fwd[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
+				   SIGWINCH, SIGALRM, SIGCONT };
+	struct sigaction sa = { .sa_handler = init_forward };
+	sigset_t all, old;
+	int st;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	init_child = fork();
+	if (init_child < 0) {
+		err_set("fork");
+		fail(EXIT_RUNTIME);
+	}
+	if (init_child == 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		exec_command(argv, env);
+	}
+	close(report_fd); /* the command's exec closes its copy */
+	report_fd = -1;
+	for (unsigned i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++)
+		sigaction(fwd[i], &sa, NULL);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	for (;;) {
+		pid_t p = waitpid(-1, &st, 0);
+
+		if (p == init_child)
+			_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+		if (p < 0 && errno == ECHILD)
+			_exit(EXIT_RUNTIME);
+	}
+}
+
+static int set_stdio(const struct launch *l)
+{
+	int fds[3], null = -1;
+
+	for (int i = 0; i < 3; i++) {
+		int src = l->stdio[i];
+
+		if (src < 0) {
+			if (null < 0 && (null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+				return err_set("/dev/null");
+			src = null;
+		}
+		/* above 2 first, so that dup2 below cannot clobber a source */
+		if ((fds[i] = fcntl(src, F_DUPFD_CLOEXEC, 3)) < 0)
+			return err_set("dup");
+	}
+	for (int i = 0; i < 3; i++)
+		if (dup2(fds[i], i) < 0)
+			return err_set("dup2");
+	for (int i = 0; i < 3; i++)
+		close(fds[i]);
+	if (null >= 0)
+		close(null);
+	return 0;
+}
+
+__attribute__((noreturn)) static void init_main(const struct launch *l, int syncfd)
+{
+	const struct container_spec *c = l->c;
+	uint64_t caps = caps_effective_set(c->cap_add, c->cap_drop, c->privileged);
+	struct user_ids u;
+	sigset_t none;
+	char b, **env;
+	int rootfd;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int sig = 1; sig < 65; sig++)
+		signal(sig, SIG_DFL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0); /* a setup that outlives run */
+	if (read(syncfd, &b, 1) != 1)
+		_exit(EXIT_RUNTIME); /* the parent gave up */
+	close(syncfd);
+	if (ns_supported(NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
+		err_set("cannot make a cgroup namespace");
+		fail(EXIT_RUNTIME);
+	}
+	if (set_stdio(l))
+		fail(EXIT_RUNTIME);
+	setsid();
+	if (l->tty && ioctl(0, TIOCSCTTY, 0) < 0) {
+		err_set("cannot make %s the controlling terminal", l->tty);
+		fail(EXIT_RUNTIME);
+	}
+	umask(0);
+	if (do_mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL)
+	    || do_mount(l->rootfs, l->rootfs, NULL, MS_BIND | MS_REC, NULL))
+		fail(EXIT_RUNTIME);
+	if (chdir(l->rootfs) < 0 || (rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		err_set("cannot enter %s", l->rootfs);
+		fail(EXIT_RUNTIME);
+	}
+	if (setup_proc_sys(c) || setup_dev(l->tty) || setup_volumes(c, rootfd))
+		fail(EXIT_RUNTIME);
+	if (c->read_only && do_mount(NULL, ".", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL))
+		fail(EXIT_RUNTIME);
+	close(rootfd);
+	/* pivot_root(".", "."): the old root ends up on top of the new one
+	 * and is detached at once; no directory for it is needed. */
+	if (syscall(SYS_pivot_root, ".", ".") < 0) {
+		err_set("pivot_root");
+		fail(EXIT_RUNTIME);
+	}
+	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0) {
+		err_set("cannot detach the host's root");
+		fail(EXIT_RUNTIME);
+	}
+	umask(022);
+	if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0) {
+		err_set("sethostname");
+		fail(EXIT_RUNTIME);
+	}
+	if (c->net != NET_HOST && lo_up())
+		fail(EXIT_RUNTIME);
+	for (int i = 0; i < c->nulimits; i++) {
+		struct rlimit r = { c->ulimits[i].soft, c->ulimits[i].hard };
+
+		if (setrlimit(c->ulimits[i].resource, &r) < 0) {
+			err_set("cannot set ulimit %d", c->ulimits[i].resource);
+			fail(EXIT_RUNTIME);
+		}
+	}
+	if ((rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0
+	    || passwd_resolve(rootfd, c->user, &u))
+		fail(EXIT_RUNTIME);
+	close(rootfd);
+	if (c->workdir && *c->workdir && mkdir_p(c->workdir, 0755))
+		fail(EXIT_RUNTIME);
+	if (caps_bound(caps))
+		fail(EXIT_RUNTIME);
+	if (setgroups(u.ngroups, u.groups) < 0 || setgid(u.gid) < 0 || setuid(u.uid) < 0) {
+		err_set("cannot become user %u:%u", (unsigned)u.uid, (unsigned)u.gid);
+		fail(EXIT_RUNTIME);
+	}
+	/* Docker: root gets the set; any other user none (setuid cleared
+	 * them), only the bounding set, as file capabilities may use. */
+	if (caps_set(u.uid == 0 ? caps : 0))
+		fail(EXIT_RUNTIME);
+	if (c->workdir && *c->workdir && chdir(c->workdir) < 0) {
+		err_set("cannot change to working directory %s", c->workdir);
+		fail(EXIT_RUNTIME);
+	}
+	if (!c->privileged && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		err_set("cannot set no_new_privs");
+		fail(EXIT_RUNTIME);
+	}
+	if (!(env = make_env(c, u.home, l->tty != NULL))) {
+		err_setn(ENOMEM, "environment");
+		fail(EXIT_RUNTIME);
+	}
+	/* Nothing of ours may leak into the container: close-on-exec on
+	 * every fd above 2 (the report pipe closes at the exec). */
+	if (syscall(SYS_close_range, 3, ~0u, CLOSE_RANGE_CLOEXEC) < 0)
+		for (int fd = 3; fd < 1024; fd++)
+			if (fd != report_fd)
+				fcntl(fd, F_SETFD, FD_CLOEXEC);
+	if (c->init)
+		init_reaper(c->argv, env);
+	exec_command(c->argv, env);
+}
+
+pid_t launch_start(const struct launch *l, int *code)
+{
+	int sync[2], rep[2], st;
+	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
+	struct launch_err e;
+	ssize_t n;
+	pid_t pid;
+
+	*code = EXIT_RUNTIME;
+	if (l->c->net != NET_HOST)
+		flags |= CLONE_NEWNET;
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		return err_set("pipe");
+	if (pipe2(rep, O_CLOEXEC) < 0) {
+		close(sync[0]);
+		close(sync[1]);
+		return err_set("pipe");
+	}
+	fflush(NULL);
+	/* Like fork(), into new namespaces: no stack of its own needed. The
+	 * argument order past flags differs between architectures; zeros
+	 * fit them all. */
+	pid = syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+	if (pid == 0) {
+		close(sync[1]);
+		close(rep[0]);
+		report_fd = rep[1];
+		init_main(l, sync[0]);
+	}
+	close(sync[0]);
+	close(rep[1]);
+	if (pid < 0) {
+		err_set("cannot create the container's namespaces");
+		close(sync[1]);
+		close(rep[0]);
+		return -1;
+	}
+	if (l->cg && cgroup_attach(l->cg, pid) < 0) {
+		int saved = err_errno();
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "%s", err_msg());
+		close(sync[1]);
+		close(rep[0]);
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		return err_setn(saved, "%s", msg);
+	}
+	if (write(sync[1], "", 1) != 1) {
+		err_set("cannot start the container's init");
+		close(sync[1]);
+		close(rep[0]);
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		return -1;
+	}
+	close(sync[1]);
+	do
+		n = read(rep[0], &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	close(rep[0]);
+	if (n == 0)
+		return pid; /* the exec closed the pipe */
+	if (n == (ssize_t)sizeof(e)) {
+		e.msg[sizeof(e.msg) - 1] = 0;
+		*code = e.code;
+		err_setn(e.err, "%s", e.msg);
+	} else
+		err_setn(EIO, "the container's init failed before its command started");
+	/* --init: the reaper exits after its child failed to exec */
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return -1;
+}

@@ -1,0 +1,700 @@
+/* monitor.c - a container from up to over (see monitor.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "applet.h"
+#include "cgroup.h"
+#include "container.h"
+#include "err.h"
+#include "fsutil.h"
+#include "json.h"
+#include "launch.h"
+#include "logfile.h"
+#include "monitor.h"
+#include "overlay.h"
+#include "pty.h"
+
+#ifndef CONFIG_RUN_LOG_MAX_SIZE
+#define CONFIG_RUN_LOG_MAX_SIZE 1024
+#endif
+#ifndef CONFIG_RUN_LOG_MAX_FILE
+#define CONFIG_RUN_LOG_MAX_FILE 2
+#endif
+
+/* Restart back-off: 100 ms, doubled after each quick exit, capped; reset
+ * after a run that lasted RESTART_RESET_NS. */
+#define BACKOFF_FIRST_MS 100
+#define BACKOFF_MAX_MS 60000
+#define RESTART_RESET_NS (10 * 1000000000LL)
+
+void monitor_opts_default(struct monitor_opts *o)
+{
+	o->log_max_size = (int64_t)CONFIG_RUN_LOG_MAX_SIZE * 1024;
+	o->log_max_files = CONFIG_RUN_LOG_MAX_FILE;
+}
+
+/* ---- up and down -------------------------------------------------------- */
+
+static int cgroup_name(const struct container_spec *c, char *buf, size_t n)
+{
+	return snprintf(buf, n, "boxcar/%s", c->id) >= (int)n ? err_setn(ENAMETOOLONG, "cgroup") : 0;
+}
+
+/* The overlay and the cgroup with its limits; on failure neither is left. */
+static int prepare(struct store *s, const struct container_spec *c, struct cgroup *cg)
+{
+	struct cgroup_limits lim = {
+		.memory = c->memory, .memory_swap = c->memory_swap,
+		.cpu_millis = c->cpu_millis, .cpu_shares = c->cpu_shares,
+		.pids_limit = c->pids_limit,
+	};
+	char name[CGROUP_NAME_MAX];
+	int made = 0;
+
+	if (overlay_mount(s, c->id, c->layers))
+		return -1;
+	if (cgroup_name(c, name, sizeof(name)))
+		goto fail_mount;
+	if (cgroup_create(cg, name) == 0)
+		made = 1;
+	else if (err_errno() != EEXIST || cgroup_open(cg, name))
+		goto fail_mount;
+	if (cgroup_set_limits(cg, &lim)) {
+		if (made) {
+			int e = err_errno();
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "%s", err_msg());
+			cgroup_destroy(cg);
+			err_setn(e, "%s", msg);
+		}
+		goto fail_mount;
+	}
+	return 0;
+fail_mount: {
+		int e = err_errno();
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "%s", err_msg());
+		overlay_umount(s, c->id);
+		return err_setn(e, "%s", msg);
+	}
+}
+
+/* What a run leaves outside the record goes; with --rm the record too.
+ * Failures are reported, not returned: the container is over anyway. */
+static void release(struct store *s, const struct container_spec *c, struct cgroup *cg)
+{
+	int e = err_errno();
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "%s", err_msg()); /* the caller may report it yet */
+	if (cg && cgroup_destroy(cg))
+		warn("%s", err_msg());
+	if (overlay_umount(s, c->id))
+		warn("%s", err_msg());
+	if (c->auto_remove) {
+		struct store ls;
+
+		if (store_open(&ls, s->root, STORE_WRITE)) {
+			warn("%s", err_msg());
+			err_setn(e, "%s", msg);
+			return;
+		}
+		if (container_remove_record(&ls, c->id))
+			warn("%s", err_msg());
+		store_close(&ls);
+	}
+	err_setn(e, "%s", msg);
+}
+
+/* ---- state ------------------------------------------------------------- */
+
+/* stopped_by_user as `stop` recorded it, read from the file as it is
+ * (container_state_load would wait for us, the monitor, to record). */
+static int stopped_by_user(const struct store *s, const char *id)
+{
+	char path[PATH_MAX], *data;
+	struct json_doc d;
+	uint32_t v;
+	size_t n;
+	int r = 0;
+
+	if (container_dir(s, id, path) || path_join(path, path, "state.json")
+	    || read_file(path, 1 << 20, &data, &n))
+		return 0;
+	if (json_parse(&d, data, n) == 0) {
+		v = json_get(&d, 0, "stopped_by_user");
+		r = v && json_type(&d, v) == JSON_TRUE;
+		json_free(&d);
+	}
+	free(data);
+	return r;
+}
+
+/* Under the container's lock, keeping what stop recorded. The error
+ * context is kept too: the caller may report it yet. */
+static void save_state(const struct store *s, const char *id, struct container_state *st)
+{
+	int e = err_errno(), fd = container_lock(id);
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "%s", err_msg());
+	st->stopped_by_user |= stopped_by_user(s, id);
+	if (container_state_save(s, id, st))
+		warn("%s", err_msg());
+	container_unlock(fd);
+	err_setn(e, "%s", msg);
+}
+
+/* ---- watching ----------------------------------------------------------- */
+
+static sigset_t watched, saved_mask;
+
+static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
+				 SIGALRM, SIGCONT };
+
+/* A signalfd for SIGCHLD, the forwarded signals and SIGWINCH; they are
+ * blocked (the init unblocks its own at once). */
+static int signals_open(void)
+{
+	int fd;
+
+	sigemptyset(&watched);
+	sigaddset(&watched, SIGCHLD);
+	sigaddset(&watched, SIGWINCH);
+	sigaddset(&watched, SIGPIPE);
+	for (unsigned i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(&watched, forwarded[i]);
+	sigprocmask(SIG_BLOCK, &watched, &saved_mask);
+	fd = signalfd(-1, &watched, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0) {
+		sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+		return err_set("signalfd");
+	}
+	return fd;
+}
+
+static void signals_close(int fd)
+{
+	close(fd);
+	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+}
+
+struct watch {
+	pid_t pid;
+	int status;         /* wait status, once done */
+	int done;
+	int sfd;
+	int in, in_to;      /* stdin -> pty master (fg -t -i) */
+	int out[2];         /* pty master or stdout pipe, stderr pipe */
+	int winch_to;       /* pty master to resize on SIGWINCH, or -1 */
+	struct logfile *log; /* NULL: out[] goes to our stdout */
+	int stop;           /* a signal asked the monitor to stop */
+};
+
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t k = write(fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return;
+		p += k;
+		n -= k;
+	}
+}
+
+static void on_signal(struct watch *w)
+{
+	struct signalfd_siginfo si;
+
+	while (read(w->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		int sig = si.ssi_signo;
+
+		if (sig == SIGCHLD) {
+			int st;
+			pid_t p;
+
+			while ((p = waitpid(-1, &st, WNOHANG)) > 0)
+				if (p == w->pid) {
+					w->status = st;
+					w->done = 1;
+				}
+		} else if (sig == SIGWINCH) {
+			if (w->winch_to >= 0)
+				tty_copy_size(0, w->winch_to);
+		} else if (sig != SIGPIPE) {
+			if (sig == SIGTERM || sig == SIGINT)
+				w->stop = 1;
+			if (!w->done)
+				kill(w->pid, sig);
+		}
+	}
+}
+
+/* Relay until the init is gone and its output is drained. */
+static void watch_run(struct watch *w)
+{
+	static char buf[4096];
+	int64_t drain_until = 0;
+
+	for (;;) {
+		struct pollfd p[4];
+		int n = 0, timeout = -1, r;
+
+		if (w->done) {
+			if (!drain_until)
+				drain_until = container_now() + 1000000000LL;
+			timeout = (int)((drain_until - container_now()) / 1000000);
+			if (timeout <= 0 || (w->out[0] < 0 && w->out[1] < 0))
+				break;
+		}
+		p[n++] = (struct pollfd){ w->sfd, POLLIN, 0 };
+		for (int i = 0; i < 2; i++)
+			p[n++] = (struct pollfd){ w->out[i], POLLIN, 0 };
+		p[n++] = (struct pollfd){ w->done ? -1 : w->in, POLLIN, 0 };
+		r = poll(p, n, timeout);
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r <= 0)
+			continue;
+		if (p[0].revents)
+			on_signal(w);
+		for (int i = 0; i < 2; i++) {
+			ssize_t k;
+
+			if (!p[1 + i].revents)
+				continue;
+			k = read(w->out[i], buf, sizeof(buf));
+			if (k < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (k <= 0) { /* EOF, or EIO: the pty's last slave closed */
+				close(w->out[i]);
+				w->out[i] = -1;
+				continue;
+			}
+			if (w->log)
+				logfile_feed(w->log, i ? &w->log->err : &w->log->out, buf, k);
+			else
+				write_all(i ? 2 : 1, buf, k);
+		}
+		if (p[3].revents) {
+			ssize_t k = read(w->in, buf, sizeof(buf));
+
+			if (k > 0)
+				write_all(w->in_to, buf, k);
+			else if (k == 0 || errno != EINTR) {
+				/* stdin ended: the terminal's end-of-file to the pty */
+				if (k == 0 && w->in_to >= 0)
+					write_all(w->in_to, "\x04", 1);
+				w->in = -1;
+			}
+		}
+	}
+	for (int i = 0; i < 2; i++)
+		if (w->out[i] >= 0) {
+			close(w->out[i]);
+			w->out[i] = -1;
+		}
+	while (!w->done) { /* the output closed early: wait for the init */
+		int st;
+		pid_t p = waitpid(w->pid, &st, 0);
+
+		if (p == w->pid) {
+			w->status = st;
+			w->done = 1;
+		} else if (p < 0 && errno != EINTR)
+			break;
+	}
+}
+
+static void exit_state(struct container_state *st, int status)
+{
+	if (WIFSIGNALED(status)) {
+		st->exit_signal = WTERMSIG(status);
+		st->exit_code = 128 + st->exit_signal;
+	} else {
+		st->exit_signal = 0;
+		st->exit_code = WEXITSTATUS(status);
+	}
+}
+
+/* ---- one start ---------------------------------------------------------- */
+
+struct io {
+	int stdio[3];        /* for the init */
+	const char *tty;     /* slave path */
+	int master;          /* pty master, or -1 */
+	int pipes[2];        /* our ends of stdout/stderr pipes, or -1 */
+};
+
+static void io_close(struct io *io)
+{
+	for (int i = 0; i < 3; i++)
+		if (io->stdio[i] > 2 && (i == 0 || io->stdio[i] != io->stdio[i - 1]))
+			close(io->stdio[i]);
+	for (int i = 0; i < 3; i++)
+		io->stdio[i] = -1;
+}
+
+/* Detached stdio: a pty (-t) or two pipes, whose other ends we read. */
+static int io_detached(struct io *io, int tty)
+{
+	static char slave[64];
+	int p[2];
+
+	io->master = io->pipes[0] = io->pipes[1] = -1;
+	io->tty = NULL;
+	io->stdio[0] = -1;
+	if (tty) {
+		int fd;
+
+		if (pty_open(&io->master, slave, sizeof(slave)))
+			return -1;
+		if ((fd = open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+			close(io->master);
+			return err_set("cannot open %s", slave);
+		}
+		io->tty = slave;
+		io->stdio[0] = io->stdio[1] = io->stdio[2] = fd;
+		return 0;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (pipe2(p, O_CLOEXEC) < 0) {
+			if (i)
+				close(io->pipes[0]), close(io->stdio[1]);
+			return err_set("pipe");
+		}
+		io->pipes[i] = p[0];
+		io->stdio[1 + i] = p[1];
+	}
+	return 0;
+}
+
+/* ---- foreground --------------------------------------------------------- */
+
+static void fail_state(const struct store *s, const struct container_spec *c, int code)
+{
+	struct container_state st = { .status = ST_EXITED, .exit_code = code };
+
+	st.finished_at = container_now();
+	snprintf(st.error, sizeof(st.error), "%s", err_msg());
+	save_state(s, c->id, &st);
+}
+
+static void running_state(const struct store *s, const struct container_spec *c, pid_t pid,
+			  int restarts, struct container_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->status = ST_RUNNING;
+	st->pid = pid;
+	st->pid_start = proc_start_time(pid);
+	st->monitor_pid = getpid();
+	st->monitor_start = proc_start_time(getpid());
+	st->started_at = container_now();
+	st->restart_count = restarts;
+	save_state(s, c->id, st);
+}
+
+int monitor_foreground(struct store *s, struct container_spec *c, const struct monitor_opts *o,
+		       int *status)
+{
+	struct watch w = { .in = -1, .in_to = -1, .out = { -1, -1 }, .winch_to = -1 };
+	struct container_state st;
+	struct launch l = { .c = c };
+	char rootfs[PATH_MAX], slave[64];
+	struct termios saved;
+	struct cgroup cg;
+	int code, raw = 0, oom0, master = -1, fd = -1;
+
+	(void)o;
+	if (container_dir(s, c->id, rootfs) || path_join(rootfs, rootfs, "merged"))
+		return -1;
+	*status = EXIT_RUNTIME;
+	if (prepare(s, c, &cg)) {
+		fail_state(s, c, EXIT_RUNTIME);
+		release(s, c, NULL);
+		return -1;
+	}
+	l.rootfs = rootfs;
+	l.cg = &cg;
+	l.stdio[0] = c->interactive ? 0 : -1;
+	l.stdio[1] = 1;
+	l.stdio[2] = 2;
+	if (c->tty) {
+		if (pty_open(&master, slave, sizeof(slave))
+		    || (fd = open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+			if (master >= 0)
+				err_set("cannot open %s", slave), close(master);
+			goto fail;
+		}
+		l.tty = slave;
+		l.stdio[0] = l.stdio[1] = l.stdio[2] = fd;
+		tty_copy_size(0, master);
+		if (c->interactive && (raw = tty_raw(0, &saved)) < 0)
+			goto fail;
+	}
+	if ((w.sfd = signals_open()) < 0)
+		goto fail;
+	oom0 = cgroup_oom_killed(&cg);
+	w.pid = launch_start(&l, &code);
+	if (fd >= 0)
+		close(fd);
+	fd = -1;
+	if (w.pid < 0) {
+		signals_close(w.sfd);
+		if (raw)
+			tty_restore(0, &saved);
+		if (master >= 0)
+			close(master);
+		fail_state(s, c, code);
+		*status = code;
+		release(s, c, &cg);
+		return -1;
+	}
+	running_state(s, c, w.pid, 0, &st);
+	if (master >= 0) {
+		w.out[0] = master;
+		w.winch_to = master;
+		if (c->interactive) {
+			w.in = 0;
+			w.in_to = master;
+		}
+	}
+	watch_run(&w);
+	signals_close(w.sfd);
+	if (raw)
+		tty_restore(0, &saved);
+	st.status = ST_EXITED;
+	st.finished_at = container_now();
+	exit_state(&st, w.status);
+	st.oom_killed = cgroup_oom_killed(&cg) > oom0;
+	save_state(s, c->id, &st);
+	release(s, c, &cg);
+	*status = st.exit_code;
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	if (master >= 0)
+		close(master);
+	fail_state(s, c, EXIT_RUNTIME);
+	release(s, c, &cg);
+	return -1;
+}
+
+/* ---- detached ----------------------------------------------------------- */
+
+struct report {
+	int code;
+	int err;
+	char msg[256];
+};
+
+static void send_report(int *fd, int code)
+{
+	struct report r = { code, code ? err_errno() : 0, "" };
+
+	if (*fd < 0)
+		return;
+	if (code)
+		snprintf(r.msg, sizeof(r.msg), "%s", err_msg());
+	(void)!write(*fd, &r, sizeof(r));
+	close(*fd);
+	*fd = -1;
+}
+
+static int should_restart(const struct container_spec *c, const struct container_state *st)
+{
+	if (st->stopped_by_user)
+		return 0;
+	switch (c->restart) {
+	case RESTART_ALWAYS:
+	case RESTART_UNLESS_STOPPED:
+		return 1;
+	case RESTART_ON_FAILURE:
+		return st->exit_code != 0 && (c->restart_max <= 0 || st->restart_count < c->restart_max);
+	default:
+		return 0;
+	}
+}
+
+/* Sleep ms, unless stop or a stop signal comes first: 1 if it did. */
+static int backoff(const struct store *s, const char *id, struct watch *w, int ms)
+{
+	for (int left = ms; left > 0; left -= 100) {
+		struct pollfd p = { w->sfd, POLLIN, 0 };
+
+		if (poll(&p, 1, left < 100 ? left : 100) > 0)
+			on_signal(w);
+		if (w->stop || stopped_by_user(s, id))
+			return 1;
+	}
+	return 0;
+}
+
+/* The detached monitor's life: start, log, wait, record, maybe again. */
+__attribute__((noreturn)) static void monitor_main(struct store *s, struct container_spec *c,
+						   const struct monitor_opts *o, int report)
+{
+	static struct logfile log;
+	struct container_state st;
+	struct launch l = { .c = c };
+	char rootfs[PATH_MAX], path[PATH_MAX];
+	struct cgroup cg;
+	struct io io;
+	int code, restarts = 0, delay = BACKOFF_FIRST_MS;
+
+	if (container_dir(s, c->id, rootfs) || path_join(path, rootfs, "container.log")
+	    || path_join(rootfs, rootfs, "merged"))
+		goto fail_early;
+	if (prepare(s, c, &cg))
+		goto fail_early;
+	if (logfile_open(&log, path, o->log_max_size, o->log_max_files))
+		goto fail;
+	l.rootfs = rootfs;
+	l.cg = &cg;
+	struct watch w = { .sfd = signals_open() };
+	if (w.sfd < 0)
+		goto fail;
+	for (;;) {
+		int oom0 = cgroup_oom_killed(&cg);
+
+		if (io_detached(&io, c->tty)) {
+			code = EXIT_RUNTIME;
+			goto start_failed;
+		}
+		memcpy(l.stdio, io.stdio, sizeof(l.stdio));
+		l.tty = io.tty;
+		w.pid = launch_start(&l, &code);
+		io_close(&io);
+		if (w.pid < 0) {
+			if (io.master >= 0)
+				close(io.master);
+			for (int i = 0; i < 2; i++)
+				if (io.pipes[i] >= 0)
+					close(io.pipes[i]);
+start_failed:
+			{
+				char msg[256];
+
+				snprintf(msg, sizeof(msg), "%s", err_msg());
+				logfile_feed(&log, &log.err, msg, strlen(msg));
+				logfile_feed(&log, &log.err, "\n", 1);
+			}
+			fail_state(s, c, code);
+			send_report(&report, code);
+			break;
+		}
+		running_state(s, c, w.pid, restarts, &st);
+		send_report(&report, 0);
+		w.done = 0;
+		w.log = &log;
+		w.out[0] = io.master >= 0 ? io.master : io.pipes[0];
+		w.out[1] = io.master >= 0 ? -1 : io.pipes[1];
+		watch_run(&w);
+		logfile_flush(&log);
+		st.status = ST_EXITED;
+		st.pid = 0;
+		st.finished_at = container_now();
+		exit_state(&st, w.status);
+		st.oom_killed = cgroup_oom_killed(&cg) > oom0;
+		st.stopped_by_user |= stopped_by_user(s, c->id);
+		if (w.stop || !should_restart(c, &st)) {
+			save_state(s, c->id, &st);
+			break;
+		}
+		if (st.finished_at - st.started_at >= RESTART_RESET_NS)
+			delay = BACKOFF_FIRST_MS;
+		st.status = ST_RESTARTING;
+		save_state(s, c->id, &st);
+		if (backoff(s, c->id, &w, delay)) {
+			st.status = ST_EXITED;
+			save_state(s, c->id, &st);
+			break;
+		}
+		delay = delay * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : delay * 2;
+		restarts++;
+	}
+	logfile_close(&log);
+	signals_close(w.sfd);
+	release(s, c, &cg);
+	_exit(0);
+fail:
+	fail_state(s, c, EXIT_RUNTIME);
+	send_report(&report, EXIT_RUNTIME);
+	release(s, c, &cg);
+	_exit(EXIT_RUNTIME);
+fail_early:
+	fail_state(s, c, EXIT_RUNTIME);
+	send_report(&report, EXIT_RUNTIME);
+	release(s, c, NULL);
+	_exit(EXIT_RUNTIME);
+}
+
+int monitor_detached(struct store *s, struct container_spec *c, const struct monitor_opts *o,
+		     int *code)
+{
+	struct report r;
+	int p[2], st;
+	ssize_t n;
+	pid_t pid;
+
+	*code = EXIT_RUNTIME;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return err_set("pipe");
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return err_set("fork");
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		close(p[0]);
+		setsid();
+		if (fork() != 0)
+			_exit(0);
+		/* The monitor: no terminal, no fd of whoever ran us (a shell's
+		 * $(...) waits for its pipe to close). */
+		if (null >= 0)
+			for (int i = 0; i < 3; i++)
+				dup2(null, i);
+		for (int fd = 3; fd < 1024; fd++)
+			if (fd != p[1] && fd != null)
+				close(fd);
+		if (null > 2)
+			close(null);
+		(void)!chdir("/");
+		monitor_main(s, c, o, p[1]);
+	}
+	close(p[1]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	do
+		n = read(p[0], &r, sizeof(r));
+	while (n < 0 && errno == EINTR);
+	close(p[0]);
+	if (n != (ssize_t)sizeof(r))
+		return err_setn(EIO, "the container's monitor died");
+	if (r.code == 0)
+		return 0;
+	r.msg[sizeof(r.msg) - 1] = 0;
+	*code = r.code;
+	return err_setn(r.err, "%s", r.msg);
+}

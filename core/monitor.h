@@ -1,0 +1,44 @@
+/* monitor.h - bringing a container up from its record and watching it
+ * until it is over: what `run` and `start` share (docs/containers.md).
+ *
+ * Up: the overlay mounted on merged/, the cgroup boxcar/ID made with the
+ * spec's limits, the init launched (launch.h), state.json "running".
+ * Over: the exit recorded (code, signal, OOM), the restart policy
+ * applied (detached only), then merged/ unmounted, the cgroup removed,
+ * and with --rm the record deleted.
+ *
+ * There is no daemon: the foreground `run` is its container's monitor;
+ * a detached container gets one of its own (double fork, setsid, stdio
+ * on /dev/null) that writes the json-file log and stays until the end.
+ * Errors follow err.h.
+ */
+#ifndef BOXCAR_MONITOR_H
+#define BOXCAR_MONITOR_H
+
+#include <stdint.h>
+
+#include "container.h"
+
+struct monitor_opts {
+	int64_t log_max_size; /* bytes per log file; 0: no cap */
+	int log_max_files;    /* files kept, container.log included */
+};
+
+/* The defaults from Kconfig (RUN_LOG_MAX_SIZE, RUN_LOG_MAX_FILE). */
+void monitor_opts_default(struct monitor_opts *o);
+
+/* Run the container in the foreground: stdio passed through (a pty
+ * relayed in raw mode with -t), signals forwarded to the init. 0 with
+ * *status the command's exit status (128+N if signal N killed it), or -1
+ * with err set and *status 125/126/127 if it could not be started. s must
+ * not hold the store lock (store_close before: children inherit it). */
+int monitor_foreground(struct store *s, struct container_spec *c,
+		       const struct monitor_opts *o, int *status);
+
+/* Start the container under a detached monitor and return once its
+ * command runs (state "running" recorded): 0; or -1 with err set and
+ * *code 125/126/127 when it could not start (the state says why). */
+int monitor_detached(struct store *s, struct container_spec *c,
+		     const struct monitor_opts *o, int *code);
+
+#endif

@@ -1,0 +1,152 @@
+/* passwd.c - user resolution (see passwd.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "passwd.h"
+
+struct open_how_ {
+	uint64_t flags, mode, resolve;
+};
+#define RESOLVE_IN_ROOT_ 0x10
+
+/* etc/NAME under rootfd, or NULL (missing is not an error: no entries). */
+static FILE *open_in_root(int rootfd, const char *name)
+{
+	struct open_how_ how = { O_RDONLY | O_CLOEXEC, 0, RESOLVE_IN_ROOT_ };
+	int fd = (int)syscall(SYS_openat2, rootfd, name, &how, sizeof(how));
+	FILE *f;
+
+	if (fd < 0 && errno == ENOSYS) /* Linux < 5.6: no symlinks at all */
+		fd = openat(rootfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return NULL;
+	if (!(f = fdopen(fd, "r")))
+		close(fd);
+	return f;
+}
+
+/* "123" -> 123; -1 if not a plain number. */
+static long number(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!*s || strspn(s, "0123456789") != strlen(s))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return errno || v > INT32_MAX ? -1 : v;
+}
+
+/* Split a passwd/group line into at most max fields at ':'. */
+static int split(char *line, char **f, int max)
+{
+	int n = 0;
+
+	line[strcspn(line, "\n")] = 0;
+	while (n < max) {
+		f[n++] = line;
+		if (!(line = strchr(line, ':')))
+			break;
+		*line++ = 0;
+	}
+	return n;
+}
+
+/* Find a passwd entry by name (or by uid when name is NULL). */
+static int find_user(FILE *f, const char *name, long uid, struct user_ids *u, char *uname,
+		     size_t n)
+{
+	char line[1024], *fl[7];
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (split(line, fl, 7) < 7)
+			continue;
+		if (name ? strcmp(fl[0], name) : number(fl[2]) != uid)
+			continue;
+		if (number(fl[2]) < 0 || number(fl[3]) < 0)
+			continue;
+		u->uid = number(fl[2]);
+		u->gid = number(fl[3]);
+		snprintf(u->home, sizeof(u->home), "%s", *fl[5] ? fl[5] : "/");
+		snprintf(uname, n, "%s", fl[0]);
+		return 1;
+	}
+	return 0;
+}
+
+int passwd_resolve(int rootfd, const char *spec, struct user_ids *u)
+{
+	char user[256], uname[256] = "", line[4096], *group, *fl[4];
+	FILE *pw = NULL, *gr = NULL;
+	long v;
+	int rc = -1;
+
+	memset(u, 0, sizeof(*u));
+	strcpy(u->home, "/");
+	snprintf(user, sizeof(user), "%s", spec && *spec ? spec : "0");
+	if ((group = strchr(user, ':')))
+		*group++ = 0;
+	pw = open_in_root(rootfd, "etc/passwd");
+	gr = open_in_root(rootfd, "etc/group");
+	if (!*user)
+		strcpy(user, "0");
+	if ((v = number(user)) >= 0) {
+		if (!find_user(pw, NULL, v, u, uname, sizeof(uname))) {
+			u->uid = v;
+			u->gid = 0;
+		}
+	} else if (!find_user(pw, user, 0, u, uname, sizeof(uname))) {
+		err_setn(0, "unable to find user %s: no matching entries in passwd file", user);
+		goto out;
+	}
+	if (group && *group) {
+		if ((v = number(group)) >= 0)
+			u->gid = v;
+		else {
+			int found = 0;
+
+			while (gr && !found && fgets(line, sizeof(line), gr))
+				if (split(line, fl, 4) >= 3 && !strcmp(fl[0], group) && number(fl[2]) >= 0) {
+					u->gid = number(fl[2]);
+					found = 1;
+				}
+			if (!found) {
+				err_setn(0, "unable to find group %s: no matching entries in group file",
+					 group);
+				goto out;
+			}
+		}
+	}
+	/* Supplementary groups: those that list the user by name. The
+	 * primary group comes first. */
+	u->groups[u->ngroups++] = u->gid;
+	if (gr && *uname) {
+		rewind(gr);
+		while (u->ngroups < PASSWD_GROUPS_MAX && fgets(line, sizeof(line), gr)) {
+			char *m, *save;
+
+			if (split(line, fl, 4) < 4 || number(fl[2]) < 0)
+				continue;
+			for (m = strtok_r(fl[3], ",", &save); m; m = strtok_r(NULL, ",", &save))
+				if (!strcmp(m, uname) && (gid_t)number(fl[2]) != u->gid) {
+					u->groups[u->ngroups++] = number(fl[2]);
+					break;
+				}
+		}
+	}
+	rc = 0;
+out:
+	if (pw)
+		fclose(pw);
+	if (gr)
+		fclose(gr);
+	return rc;
+}

@@ -1,0 +1,57 @@
+/* pty.c - pseudo-terminals (see pty.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "pty.h"
+
+int pty_open(int *master, char *name, size_t n)
+{
+	int fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	const char *s;
+
+	if (fd < 0)
+		return err_set("cannot open a pseudo-terminal");
+	if (grantpt(fd) < 0 || unlockpt(fd) < 0 || !(s = ptsname(fd))) {
+		err_set("cannot set up a pseudo-terminal");
+		close(fd);
+		return -1;
+	}
+	snprintf(name, n, "%s", s);
+	*master = fd;
+	return 0;
+}
+
+int tty_raw(int fd, struct termios *saved)
+{
+	struct termios t;
+
+	if (!isatty(fd))
+		return 0;
+	if (tcgetattr(fd, saved) < 0)
+		return err_set("cannot read the terminal's settings");
+	t = *saved;
+	cfmakeraw(&t);
+	if (tcsetattr(fd, TCSANOW, &t) < 0)
+		return err_set("cannot set the terminal to raw mode");
+	return 1;
+}
+
+void tty_restore(int fd, const struct termios *saved)
+{
+	tcsetattr(fd, TCSANOW, saved);
+}
+
+void tty_copy_size(int from, int to)
+{
+	struct winsize ws;
+
+	if (ioctl(from, TIOCGWINSZ, &ws) == 0)
+		ioctl(to, TIOCSWINSZ, &ws);
+}

@@ -1,0 +1,23 @@
+/* template.h - the part of Go's text/template that `docker inspect -f`
+ * and `docker ps --format` users write: {{.Path.To.Field}} and
+ * {{json .Path}}, applied to a JSON value (what inspect and ps print).
+ * Like the docker CLI, a literal \t or \n in the template is a tab or a
+ * newline. Errors follow err.h.
+ */
+#ifndef BOXCAR_TEMPLATE_H
+#define BOXCAR_TEMPLATE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "json.h"
+
+/* Check a template: 0, or -1 naming the action that is not supported. */
+int template_check(const char *tmpl);
+/* Render tmpl against node v of d to out (no newline added). Values:
+ * strings as they are, numbers, true/false, null as <nil>, a missing
+ * field as <no value>, arrays as [a b], objects as map[k:v]; {{json .X}}
+ * gives X as compact JSON. */
+int template_render(const char *tmpl, const struct json_doc *d, uint32_t v, FILE *out);
+
+#endif
