@@ -1,34 +1,51 @@
 #!/bin/sh
-# demo.sh - the README's first command ends here: show on this machine
-# what a container is made of, with the boxcar just built.
+# demo.sh - the README's first command ends here: make the demo image and
+# show what a container is, with the boxcar just built.
 #
-# A process is started in new UTS, IPC, network, PID and mount namespaces
-# (util-linux unshare stands in for `boxcar run` until the run applet
-# lands), then `boxcar nsenter` gets inside it, as the article's
-# `nsenter -t 1 -m -u -n -i sh` does: the "container" is an ordinary host
-# process with another PID.
+# The image is a busybox root file system (Debian's busybox-static, which
+# scripts/setup-host.sh installs) imported as demo:latest. Then:
+#   - a container runs in the foreground and removes itself (--rm);
+#   - a detached one is shown the way the article shows Docker's: its
+#     overlay dirs (inspect's GraphDriver), its processes as host processes
+#     with other PIDs (top), and `nsenter` getting inside; then it goes.
+# Uses the default store (/var/lib/boxcar) unless BOXCAR_ROOT says otherwise.
 set -eu
 BOXCAR=${BOXCAR:-./boxcar}
 [ -x "$BOXCAR" ] || { echo "demo.sh: build boxcar first (make)" >&2; exit 1; }
+BUSYBOX=$(command -v busybox) || { echo "demo.sh: needs busybox-static" >&2; exit 1; }
 
-unshare --uts --ipc --net --pid --mount --fork --mount-proc \
-	sh -c 'hostname boxcar-demo; exec sleep 60' &
-outer=$!
-trap 'kill $outer 2>/dev/null; wait 2>/dev/null' EXIT
-# unshare forks: the process inside the namespaces is its child.
-i=0
-while :; do
-	inner=$(cat /proc/$outer/task/$outer/children 2>/dev/null | tr -d ' ')
-	[ -n "$inner" ] && [ "$(readlink /proc/$inner/ns/uts)" != "$(readlink /proc/self/ns/uts)" ] &&
-		[ "$(cat /proc/$inner/comm)" = sleep ] && break
-	i=$((i + 1))
-	[ $i -lt 100 ] || { echo "demo.sh: the namespaced process did not start" >&2; exit 1; }
-	sleep 0.05
+say() { printf '\n$ %s\n' "$*"; }
+
+rootfs=$(mktemp -d "${TMPDIR:-/tmp}/boxcar-demo.XXXXXX")
+trap '"$BOXCAR" rm -f demo-web >/dev/null 2>&1; rm -rf "$rootfs"' EXIT
+mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/tmp" "$rootfs/root"
+cp "$BUSYBOX" "$rootfs/bin/busybox"
+for applet in $("$rootfs/bin/busybox" --list); do
+	[ "$applet" = busybox ] || ln -s busybox "$rootfs/bin/$applet"
 done
+echo 'root:x:0:0:root:/root:/bin/sh' > "$rootfs/etc/passwd"
+echo 'root:x:0:' > "$rootfs/etc/group"
 
-echo "On the host the process is PID $inner: $(tr '\0' ' ' < /proc/$inner/cmdline)"
-echo "Inside, entered with: $BOXCAR nsenter -t $inner -a"
-"$BOXCAR" nsenter -t "$inner" -a sh -c '
-	echo "  hostname: $(hostname)"
-	echo "  its PID there: $(sed -n "s/^Pid:\t//p" /proc/1/status) ($(cat /proc/1/comm))"
-	echo "  network: $(cut -d: -f1 /proc/net/dev | tail -n +3 | tr -d " " | tr "\n" " ")"'
+say boxcar import ROOTFS demo:latest --cmd sh
+"$BOXCAR" import "$rootfs" demo:latest --cmd sh --env PATH=/bin >/dev/null
+"$BOXCAR" image ls
+
+say "boxcar run --rm --hostname demo demo sh -c 'echo \"hello from \$(hostname)\"; ps'"
+"$BOXCAR" run --rm --hostname demo demo sh -c 'echo "hello from $(hostname)"; ps'
+
+say boxcar run -d --name demo-web demo httpd -f -p 8080
+"$BOXCAR" run -d --name demo-web demo httpd -f -p 8080 >/dev/null
+"$BOXCAR" ps
+
+say "boxcar inspect -f '{{json .GraphDriver}}' demo-web"
+"$BOXCAR" inspect -f '{{json .GraphDriver}}' demo-web
+
+say boxcar top demo-web
+"$BOXCAR" top demo-web
+
+pid=$("$BOXCAR" inspect -f '{{.State.Pid}}' demo-web)
+say "nsenter -t $pid -a ps    # PID $pid on the host is PID 1 inside"
+"$BOXCAR" nsenter -t "$pid" -a ps
+
+say boxcar rm -f demo-web
+"$BOXCAR" rm -f demo-web

@@ -60,7 +60,17 @@ enabled() { grep -q "^CONFIG_$(symbol "$1")=y\$" "$config" 2>/dev/null; }
 	printf '%s\n' "$list" | while read -r name file; do
 		[ -n "$name" ] && enabled "$name" || continue
 		awk -v name="$name" -v fn="$(printf %s "$name" | tr - _)_main" '
-			function cstr(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return s }
+			# One character at a time: awks disagree on backslashes in
+			# gsub replacements.
+			function cstr(s,   out, c, i) {
+				out = ""
+				for (i = 1; i <= length(s); i++) {
+					c = substr(s, i, 1)
+					if (c == "\\" || c == "\"") out = out "\\"
+					out = out c
+				}
+				return out
+			}
 			/^\/\/applet:/ { flags = ($0 ~ / alias/) ? "APPLET_ALIAS" : "0" }
 			/^\/\/summary:/ { sub(/^\/\/summary: ?/, ""); summary = cstr($0) }
 			/^\/\/usage:/ { sub(/^\/\/usage:/, ""); usage = usage cstr($0) "\\n" }
