@@ -1,6 +1,7 @@
 #!/bin/sh
 # check.sh MAKE [ARGS...] - the whole suite: the host tests, then the same
-# tests under QEMU on every cross target (QEMU_ARCHS), closed by one line
+# tests under QEMU on every cross target (QEMU_ARCHS; those in QEMU_V2_ARCHS
+# boot with a pure cgroup v2 hierarchy), closed by one line
 # "N passed, N failed, N skipped" that adds them all up.
 set -u
 archs=${QEMU_ARCHS:-aarch64 armv7 mipsel}
@@ -28,8 +29,14 @@ run() {
 [ -f "${KCONFIG_CONFIG:-.config}" ] || "$@" defconfig
 
 run host "$@" test
+# This host is hybrid (v1 controllers + a v2 tree): the guests cover the
+# other layout, a pure cgroup v2 hierarchy, on the arches in QEMU_V2_ARCHS.
+v2_archs=${QEMU_V2_ARCHS-armv7}
 for arch in $archs; do
-	run "qemu $arch" "$@" test-qemu ARCH="$arch"
+	case " $v2_archs " in
+	*" $arch "*) run "qemu $arch, cgroup v2" env QEMU_APPEND=boxcar.cgroup=v2 "$@" test-qemu ARCH="$arch" ;;
+	*) run "qemu $arch, cgroup hybrid" "$@" test-qemu ARCH="$arch" ;;
+	esac
 done
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
