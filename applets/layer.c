@@ -20,9 +20,10 @@
 //usage:	("-", the default) unless that is a terminal. --mtime (default:
 //usage:	$SOURCE_DATE_EPOCH) clamps later mtimes. --level: 0 fast (the
 //usage:	default), 3-12 LZ4 HC.
-//usage:  diff [-o FILE] [--mtime EPOCH] [--level N] DIR
-//usage:	Like create, for an overlay upperdir: its whiteouts become
-//usage:	.wh.NAME entries and opaque directories .wh..wh..opq.
+//usage:  diff [--root DIR] [-o FILE] [--mtime EPOCH] [--level N] CONTAINER|DIR
+//usage:	A container's changes (its overlay upperdir), or DIR that
+//usage:	looks like one: overlay whiteouts become .wh.NAME entries and
+//usage:	opaque directories .wh..wh..opq.
 //usage:  extract [--overlay|--apply] [--no-devices] [--no-same-owner] FILE|- DIR
 //usage:	Unpack an LZ4 layer, a plain tar or a gzipped tar into DIR.
 //usage:	Whiteouts stay files unless --overlay (make overlay whiteouts)
@@ -46,9 +47,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "applet.h"
+#include "container.h"
 #include "err.h"
 #include "gzip.h"
 #include "human.h"
@@ -161,8 +165,34 @@ static int create_main(int argc, char **argv)
 	return pack_main(argc, argv, 0);
 }
 
+static const char *store_args(int *argc, char **argv);
+
+/* diff takes an upperdir, or a container whose upperdir it packs. */
 static int diff_main(int argc, char **argv)
 {
+	static char upper[PATH_MAX];
+	const char *root = store_args(&argc, argv);
+	struct stat st;
+	struct store s;
+	char id[CONTAINER_ID_LEN + 1];
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--mtime") ||
+		    !strcmp(argv[i], "--level")) {
+			i++;
+			continue;
+		}
+		if (argv[i][0] == '-' || (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)))
+			continue;
+		if (store_open(&s, root, STORE_READ) < 0 ||
+		    container_resolve(&s, argv[i], id) < 0 ||
+		    container_dir(&s, id, upper) < 0 ||
+		    strlen(upper) + 6 > sizeof(upper))
+			die_err(EXIT_FAIL);
+		strcat(upper, "/diff");
+		store_close(&s);
+		argv[i] = upper;
+	}
 	return pack_main(argc, argv, 1);
 }
 
