@@ -60,11 +60,11 @@ static int store_json(const struct store *s, struct json_w *w, char digest[DIGES
 int image_create(const struct store *s, const char *ref, const struct layer_info *layers,
 		 int n, const struct image_config *c, char id[DIGEST_STR_LEN + 1])
 {
-	char created[80], manifest[DIGEST_STR_LEN + 1];
+	char created[80];
 	time_t now = time(NULL);
 	struct json_w w;
 	struct tm tm;
-	int64_t config_size, manifest_size;
+	int64_t config_size;
 
 	gmtime_r(&now, &tm);
 	snprintf(created, sizeof(created), "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
@@ -121,31 +121,8 @@ int image_create(const struct store *s, const char *ref, const struct layer_info
 	jw_end(&w);
 	if (store_json(s, &w, id, &config_size))
 		return -1;
-
-	jw_init(&w, 0);
-	jw_obj(&w);
-	jw_kint(&w, "schemaVersion", 2);
-	jw_kstr(&w, "mediaType", IMAGE_MANIFEST_TYPE);
-	jw_key(&w, "config");
-	jw_obj(&w);
-	jw_kstr(&w, "mediaType", IMAGE_CONFIG_TYPE);
-	jw_kstr(&w, "digest", id);
-	jw_kint(&w, "size", config_size);
-	jw_end(&w);
-	jw_key(&w, "layers");
-	jw_arr(&w);
-	for (int i = 0; i < n; i++) {
-		jw_obj(&w);
-		jw_kstr(&w, "mediaType", IMAGE_LAYER_TYPE);
-		jw_kstr(&w, "digest", layers[i].digest);
-		jw_kint(&w, "size", layers[i].size);
-		jw_end(&w);
-	}
-	jw_end(&w);
-	jw_end(&w);
-	if (store_json(s, &w, manifest, &manifest_size))
-		return -1;
-	return store_tag_set(s, ref, manifest);
+	/* The manifest is written as for a pulled image, without origin. */
+	return image_create_manifest(s, ref, id, config_size, layers, n, NULL, NULL);
 }
 
 /* ---- loading ------------------------------------------------------------ */

@@ -67,7 +67,8 @@ int image_layer_remove(const struct store *s, const char *digest);
  * topmost first). Used by `image inspect` and `inspect`. */
 void image_inspect_json(struct json_w *w, const struct store *s, struct image *im);
 
-/* Pulled images (image_pulled.c). The config blob is the registry's, kept
+/* Manifests (image_pulled.c), for pulled images and, without origin, for
+ * image_create(). A pulled image keeps the registry's config blob
  * byte for byte, so the image ID is the one the registry and Docker show;
  * the manifest is boxcar's own, because the layers are stored as LZ4
  * (their digests differ from the registry's). Where the image came from is
@@ -89,7 +90,7 @@ struct image_origin {
  * size bytes) and n stored layers, then point ref at it: the tag is the
  * last step, so an interrupted pull is never listed. manifest gets the
  * local manifest's digest (may be NULL). */
-int image_create_pulled(const struct store *s, const char *ref, const char *config_digest,
+int image_create_manifest(const struct store *s, const char *ref, const char *config_digest,
 			int64_t config_size, const struct layer_info *layers, int n,
 			const struct image_origin *o, char *manifest);
 /* The origin digest recorded on the image ref names: 0 and out, or -1

@@ -1,5 +1,5 @@
 /* image_pulled.c - images made from a pulled config and layers (see
- * image.h: image_create_pulled). */
+ * image.h: image_create_manifest). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +7,7 @@
 #include "err.h"
 #include "image.h"
 
-int image_create_pulled(const struct store *s, const char *ref, const char *config_digest,
+int image_create_manifest(const struct store *s, const char *ref, const char *config_digest,
 			int64_t config_size, const struct layer_info *layers, int n,
 			const struct image_origin *o, char *manifest)
 {

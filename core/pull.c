@@ -264,7 +264,7 @@ static int finish_image(const struct pull_opts *o, struct pull_source *src, cons
 		err_setn(0, "config: stored as %.19s, expected %.19s", got, config_digest);
 		goto out;
 	}
-	rc = image_create_pulled(&s, ref, config_digest, config_size, li, n, &org, NULL);
+	rc = image_create_manifest(&s, ref, config_digest, config_size, li, n, &org, NULL);
 out:
 	store_close(&s);
 out_free:
