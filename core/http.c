@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "applet.h"
 #include "err.h"
 #include "http.h"
 #include "net.h"
@@ -58,7 +59,7 @@ static void conn_close(struct conn *k)
 {
 	if (k->fd < 0)
 		return;
-	if (k->t)
+	if (ENABLED(FEATURE_TLS) && k->t)
 		tls_close(k->t);
 	k->t = NULL;
 	close(k->fd);
@@ -71,18 +72,19 @@ void http_client_free(struct http_client *c)
 		return;
 	for (int i = 0; i < HTTP_MAX_CONNS; i++)
 		conn_close(&c->conns[i]);
-	tls_anchors_free(c->anchors);
+	if (ENABLED(FEATURE_TLS))
+		tls_anchors_free(c->anchors);
 	free(c);
 }
 
 static struct reader *conn_reader(struct conn *k)
 {
-	return k->t ? tls_reader(k->t) : &k->ns.r;
+	return ENABLED(FEATURE_TLS) && k->t ? tls_reader(k->t) : &k->ns.r;
 }
 
 static struct writer *conn_writer(struct conn *k)
 {
-	return k->t ? tls_writer(k->t) : &k->ns.w;
+	return ENABLED(FEATURE_TLS) && k->t ? tls_writer(k->t) : &k->ns.w;
 }
 
 /* A connection to u: the idle one we have if the server has not closed
@@ -115,7 +117,13 @@ static struct conn *conn_get(struct http_client *c, const struct url *u, int *re
 	}
 	k = pick;
 	conn_close(k);
-	if (u->tls && !c->anchors) {
+	/* Without it BearSSL is not linked at all (--gc-sections). */
+	if (u->tls && !ENABLED(FEATURE_TLS)) {
+		err_setn(ENOTSUP, "%s: HTTPS is not built into this boxcar "
+			 "(CONFIG_FEATURE_TLS); --insecure for plain HTTP", u->host);
+		return NULL;
+	}
+	if (ENABLED(FEATURE_TLS) && u->tls && !c->anchors) {
 		c->anchors = tls_anchors_load(c->o.ca_file);
 		if (!c->anchors)
 			return NULL;
@@ -129,7 +137,7 @@ static struct conn *conn_get(struct http_client *c, const struct url *u, int *re
 	if (k->fd < 0)
 		return NULL;
 	net_stream_init(&k->ns, k->fd, k->what);
-	if (u->tls) {
+	if (ENABLED(FEATURE_TLS) && u->tls) {
 		k->t = tls_connect(k->fd, u->host, c->anchors);
 		if (!k->t) {
 			conn_close(k);
