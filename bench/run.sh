@@ -1,0 +1,262 @@
+#!/bin/sh
+# bench/run.sh - how fast `boxcar run` starts a container, in how much
+# memory, and whether starting and removing many leaves anything behind;
+# measured side by side with crun and runc in the same run.
+#
+#   make && sh bench/run.sh [-r RUNS] [-w WARMUP] [-n LOOP] [-o DIR]
+#
+# As root. Needs hyperfine, crun, runc, jq, /usr/bin/time (Debian package
+# "time"), unshare (util-linux) and busybox (busybox-static). A peer that
+# is missing or fails its trial run is reported and left out, never
+# silently.
+#
+# The image: a busybox root file system (as scripts/demo.sh makes it),
+# imported as bench:latest into a store made for the run. crun and runc run
+# OCI bundles whose root.path is that same directory; each bundle's
+# config.json is its tool's own `spec`, edited with jq: args /bin/true,
+# terminal false, root read-write, namespaces pid mount uts ipc network
+# cgroup, linux.resources.memory.limit 64 MiB. boxcar runs with -m 64m and
+# its default namespaces (the same six).
+#
+# crun refuses hybrid cgroup hosts (v1 controllers plus a v2 tree on
+# /sys/fs/cgroup/unified). So the script runs itself inside `unshare -m`,
+# makes / rprivate and unmounts /sys/fs/cgroup/unified there (the host
+# keeps it), and every tool runs in that namespace alike. boxcar is also
+# timed once before the unmount, on the host's hybrid layout, for reference.
+#
+# The store is on /tmp (here ext4, like /var/lib/boxcar); boxcar's runtime
+# dir and the peers' state dirs (--root) are tmpfs mounts, as /run is.
+#
+# 1. startup: hyperfine -N, WARMUP (3) warmups and RUNS (30) runs each of
+#      boxcar run --rm -m 64m bench /bin/true
+#      crun run --bundle B ID / runc run --bundle B ID   (create+start+wait+delete)
+#      unshare --fork --pid --mount --uts --ipc --net true   (the floor)
+#      boxcar with its store on a tmpfs (what the disk costs it)
+#    medians and the ratios boxcar/this (below 1: boxcar is faster).
+# 2. peak RSS (GNU time's "Maximum resident set size", median of 5 runs; it
+#    includes waited-for children, so the container's /bin/true too) of the
+#    foreground runs above and of `sleep 0`; VmHWM/VmRSS of the monitor of a
+#    detached container (`run -d ... sleep 600`, monitor_pid from its
+#    state.json) and of a plain `sleep` process.
+# 3. LOOP (100) containers, one after the other: `run --rm ... true`, then
+#    `run -d ... sleep 600` + `rm -f`; ms per container, then what is left:
+#    mounts under the store in mountinfo, cgroup dirs named *boxcar*
+#    that were not there before, processes carrying the store's path in
+#    their environment, entries in ROOT/containers (but names/), in
+#    ROOT/containers/names and in the runtime dir. All should be 0.
+#
+# Everything lives in a work dir /tmp/bxbench.XXXXXX (store BOXCAR_ROOT=
+# WORK/root, BOXCAR_RUNTIME_DIR=WORK/run, bundles, JSON); on exit, even on
+# ^C, containers are removed, the processes the script started killed by
+# pid, mounts under WORK undone, the peers' cgroups removed, WORK deleted.
+# -o DIR keeps hyperfine's JSON (the tables go to stdout). BOXCAR: the binary
+# (default ./boxcar). Paths must not contain spaces.
+set -eu
+
+RUNS=30
+WARMUP=3
+LOOP=100
+OUT=
+while getopts r:w:n:o: opt; do
+	case $opt in
+	r) RUNS=$OPTARG ;;
+	w) WARMUP=$OPTARG ;;
+	n) LOOP=$OPTARG ;;
+	o) OUT=$OPTARG ;;
+	*) sed -n '2,/^set -eu/s/^# \{0,1\}//p' "$0" | sed '$d' >&2; exit 100 ;;
+	esac
+done
+
+BOXCAR=$(realpath "${BOXCAR:-./boxcar}")
+die() { echo "run.sh: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "run as root"
+[ -x "$BOXCAR" ] || die "no $BOXCAR: build it first (make)"
+for t in hyperfine jq unshare busybox /usr/bin/time; do
+	command -v "$t" >/dev/null || die "needs $t"
+done
+[ -z "$OUT" ] || { mkdir -p "$OUT"; OUT=$(realpath "$OUT"); }
+
+# Into a private mount namespace of our own (see the header).
+if [ "${BXBENCH_INNER:-}" != 1 ]; then
+	BXBENCH_INNER=1 BOXCAR="$BOXCAR" exec unshare -m sh "$0" "$@"
+fi
+mount --make-rprivate /
+
+WORK=$(mktemp -d /tmp/bxbench.XXXXXX)
+export BOXCAR_ROOT="$WORK/root" BOXCAR_RUNTIME_DIR="$WORK/run"
+PIDS=
+# Per-boot state is on a tmpfs, as /run is: boxcar's runtime dir and the
+# peers' state dirs (their --root) each get one. /tmp here is ext4.
+mkdir -p "$WORK/run" "$WORK/peers" "$WORK/tmpstore"
+cleanup() {
+	set +e
+	for root in "$BOXCAR_ROOT" "$WORK/tmpstore"; do
+		for id in $("$BOXCAR" ps --root "$root" -aq --no-trunc 2>/dev/null); do
+			"$BOXCAR" rm --root "$root" -f "$id" >/dev/null 2>&1
+		done
+	done
+	command -v crun >/dev/null && crun --root "$WORK/peers/crun" delete -f bxbench-crun >/dev/null 2>&1
+	command -v runc >/dev/null && runc --root "$WORK/peers/runc" delete -f bxbench-runc >/dev/null 2>&1
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	grep -F " $WORK/" /proc/self/mountinfo | awk '{print $5}' | sort -r |
+		while read -r m; do umount -l "$m"; done
+	find /sys/fs/cgroup -depth -type d -name 'bxbench-*' -exec rmdir {} \; 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+mount -t tmpfs -o mode=700 bxbench "$WORK/run"
+mount -t tmpfs -o mode=700 bxbench "$WORK/peers"
+mount -t tmpfs -o mode=700 bxbench "$WORK/tmpstore"
+
+echo "# bench/run.sh $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "kernel $(uname -r), $(nproc) CPUs; $("$BOXCAR" --version 2>/dev/null | head -1)"
+echo "$(hyperfine --version); $(crun --version 2>/dev/null | head -1); $(runc --version 2>/dev/null | head -1)"
+
+# The image and the bundles.
+R=$WORK/rootfs
+mkdir -p "$R/bin" "$R/etc" "$R/tmp" "$R/root" "$R/proc" "$R/dev" "$R/sys"
+cp "$(command -v busybox)" "$R/bin/busybox"
+for a in $("$R/bin/busybox" --list); do
+	[ "$a" = busybox ] || ln -s busybox "$R/bin/$a"
+done
+echo 'root:x:0:0:root:/root:/bin/sh' >"$R/etc/passwd"
+echo 'root:x:0:' >"$R/etc/group"
+"$BOXCAR" import "$R" bench:latest --cmd sh --env PATH=/bin >/dev/null
+"$BOXCAR" import --root "$WORK/tmpstore" "$R" bench:latest --cmd sh --env PATH=/bin >/dev/null
+
+bundle() { # TOOL: WORK/TOOL-bundle/config.json from `TOOL spec`
+	mkdir -p "$WORK/$1-bundle"
+	(cd "$WORK/$1-bundle" && "$1" spec && jq --arg r "$R" '
+		.root.path = $r | .root.readonly = false |
+		.process.args = ["/bin/true"] | .process.terminal = false |
+		.linux.namespaces = [{"type":"pid"},{"type":"mount"},{"type":"uts"},
+			{"type":"ipc"},{"type":"network"},{"type":"cgroup"}] |
+		.linux.resources.memory.limit = 67108864' config.json >c.tmp &&
+		mv c.tmp config.json)
+}
+
+median() { jq -r ".results[$2].median" "$1"; }
+ms() { awk -v s="$1" 'BEGIN { printf "%.2f", s * 1000 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+BOX="$BOXCAR run --rm -m 64m bench /bin/true"
+FLOOR="unshare --fork --pid --mount --uts --ipc --net true"
+
+# 0. boxcar on the host's hybrid layout (v1 + unified), before the unmount.
+hyperfine -N -w "$WARMUP" -r "$RUNS" --export-json "$WORK/startup-hybrid.json" \
+	-n "boxcar (hybrid)" "$BOX" >/dev/null
+if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified; fi
+
+# Each peer runs once here and must exit 0, or it is left out.
+PEERS=
+for t in crun runc; do
+	if ! command -v $t >/dev/null; then
+		echo "$t: not installed (apt-get install $t): left out"
+		continue
+	fi
+	bundle $t >/dev/null
+	if err=$($t --root "$WORK/peers/$t" run --bundle "$WORK/$t-bundle" bxbench-$t 2>&1); then
+		PEERS="$PEERS $t"
+	else
+		echo "$t: trial run failed (exit $?): $err: left out"
+	fi
+done
+$BOX || die "boxcar: trial run failed"
+
+# 1. Startup.
+set -- -n boxcar "$BOX"
+for t in $PEERS; do
+	set -- "$@" -n "$t" "$t --root $WORK/peers/$t run --bundle $WORK/$t-bundle bxbench-$t"
+done
+set -- "$@" -n floor "$FLOOR"
+set -- "$@" -n "boxcar, store on a tmpfs" "$BOXCAR run --root $WORK/tmpstore --rm -m 64m bench /bin/true"
+hyperfine -N -w "$WARMUP" -r "$RUNS" --export-json "$WORK/startup.json" \
+	--export-markdown "$WORK/startup-hyperfine.md" "$@" >/dev/null
+
+b=$(median "$WORK/startup.json" 0)
+echo
+echo "## Startup: median of $RUNS runs after $WARMUP warmups (ms); ratio = boxcar / this"
+echo
+echo "| command | median ms | mean ± σ ms | ratio |"
+echo "|---------|----------:|------------:|------:|"
+jq -r '.results[] | [.command, .median, .mean, .stddev] | @tsv' "$WORK/startup.json" |
+while IFS="$(printf '\t')" read -r name med mean sd; do
+	printf '| %s | %s | %s ± %s | %s |\n' "$name" "$(ms "$med")" \
+		"$(ms "$mean")" "$(ms "$sd")" "$(ratio "$b" "$med")"
+done
+h=$(median "$WORK/startup-hybrid.json" 0)
+echo "| boxcar, host's hybrid cgroups (v1 + unified; timed first, alone) | $(ms "$h") | | $(ratio "$b" "$h") |"
+
+# 2. Peak RSS.
+maxrss() { # CMD...: median over 5 runs of GNU time's %M (KiB)
+	for i in 1 2 3 4 5; do
+		/usr/bin/time -f %M -o "$WORK/rss" "$@" >/dev/null 2>&1 || true
+		tail -n 1 "$WORK/rss"
+	done | sort -n | sed -n 3p
+}
+echo
+echo "## Peak RSS (KiB)"
+echo
+echo "| process | peak RSS KiB |"
+echo "|---------|-------------:|"
+echo "| \`boxcar run --rm\` (foreground, incl. /bin/true) | $(maxrss $BOX) |"
+for t in $PEERS; do
+	echo "| \`$t run\` (foreground, incl. /bin/true) | $(maxrss "$t" --root "$WORK/peers/$t" run --bundle "$WORK/$t-bundle" "bxbench-$t") |"
+done
+echo "| \`sleep 0\` (floor, GNU time) | $(maxrss sleep 0) |"
+id=$("$BOXCAR" run -d -m 64m bench sleep 600)
+mon=$(jq .monitor_pid "$BOXCAR_ROOT/containers/$id/state.json")
+sleep 1
+hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$mon/status")
+rss=$(awk '/^VmRSS/ {print $2}' "/proc/$mon/status")
+echo "| monitor of \`run -d\` (VmHWM / VmRSS after 1 s) | $hwm / $rss |"
+"$BOXCAR" rm -f "$id" >/dev/null
+sleep 600 & PIDS="$PIDS $!"; sp=$!
+sleep 1
+echo "| a \`sleep 600\` process (VmHWM / VmRSS) | $(awk '/^VmHWM/ {print $2}' /proc/$sp/status) / $(awk '/^VmRSS/ {print $2}' /proc/$sp/status) |"
+kill "$sp"; wait "$sp" 2>/dev/null || true
+
+# 3. Many containers, then what is left.
+cgroups() { find /sys/fs/cgroup -name '*boxcar*' 2>/dev/null | sort; }
+leaks() { # LABEL BEFORE-CGROUPS-FILE
+	cgroups >"$WORK/cg.after"
+	m=$(grep -cF " $BOXCAR_ROOT/" /proc/self/mountinfo || true)
+	c=$(comm -13 "$2" "$WORK/cg.after" | wc -l)
+	p=0
+	for e in /proc/[0-9]*/environ; do
+		[ "$e" = "/proc/$$/environ" ] && continue
+		grep -qzxF "BOXCAR_ROOT=$BOXCAR_ROOT" "$e" 2>/dev/null && p=$((p + 1))
+	done
+	d=$(find "$BOXCAR_ROOT/containers" -mindepth 1 -maxdepth 1 ! -name names | wc -l)
+	n=$(find "$BOXCAR_ROOT/containers/names" -mindepth 1 | wc -l)
+	r=$(find "$BOXCAR_RUNTIME_DIR" -mindepth 1 | wc -l)
+	echo "| $1 | $ms_per | $m | $c | $p | $d | $n | $r |"
+}
+now() { date +%s%N; }
+echo
+echo "## $LOOP containers, one after the other; what is left after the loop"
+echo
+echo "| loop | ms per container | mounts | new cgroup dirs | processes | containers/ | names/ | runtime dir |"
+echo "|------|-----------------:|-------:|----------------:|----------:|------------:|-------:|------------:|"
+cgroups >"$WORK/cg.before"
+t0=$(now)
+i=0
+while [ $i -lt "$LOOP" ]; do $BOX; i=$((i + 1)); done
+ms_per=$(awk -v a="$t0" -v b="$(now)" -v n="$LOOP" 'BEGIN { printf "%.2f", (b - a) / n / 1e6 }')
+leaks "\`run --rm -m 64m bench true\`" "$WORK/cg.before"
+t0=$(now)
+i=0
+while [ $i -lt "$LOOP" ]; do
+	id=$("$BOXCAR" run -d -m 64m bench sleep 600)
+	"$BOXCAR" rm -f "$id" >/dev/null
+	i=$((i + 1))
+done
+ms_per=$(awk -v a="$t0" -v b="$(now)" -v n="$LOOP" 'BEGIN { printf "%.2f", (b - a) / n / 1e6 }')
+leaks "\`run -d -m 64m bench sleep 600\` + \`rm -f\`" "$WORK/cg.before"
+
+if [ -n "$OUT" ]; then
+	cp "$WORK"/startup*.json "$WORK/startup-hyperfine.md" "$OUT/"
+	echo
+	echo "hyperfine JSON in $OUT"
+fi
