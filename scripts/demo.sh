@@ -17,7 +17,7 @@ BUSYBOX=$(command -v busybox) || { echo "demo.sh: needs busybox-static" >&2; exi
 say() { printf '\n$ %s\n' "$*"; }
 
 rootfs=$(mktemp -d "${TMPDIR:-/tmp}/boxcar-demo.XXXXXX")
-trap '"$BOXCAR" rm -f demo-web >/dev/null 2>&1; rm -rf "$rootfs"' EXIT
+trap '"$BOXCAR" rm -f demo-web >/dev/null 2>&1 || :; rm -rf "$rootfs"' EXIT
 mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/tmp" "$rootfs/root"
 cp "$BUSYBOX" "$rootfs/bin/busybox"
 for applet in $("$rootfs/bin/busybox" --list); do
