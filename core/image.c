@@ -313,7 +313,7 @@ int image_layer_remove(const struct store *s, const char *digest)
 		return -1;
 	if (n)
 		return err_setn(0, "layer %.19s is used by %s", digest, names);
-	if (store_layer_in_container(s, digest))
+	if (store_container_refers(s, "layers", digest))
 		return err_setn(0, "layer %.19s is used by a container", digest);
 	return store_layer_remove(s, digest);
 }
@@ -331,30 +331,6 @@ int image_tag(const struct store *s, const char *src, const char *dst)
 	rc = store_tag_set(s, r.full, im.manifest_digest);
 	image_close(&im);
 	return rc;
-}
-
-/* Is the image (manifest) named in some ROOT/containers/ID/image? The
- * container store lands with `run`; until then this reference file is
- * the whole contract (docs/store.md). */
-static int image_in_container(const struct store *s, const char *manifest)
-{
-	char path[PATH_MAX], *buf;
-	struct dirent *e;
-	int used = 0;
-	size_t n;
-	DIR *d;
-
-	if (store_path(s, path, "containers") || !(d = opendir(path)))
-		return 0;
-	while (!used && (e = readdir(d))) {
-		if (e->d_name[0] == '.' || store_path(s, path, "containers/%s/image", e->d_name)
-		    || read_file(path, STORE_META_MAX, &buf, &n))
-			continue;
-		used = !strncmp(buf, manifest, DIGEST_STR_LEN);
-		free(buf);
-	}
-	closedir(d);
-	return used;
 }
 
 struct config_users {
@@ -395,7 +371,7 @@ int image_remove(const struct store *s, const char *name,
 		return -1;
 	if (store_tag_get(s, r.full, digest))
 		return -1;
-	if (image_tags(s, digest, left, sizeof(left)) == 1 && image_in_container(s, digest))
+	if (image_tags(s, digest, left, sizeof(left)) == 1 && store_container_refers(s, "image", digest))
 		return err_setn(0, "image %s is used by a container", r.full);
 	if (store_tag_set(s, r.full, NULL))
 		return -1;
@@ -411,7 +387,7 @@ int image_remove(const struct store *s, const char *name,
 
 		if (!ld || store_layer_get(s, ld, &(struct layer_info){ 0 }))
 			continue;
-		if (image_layer_users(s, ld, users, sizeof(users)) || store_layer_in_container(s, ld))
+		if (image_layer_users(s, ld, users, sizeof(users)) || store_container_refers(s, "layers", ld))
 			continue;
 		if (store_layer_remove(s, ld))
 			rc = -1;

@@ -296,7 +296,7 @@ int store_tag_each(const struct store *s,
 	return rc;
 }
 
-int store_layer_in_container(const struct store *s, const char *digest)
+int store_container_refers(const struct store *s, const char *file, const char *digest)
 {
 	char path[PATH_MAX], *buf;
 	struct dirent *e;
@@ -307,7 +307,7 @@ int store_layer_in_container(const struct store *s, const char *digest)
 	if (store_path(s, path, "containers") || !(d = opendir(path)))
 		return 0;
 	while (!used && (e = readdir(d))) {
-		if (e->d_name[0] == '.' || store_path(s, path, "containers/%s/layers", e->d_name)
+		if (e->d_name[0] == '.' || store_path(s, path, "containers/%s/%s", e->d_name, file)
 		    || read_file(path, STORE_META_MAX, &buf, &n))
 			continue;
 		for (char *line = strtok(buf, "\n"); line && !used; line = strtok(NULL, "\n"))

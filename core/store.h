@@ -72,8 +72,9 @@ int store_tag_each(const struct store *s,
 /* Put "what: " before the recorded error message; returns -1. */
 int err_prefix(const char *what);
 
-/* Is layer digest named in any ROOT/containers/ID/layers file? */
-int store_layer_in_container(const struct store *s, const char *digest);
+/* Does any ROOT/containers/ID/FILE ("layers", "image") name digest on a
+ * line of its own? What keeps a layer or image from being removed. */
+int store_container_refers(const struct store *s, const char *file, const char *digest);
 
 /* Layers: ROOT/layers/HEX/{diff/,link,layer.json} and ROOT/l/LINK ->
  * ../layers/HEX/diff, HEX being the digest of the archive as stored. */
