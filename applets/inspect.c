@@ -31,6 +31,7 @@
 #include "applet.h"
 #include "container.h"
 #include "err.h"
+#include "fsutil.h"
 #include "image.h"
 #include "json.h"
 #include "signame.h"
@@ -174,7 +175,7 @@ static void path_field(struct json_w *w, const struct store *s, const char *key,
 {
 	char path[PATH_MAX];
 
-	if (store_path(s, path, "containers/%s/%s", id, sub))
+	if (container_dir(s, id, path) || path_join(path, path, sub))
 		*path = 0;
 	jw_kstr(w, key, path);
 }

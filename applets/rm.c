@@ -26,21 +26,24 @@
 #include "applet.h"
 #include "container.h"
 #include "err.h"
+#include "pollsleep.h"
 #include "store.h"
 
 /* As stop does, without the grace period: marked stopped by the user (so
  * no restart policy brings it back), SIGKILL, and its monitor left to
  * record the end and release what it holds; a monitor that does not
- * finish within 10 s is killed (what it leaves, rm releases). */
+ * finish within 10 s is killed (what it leaves, rm releases). The caller
+ * holds no store lock: a --rm container's monitor takes it to remove
+ * the record. */
 static int force_stop(const struct store *s, const char *id)
 {
 	struct container_state st, before;
 
 	if (container_state_load(s, id, &before) || container_stop(s, id, 0, &st))
 		return -1;
-	for (int i = 0; i < 500 && before.monitor_pid > 0
-			&& proc_alive(before.monitor_pid, before.monitor_start); i++)
-		usleep(20000);
+	for (int waited = 0, step = 0; waited < 10000 && before.monitor_pid > 0
+			&& proc_alive(before.monitor_pid, before.monitor_start);)
+		waited += poll_sleep(&step);
 	if (before.monitor_pid > 0 && proc_alive(before.monitor_pid, before.monitor_start))
 		kill(before.monitor_pid, SIGKILL);
 	return 0;
@@ -65,8 +68,9 @@ static int remove_one(const char *root, const char *ref, int force)
 				 "or use -f", id);
 			goto out;
 		}
+		store_close(&s);
 		if (force_stop(&s, id))
-			goto out;
+			return -1;
 	}
 	store_close(&s);
 	/* The layers it used are free once the record is gone: like image rm,

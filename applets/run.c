@@ -416,17 +416,30 @@ static void random_name(char *buf, size_t n)
 }
 
 /* The record: ROOT/containers/ID/{config.json,layers,image} and the
- * name. On failure nothing is left. */
+ * name; with --rm it is transient, in the runtime dir (container_dir).
+ * On failure nothing is left. */
 static int create(struct store *s, struct container_spec *c, int named)
 {
 	char dir[PATH_MAX], path[PATH_MAX], *buf;
 	size_t len = 0;
 	int rc;
 
-	if (container_dir(s, c->id, dir) || mkdir(dir, 0700) < 0)
+	if (c->auto_remove) {
+		/* The base goes with the store's last transient record: if
+		 * another rm took it between the two mkdirs, make it again. */
+		for (int tries = 0;; tries++) {
+			if (container_transient_base(s, dir) || mkdir_p(dir, 0700)
+			    || container_transient_dir(s, c->id, dir))
+				return -1;
+			if (mkdir(dir, 0700) == 0)
+				break;
+			if (errno != ENOENT || tries > 10)
+				return err_set("cannot create %s", dir);
+		}
+	} else if (store_path(s, dir, "containers/%s", c->id) || mkdir(dir, 0700) < 0)
 		return err_set("cannot create %s", dir);
 	for (int tries = 0;; tries++) {
-		if (!container_name_reserve(s, c->name, c->id))
+		if (!container_name_reserve(s, c->name, c->id, !c->auto_remove))
 			break;
 		if (named || err_errno() != EEXIST || tries > 20) {
 			rmdir(dir);

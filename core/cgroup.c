@@ -16,6 +16,7 @@
 
 #include "cgroup.h"
 #include "err.h"
+#include "pollsleep.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
 /* The source name of the mounts boxcar makes on a bare board, so that
@@ -23,8 +24,8 @@
 #define OUR_SOURCE "bxcgroup"
 /* Sub-cgroups a container made itself are walked this deep, no deeper. */
 #define MAX_DEPTH 8
-/* Waiting for processes to leave: this many 20 ms steps. */
-#define WAIT_STEPS 100
+/* Waiting for processes to leave: at most this long. */
+#define WAIT_MS 2000
 
 static const struct {
 	const char *name;
@@ -55,13 +56,6 @@ static unsigned ctrl_bits(const char *list, const char *sep)
 		list += strspn(list, sep);
 	}
 	return bits;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
 }
 
 int cgroup_file_write(const char *dir, const char *file, const char *val)
@@ -703,14 +697,12 @@ static int freeze(const struct cgroup *cg, int on)
 		return 0;
 	if (!on)
 		return 0;
-	for (int i = 0; i < WAIT_STEPS / 2; i++) {
+	for (int waited = 0, step = 0; waited < WAIT_MS / 2; waited += poll_sleep(&step))
 		if (v2 ? cgroup_file_read(dir, "cgroup.events", buf, sizeof(buf)) == 0 &&
 			 strstr(buf, "frozen 1")
 		       : cgroup_file_read(dir, "freezer.state", buf, sizeof(buf)) == 0 &&
 			 !strncmp(buf, "FROZEN", 6))
 			return 1;
-		sleep_ms(20);
-	}
 	return 1; /* partly frozen still narrows the race; thawed after */
 }
 
@@ -746,12 +738,11 @@ int cgroup_kill(const struct cgroup *cg, int sig)
 		return 0;
 	/* Without a freezer a process may have forked past us: keep killing
 	 * until nothing is left. */
-	for (int i = 0; i < WAIT_STEPS; i++) {
+	for (int waited = 0, step = 0; waited < WAIT_MS; waited += poll_sleep(&step)) {
 		if (empty(cg))
 			return 0;
 		for (int j = 0; j < cg->ndirs; j++)
 			walk(cg->dir[j].path, 0, 0, signal_dir, &sig);
-		sleep_ms(20);
 	}
 	return err_setn(ETIMEDOUT, "processes of cgroup %s do not die", cg->name);
 }
@@ -775,12 +766,11 @@ int cgroup_destroy(const struct cgroup *cg)
 		char parent[CGROUP_PATH_MAX];
 		int err = 0;
 
-		for (int tries = 0; tries < WAIT_STEPS; tries++) {
+		for (int waited = 0, step = 0; waited < WAIT_MS; waited += poll_sleep(&step)) {
 			err = 0;
 			walk(dir, 0, 1, rmdir_one, &err);
 			if (err != EBUSY)
 				break;
-			sleep_ms(20);
 		}
 		if (err) {
 			rc = err_setn(err, "cannot remove cgroup %s", dir);

@@ -28,6 +28,7 @@
 #include "human.h"
 #include "json.h"
 #include "overlay.h"
+#include "pollsleep.h"
 
 #define RECORD_MAX (1u << 20) /* config.json, state.json */
 
@@ -73,11 +74,49 @@ static int id_valid(const char *id)
 	return n == CONTAINER_ID_LEN && !id[n];
 }
 
-int container_dir(const struct store *s, const char *id, char *buf)
+/* A --rm container is transient: its record, writable layer and merged
+ * dir live under the runtime dir (a tmpfs, like /run), in RUNDIR/store-
+ * DEV-INO/ID for the store at ROOT, not in ROOT/containers. It is thrown
+ * away when it ends, so nothing of it needs to reach the disk: starting
+ * one creates, syncs and frees no inode on the store's file system (on
+ * ext4 that was most of the start time), and a power loss leaves nothing
+ * to clean up. What it writes takes RAM, charged to its memory cgroup
+ * (podman's --transient-store makes the same trade). */
+int container_transient_base(const struct store *s, char *buf)
+{
+	struct stat sb;
+
+	if (stat(s->root, &sb) < 0)
+		return err_set("cannot open %s", s->root);
+	if (snprintf(buf, PATH_MAX, "%s/store-%llx-%llx", container_runtime_dir(NULL),
+		     (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino) >= PATH_MAX)
+		return err_setn(ENAMETOOLONG, "runtime dir too long");
+	return 0;
+}
+
+int container_transient_dir(const struct store *s, const char *id, char *buf)
 {
 	if (!id_valid(id))
 		return err_setn(EINVAL, "%s: not a container ID", id);
-	return store_path(s, buf, "containers/%s", id);
+	return container_transient_base(s, buf) || path_join(buf, buf, id);
+}
+
+/* ROOT/containers/ID if it is there, else the transient dir if that is
+ * there, else ROOT/containers/ID (for messages and for making it). */
+int container_dir(const struct store *s, const char *id, char *buf)
+{
+	char t[PATH_MAX];
+	struct stat sb;
+
+	if (!id_valid(id))
+		return err_setn(EINVAL, "%s: not a container ID", id);
+	if (store_path(s, buf, "containers/%s", id))
+		return -1;
+	if (lstat(buf, &sb) == 0 || errno != ENOENT)
+		return 0;
+	if (!container_transient_dir(s, id, t) && lstat(t, &sb) == 0)
+		strcpy(buf, t);
+	return 0;
 }
 
 int container_run_dir(const char *id, char *buf)
@@ -635,7 +674,7 @@ static int state_read(const struct store *s, const char *id, struct container_st
  *    containers that were running when its daemon died. */
 int container_state_load(const struct store *s, const char *id, struct container_state *st)
 {
-	for (int waited = 0;; waited += 20) {
+	for (int waited = 0, step = 0;; waited += poll_sleep(&step)) {
 		int monitor;
 
 		if (state_read(s, id, st))
@@ -649,7 +688,6 @@ int container_state_load(const struct store *s, const char *id, struct container
 			return 0;
 		if (!monitor || waited >= MONITOR_GRACE_MS)
 			break;
-		usleep(20000);
 	}
 	st->status = ST_EXITED;
 	st->exit_code = 255;
@@ -698,7 +736,8 @@ static int in_use(const char *name, const char *id)
 	return err_setn(EEXIST, "name \"%s\" is already in use by container %.12s", name, id);
 }
 
-int container_name_reserve(const struct store *s, const char *name, const char *id)
+int container_name_reserve(const struct store *s, const char *name, const char *id,
+			   int durable)
 {
 	char path[PATH_MAX], dir[PATH_MAX], target[4 + CONTAINER_ID_LEN], owner[CONTAINER_ID_LEN + 1];
 	struct stat sb;
@@ -712,7 +751,7 @@ int container_name_reserve(const struct store *s, const char *name, const char *
 		return -1;
 	snprintf(target, sizeof(target), "../%s", id);
 	if (symlink(target, path) == 0)
-		return fsync_parent(path);
+		return durable ? fsync_parent(path) : 0;
 	if (errno != EEXIST)
 		return err_set("cannot create %s", path);
 	/* Taken. A link whose container is gone was left by a crash between
@@ -743,7 +782,7 @@ int container_name_reserve(const struct store *s, const char *name, const char *
 			err_set("cannot create %s", path);
 		goto out;
 	}
-	rc = fsync_parent(path);
+	rc = durable ? fsync_parent(path) : 0;
 out:
 	close(lfd);
 	return rc;
@@ -776,8 +815,16 @@ int container_remove_record(const struct store *s, const char *id)
 		container_spec_free(&c);
 	}
 	/* Rename first, so the record is whole or gone: a crash half-way
-	 * through rm_rf leaves a dir that is not a container any more. */
-	if (store_path(s, tmp, "tmp/container-%s", id))
+	 * through rm_rf leaves a dir that is not a container any more. A
+	 * transient one is renamed next to itself (rename cannot cross file
+	 * systems); the name is no ID, so no listing sees it. */
+	if (container_transient_base(s, tmp))
+		return -1;
+	if (!strncmp(dir, tmp, strlen(tmp)) && dir[strlen(tmp)] == '/') {
+		if (path_join(tmp, tmp, "gone-") || strlen(tmp) + CONTAINER_ID_LEN >= PATH_MAX)
+			return -1;
+		strcat(tmp, id);
+	} else if (store_path(s, tmp, "tmp/container-%s", id))
 		return -1;
 	if (rm_rf(tmp) || (rename(dir, tmp) < 0 && errno != ENOENT))
 		return err_set("cannot remove %s", dir);
@@ -787,6 +834,10 @@ int container_remove_record(const struct store *s, const char *id)
 		return -1;
 	if (container_run_dir(id, dir) || rm_rf(dir))
 		return -1;
+	/* The last transient record of the store takes its dir along; one
+	 * being made meanwhile makes it again (see run's create()). */
+	if (!container_transient_base(s, dir))
+		rmdir(dir);
 	return 0;
 }
 
@@ -806,21 +857,26 @@ static int by_created(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
-/* Every container dir that holds a config.json, sorted oldest first. */
-static int list(const struct store *s, struct entry **out, int *count)
+/* The dirs that hold container records: ROOT/containers and the
+ * transient ones' (see container_dir). */
+static int record_dirs(const struct store *s, char dirs[2][PATH_MAX])
 {
-	char path[PATH_MAX];
-	struct entry *e = NULL;
+	return store_path(s, dirs[0], "containers") || container_transient_base(s, dirs[1]);
+}
+
+struct entries {
+	struct entry *e;
+	int n, cap;
+};
+
+/* Add the IDs of the records in dir that hold a config.json. */
+static int list_dir(const struct store *s, const char *dir, struct entries *l)
+{
 	struct dirent *de;
-	int n = 0, cap = 0;
 	DIR *d;
 
-	*out = NULL;
-	*count = 0;
-	if (store_path(s, path, "containers"))
-		return -1;
-	if (!(d = opendir(path)))
-		return errno == ENOENT ? 0 : err_set("cannot open %s", path);
+	if (!(d = opendir(dir)))
+		return errno == ENOENT ? 0 : err_set("cannot open %s", dir);
 	while ((de = readdir(d))) {
 		struct container_spec c;
 
@@ -828,26 +884,73 @@ static int list(const struct store *s, struct entry **out, int *count)
 			continue;
 		if (container_spec_load(s, de->d_name, &c))
 			continue; /* being made or being removed */
-		if (n == cap) {
-			struct entry *ne = realloc(e, (cap = cap ? 2 * cap : 16) * sizeof(*e));
+		if (l->n == l->cap) {
+			int cap = l->cap ? 2 * l->cap : 16;
+			struct entry *ne = realloc(l->e, cap * sizeof(*ne));
 
 			if (!ne) {
 				container_spec_free(&c);
-				free(e);
 				closedir(d);
 				return err_setn(ENOMEM, "listing containers");
 			}
-			e = ne;
+			l->e = ne;
+			l->cap = cap;
 		}
-		strcpy(e[n].id, c.id);
-		e[n++].created = c.created;
+		strcpy(l->e[l->n].id, c.id);
+		l->e[l->n++].created = c.created;
 		container_spec_free(&c);
 	}
 	closedir(d);
-	qsort(e, n, sizeof(*e), by_created);
-	*out = e;
-	*count = n;
 	return 0;
+}
+
+/* Every container, persistent and transient, sorted oldest first. */
+static int list(const struct store *s, struct entry **out, int *count)
+{
+	char dirs[2][PATH_MAX];
+	struct entries l = { 0 };
+
+	*out = NULL;
+	*count = 0;
+	if (record_dirs(s, dirs) || list_dir(s, dirs[0], &l) || list_dir(s, dirs[1], &l)) {
+		free(l.e);
+		return -1;
+	}
+	if (l.n)
+		qsort(l.e, l.n, sizeof(*l.e), by_created);
+	*out = l.e;
+	*count = l.n;
+	return 0;
+}
+
+/* Does the FILE ("layers", "image") of any container's record name digest
+ * on a line of its own? What keeps a layer or image from being removed. */
+int container_refers(const struct store *s, const char *file, const char *digest)
+{
+	char dirs[2][PATH_MAX], path[PATH_MAX], *buf;
+	struct dirent *e;
+	int used = 0;
+	size_t n;
+	DIR *d;
+
+	if (record_dirs(s, dirs))
+		return 0;
+	for (int k = 0; k < 2 && !used; k++) {
+		if (!(d = opendir(dirs[k])))
+			continue;
+		while (!used && (e = readdir(d))) {
+			if (e->d_name[0] == '.'
+			    || snprintf(path, sizeof(path), "%s/%s/%s", dirs[k], e->d_name,
+					file) >= (int)sizeof(path)
+			    || read_file(path, RECORD_MAX, &buf, &n))
+				continue;
+			for (char *line = strtok(buf, "\n"); line && !used; line = strtok(NULL, "\n"))
+				used = !strcmp(line, digest);
+			free(buf);
+		}
+		closedir(d);
+	}
+	return used;
 }
 
 int container_each(const struct store *s, int (*fn)(const char *id, void *arg), void *arg)
@@ -920,7 +1023,7 @@ int container_signal(const struct store *s, const char *id, int sig)
 int container_wait_stopped(const struct store *s, const char *id, int timeout_ms,
 			   struct container_state *st)
 {
-	for (int waited = 0;; waited += 20) {
+	for (int waited = 0, step = 0;; waited += poll_sleep(&step)) {
 		int init, monitor;
 
 		if (state_read(s, id, st))
@@ -933,7 +1036,6 @@ int container_wait_stopped(const struct store *s, const char *id, int timeout_ms
 			return container_state_load(s, id, st);
 		if (timeout_ms >= 0 && waited >= timeout_ms)
 			return err_setn(ETIMEDOUT, "container %.12s did not stop", id);
-		usleep(20000);
 	}
 }
 

@@ -115,8 +115,17 @@ struct container_state {
 				       * State.Error), "" if it did not */
 };
 
-/* Paths of a container, all in buffers of PATH_MAX. */
+/* Paths of a container, all in buffers of PATH_MAX. Its record dir:
+ * ROOT/containers/ID, or for a transient (--rm) container the one under
+ * the runtime dir, RUNDIR/store-DEV-INO/ID (see core/container.c). */
 int container_dir(const struct store *s, const char *id, char *buf);
+/* RUNDIR/store-DEV-INO: where the store's transient records live. */
+int container_transient_base(const struct store *s, char *buf);
+/* RUNDIR/store-DEV-INO/ID (not created). */
+int container_transient_dir(const struct store *s, const char *id, char *buf);
+/* Does the FILE ("layers", "image") of any container's record name digest
+ * on a line of its own? What keeps a layer or image from being removed. */
+int container_refers(const struct store *s, const char *file, const char *digest);
 
 /* Records (core/container.c). */
 int container_spec_save(const struct store *s, const struct container_spec *c);
@@ -157,8 +166,11 @@ int container_name_valid(const char *name);
 /* Reserve name for id: ROOT/containers/names/NAME -> ../ID. Make
  * ROOT/containers/ID first: a link whose container dir is missing is
  * taken as left over by a crash and taken over. EEXIST with "name "x" is
- * already in use by container ID" when another container has it. */
-int container_name_reserve(const struct store *s, const char *name, const char *id);
+ * already in use by container ID" when another container has it.
+ * durable: fsync the names dir (a transient container's name needs not
+ * outlive a power loss: its record does not). */
+int container_name_reserve(const struct store *s, const char *name, const char *id,
+			   int durable);
 /* Drop name if it still points at id; 0 if it is already gone. */
 int container_name_release(const struct store *s, const char *name, const char *id);
 /* Remove ROOT/containers/ID, its name and RUNDIR/ID. The caller stopped

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "container.h"
 #include "err.h"
 #include "fsutil.h"
 #include "image.h"
@@ -313,7 +314,7 @@ int image_layer_remove(const struct store *s, const char *digest)
 		return -1;
 	if (n)
 		return err_setn(0, "layer %.19s is used by %s", digest, names);
-	if (store_container_refers(s, "layers", digest))
+	if (container_refers(s, "layers", digest))
 		return err_setn(0, "layer %.19s is used by a container", digest);
 	return store_layer_remove(s, digest);
 }
@@ -371,7 +372,7 @@ int image_remove(const struct store *s, const char *name,
 		return -1;
 	if (store_tag_get(s, r.full, digest))
 		return -1;
-	if (image_tags(s, digest, left, sizeof(left)) == 1 && store_container_refers(s, "image", digest))
+	if (image_tags(s, digest, left, sizeof(left)) == 1 && container_refers(s, "image", digest))
 		return err_setn(0, "image %s is used by a container", r.full);
 	if (store_tag_set(s, r.full, NULL))
 		return -1;
@@ -387,7 +388,7 @@ int image_remove(const struct store *s, const char *name,
 
 		if (!ld || store_layer_get(s, ld, &(struct layer_info){ 0 }))
 			continue;
-		if (image_layer_users(s, ld, users, sizeof(users)) || store_container_refers(s, "layers", ld))
+		if (image_layer_users(s, ld, users, sizeof(users)) || container_refers(s, "layers", ld))
 			continue;
 		if (store_layer_remove(s, ld))
 			rc = -1;

@@ -476,13 +476,6 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 	for (int sig = 1; sig < 65; sig++)
 		signal(sig, SIG_DFL);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0); /* a setup that outlives run */
-	if (read(syncfd, &b, 1) != 1)
-		_exit(EXIT_RUNTIME); /* the parent gave up */
-	close(syncfd);
-	if (ns_supported(NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
-		err_set("cannot make a cgroup namespace");
-		fail(EXIT_RUNTIME);
-	}
 	if (set_stdio(l))
 		fail(EXIT_RUNTIME);
 	setsid();
@@ -534,6 +527,16 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 	close(rootfd);
 	if (c->workdir && *c->workdir && mkdir_p(c->workdir, 0755))
 		fail(EXIT_RUNTIME);
+	/* The parent made the cgroup while we mounted (both CPUs work at
+	 * once); it says go once we are in it. Our cgroup namespace is
+	 * rooted there, and what the command does is charged to it. */
+	if (read(syncfd, &b, 1) != 1)
+		_exit(EXIT_RUNTIME); /* the parent gave up */
+	close(syncfd);
+	if (ns_supported(NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
+		err_set("cannot make a cgroup namespace");
+		fail(EXIT_RUNTIME);
+	}
 	if (caps_bound(caps))
 		fail(EXIT_RUNTIME);
 	if (setgroups(u.ngroups, u.groups) < 0 || setgid(u.gid) < 0 || setuid(u.uid) < 0) {
@@ -567,19 +570,19 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 	exec_command(c->argv, env);
 }
 
-pid_t launch_start(const struct launch *l, int *code)
+pid_t launch_clone(struct launch *l)
 {
-	int sync[2], rep[2], st;
+	int sync[2], rep[2];
 	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
-	struct launch_err e;
-	ssize_t n;
 	pid_t pid;
 
-	*code = EXIT_RUNTIME;
+	l->sync_fd = l->report_fd = -1;
 	if (l->c->net != NET_HOST)
 		flags |= CLONE_NEWNET;
-	if (pipe2(sync, O_CLOEXEC) < 0)
-		return err_set("pipe");
+	/* A socket, not a pipe, for go: the init may have failed and gone
+	 * by then, and send(MSG_NOSIGNAL) says so without a SIGPIPE. */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0)
+		return err_set("socketpair");
 	if (pipe2(rep, O_CLOEXEC) < 0) {
 		close(sync[0]);
 		close(sync[1]);
@@ -604,40 +607,73 @@ pid_t launch_start(const struct launch *l, int *code)
 		close(rep[0]);
 		return -1;
 	}
-	if (l->cg && cgroup_attach(l->cg, pid) < 0) {
-		int saved = err_errno();
-		char msg[256];
+	l->sync_fd = sync[1];
+	l->report_fd = rep[0];
+	return pid;
+}
 
-		snprintf(msg, sizeof(msg), "%s", err_msg());
-		close(sync[1]);
-		close(rep[0]);
-		kill(pid, SIGKILL);
-		waitpid(pid, &st, 0);
-		return err_setn(saved, "%s", msg);
-	}
-	if (write(sync[1], "", 1) != 1) {
+void launch_abort(struct launch *l, pid_t pid)
+{
+	int st;
+
+	if (l->sync_fd >= 0)
+		close(l->sync_fd);
+	if (l->report_fd >= 0)
+		close(l->report_fd);
+	l->sync_fd = l->report_fd = -1;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+}
+
+pid_t launch_go(struct launch *l, pid_t pid, int *code)
+{
+	struct launch_err e;
+	char msg[256] = "";
+	int go = 1, saved = 0, st;
+	ssize_t n;
+
+	*code = EXIT_RUNTIME;
+	if (l->cg && cgroup_attach(l->cg, pid) < 0)
+		go = 0;
+	else if (send(l->sync_fd, "", 1, MSG_NOSIGNAL) != 1) {
 		err_set("cannot start the container's init");
-		close(sync[1]);
-		close(rep[0]);
-		kill(pid, SIGKILL);
-		waitpid(pid, &st, 0);
-		return -1;
+		go = 0;
 	}
-	close(sync[1]);
+	if (!go) {
+		saved = err_errno();
+		snprintf(msg, sizeof(msg), "%s", err_msg());
+		kill(pid, SIGKILL);
+	}
+	close(l->sync_fd);
+	l->sync_fd = -1;
 	do
-		n = read(rep[0], &e, sizeof(e));
+		n = read(l->report_fd, &e, sizeof(e));
 	while (n < 0 && errno == EINTR);
-	close(rep[0]);
-	if (n == 0)
+	close(l->report_fd);
+	l->report_fd = -1;
+	if (n == 0 && go)
 		return pid; /* the exec closed the pipe */
+	/* An init that failed on its own says why, even when that made the
+	 * attach or the go fail too. */
 	if (n == (ssize_t)sizeof(e)) {
 		e.msg[sizeof(e.msg) - 1] = 0;
 		*code = e.code;
 		err_setn(e.err, "%s", e.msg);
-	} else
+	} else if (!go)
+		err_setn(saved, "%s", msg);
+	else
 		err_setn(EIO, "the container's init failed before its command started");
 	/* --init: the reaper exits after its child failed to exec */
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	return -1;
+}
+
+pid_t launch_start(struct launch *l, int *code)
+{
+	pid_t pid = launch_clone(l);
+
+	*code = EXIT_RUNTIME;
+	return pid < 0 ? -1 : launch_go(l, pid, code);
 }

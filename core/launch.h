@@ -3,13 +3,15 @@
  * capabilities and limits, then execs the container's command
  * (docs/containers.md has every step and why).
  *
- * The caller (core/monitor.c) has mounted the overlay and made the
- * cgroup. launch_start() clones the init; the init waits on a pipe until
- * the parent has put it in the cgroup, so that it unshares its cgroup
- * namespace (and forks, allocates, execs) already inside it. What fails
- * in the init before the exec comes back on a second pipe as an exit
- * code (125 runtime, 126 cannot execute, 127 not found, Docker's) and a
- * message; a successful exec closes that pipe.
+ * The caller (core/monitor.c) has mounted the overlay. launch_clone()
+ * clones the init, which sets up its mounts, /dev and network at once;
+ * meanwhile the caller makes the cgroup (two CPUs, two jobs). The init
+ * then waits for launch_go(), which puts it in the cgroup and lets it
+ * go on: it unshares its cgroup namespace, drops its privileges and
+ * execs, already inside the cgroup. What fails in the init before the
+ * exec comes back on a pipe as an exit code (125 runtime, 126 cannot
+ * execute, 127 not found, Docker's) and a message; a successful exec
+ * closes that pipe.
  * Errors follow err.h.
  */
 #ifndef BOXCAR_LAUNCH_H
@@ -27,12 +29,19 @@ struct launch {
 	const char *tty;          /* the pty slave's path when -t, else NULL:
 				   * stdio are that slave, it becomes the
 				   * controlling terminal and /dev/console */
-	const struct cgroup *cg;  /* NULL: no cgroup */
+	const struct cgroup *cg;  /* NULL: no cgroup; read by launch_go */
+	int sync_fd, report_fd;   /* launch_clone's, for launch_go */
 };
 
-/* Start the init and return its host pid once its command is exec'd,
- * or -1 with *code set (125/126/127) and the init reaped. */
-pid_t launch_start(const struct launch *l, int *code);
+/* Clone the init: its host pid, or -1. Then launch_go or launch_abort. */
+pid_t launch_clone(struct launch *l);
+/* Put the init in l->cg and let it exec: its pid once the command is
+ * exec'd, or -1 with *code set (125/126/127) and the init reaped. */
+pid_t launch_go(struct launch *l, pid_t pid, int *code);
+/* Kill and reap an init that was cloned but will not go. */
+void launch_abort(struct launch *l, pid_t pid);
+/* launch_clone and launch_go at once. */
+pid_t launch_start(struct launch *l, int *code);
 
 /* The default PATH, Docker's. */
 #define LAUNCH_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

@@ -52,7 +52,8 @@ static int cgroup_name(const struct container_spec *c, char *buf, size_t n)
 }
 
 /* The overlay and the cgroup with its limits; on failure neither is left. */
-static int prepare(struct store *s, const struct container_spec *c, struct cgroup *cg)
+/* The cgroup with its limits; made again if a crash left it. */
+static int make_cgroup(const struct container_spec *c, struct cgroup *cg)
 {
 	struct cgroup_limits lim = {
 		.memory = c->memory, .memory_swap = c->memory_swap,
@@ -62,14 +63,12 @@ static int prepare(struct store *s, const struct container_spec *c, struct cgrou
 	char name[CGROUP_NAME_MAX];
 	int made = 0;
 
-	if (overlay_mount(s, c->id, c->layers))
-		return -1;
 	if (cgroup_name(c, name, sizeof(name)))
-		goto fail_mount;
+		return -1;
 	if (cgroup_create(cg, name) == 0)
 		made = 1;
 	else if (err_errno() != EEXIST || cgroup_open(cg, name))
-		goto fail_mount;
+		return -1;
 	if (cgroup_set_limits(cg, &lim)) {
 		if (made) {
 			int e = err_errno();
@@ -79,17 +78,30 @@ static int prepare(struct store *s, const struct container_spec *c, struct cgrou
 			cgroup_destroy(cg);
 			err_setn(e, "%s", msg);
 		}
-		goto fail_mount;
+		return -1;
 	}
 	return 0;
-fail_mount: {
-		int e = err_errno();
-		char msg[256];
+}
 
-		snprintf(msg, sizeof(msg), "%s", err_msg());
-		overlay_umount(s, c->id);
-		return err_setn(e, "%s", msg);
-	}
+/* Undo overlay_mount, keeping the error that made us. */
+static int umount_failed(struct store *s, const struct container_spec *c)
+{
+	int e = err_errno();
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "%s", err_msg());
+	overlay_umount(s, c->id);
+	return err_setn(e, "%s", msg);
+}
+
+/* The overlay, then the cgroup. */
+static int prepare(struct store *s, const struct container_spec *c, struct cgroup *cg)
+{
+	if (overlay_mount(s, c->id, c->layers))
+		return -1;
+	if (make_cgroup(c, cg))
+		return umount_failed(s, c);
+	return 0;
 }
 
 /* What a run leaves outside the record goes; with --rm the record too.
@@ -419,13 +431,13 @@ int monitor_foreground(struct store *s, struct container_spec *c, const struct m
 	char rootfs[PATH_MAX], slave[64];
 	struct termios saved;
 	struct cgroup cg;
-	int code, raw = 0, oom0, master = -1, fd = -1;
+	int code = EXIT_RUNTIME, raw = 0, oom0 = 0, master = -1, fd = -1;
 
 	(void)o;
 	if (container_dir(s, c->id, rootfs) || path_join(rootfs, rootfs, "merged"))
 		return -1;
 	*status = EXIT_RUNTIME;
-	if (prepare(s, c, &cg)) {
+	if (overlay_mount(s, c->id, c->layers)) {
 		fail_state(s, c, EXIT_RUNTIME);
 		release(s, c, NULL);
 		return -1;
@@ -450,8 +462,17 @@ int monitor_foreground(struct store *s, struct container_spec *c, const struct m
 	}
 	if ((w.sfd = signals_open()) < 0)
 		goto fail;
-	oom0 = cgroup_oom_killed(&cg);
-	w.pid = launch_start(&l, &code);
+	/* The init mounts its root while we make its cgroup. */
+	if ((w.pid = launch_clone(&l)) >= 0) {
+		if (make_cgroup(c, &cg)) {
+			launch_abort(&l, w.pid);
+			w.pid = -1;
+			l.cg = NULL;
+		} else {
+			oom0 = cgroup_oom_killed(&cg);
+			w.pid = launch_go(&l, w.pid, &code);
+		}
+	}
 	if (fd >= 0)
 		close(fd);
 	fd = -1;
@@ -463,7 +484,7 @@ int monitor_foreground(struct store *s, struct container_spec *c, const struct m
 			close(master);
 		fail_state(s, c, code);
 		*status = code;
-		release(s, c, &cg);
+		release(s, c, l.cg ? &cg : NULL);
 		return -1;
 	}
 	running_state(s, c, w.pid, 0, &st);
@@ -493,7 +514,7 @@ fail:
 	if (master >= 0)
 		close(master);
 	fail_state(s, c, EXIT_RUNTIME);
-	release(s, c, &cg);
+	release(s, c, NULL); /* before the cgroup was made */
 	return -1;
 }
 

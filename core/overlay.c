@@ -32,6 +32,7 @@ int overlay_mount(const struct store *s, const char *id, char *const *layers)
 {
 	static const char *const dirs[] = { "diff", "work", "merged" };
 	char dir[PATH_MAX], path[PATH_MAX], opts[OPTS_MAX];
+	const char *rel;
 	size_t n = 0;
 	int nl = 0, cwd, rc;
 
@@ -70,8 +71,15 @@ int overlay_mount(const struct store *s, const char *id, char *const *layers)
 		if (n >= sizeof(opts))
 			return err_setn(E2BIG, "too many layers for one overlay mount");
 	}
+	/* The record is under ROOT (relative, short) or, transient, in the
+	 * runtime dir (absolute). */
+	rel = dir;
+	if (!strncmp(dir, s->root, strlen(s->root)) && dir[strlen(s->root)] == '/')
+		rel += strlen(s->root) + 1;
+	if (strpbrk(rel, ",:\\"))
+		return err_setn(EINVAL, "%s: overlay cannot take a path with ',' ':' or '\\'", dir);
 	n += snprintf(opts + n, n < sizeof(opts) ? sizeof(opts) - n : 0,
-		      ",upperdir=containers/%s/diff,workdir=containers/%s/work", id, id);
+		      ",upperdir=%s/diff,workdir=%s/work", rel, rel);
 	if (n >= sizeof(opts))
 		return err_setn(E2BIG, "too many layers for one overlay mount");
 	/* Relative names are resolved against the cwd when mount(2) runs:

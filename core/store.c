@@ -295,25 +295,3 @@ int store_tag_each(const struct store *s,
 	json_free(&d);
 	return rc;
 }
-
-int store_container_refers(const struct store *s, const char *file, const char *digest)
-{
-	char path[PATH_MAX], *buf;
-	struct dirent *e;
-	int used = 0;
-	size_t n;
-	DIR *d;
-
-	if (store_path(s, path, "containers") || !(d = opendir(path)))
-		return 0;
-	while (!used && (e = readdir(d))) {
-		if (e->d_name[0] == '.' || store_path(s, path, "containers/%s/%s", e->d_name, file)
-		    || read_file(path, STORE_META_MAX, &buf, &n))
-			continue;
-		for (char *line = strtok(buf, "\n"); line && !used; line = strtok(NULL, "\n"))
-			used = !strcmp(line, digest);
-		free(buf);
-	}
-	closedir(d);
-	return used;
-}

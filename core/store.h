@@ -72,9 +72,6 @@ int store_tag_each(const struct store *s,
 /* Put "what: " before the recorded error message; returns -1. */
 int err_prefix(const char *what);
 
-/* Does any ROOT/containers/ID/FILE ("layers", "image") name digest on a
- * line of its own? What keeps a layer or image from being removed. */
-int store_container_refers(const struct store *s, const char *file, const char *digest);
 
 /* Layers: ROOT/layers/HEX/{diff/,link,layer.json} and ROOT/l/LINK ->
  * ../layers/HEX/diff, HEX being the digest of the archive as stored. */

@@ -48,7 +48,7 @@ start_container() {
 # Wait (up to 10 s) until container $1's state.json says it exited.
 wait_exited() {
 	i=0
-	until grep -q '"exited"' "$R/containers/$1/state.json" 2>/dev/null; do
+	until grep -q '"exited"' "$(cdir "$1")/state.json" 2>/dev/null; do
 		i=$((i + 1))
 		[ $i -lt 500 ] || return 1
 		sleep 0.02
@@ -60,7 +60,7 @@ wait_exited() {
 # without a handler, and be ignored).
 wait_file() {
 	i=0
-	until [ -e "$R/containers/$1/merged$2" ]; do
+	until [ -e "$(cdir "$1")/merged$2" ]; do
 		i=$((i + 1))
 		[ $i -lt 250 ] || return 1
 		sleep 0.02
@@ -74,7 +74,7 @@ alive() {
 
 # Whatever a test left: kill every init and monitor, unmount, remove.
 cleanup_containers() {
-	for d in "$R"/containers/*/; do
+	for d in "$R"/containers/*/ "$BOXCAR_RUNTIME_DIR"/store-*/*/; do
 		[ -f "$d/config.json" ] || continue
 		id=$(basename "$d")
 		"$BOXCAR" rm -f "$id" > /dev/null 2>&1

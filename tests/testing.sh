@@ -77,3 +77,17 @@ check() {
 		sed 's/^/  /' "$BXTMP/.actual"
 	fi
 }
+
+# cdir ID: container ID's record dir in the store $R (the container
+# tests set R and BOXCAR_RUNTIME_DIR): ROOT/containers/ID, or for a
+# transient (--rm) one RUNDIR/store-DEV-INO/ID (docs/containers.md).
+cdir() {
+	if [ -d "$R/containers/$1" ]; then
+		echo "$R/containers/$1"
+	else
+		for d in "$BOXCAR_RUNTIME_DIR"/store-*/"$1"; do
+			echo "$d"
+			return
+		done
+	fi
+}

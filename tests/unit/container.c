@@ -35,7 +35,7 @@ static int make(const char *id, const char *name, int64_t created)
 	c.created = created;
 	if (container_dir(&st, id, dir) || mkdir_p(dir, 0700))
 		return -1;
-	if (*name && container_name_reserve(&st, name, id))
+	if (*name && container_name_reserve(&st, name, id, 1))
 		return -1;
 	return container_spec_save(&st, &c);
 }
@@ -186,7 +186,7 @@ static void names(void)
 			mine[0] = "01234567"[k];
 			container_dir(&st, mine, d);
 			mkdir_p(d, 0700);
-			_exit(container_name_reserve(&st, "racy", mine) == 0 ? 0 : 1);
+			_exit(container_name_reserve(&st, "racy", mine, 1) == 0 ? 0 : 1);
 		}
 	}
 	while (wait(&status) > 0)
@@ -197,14 +197,14 @@ static void names(void)
 	make_id(id, 'e');
 	container_dir(&st, id, dir);
 	mkdir_p(dir, 0700);
-	CHECK("reserve stale-to-be", container_name_reserve(&st, "stale", id) == 0);
+	CHECK("reserve stale-to-be", container_name_reserve(&st, "stale", id, 1) == 0);
 	rmdir(dir);
 	make_id(id, 'f');
 	container_dir(&st, id, dir);
 	mkdir_p(dir, 0700);
-	CHECK("stale name taken over", container_name_reserve(&st, "stale", id) == 0);
+	CHECK("stale name taken over", container_name_reserve(&st, "stale", id, 1) == 0);
 	CHECK("release", container_name_release(&st, "stale", id) == 0);
-	CHECK("released name is free", container_name_reserve(&st, "stale", id) == 0);
+	CHECK("released name is free", container_name_reserve(&st, "stale", id, 1) == 0);
 }
 
 static pid_t spawn_sleeper(void)
