@@ -1082,7 +1082,7 @@ int container_stop(const struct store *s, const char *id, int timeout_s,
 
 void container_cgroup_name(const char *id, char *buf, size_t n)
 {
-	snprintf(buf, n, "boxcar/%s", id);
+	snprintf(buf, n, "boxcar-%s", id);
 }
 
 int container_release(const struct store *s, const char *id)

@@ -205,7 +205,9 @@ int container_mark_stopped_by_user(const struct store *s, const char *id);
  * wait timeout_s seconds, then SIGKILL and wait for the record. */
 int container_stop(const struct store *s, const char *id, int timeout_s,
 		   struct container_state *st);
-/* The name of its cgroup for cgroup.h: "boxcar/ID". */
+/* The name of its cgroup for cgroup.h: "boxcar-ID", at the top of each
+ * hierarchy as runc and crun put theirs: one directory to make and
+ * remove per hierarchy, not a shared parent too. */
 void container_cgroup_name(const char *id, char *buf, size_t n);
 /* Undo what a run left outside the record: unmount merged/ (lazily if it
  * is busy; overlay_umount), kill what is left in its cgroup and destroy

@@ -46,11 +46,6 @@ void monitor_opts_default(struct monitor_opts *o)
 
 /* ---- up and down -------------------------------------------------------- */
 
-static int cgroup_name(const struct container_spec *c, char *buf, size_t n)
-{
-	return snprintf(buf, n, "boxcar/%s", c->id) >= (int)n ? err_setn(ENAMETOOLONG, "cgroup") : 0;
-}
-
 /* The overlay and the cgroup with its limits; on failure neither is left. */
 /* The cgroup with its limits; made again if a crash left it. */
 static int make_cgroup(const struct container_spec *c, struct cgroup *cg)
@@ -63,8 +58,7 @@ static int make_cgroup(const struct container_spec *c, struct cgroup *cg)
 	char name[CGROUP_NAME_MAX];
 	int made = 0;
 
-	if (cgroup_name(c, name, sizeof(name)))
-		return -1;
+	container_cgroup_name(c->id, name, sizeof(name));
 	if (cgroup_create(cg, name) == 0)
 		made = 1;
 	else if (err_errno() != EEXIST || cgroup_open(cg, name))

@@ -85,7 +85,7 @@ cleanup_containers() {
 		done
 		sleep 0.1
 		umount "$d/merged" 2>/dev/null || umount -l "$d/merged" 2>/dev/null
-		[ -z "$CGMNT" ] || rmdir "$CGMNT/boxcar/$id" 2>/dev/null
+		[ -z "$CGMNT" ] || rmdir "$CGMNT/boxcar-$id" 2>/dev/null
 	done
 	[ -z "$CGMNT" ] || rmdir "$CGMNT/boxcar" 2>/dev/null
 	wait 2>/dev/null
