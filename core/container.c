@@ -710,18 +710,26 @@ int container_name_valid(const char *name)
 		      "0123456789_.-") == n;
 }
 
-/* ROOT/containers/names/NAME, and what it points at (an ID, or ""). */
-static int name_path(const struct store *s, const char *name, char *path, char *id)
+/* Names are links NAME -> ../ID in ROOT/containers/names, or for a
+ * transient container in RUNDIR/store-DEV-INO/names: nothing of a --rm
+ * container is written to the store's disk. ../ID is the record dir in
+ * both. A name is unique across the two: see container_name_reserve. */
+static int names_dir(const struct store *s, int transient, char *dir)
+{
+	if (transient)
+		return container_transient_base(s, dir) || path_join(dir, dir, "names");
+	return store_path(s, dir, "containers/names");
+}
+
+/* DIR/NAME into path, and the ID it points at into id (or ""). */
+static int read_name(const char *dir, const char *name, char *path, char *id)
 {
 	char link[PATH_MAX];
 	ssize_t n;
 
-	if (!container_name_valid(name))
-		return err_setn(EINVAL, "invalid container name \"%s\": only [a-zA-Z0-9]"
-				"[a-zA-Z0-9_.-] are allowed", name);
-	if (store_path(s, path, "containers/names/%s", name))
-		return -1;
 	*id = 0;
+	if (snprintf(path, PATH_MAX, "%s/%s", dir, name) >= PATH_MAX)
+		return err_setn(ENAMETOOLONG, "%s", dir);
 	n = readlink(path, link, sizeof(link) - 1);
 	if (n < 0)
 		return errno == ENOENT ? 0 : err_set("cannot read %s", path);
@@ -731,43 +739,70 @@ static int name_path(const struct store *s, const char *name, char *path, char *
 	return 0;
 }
 
+/* Is there a record for the container a name link points at? A link
+ * without one was left by a crash between removing the two. */
+static int live(const struct store *s, const char *id)
+{
+	char dir[PATH_MAX];
+	struct stat sb;
+
+	return *id && (container_dir(s, id, dir) || stat(dir, &sb) == 0 || errno != ENOENT);
+}
+
+/* The container that holds name, persistent or transient: its ID, or "". */
+static int name_owner(const struct store *s, const char *name, char *id)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+
+	if (!container_name_valid(name))
+		return err_setn(EINVAL, "invalid container name \"%s\": only [a-zA-Z0-9]"
+				"[a-zA-Z0-9_.-] are allowed", name);
+	for (int t = 0; t < 2; t++) {
+		if (names_dir(s, t, dir) || read_name(dir, name, path, id))
+			return -1;
+		if (live(s, id))
+			return 0;
+	}
+	*id = 0;
+	return 0;
+}
+
 static int in_use(const char *name, const char *id)
 {
 	return err_setn(EEXIST, "name \"%s\" is already in use by container %.12s", name, id);
 }
 
-int container_name_reserve(const struct store *s, const char *name, const char *id,
-			   int durable)
+/* Take name in dir: a new link, or one left by a crash (under a lock on
+ * the dir, so two takers cannot both win; a plain symlink() racing with
+ * us still fails on whichever link is there). */
+static int take_name(const struct store *s, const char *dir, const char *name, const char *id,
+		     int durable)
 {
-	char path[PATH_MAX], dir[PATH_MAX], target[4 + CONTAINER_ID_LEN], owner[CONTAINER_ID_LEN + 1];
-	struct stat sb;
+	char path[PATH_MAX], target[4 + CONTAINER_ID_LEN], owner[CONTAINER_ID_LEN + 1];
 	int lfd, rc;
 
-	if (!id_valid(id))
-		return err_setn(EINVAL, "%s: not a container ID", id);
-	if (name_path(s, name, path, owner))
-		return -1;
-	if (store_path(s, dir, "containers/names") || mkdir_p(dir, 0700))
-		return -1;
 	snprintf(target, sizeof(target), "../%s", id);
-	if (symlink(target, path) == 0)
-		return durable ? fsync_parent(path) : 0;
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return err_setn(ENAMETOOLONG, "%s", dir);
+	/* A transient names dir goes with the store's last transient
+	 * container (container_remove_record): make it again if need be. */
+	for (int tries = 0; tries < 10; tries++) {
+		if (symlink(target, path) == 0)
+			return durable ? fsync_parent(path) : 0;
+		if (errno != ENOENT || mkdir_p(dir, 0700))
+			break;
+	}
 	if (errno != EEXIST)
 		return err_set("cannot create %s", path);
-	/* Taken. A link whose container is gone was left by a crash between
-	 * removing the dir and the link: take it over, under a lock on the
-	 * names dir so two takers cannot both win. A plain symlink() racing
-	 * with us still fails on whichever link is there. */
 	lfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (lfd < 0)
 		return err_set("cannot open %s", dir);
 	while (flock(lfd, LOCK_EX) < 0 && errno == EINTR)
 		;
 	rc = -1;
-	if (name_path(s, name, path, owner))
+	if (read_name(dir, name, path, owner))
 		goto out;
-	if (*owner && (container_dir(s, owner, dir) || stat(dir, &sb) == 0
-		       || errno != ENOENT)) {
+	if (live(s, owner)) {
 		in_use(name, owner);
 		goto out;
 	}
@@ -776,7 +811,7 @@ int container_name_reserve(const struct store *s, const char *name, const char *
 		goto out;
 	}
 	if (symlink(target, path) < 0) {
-		if (errno == EEXIST && !name_path(s, name, path, owner))
+		if (errno == EEXIST && !read_name(dir, name, path, owner))
 			in_use(name, owner);
 		else
 			err_set("cannot create %s", path);
@@ -788,18 +823,47 @@ out:
 	return rc;
 }
 
+/* Ours in one names dir, then a look at the other: of two containers
+ * that took the same name in different dirs at once, at least one sees
+ * the other and gives it back (run makes names under the store's write
+ * lock, so it does not come to that). */
+int container_name_reserve(const struct store *s, const char *name, const char *id,
+			   int durable)
+{
+	char dir[PATH_MAX], other[PATH_MAX], path[PATH_MAX], owner[CONTAINER_ID_LEN + 1];
+
+	if (!id_valid(id))
+		return err_setn(EINVAL, "%s: not a container ID", id);
+	if (!container_name_valid(name))
+		return err_setn(EINVAL, "invalid container name \"%s\": only [a-zA-Z0-9]"
+				"[a-zA-Z0-9_.-] are allowed", name);
+	if (names_dir(s, !durable, dir) || names_dir(s, durable, other) || mkdir_p(dir, 0700))
+		return -1;
+	if (read_name(other, name, path, owner))
+		return -1;
+	if (live(s, owner))
+		return in_use(name, owner);
+	if (take_name(s, dir, name, id, durable))
+		return -1;
+	if (!read_name(other, name, path, owner) && live(s, owner)) {
+		container_name_release(s, name, id);
+		return in_use(name, owner);
+	}
+	return 0;
+}
+
 int container_name_release(const struct store *s, const char *name, const char *id)
 {
-	char path[PATH_MAX], owner[CONTAINER_ID_LEN + 1];
+	char dir[PATH_MAX], path[PATH_MAX], owner[CONTAINER_ID_LEN + 1];
 
 	if (!*name)
 		return 0;
-	if (name_path(s, name, path, owner))
-		return -1;
-	if (strcmp(owner, id))
-		return 0;
-	if (unlink(path) < 0 && errno != ENOENT)
-		return err_set("cannot remove %s", path);
+	for (int t = 0; t < 2; t++) {
+		if (names_dir(s, t, dir) || read_name(dir, name, path, owner))
+			return -1;
+		if (!strcmp(owner, id) && unlink(path) < 0 && errno != ENOENT)
+			return err_set("cannot remove %s", path);
+	}
 	return 0;
 }
 
@@ -834,9 +898,11 @@ int container_remove_record(const struct store *s, const char *id)
 		return -1;
 	if (container_run_dir(id, dir) || rm_rf(dir))
 		return -1;
-	/* The last transient record of the store takes its dir along; one
-	 * being made meanwhile makes it again (see run's create()). */
-	if (!container_transient_base(s, dir))
+	/* The last transient record of the store takes its dir (and names
+	 * dir) along; one being made meanwhile makes them again (see run's
+	 * create() and take_name()). */
+	if (!container_transient_base(s, dir) && !path_join(tmp, dir, "names")
+	    && (rmdir(tmp) == 0 || errno == ENOENT))
 		rmdir(dir);
 	return 0;
 }
@@ -981,8 +1047,7 @@ int container_resolve(const struct store *s, const char *ref, char id[CONTAINER_
 		strcpy(id, ref);
 		return 0;
 	}
-	if (container_name_valid(ref) && !name_path(s, ref, path, id) && *id
-	    && !container_dir(s, id, path) && stat(path, &sb) == 0)
+	if (container_name_valid(ref) && !name_owner(s, ref, id) && *id)
 		return 0;
 	if (strspn(ref, "0123456789abcdef") == len && len < CONTAINER_ID_LEN) {
 		if (list(s, &e, &n))

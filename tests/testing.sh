@@ -91,3 +91,11 @@ cdir() {
 		done
 	fi
 }
+
+# cid NAME: the ID of the container named NAME in the store $R, from its
+# name link: ROOT/containers/names or, transient, RUNDIR/store-*/names.
+cid() {
+	for l in "$R/containers/names/$1" "$BOXCAR_RUNTIME_DIR"/store-*/names/"$1"; do
+		[ -L "$l" ] && readlink "$l" | cut -c4- && return
+	done
+}
