@@ -74,6 +74,7 @@
 #include <strings.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "applet.h"
@@ -406,12 +407,9 @@ static void random_name(char *buf, size_t n)
 		"lovelace", "noether", "pascal", "ritchie", "shannon", "thompson", "turing", "wozniak",
 	};
 	unsigned char r[2];
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0 || read(fd, r, 2) != 2)
+	if (getrandom(r, 2, 0) != 2)
 		r[0] = getpid(), r[1] = getpid() >> 4;
-	if (fd >= 0)
-		close(fd);
 	snprintf(buf, n, "%s_%s", adj[r[0] % 16], noun[r[1] % 16]);
 }
 

@@ -172,6 +172,9 @@ int mkdir_p(const char *path, mode_t mode)
 
 	if (n >= sizeof(buf))
 		return err_setn(ENAMETOOLONG, "%s", path);
+	/* Mostly the parents are there: one call, not one per component. */
+	if (mkdir(path, mode) == 0 || errno == EEXIST)
+		return 0;
 	memcpy(buf, path, n + 1);
 	for (char *p = buf + 1; ; p++) {
 		if (*p == '/' || !*p) {
