@@ -157,6 +157,13 @@ int rm_rf(const char *path)
 		return errno == ENOENT ? 0 : err_set("cannot remove %s", path);
 	if (!S_ISDIR(st.st_mode))
 		return unlink(path) < 0 && errno != ENOENT ? err_set("cannot remove %s", path) : 0;
+	remove_failed = 0;
+	if (nftw(path, remove_one, 16, FTW_PHYS | FTW_MOUNT | FTW_DEPTH) == 0)
+		return 0;
+	/* A dir without write or search permission stops anyone but root
+	 * (an unpacked layer may have one): open them up, then again. */
+	if (!remove_failed || (err_errno() != EACCES && err_errno() != EPERM))
+		return remove_failed ? -1 : err_set("cannot remove %s", path);
 	if (nftw(path, make_writable, 16, FTW_PHYS | FTW_MOUNT) < 0)
 		return err_set("cannot remove %s", path);
 	remove_failed = 0;
