@@ -67,8 +67,12 @@ DEP_LIBS := lz4 bearssl
 ifeq ($(CONFIG_FEATURE_GZIP),y)
 DEP_LIBS += zlib
 endif
+ifeq ($(CONFIG_FEATURE_ZSTD),y)
+DEP_LIBS += libzstd
+endif
 DEP_ARCHIVES := $(DEPS)/lib/liblz4.a $(DEPS)/lib/libbearssl.a \
-	$(if $(filter zlib,$(DEP_LIBS)),$(DEPS)/lib/libz.a)
+	$(if $(filter zlib,$(DEP_LIBS)),$(DEPS)/lib/libz.a) \
+	$(if $(filter libzstd,$(DEP_LIBS)),$(DEPS)/lib/libzstd.a)
 
 CFLAGS ?= -Os -g
 BOXCAR_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
@@ -153,7 +157,7 @@ deps: $(DEP_ARCHIVES)
 
 $(DEPS)/lib/lib%.a: $(SRCDIR)/scripts/deps.sh $(SRCDIR)/scripts/deps.lock
 	$(Q)$(SRCDIR)/scripts/deps.sh --cc "$(TARGET_CC)" --ar "$(AR)" \
-		--cflags "$(DEP_CFLAGS)" --src $(DEPS_SRC) --out $(DEPS) $(if $(filter z,$*),zlib,$*)
+		--cflags "$(DEP_CFLAGS)" --src $(DEPS_SRC) --out $(DEPS) $(if $(filter z,$*),zlib,$(if $(filter zstd,$*),libzstd,$*))
 
 # ---- compiling -----------------------------------------------------------
 
@@ -170,7 +174,7 @@ $(O)/boxcar_unstripped: $(APPLET_OBJS) $(B)/libcore.a $(DEP_ARCHIVES)
 	$(call msg,LINK,$@)
 	$(Q)$(TARGET_CC) $(BOXCAR_CFLAGS) $(CFLAGS) $(BOXCAR_LDFLAGS) $(LDFLAGS) \
 		-Wl,-Map=$(B)/boxcar.map -o $@ $(APPLET_OBJS) $(B)/libcore.a \
-		-L$(DEPS)/lib $(addprefix -l,$(patsubst zlib,z,$(DEP_LIBS)))
+		-L$(DEPS)/lib $(addprefix -l,$(patsubst lib%,%,$(patsubst zlib,z,$(DEP_LIBS))))
 
 $(O)/boxcar: $(O)/boxcar_unstripped
 	$(call msg,STRIP,$@)
@@ -186,7 +190,7 @@ $(B)/tests/unit/%: $(SRCDIR)/tests/unit/%.c $(SRCDIR)/tests/unit/unit.h $(B)/lib
 	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(TARGET_CC) $(BOXCAR_CFLAGS) $(CFLAGS) $(BOXCAR_LDFLAGS) $(LDFLAGS) -o $@ $< \
-		$(B)/libcore.a -L$(DEPS)/lib $(addprefix -l,$(patsubst zlib,z,$(DEP_LIBS)))
+		$(B)/libcore.a -L$(DEPS)/lib $(addprefix -l,$(patsubst lib%,%,$(patsubst zlib,z,$(DEP_LIBS))))
 
 tests: $(O)/boxcar $(UNIT_BINS)
 

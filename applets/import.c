@@ -6,10 +6,10 @@
 //config:	default y
 //config:	help
 //config:	  Create a one-layer image from a root file system: a
-//config:	  directory, a tar, a tar.gz or a tar.lz4.
+//config:	  directory, a tar, a tar.gz, a tar.zst or a tar.lz4.
 //usage:[OPTIONS] SRC NAME[:TAG]
 //usage:Make a one-layer image NAME[:TAG] (tag "latest" by default) from SRC:
-//usage:a directory, a tar, tar.gz or tar.lz4 archive (by content), or - for
+//usage:a directory, a tar, tar.gz, tar.zst or tar.lz4 archive (by content), or - for
 //usage:an archive on stdin. Prints the image ID.
 //usage:
 //usage:  --root DIR         store directory (default $BOXCAR_ROOT or the built-in one)

@@ -1,8 +1,8 @@
 /* layer.c - create and extract layer archives (tar in an LZ4 frame).
  *
  * A thin front end: core/layer_pack.c and core/layer_unpack.c do the
- * work, core/lz4frame.c and core/gzip.c the compression. Subcommands
- * are a table; the store's (import, ls, inspect, rm, export) call
+ * work, core/lz4frame.c, core/gzip.c and core/zstd_read.c the
+ * compression. Subcommands are a table; the store's (import, ls, inspect, rm, export) call
  * core/store.c and core/image.c.
  */
 //applet:layer
@@ -25,12 +25,12 @@
 //usage:	looks like one: overlay whiteouts become .wh.NAME entries and
 //usage:	opaque directories .wh..wh..opq.
 //usage:  extract [--overlay|--apply] [--no-devices] [--no-same-owner] FILE|- DIR
-//usage:	Unpack an LZ4 layer, a plain tar or a gzipped tar into DIR.
+//usage:	Unpack an LZ4 layer, a plain tar, or a gzip or zstd tar into DIR.
 //usage:	Whiteouts stay files unless --overlay (make overlay whiteouts)
 //usage:	or --apply (delete what they name in DIR). Devices and owners
 //usage:	are restored when run as root.
 //usage:  import [--root DIR] FILE|-
-//usage:	Store a layer (LZ4, gzip or plain tar; kept as LZ4) and unpack it
+//usage:	Store a layer (LZ4, gzip, zstd or plain tar; kept as LZ4) and unpack it
 //usage:	into the store (--root, else $BOXCAR_ROOT, else the built-in
 //usage:	one). Prints its digest: sha256 of the archive as stored.
 //usage:  ls [--root DIR]
@@ -55,6 +55,7 @@
 #include "container.h"
 #include "err.h"
 #include "gzip.h"
+#include "zstd_read.h"
 #include "human.h"
 #include "image.h"
 #include "layer.h"
@@ -204,6 +205,7 @@ static int extract_main(int argc, char **argv)
 	struct fd_reader fr;
 	struct lz4frame_reader lz;
 	struct gzip_reader gz;
+	struct zstd_reader zs;
 	struct reader *tar = &peek.r;
 	const char *in = NULL, *dir = NULL;
 	int fd = 0;
@@ -245,6 +247,12 @@ static int extract_main(int argc, char **argv)
 		if (gzip_reader_init(&gz, &peek.r) < 0)
 			die_err(EXIT_FAIL);
 		tar = &gz.r;
+	} else if (zstd_sniff(peek.buf, peek.len)) {
+		if (!ENABLED(FEATURE_ZSTD))
+			diex(EXIT_FAIL, "%s: zstd support not built in", in);
+		if (zstd_reader_init(&zs, &peek.r) < 0)
+			die_err(EXIT_FAIL);
+		tar = &zs.r;
 	}
 	if (layer_unpack(tar, dir, &uo) < 0)
 		die_err(EXIT_FAIL);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "applet.h"
 #include "err.h"
 #include "image.h"
 #include "json.h"
@@ -110,6 +111,10 @@ struct layer_desc {
 
 static int layer_type_ok(const char *t)
 {
+	static const char *const zstd[] = {
+		"application/vnd.oci.image.layer.v1.tar+zstd",
+		"application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
+	};
 	static const char *const ok[] = {
 		"application/vnd.oci.image.layer.v1.tar",
 		"application/vnd.oci.image.layer.v1.tar+gzip",
@@ -122,6 +127,9 @@ static int layer_type_ok(const char *t)
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		if (!strcmp(t, ok[i]))
+			return 1;
+	for (size_t i = 0; ENABLED(FEATURE_ZSTD) && i < sizeof(zstd) / sizeof(zstd[0]); i++)
+		if (!strcmp(t, zstd[i]))
 			return 1;
 	return 0;
 }
@@ -358,7 +366,8 @@ int pull_image(struct pull_source *src, const char *reference, const char *ref,
 		if (!layer_type_ok(l[n].type)) {
 			err_setn(0, "layer %.19s: media type %s is not supported%s",
 				 l[n].digest, l[n].type,
-				 strstr(l[n].type, "zstd") ? " (zstd: pull a gzip variant)" : "");
+				 strstr(l[n].type, "zstd") ? " (zstd is not in this build: "
+				 "FEATURE_ZSTD)" : "");
 			goto out;
 		}
 	}

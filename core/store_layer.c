@@ -27,6 +27,7 @@
 #include "err.h"
 #include "fsutil.h"
 #include "gzip.h"
+#include "zstd_read.h"
 #include "json.h"
 #include "layer.h"
 #include "lz4frame.h"
@@ -107,7 +108,7 @@ static int drain(struct reader *r)
 	return n < 0 ? -1 : 0;
 }
 
-enum format { FMT_TAR, FMT_LZ4, FMT_GZIP };
+enum format { FMT_TAR, FMT_LZ4, FMT_GZIP, FMT_ZSTD };
 
 static int sniff(const struct peek_reader *p, const char *name)
 {
@@ -119,6 +120,11 @@ static int sniff(const struct peek_reader *p, const char *name)
 		if (!ENABLED(FEATURE_GZIP))
 			return err_setn(0, "%s: gzip support is not in this build", name);
 		return FMT_GZIP;
+	}
+	if (zstd_sniff(b, p->len)) {
+		if (!ENABLED(FEATURE_ZSTD))
+			return err_setn(0, "%s: zstd support is not in this build", name);
+		return FMT_ZSTD;
 	}
 	if (p->len == 512 && !memcmp(b + 257, "ustar", 5))
 		return FMT_TAR;
@@ -132,7 +138,7 @@ static int sniff(const struct peek_reader *p, const char *name)
 	}
 	if (!p->len)
 		return err_setn(0, "%s: empty input", name);
-	return err_setn(0, "%s: not a tar, tar.gz or tar.lz4 archive", name);
+	return err_setn(0, "%s: not a tar, tar.gz, tar.zst or tar.lz4 archive", name);
 }
 
 /* ---- metadata ---------------------------------------------------------- */
@@ -268,10 +274,11 @@ int store_layer_import(const struct store *s, struct reader *in, const char *nam
 	struct lz4frame_reader lz_in;
 	struct lz4frame_writer lz_out;
 	struct gzip_reader gz;
+	struct zstd_reader zs;
 	struct layer_unpack_opts uo = { .oci_to_overlay = 1, .allow_devices = 1,
 					.same_owner = geteuid() == 0 };
 	struct reader *tar;
-	int fmt, fd = -1, rc = -1, lz_in_open = 0, lz_out_open = 0, gz_open = 0;
+	int fmt, fd = -1, rc = -1, lz_in_open = 0, lz_out_open = 0, gz_open = 0, zs_open = 0;
 
 	memset(li, 0, sizeof(*li));
 	if (peek_init(&peek, in) || (fmt = sniff(&peek, name)) < 0)
@@ -306,6 +313,11 @@ int store_layer_import(const struct store *s, struct reader *in, const char *nam
 				goto out;
 			gz_open = 1;
 			tar = &gz.r;
+		} else if (fmt == FMT_ZSTD) {
+			if (zstd_reader_init(&zs, &peek.r))
+				goto out;
+			zs_open = 1;
+			tar = &zs.r;
 		}
 		digest_reader_init(&tar_hash, tar);
 		digest_writer_init(&lz_hash, &blob.w);
@@ -348,6 +360,8 @@ out:
 		lz_out.w.close(&lz_out.w);
 	if (gz_open && gz.r.close)
 		gz.r.close(&gz.r);
+	if (zs_open && zs.r.close)
+		zs.r.close(&zs.r);
 	if (fd >= 0)
 		close(fd);
 	if (rc || *existed) {

@@ -3,8 +3,9 @@
 #
 #   deps.sh --cc "CC FLAGS" --ar AR --cflags CFLAGS --src SRCCACHE --out OUTDIR NAME...
 #
-# NAME is lz4, bearssl or zlib; each gives OUTDIR/lib/libNAME.a (libz.a for
-# zlib) and its headers in OUTDIR/include. deps.lock pins the version and
+# NAME is lz4, bearssl, zlib or libzstd (source package names); each gives
+# OUTDIR/lib/libNAME.a (libz.a for zlib, libzstd.a for libzstd) and its
+# headers in OUTDIR/include. deps.lock pins the version and
 # the tarballs' sha256. The sources are fetched once with apt-get source,
 # through a private apt configuration in SRCCACHE/apt, and unpacked in
 # SRCCACHE, which every target shares. We compile the library files
@@ -22,7 +23,7 @@ die() {
 }
 
 usage() {
-	echo "usage: deps.sh --cc CC --ar AR --cflags CFLAGS --src SRCCACHE --out OUTDIR lz4|bearssl|zlib..." >&2
+	echo "usage: deps.sh --cc CC --ar AR --cflags CFLAGS --src SRCCACHE --out OUTDIR lz4|bearssl|zlib|libzstd..." >&2
 	exit 2
 }
 
@@ -241,6 +242,23 @@ recipe() {
 			inflate.c inftrees.c trees.c uncompr.c zutil.c"
 		headers="zlib.h zconf.h"
 		;;
+	libzstd)
+		lib=zstd
+		# the decoder only, in its small form: single-symbol Huffman,
+		# short sequences, nothing inlined, no legacy formats, no
+		# assembly (not for every arch), no tracing hooks; xxhash
+		# prefixed as upstream does
+		cppflags="-DZSTD_DISABLE_ASM -DHUF_FORCE_DECOMPRESS_X1
+			-DZSTD_FORCE_DECOMPRESS_SEQUENCES_SHORT -DZSTD_NO_INLINE
+			-DZSTD_LEGACY_SUPPORT=0 -DZSTD_TRACE=0 -DXXH_NAMESPACE=ZSTD_"
+		files="lib/common/debug.c lib/common/entropy_common.c
+			lib/common/error_private.c lib/common/fse_decompress.c
+			lib/common/xxhash.c lib/common/zstd_common.c
+			lib/decompress/huf_decompress.c lib/decompress/zstd_ddict.c
+			lib/decompress/zstd_decompress.c
+			lib/decompress/zstd_decompress_block.c"
+		headers="lib/zstd.h lib/zstd_errors.h"
+		;;
 	esac
 }
 
@@ -318,8 +336,8 @@ if [ -z "$cc" ] || [ -z "$ar" ] || [ -z "$src" ] || [ -z "$out" ] || [ $# -eq 0 
 fi
 for name; do
 	case $name in
-	lz4 | bearssl | zlib) ;;
-	*) die "unknown library '$name' (lz4, bearssl or zlib)" ;;
+	lz4 | bearssl | zlib | libzstd) ;;
+	*) die "unknown library '$name' (lz4, bearssl, zlib or libzstd)" ;;
 	esac
 done
 for tool in "${cc%% *}" "${ar%% *}"; do

@@ -42,16 +42,17 @@ else
 	echo "fuzz.sh: no build/gen/config.h or .config: run 'make defconfig' first" >&2
 	exit 1
 fi
-sed -i 's/^#define CONFIG_FEATURE_GZIP 0$/#define CONFIG_FEATURE_GZIP 1/' "$gen/config.h"
+sed -i -e 's/^#define CONFIG_FEATURE_GZIP 0$/#define CONFIG_FEATURE_GZIP 1/' \
+	-e 's/^#define CONFIG_FEATURE_ZSTD 0$/#define CONFIG_FEATURE_ZSTD 1/' "$gen/config.h"
 
 "$srcdir/scripts/deps.sh" --cc "$cc" --ar "$ar" \
 	--cflags "-O1 -g -fsanitize=address,fuzzer-no-link" \
-	--src "${DEPS_SRC:-$build/deps/src}" --out "$deps" lz4 bearssl zlib
+	--src "${DEPS_SRC:-$build/deps/src}" --out "$deps" lz4 bearssl zlib libzstd
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-std=gnu11 -O1 -g -D_GNU_SOURCE -Wall -Wno-unused-parameter $san
 	-I$gen -I$srcdir/core -I$deps/include"
-libs="-L$deps/lib -llz4 -lbearssl -lz"
+libs="-L$deps/lib -llz4 -lbearssl -lz -lzstd"
 
 # core as an archive, so each target pulls in only what it uses.
 echo "  CC       core (fuzz)"

@@ -15,11 +15,15 @@ org.opencontainers.image.ref.name:
   multiarch  an OCI index of the arch-* images and an attestation entry
              (platform unknown/unknown), as buildx writes it
   dockerlist the same as a Docker manifest list
+  zstd       the layer compressed with zstd (...layer.v1.tar+zstd), when
+             the zstd command is there
 """
 import gzip
 import hashlib
 import json
 import os
+import shutil
+import subprocess
 import sys
 
 layout, base = sys.argv[1:3]
@@ -78,6 +82,12 @@ add("raw", OCI_M, image(config, [{"mediaType": "application/vnd.oci.image.layer.
 add("liar", OCI_M, image(config, [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
                                     "digest": raw_d, "size": raw_n}]))
 add("docker", D_M, image(config, [dict(layer, mediaType=D_G)], D_M, D_C))
+if shutil.which("zstd"):
+    z = subprocess.run(["zstd", "-q", "-c"], input=raw, stdout=subprocess.PIPE,
+                       check=True).stdout
+    z_d, z_n = put(z)
+    add("zstd", OCI_M, image(config, [{"mediaType": "application/vnd.oci.image.layer.v1.tar+zstd",
+                                        "digest": z_d, "size": z_n}]))
 
 entries = []
 for name, arch, variant in (("amd64", "amd64", None), ("arm64", "arm64", "v8"),
