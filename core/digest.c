@@ -27,9 +27,15 @@ static int hw_checked;
 static sha256_blocks_fn *hw_fn;
 static int portable;
 
+/* Constant 0 where there are no instructions, so the code for them goes. */
+static int use_hw(const struct digest *d)
+{
+	return ENABLED(FEATURE_SHA_ASM) && SHA256_HW && d->hw;
+}
+
 static sha256_blocks_fn *hw_blocks(void)
 {
-	if (!ENABLED(FEATURE_SHA_ASM) || portable)
+	if (!ENABLED(FEATURE_SHA_ASM) || !SHA256_HW || portable)
 		return NULL;
 	if (!__atomic_load_n(&hw_checked, __ATOMIC_ACQUIRE)) {
 		hw_fn = sha256_hw();
@@ -56,7 +62,7 @@ void digest_init(struct digest *d)
 	};
 
 	d->hw = hw_blocks();
-	if (!d->hw) {
+	if (!use_hw(d)) {
 		br_sha256_init(&d->u.br);
 		return;
 	}
@@ -69,7 +75,7 @@ void digest_update(struct digest *d, const void *buf, size_t n)
 	const unsigned char *p = buf;
 	size_t used, k;
 
-	if (!d->hw) {
+	if (!use_hw(d)) {
 		br_sha256_update(&d->u.br, buf, n);
 		return;
 	}
@@ -101,14 +107,14 @@ void digest_final(const struct digest *d, unsigned char sum[DIGEST_LEN])
 {
 	uint32_t state[8];
 	unsigned char buf[64];
-	size_t used = d->u.own.count & 63;
-	uint64_t bits = d->u.own.count * 8;
+	size_t used;
 
-	if (!d->hw) {
+	if (!use_hw(d)) {
 		br_sha256_out(&d->u.br, sum);
 		return;
 	}
 	/* Padding (FIPS 180-4, 5.1.1) on copies: d may go on. */
+	used = d->u.own.count & 63;
 	memcpy(state, d->u.own.state, sizeof(state));
 	memcpy(buf, d->u.own.buf, used);
 	buf[used++] = 0x80;
@@ -118,8 +124,9 @@ void digest_final(const struct digest *d, unsigned char sum[DIGEST_LEN])
 		used = 0;
 	}
 	memset(buf + used, 0, 56 - used);
-	put_be32(buf + 56, bits >> 32);
-	put_be32(buf + 60, bits);
+	/* the length in bits, big-endian */
+	put_be32(buf + 56, d->u.own.count >> 29);
+	put_be32(buf + 60, d->u.own.count << 3);
 	d->hw(state, buf, 1);
 	for (int i = 0; i < 8; i++)
 		put_be32(sum + 4 * i, state[i]);

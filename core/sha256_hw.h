@@ -18,14 +18,18 @@ typedef void sha256_blocks_fn(uint32_t state[8], const unsigned char *p, size_t 
 extern const uint32_t sha256_k[64];
 
 /* The block function for this CPU, or NULL if it has no SHA-256
- * instructions (or boxcar knows none for its architecture). */
+ * instructions. SHA256_HW is 0 where boxcar knows none for the
+ * architecture, so the code around them can be dropped at compile time. */
 #if defined(__x86_64__)
+#define SHA256_HW 1
 sha256_blocks_fn *sha256_x86(void);
 #define sha256_hw sha256_x86
 #elif defined(__aarch64__)
+#define SHA256_HW 1
 sha256_blocks_fn *sha256_arm64(void);
 #define sha256_hw sha256_arm64
 #else
+#define SHA256_HW 0
 static inline sha256_blocks_fn *sha256_hw(void) { return NULL; }
 #endif
 
