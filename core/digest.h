@@ -5,7 +5,7 @@
  * data flows, so importing or creating a layer reads it once:
  *   file -> digest_reader (blob) -> lz4frame_reader -> digest_reader
  *   (diff_id) -> tar.
- * Hashing is most of a pull's CPU time, so where the CPU has SHA-256
+ * Hashing is a large part of a pull's CPU time, so where the CPU has SHA-256
  * instructions (FEATURE_SHA_ASM, core/sha256_hw.h) they do the blocks and
  * this file the buffering; elsewhere BearSSL's portable code does it all.
  * Memory: each context is ~120 bytes, no heap.

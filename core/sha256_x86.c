@@ -19,6 +19,7 @@ TARGET static void blocks(uint32_t state[8], const unsigned char *p, size_t n)
 	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
 	__m128i abef, cdgh, t;
 
+	/* Lanes low to high in the comments. */
 	t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)state), 0xb1);     /* b a d c */
 	cdgh = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&state[4]), 0x1b); /* h g f e */
 	abef = _mm_alignr_epi8(t, cdgh, 8);  /* f e b a */
