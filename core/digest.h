@@ -1,11 +1,14 @@
-/* digest.h - SHA-256 content digests ("sha256:<64 hex>"), over BearSSL.
+/* digest.h - SHA-256 content digests ("sha256:<64 hex>").
  *
  * Layers are named by two digests: of the compressed file (the blob) and
  * of the tar inside (the diff_id). The tee streams compute them while the
  * data flows, so importing or creating a layer reads it once:
  *   file -> digest_reader (blob) -> lz4frame_reader -> digest_reader
  *   (diff_id) -> tar.
- * Memory: each context is ~110 bytes, no heap.
+ * Hashing is a large part of a pull's CPU time, so where the CPU has SHA-256
+ * instructions (FEATURE_SHA_ASM, core/sha256_hw.h) they do the blocks and
+ * this file the buffering; elsewhere BearSSL's portable code does it all.
+ * Memory: each context is ~120 bytes, no heap.
  */
 #ifndef BOXCAR_DIGEST_H
 #define BOXCAR_DIGEST_H
@@ -22,7 +25,16 @@
 #define DIGEST_STR_LEN 71
 
 struct digest {
-	br_sha256_context ctx;
+	/* The CPU's block function, or NULL: u.br, BearSSL's portable code. */
+	void (*hw)(uint32_t state[8], const unsigned char *p, size_t n);
+	union {
+		br_sha256_context br;
+		struct {
+			uint32_t state[8];
+			uint64_t count; /* bytes */
+			unsigned char buf[64];
+		} own;
+	} u;
 };
 
 void digest_init(struct digest *d);
@@ -31,6 +43,11 @@ void digest_update(struct digest *d, const void *buf, size_t n);
 void digest_final(const struct digest *d, unsigned char sum[DIGEST_LEN]);
 /* One shot. */
 void sha256(const void *buf, size_t n, unsigned char sum[DIGEST_LEN]);
+/* For tests: 1 if contexts initialised from now on use the CPU's
+ * instructions. digest_portable(1) makes them use BearSSL's code instead,
+ * digest_portable(0) undoes it. */
+int digest_hw(void);
+void digest_portable(int on);
 
 /* "sha256:" + 64 lowercase hex digits, NUL-terminated. */
 void digest_format(char out[DIGEST_STR_LEN + 1], const unsigned char sum[DIGEST_LEN]);

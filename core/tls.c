@@ -366,16 +366,33 @@ static int conn_write(struct writer *w, const void *buf, size_t n)
 			tls_strerror(br_ssl_engine_last_error(&t->cc.eng)));
 }
 
+/* Is BearSSL's AES-GCM fast here? Only with AES-NI and PCLMULQDQ (it has
+ * no ARMv8 AES code); elsewhere it is constant-time software, slower than
+ * ChaCha20-Poly1305. Servers such as Go's read the client's first choice
+ * as this answer, so it decides the order we offer them in. */
+static int aes_gcm_is_fast(void)
+{
+	return br_aes_x86ni_ctr_get_vtable() && br_ghash_pclmul_get();
+}
+
 /* What the engine needs for our six suites, and nothing else. */
 static void engine_setup(struct tls_conn *t, const struct tls_anchors *a)
 {
-	static const uint16_t suites[] = {
+	static const uint16_t chacha_first[] = {
 		BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
 		BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 		BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
 		BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
 		BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
 		BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	};
+	static const uint16_t aes_first[] = {
+		BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+		BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+		BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+		BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+		BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+		BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 	};
 	/* SHA-256/384/512 sign certificates and key exchanges in TLS 1.2;
 	 * SHA-1 is still used by a few intermediates and servers. */
@@ -387,7 +404,8 @@ static void engine_setup(struct tls_conn *t, const struct tls_anchors *a)
 	br_ssl_client_zero(&t->cc);
 	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
 	br_x509_minimal_init(&t->xc, &br_sha256_vtable, a->ta, a->count);
-	br_ssl_engine_set_suites(eng, suites, sizeof(suites) / sizeof(suites[0]));
+	br_ssl_engine_set_suites(eng, aes_gcm_is_fast() ? aes_first : chacha_first,
+				 sizeof(aes_first) / sizeof(aes_first[0]));
 	br_ssl_engine_set_default_rsavrfy(eng);
 	br_ssl_engine_set_default_ecdsa(eng);
 	br_x509_minimal_set_rsa(&t->xc, br_ssl_engine_get_rsavrfy(eng));
@@ -461,6 +479,14 @@ struct reader *tls_reader(struct tls_conn *t)
 struct writer *tls_writer(struct tls_conn *t)
 {
 	return &t->w;
+}
+
+int tls_suite(struct tls_conn *t)
+{
+	br_ssl_session_parameters sp;
+
+	br_ssl_engine_get_session_parameters(&t->cc.eng, &sp);
+	return sp.cipher_suite;
 }
 
 void tls_close(struct tls_conn *t)

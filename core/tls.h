@@ -7,6 +7,8 @@
  *
  * Only TLS 1.2 (BearSSL has no 1.3), only ECDHE with AES-GCM or
  * ChaCha20-Poly1305: what every registry and CDN offers (docs/http-tls.md).
+ * AES-GCM is offered first where BearSSL has AES-NI and PCLMULQDQ code for
+ * the CPU, ChaCha20 first elsewhere: most servers take the client's order.
  *
  * Memory: the anchors keep only each CA's subject DN and public key (about
  * 70 KiB for Debian's 144 CAs); a connection holds about 24 KiB (BearSSL's
@@ -54,6 +56,9 @@ struct tls_conn *tls_connect(int fd, const char *host, const struct tls_anchors 
  * (close_notify or, as many servers do, a bare TCP close). */
 struct reader *tls_reader(struct tls_conn *t);
 struct writer *tls_writer(struct tls_conn *t);
+
+/* The negotiated cipher suite, a BR_TLS_* (IANA) number. */
+int tls_suite(struct tls_conn *t);
 
 /* Free the connection (no close_notify: HTTP framing tells us where data
  * ends, and waiting for the peer's could block). Does not close fd. */

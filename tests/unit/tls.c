@@ -22,12 +22,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bearssl_ssl.h>
+
 #include "err.h"
 #include "http.h"
 #include "net.h"
 #include "tls.h"
 #include "unit.h"
 #include "version.h"
+
+#if defined(__x86_64__)
+#define ON_X86_64 1
+#else
+#define ON_X86_64 0
+#endif
 
 static pid_t servers[8];
 static int nservers;
@@ -378,6 +386,53 @@ static int fetch(const char *ca, uint16_t port, char **body)
 	return r;
 }
 
+/* Does the kernel say the CPU has AES-NI and PCLMULQDQ? Asked apart from
+ * the code under test, so a wrong choice of suites fails. */
+static int cpu_has_aes_gcm(void)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[4096];
+	int yes = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "flags", 5)) {
+			yes = strstr(line, " aes") && strstr(line, " pclmulqdq");
+			break;
+		}
+	fclose(f);
+	return yes;
+}
+
+/* OpenSSL's server takes the client's first suite it supports: AES-GCM
+ * where BearSSL has AES-NI code (x86 with aes and pclmulqdq), else ChaCha20. */
+static void check_suite(uint16_t port)
+{
+	char cafile[128];
+	struct tls_anchors *ta;
+	struct tls_conn *t = NULL;
+	int fd, want, got = -1;
+
+	snprintf(cafile, sizeof(cafile), "%s/ca.pem", dir);
+	ta = tls_anchors_load(cafile);
+	fd = net_connect("127.0.0.1", port, 5000);
+	if (ta && fd >= 0 && (t = tls_connect(fd, "localhost", ta)))
+		got = tls_suite(t);
+	if (t)
+		tls_close(t);
+	if (fd >= 0)
+		close(fd);
+	tls_anchors_free(ta);
+	if (ON_X86_64 && cpu_has_aes_gcm()) {
+		want = BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256;
+		CHECK("https: AES-GCM first with AES-NI", got == want);
+	} else {
+		want = BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256;
+		CHECK("https: ChaCha20 first without AES-NI", got == want);
+	}
+}
+
 static void test_tls(void)
 {
 	uint16_t port;
@@ -424,6 +479,7 @@ static void test_tls(void)
 	CHECK("https: SSL_CERT_FILE used when no --ca",
 	      !tls_anchors_load(NULL) && strstr(err_msg(), "/nonexistent.pem"));
 	unsetenv("SSL_CERT_FILE");
+	check_suite(port);
 	kill_servers();
 
 	if (start_openssl("wrong.pem", "", &port) == 0)
