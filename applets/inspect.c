@@ -166,6 +166,17 @@ static void host_config(struct json_w *w, const struct container_spec *c)
 	else
 		jw_null(w);
 	boolean(w, "Init", c->init);
+	jw_key(w, "LogConfig");
+	jw_obj(w);
+	jw_kstr(w, "Type", "json-file");
+	jw_key(w, "Config");
+	jw_obj(w);
+	if (c->log_max_file)
+		jw_kstr(w, "max-file", c->log_max_file);
+	if (c->log_max_size)
+		jw_kstr(w, "max-size", c->log_max_size);
+	jw_end(w);
+	jw_end(w);
 	jw_end(w);
 }
 

@@ -81,6 +81,7 @@
 #include "container.h"
 #include "err.h"
 #include "fsutil.h"
+#include "human.h"
 #include "image.h"
 #include "json.h"
 #include "launch.h"
@@ -165,38 +166,13 @@ static void env_file(struct list *env, const char *path)
 	fclose(f);
 }
 
-/* Docker's RAMInBytes: a number with an optional b, k, m, g (t, p) unit,
- * optionally followed by "b"/"ib"; binary multiples. */
 static int64_t parse_size(const char *what, const char *s)
 {
-	static const char units[] = "bkmgtp";
-	char *end;
-	double v;
-	const char *u;
-	int shift = 0;
+	int64_t v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v < 0 || *s == '-' || *s == '+')
-		goto bad;
-	if (*end) {
-		if (!(u = strchr(units, end[0] | 0x20)))
-			goto bad;
-		shift = 10 * (int)(u - units);
-		end++;
-		if (shift && !strcasecmp(end, "ib"))
-			end += 2;
-		else if (shift && (*end | 0x20) == 'b')
-			end++;
-		if (*end)
-			goto bad;
-	}
-	v *= (double)(1ull << shift);
-	if (v >= 9.2e18)
-		goto bad;
-	return (int64_t)v;
-bad:
-	diex(EXIT_RUNTIME, "invalid %s: '%s'", what, s);
+	if (human_parse_size(s, &v))
+		diex(EXIT_RUNTIME, "invalid %s: '%s'", what, s);
+	return v;
 }
 
 static int64_t parse_int(const char *what, const char *s, int64_t min, int64_t max)
@@ -334,13 +310,16 @@ static void parse_restart(struct container_spec *c, const char *s)
 		diex(EXIT_RUNTIME, "invalid restart policy '%s'", s);
 }
 
-static void parse_log_opt(struct monitor_opts *o, const char *s)
+/* Checked here, kept as given: inspect shows them so, start uses them. */
+static void parse_log_opt(struct container_spec *c, const char *s)
 {
-	if (!strncmp(s, "max-size=", 9))
-		o->log_max_size = parse_size("log max-size", s + 9);
-	else if (!strncmp(s, "max-file=", 9))
-		o->log_max_files = parse_int("log max-file", s + 9, 1, 100);
-	else
+	if (!strncmp(s, "max-size=", 9)) {
+		parse_size("log max-size", s + 9);
+		c->log_max_size = xstrdup(s + 9);
+	} else if (!strncmp(s, "max-file=", 9)) {
+		parse_int("log max-file", s + 9, 1, 100);
+		c->log_max_file = xstrdup(s + 9);
+	} else
 		diex(EXIT_RUNTIME, "unknown log option '%s' (max-size=, max-file=)", s);
 }
 
@@ -501,7 +480,6 @@ int run_main(int argc, char **argv)
 	};
 	struct container_spec c = { 0 };
 	struct list env = { 0 }, cmd = { 0 }, cli_env = { 0 }, env_files = { 0 };
-	struct monitor_opts mo;
 	const char *root = NULL, *entrypoint = NULL, *stop_signal = NULL, *v;
 	char abs_root[PATH_MAX], *memory_swap = NULL;
 	struct store s;
@@ -509,7 +487,6 @@ int run_main(int argc, char **argv)
 	uint32_t cfg, a;
 	int opt, named = 0, has_entrypoint = 0, status, code;
 
-	monitor_opts_default(&mo);
 	c.net = NET_PRIVATE;
 	/* "+": options end at IMAGE; what follows is the command's. */
 	while ((opt = getopt_long(argc, argv, "+dite:w:u:h:v:m:c:", opts, NULL)) != -1) {
@@ -571,7 +548,7 @@ int run_main(int argc, char **argv)
 		case O_STOP_SIGNAL: stop_signal = optarg; break;
 		case O_RESTART: parse_restart(&c, optarg); break;
 		case O_INIT: c.init = 1; break;
-		case O_LOG_OPT: parse_log_opt(&mo, optarg); break;
+		case O_LOG_OPT: parse_log_opt(&c, optarg); break;
 		case O_ROOT: root = optarg; break;
 		case O_RUNTIME_DIR: container_runtime_dir(optarg); break;
 		case O_HELP: usage_exit(EXIT_OK);
@@ -693,12 +670,12 @@ int run_main(int argc, char **argv)
 	store_close(&s);
 
 	if (c.detach) {
-		if (monitor_detached(&s, &c, &mo, &code))
+		if (monitor_detached(&s, &c, &code))
 			die_err(code);
 		printf("%s\n", c.id);
 		return EXIT_OK;
 	}
-	if (monitor_foreground(&s, &c, &mo, &status))
+	if (monitor_foreground(&s, &c, &status))
 		die_err(status);
 	return status;
 }

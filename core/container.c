@@ -384,6 +384,13 @@ int container_spec_save(const struct store *s, const struct container_spec *c)
 	jw_kstr(&w, "restart", restart_names[c->restart < 4 ? c->restart : 0]);
 	jw_kint(&w, "restart_max", c->restart_max);
 	jw_kint(&w, "created", c->created);
+	jw_key(&w, "log_opts");
+	jw_obj(&w);
+	if (c->log_max_size)
+		jw_kstr(&w, "max-size", c->log_max_size);
+	if (c->log_max_file)
+		jw_kstr(&w, "max-file", c->log_max_file);
+	jw_end(&w);
 	jw_end(&w);
 	return save_json(s, c->id, "config.json", &w);
 }
@@ -526,6 +533,10 @@ int container_spec_load(const struct store *s, const char *id, struct container_
 	c->restart = i < 0 ? RESTART_NO : (enum restart_mode)i;
 	c->restart_max = get_int(&d, 0, "restart_max");
 	c->created = get_int(&d, 0, "created");
+	if ((a = json_get(&d, 0, "log_opts"))) {
+		c->log_max_size = dup_str(&d, a, "max-size", &bad);
+		c->log_max_file = dup_str(&d, a, "max-file", &bad);
+	}
 	json_free(&d);
 	if (bad) {
 		container_spec_free(c);
@@ -554,6 +565,8 @@ void container_spec_free(struct container_spec *c)
 	free(c->workdir);
 	free(c->user);
 	free(c->hostname);
+	free(c->log_max_size);
+	free(c->log_max_file);
 	for (int i = 0; i < c->nmounts; i++) {
 		free(c->mounts[i].source);
 		free(c->mounts[i].target);

@@ -88,6 +88,8 @@ struct container_spec {
 	enum restart_mode restart;
 	int restart_max;              /* on-failure:N */
 	int64_t created;              /* unix time, ns */
+	char *log_max_size;           /* --log-opt max-size=, max-file= as */
+	char *log_max_file;           /* given (checked by run); NULL: default */
 	/* Added by records: */
 	int argv_entrypoint;          /* how many of argv came from the
 				       * entrypoint (inspect's Config.Entrypoint;

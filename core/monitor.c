@@ -18,6 +18,7 @@
 #include "container.h"
 #include "err.h"
 #include "fsutil.h"
+#include "human.h"
 #include "json.h"
 #include "launch.h"
 #include "logfile.h"
@@ -38,10 +39,21 @@
 #define BACKOFF_MAX_MS 60000
 #define RESTART_RESET_NS (10 * 1000000000LL)
 
-void monitor_opts_default(struct monitor_opts *o)
+/* container.log with the spec's --log-opt values, else Kconfig's. */
+static int log_open(struct logfile *log, const char *path, const struct container_spec *c)
 {
-	o->log_max_size = (int64_t)CONFIG_RUN_LOG_MAX_SIZE * 1024;
-	o->log_max_files = CONFIG_RUN_LOG_MAX_FILE;
+	int64_t size = (int64_t)CONFIG_RUN_LOG_MAX_SIZE * 1024;
+	long files = CONFIG_RUN_LOG_MAX_FILE;
+	char *end;
+
+	if (c->log_max_size && human_parse_size(c->log_max_size, &size))
+		size = (int64_t)CONFIG_RUN_LOG_MAX_SIZE * 1024;
+	if (c->log_max_file) {
+		files = strtol(c->log_max_file, &end, 10);
+		if (*end || files < 1 || files > 100)
+			files = CONFIG_RUN_LOG_MAX_FILE;
+	}
+	return logfile_open(log, path, size, (int)files);
 }
 
 /* ---- up and down -------------------------------------------------------- */
@@ -410,8 +422,7 @@ static void running_state(const struct store *s, const struct container_spec *c,
 	save_state(s, c->id, st);
 }
 
-int monitor_foreground(struct store *s, struct container_spec *c, const struct monitor_opts *o,
-		       int *status)
+int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 {
 	struct watch w = { .in = -1, .in_to = -1, .out = { -1, -1 }, .winch_to = -1 };
 	struct container_state st;
@@ -421,7 +432,6 @@ int monitor_foreground(struct store *s, struct container_spec *c, const struct m
 	struct cgroup cg;
 	int code, raw = 0, oom0, master = -1, fd = -1;
 
-	(void)o;
 	if (container_dir(s, c->id, rootfs) || path_join(rootfs, rootfs, "merged"))
 		return -1;
 	*status = EXIT_RUNTIME;
@@ -549,7 +559,7 @@ static int backoff(const struct store *s, const char *id, struct watch *w, int m
 
 /* The detached monitor's life: start, log, wait, record, maybe again. */
 __attribute__((noreturn)) static void monitor_main(struct store *s, struct container_spec *c,
-						   const struct monitor_opts *o, int report)
+						   int report)
 {
 	static struct logfile log;
 	struct container_state st;
@@ -564,7 +574,7 @@ __attribute__((noreturn)) static void monitor_main(struct store *s, struct conta
 		goto fail_early;
 	if (prepare(s, c, &cg))
 		goto fail_early;
-	if (logfile_open(&log, path, o->log_max_size, o->log_max_files))
+	if (log_open(&log, path, c))
 		goto fail;
 	l.rootfs = rootfs;
 	l.cg = &cg;
@@ -646,8 +656,7 @@ fail_early:
 	_exit(EXIT_RUNTIME);
 }
 
-int monitor_detached(struct store *s, struct container_spec *c, const struct monitor_opts *o,
-		     int *code)
+int monitor_detached(struct store *s, struct container_spec *c, int *code)
 {
 	struct report r;
 	int p[2], st;
@@ -681,7 +690,7 @@ int monitor_detached(struct store *s, struct container_spec *c, const struct mon
 		if (null > 2)
 			close(null);
 		(void)!chdir("/");
-		monitor_main(s, c, o, p[1]);
+		monitor_main(s, c, p[1]);
 	}
 	close(p[1]);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
