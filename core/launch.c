@@ -4,11 +4,13 @@
  * host) network namespaces, like fork(2): it runs on from this code with
  * a copy of the caller's memory. It then does, in order:
  *   1. wait until the parent put it in the cgroup, unshare the cgroup ns
- *   2. stdio, a new session (the pty as controlling terminal with -t)
+ *   2. stdio (without -t), a new session
  *   3. mounts: / rslave, the merged dir bound onto itself, /proc, a
  *      tmpfs /dev with its nodes, devpts, shm, mqueue, /sys read-only,
  *      Docker's masked and read-only /proc paths, volumes, --read-only
- *   4. pivot_root into it, the old root detached
+ *   4. pivot_root into it, the old root detached; with -t, a pty from
+ *      the container's devpts, its master sent up a socket (runc's
+ *      console socket), its slave stdio, ctty and /dev/console
  *   5. hostname, lo up, rlimits, user and groups, working directory,
  *      capabilities, no_new_privs, every fd but 0-2 closed
  *   6. exec the command found in the container's PATH (or, with --init,
@@ -45,6 +47,7 @@
 #include "ns.h"
 #include "passwd.h"
 #include "pathsafe.h"
+#include "pty.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -58,6 +61,7 @@ struct launch_err {
 };
 
 static int report_fd = -1;
+static int pty_sock = -1; /* -t: where the pty's master goes */
 
 __attribute__((noreturn)) static void fail(int code)
 {
@@ -104,7 +108,7 @@ static const struct {
 	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
 };
 
-static int setup_dev(const char *tty)
+static int setup_dev(void)
 {
 	static const char *const links[][2] = {
 		{ "/proc/self/fd", "dev/fd" }, { "/proc/self/fd/0", "dev/stdin" },
@@ -150,16 +154,45 @@ static int setup_dev(const char *tty)
 	for (unsigned i = 0; i < sizeof(links) / sizeof(links[0]); i++)
 		if (symlink(links[i][0], links[i][1]) < 0)
 			return err_set("cannot create /%s", links[i][1]);
-	if (tty) {
-		int fd = open("dev/console", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-
-		if (fd < 0)
-			return err_set("cannot create /dev/console");
-		close(fd);
-		if (do_mount(tty, "dev/console", NULL, MS_BIND, NULL))
-			return -1;
-	}
 	return 0;
+}
+
+/* -t, after pivot_root: a pty of the container's devpts (/dev/ptmx is
+ * pts/ptmx), so its slave is /dev/pts/0 there, as runc makes it; a pty
+ * of the host's would be a name that means nothing inside. The master
+ * goes to the runtime; the slave is stdio, the controlling terminal
+ * (the init is a session leader) and, bound, /dev/console. */
+static int setup_pty(void)
+{
+	char name[32];
+	int m, fd;
+
+	if (pty_open(&m, name, sizeof(name)))
+		return -1;
+	if ((fd = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+		close(m);
+		return err_set("cannot open %s", name);
+	}
+	tty_copy_size(0, fd); /* run's terminal, when it has one */
+	if (pty_send_fd(pty_sock, m)) {
+		close(m);
+		close(fd);
+		return -1;
+	}
+	close(m);
+	close(pty_sock);
+	pty_sock = -1;
+	for (int i = 0; i < 3; i++)
+		if (dup2(fd, i) < 0)
+			return err_set("dup2");
+	if (fd > 2)
+		close(fd);
+	if (ioctl(0, TIOCSCTTY, 0) < 0)
+		return err_set("cannot make %s the controlling terminal", name);
+	if ((fd = open("/dev/console", O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		return err_set("cannot create /dev/console");
+	close(fd);
+	return do_mount(name, "/dev/console", NULL, MS_BIND, NULL);
 }
 
 /* ---- /proc, /sys, masks ------------------------------------------------- */
@@ -483,13 +516,9 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 		err_set("cannot make a cgroup namespace");
 		fail(EXIT_RUNTIME);
 	}
-	if (set_stdio(l))
+	if (!c->tty && set_stdio(l))
 		fail(EXIT_RUNTIME);
 	setsid();
-	if (l->tty && ioctl(0, TIOCSCTTY, 0) < 0) {
-		err_set("cannot make %s the controlling terminal", l->tty);
-		fail(EXIT_RUNTIME);
-	}
 	umask(0);
 	if (do_mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL)
 	    || do_mount(l->rootfs, l->rootfs, NULL, MS_BIND | MS_REC, NULL))
@@ -498,7 +527,7 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 		err_set("cannot enter %s", l->rootfs);
 		fail(EXIT_RUNTIME);
 	}
-	if (setup_proc_sys(c) || setup_dev(l->tty) || setup_volumes(c, rootfd))
+	if (setup_proc_sys(c) || setup_dev() || setup_volumes(c, rootfd))
 		fail(EXIT_RUNTIME);
 	if (c->read_only && do_mount(NULL, ".", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL))
 		fail(EXIT_RUNTIME);
@@ -513,6 +542,8 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 		err_set("cannot detach the host's root");
 		fail(EXIT_RUNTIME);
 	}
+	if (c->tty && setup_pty())
+		fail(EXIT_RUNTIME);
 	umask(022);
 	if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0) {
 		err_set("sethostname");
@@ -552,7 +583,7 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 		err_set("cannot set no_new_privs");
 		fail(EXIT_RUNTIME);
 	}
-	if (!(env = make_env(c, u.home, l->tty != NULL))) {
+	if (!(env = make_env(c, u.home, c->tty))) {
 		err_setn(ENOMEM, "environment");
 		fail(EXIT_RUNTIME);
 	}
@@ -569,7 +600,7 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 
 pid_t launch_start(const struct launch *l, int *code)
 {
-	int sync[2], rep[2], st;
+	int sync[2], rep[2], sock[2] = { -1, -1 }, st;
 	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
 	struct launch_err e;
 	ssize_t n;
@@ -585,6 +616,13 @@ pid_t launch_start(const struct launch *l, int *code)
 		close(sync[1]);
 		return err_set("pipe");
 	}
+	if (l->c->tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
+		close(sync[0]);
+		close(sync[1]);
+		close(rep[0]);
+		close(rep[1]);
+		return err_set("socketpair");
+	}
 	fflush(NULL);
 	/* Like fork(), into new namespaces: no stack of its own needed. The
 	 * argument order past flags differs between architectures; zeros
@@ -594,14 +632,21 @@ pid_t launch_start(const struct launch *l, int *code)
 		close(sync[1]);
 		close(rep[0]);
 		report_fd = rep[1];
+		if (sock[0] >= 0)
+			close(sock[0]);
+		pty_sock = sock[1];
 		init_main(l, sync[0]);
 	}
 	close(sync[0]);
 	close(rep[1]);
+	if (sock[1] >= 0)
+		close(sock[1]); /* so a recv sees the init's end close */
 	if (pid < 0) {
 		err_set("cannot create the container's namespaces");
 		close(sync[1]);
 		close(rep[0]);
+		if (sock[0] >= 0)
+			close(sock[0]);
 		return -1;
 	}
 	if (l->cg && cgroup_attach(l->cg, pid) < 0) {
@@ -611,6 +656,8 @@ pid_t launch_start(const struct launch *l, int *code)
 		snprintf(msg, sizeof(msg), "%s", err_msg());
 		close(sync[1]);
 		close(rep[0]);
+		if (sock[0] >= 0)
+			close(sock[0]);
 		kill(pid, SIGKILL);
 		waitpid(pid, &st, 0);
 		return err_setn(saved, "%s", msg);
@@ -619,6 +666,8 @@ pid_t launch_start(const struct launch *l, int *code)
 		err_set("cannot start the container's init");
 		close(sync[1]);
 		close(rep[0]);
+		if (sock[0] >= 0)
+			close(sock[0]);
 		kill(pid, SIGKILL);
 		waitpid(pid, &st, 0);
 		return -1;
@@ -628,6 +677,19 @@ pid_t launch_start(const struct launch *l, int *code)
 		n = read(rep[0], &e, sizeof(e));
 	while (n < 0 && errno == EINTR);
 	close(rep[0]);
+	if (n == 0 && sock[0] >= 0) {
+		/* the init sent the master before its exec: it is queued */
+		int m = pty_recv_fd(sock[0]);
+
+		close(sock[0]);
+		if (m < 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			return -1;
+		}
+		*l->pty_master = m;
+	} else if (sock[0] >= 0)
+		close(sock[0]);
 	if (n == 0)
 		return pid; /* the exec closed the pipe */
 	if (n == (ssize_t)sizeof(e)) {

@@ -349,8 +349,7 @@ static void exit_state(struct container_state *st, int status)
 
 struct io {
 	int stdio[3];        /* for the init */
-	const char *tty;     /* slave path */
-	int master;          /* pty master, or -1 */
+	int master;          /* pty master (the init makes the pty), or -1 */
 	int pipes[2];        /* our ends of stdout/stderr pipes, or -1 */
 };
 
@@ -363,28 +362,16 @@ static void io_close(struct io *io)
 		io->stdio[i] = -1;
 }
 
-/* Detached stdio: a pty (-t) or two pipes, whose other ends we read. */
+/* Detached stdio: two pipes whose other ends we read; with -t nothing
+ * (the init makes the pty and sends us its master). */
 static int io_detached(struct io *io, int tty)
 {
-	static char slave[64];
 	int p[2];
 
 	io->master = io->pipes[0] = io->pipes[1] = -1;
-	io->tty = NULL;
-	io->stdio[0] = -1;
-	if (tty) {
-		int fd;
-
-		if (pty_open(&io->master, slave, sizeof(slave)))
-			return -1;
-		if ((fd = open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
-			close(io->master);
-			return err_set("cannot open %s", slave);
-		}
-		io->tty = slave;
-		io->stdio[0] = io->stdio[1] = io->stdio[2] = fd;
+	io->stdio[0] = io->stdio[1] = io->stdio[2] = -1;
+	if (tty)
 		return 0;
-	}
 	for (int i = 0; i < 2; i++) {
 		if (pipe2(p, O_CLOEXEC) < 0) {
 			if (i)
@@ -427,10 +414,10 @@ int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 	struct watch w = { .in = -1, .in_to = -1, .out = { -1, -1 }, .winch_to = -1 };
 	struct container_state st;
 	struct launch l = { .c = c };
-	char rootfs[PATH_MAX], slave[64];
+	char rootfs[PATH_MAX];
 	struct termios saved;
 	struct cgroup cg;
-	int code, raw = 0, oom0, master = -1, fd = -1;
+	int code, raw = 0, oom0, master = -1;
 
 	if (container_dir(s, c->id, rootfs) || path_join(rootfs, rootfs, "merged"))
 		return -1;
@@ -446,15 +433,7 @@ int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 	l.stdio[1] = 1;
 	l.stdio[2] = 2;
 	if (c->tty) {
-		if (pty_open(&master, slave, sizeof(slave))
-		    || (fd = open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
-			if (master >= 0)
-				err_set("cannot open %s", slave), close(master);
-			goto fail;
-		}
-		l.tty = slave;
-		l.stdio[0] = l.stdio[1] = l.stdio[2] = fd;
-		tty_copy_size(0, master);
+		l.pty_master = &master; /* the init sizes it as our fd 0 */
 		if (c->interactive && (raw = tty_raw(0, &saved)) < 0)
 			goto fail;
 	}
@@ -462,15 +441,10 @@ int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 		goto fail;
 	oom0 = cgroup_oom_killed(&cg);
 	w.pid = launch_start(&l, &code);
-	if (fd >= 0)
-		close(fd);
-	fd = -1;
 	if (w.pid < 0) {
 		signals_close(w.sfd);
 		if (raw)
 			tty_restore(0, &saved);
-		if (master >= 0)
-			close(master);
 		fail_state(s, c, code);
 		*status = code;
 		release(s, c, &cg);
@@ -498,10 +472,8 @@ int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 	*status = st.exit_code;
 	return 0;
 fail:
-	if (fd >= 0)
-		close(fd);
-	if (master >= 0)
-		close(master);
+	if (raw)
+		tty_restore(0, &saved);
 	fail_state(s, c, EXIT_RUNTIME);
 	release(s, c, &cg);
 	return -1;
@@ -589,7 +561,7 @@ __attribute__((noreturn)) static void monitor_main(struct store *s, struct conta
 			goto start_failed;
 		}
 		memcpy(l.stdio, io.stdio, sizeof(l.stdio));
-		l.tty = io.tty;
+		l.pty_master = &io.master;
 		w.pid = launch_start(&l, &code);
 		io_close(&io);
 		if (w.pid < 0) {
