@@ -15,7 +15,7 @@
 //config:	default 1024
 //config:	depends on APPLET_RUN
 //config:	help
-//config:	  A detached container's container.log is rotated when it
+//config:	  A container's container.log is rotated when it
 //config:	  passes this size (--log-opt max-size= overrides). Small by
 //config:	  default: flash wears with every write. 0: no cap.
 //config:
@@ -60,7 +60,7 @@
 //usage:      --stop-signal SIG    signal `stop` sends (default SIGTERM)
 //usage:      --restart POLICY     no, on-failure[:N], always, unless-stopped (-d)
 //usage:      --init               run a reaper as PID 1 that forwards signals
-//usage:      --log-opt K=V        max-size=SIZE, max-file=N (json-file log, -d)
+//usage:      --log-opt K=V        max-size=SIZE, max-file=N (json-file log)
 //usage:      --root DIR           store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:      --runtime-dir DIR    per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
 

@@ -454,7 +454,12 @@ __attribute__((noreturn)) static void init_reaper(char **argv, char **env)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		exec_command(argv, env);
 	}
-	close(report_fd); /* the command's exec closes its copy */
+	/* The command's exec closes its copies: the reaper, which does not
+	 * exec, must close its own, or a pipe whose reader the runtime
+	 * closed would never fail the command's writes. */
+	if (syscall(SYS_close_range, 3, ~0u, 0) < 0)
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
 	report_fd = -1;
 	for (unsigned i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++)
 		sigaction(fwd[i], &sa, NULL);

@@ -212,11 +212,12 @@ struct watch {
 	int in, in_to;      /* stdin -> pty master (fg -t -i) */
 	int out[2];         /* pty master or stdout pipe, stderr pipe */
 	int winch_to;       /* pty master to resize on SIGWINCH, or -1 */
-	struct logfile *log; /* NULL: out[] goes to our stdout */
+	struct logfile *log; /* where out[] is logged, or NULL */
+	int echo;           /* out[] to our stdout and stderr too (foreground) */
 	int stop;           /* a signal asked the monitor to stop */
 };
 
-static void write_all(int fd, const char *p, size_t n)
+static int write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
 		ssize_t k = write(fd, p, n);
@@ -224,10 +225,11 @@ static void write_all(int fd, const char *p, size_t n)
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
-			return;
+			return -1;
 		p += k;
 		n -= k;
 	}
+	return 0;
 }
 
 static void on_signal(struct watch *w)
@@ -301,8 +303,12 @@ static void watch_run(struct watch *w)
 			}
 			if (w->log)
 				logfile_feed(w->log, i ? &w->log->err : &w->log->out, buf, k);
-			else
-				write_all(i ? 2 : 1, buf, k);
+			/* Our reader is gone (`run ... | head`): close ours too, so
+			 * the container's writes fail as they would on our stdout. */
+			if (w->echo && write_all(i ? 2 : 1, buf, k) && errno == EPIPE) {
+				close(w->out[i]);
+				w->out[i] = -1;
+			}
 		}
 		if (p[3].revents) {
 			ssize_t k = read(w->in, buf, sizeof(buf));
@@ -409,17 +415,24 @@ static void running_state(const struct store *s, const struct container_spec *c,
 	save_state(s, c->id, st);
 }
 
+/* The foreground's output is kept in container.log as a detached one's
+ * (Docker logs both), so it goes through pipes (or the pty) that we copy
+ * out and log. Not with --rm: the log would go with the record, and the
+ * container writes to our stdout directly, with no copy and no log. */
 int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 {
-	struct watch w = { .in = -1, .in_to = -1, .out = { -1, -1 }, .winch_to = -1 };
+	static struct logfile log;
+	struct watch w = { .in = -1, .in_to = -1, .out = { -1, -1 }, .winch_to = -1, .echo = 1 };
 	struct container_state st;
 	struct launch l = { .c = c };
-	char rootfs[PATH_MAX];
+	char rootfs[PATH_MAX], path[PATH_MAX];
 	struct termios saved;
 	struct cgroup cg;
-	int code, raw = 0, oom0, master = -1;
+	struct io io = { .stdio = { -1, -1, -1 }, .master = -1, .pipes = { -1, -1 } };
+	int code, raw = 0, oom0, logged = !c->auto_remove;
 
-	if (container_dir(s, c->id, rootfs) || path_join(rootfs, rootfs, "merged"))
+	if (container_dir(s, c->id, rootfs) || path_join(path, rootfs, "container.log")
+	    || path_join(rootfs, rootfs, "merged"))
 		return -1;
 	*status = EXIT_RUNTIME;
 	if (prepare(s, c, &cg)) {
@@ -432,37 +445,57 @@ int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 	l.stdio[0] = c->interactive ? 0 : -1;
 	l.stdio[1] = 1;
 	l.stdio[2] = 2;
-	if (c->tty) {
-		l.pty_master = &master; /* the init sizes it as our fd 0 */
-		if (c->interactive && (raw = tty_raw(0, &saved)) < 0)
+	if (logged) {
+		if (log_open(&log, path, c))
 			goto fail;
+		w.log = &log;
+		if (!c->tty && io_detached(&io, 0))
+			goto fail_log;
+		if (!c->tty)
+			memcpy(l.stdio + 1, io.stdio + 1, 2 * sizeof(int));
+	}
+	if (c->tty) {
+		l.pty_master = &io.master; /* the init sizes it as our fd 0 */
+		if (c->interactive && (raw = tty_raw(0, &saved)) < 0)
+			goto fail_io;
 	}
 	if ((w.sfd = signals_open()) < 0)
-		goto fail;
+		goto fail_io;
 	oom0 = cgroup_oom_killed(&cg);
 	w.pid = launch_start(&l, &code);
+	io_close(&io);
 	if (w.pid < 0) {
 		signals_close(w.sfd);
 		if (raw)
 			tty_restore(0, &saved);
+		for (int i = 0; i < 2; i++)
+			if (io.pipes[i] >= 0)
+				close(io.pipes[i]);
+		if (logged)
+			logfile_close(&log);
 		fail_state(s, c, code);
 		*status = code;
 		release(s, c, &cg);
 		return -1;
 	}
 	running_state(s, c, w.pid, 0, &st);
-	if (master >= 0) {
-		w.out[0] = master;
-		w.winch_to = master;
+	w.out[0] = io.master >= 0 ? io.master : io.pipes[0];
+	w.out[1] = io.master >= 0 ? -1 : io.pipes[1];
+	if (io.master >= 0) {
+		w.winch_to = io.master;
 		if (c->interactive) {
 			w.in = 0;
-			w.in_to = master;
+			w.in_to = io.master;
 		}
 	}
 	watch_run(&w);
 	signals_close(w.sfd);
 	if (raw)
 		tty_restore(0, &saved);
+	if (logged) {
+		logfile_flush(&log);
+		logfile_close(&log);
+	}
 	st.status = ST_EXITED;
 	st.finished_at = container_now();
 	exit_state(&st, w.status);
@@ -471,9 +504,17 @@ int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 	release(s, c, &cg);
 	*status = st.exit_code;
 	return 0;
-fail:
+fail_io:
 	if (raw)
 		tty_restore(0, &saved);
+	io_close(&io);
+	for (int i = 0; i < 2; i++)
+		if (io.pipes[i] >= 0)
+			close(io.pipes[i]);
+fail_log:
+	if (logged)
+		logfile_close(&log);
+fail:
 	fail_state(s, c, EXIT_RUNTIME);
 	release(s, c, &cg);
 	return -1;

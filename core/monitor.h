@@ -17,8 +17,10 @@
 
 #include "container.h"
 
-/* Run the container in the foreground: stdio passed through (a pty
- * relayed in raw mode with -t), signals forwarded to the init. 0 with
+/* Run the container in the foreground: its output copied to our stdout
+ * and stderr and to container.log (a pty relayed in raw mode with -t);
+ * with --rm passed through directly, unlogged. Signals forwarded to the
+ * init. 0 with
  * *status the command's exit status (128+N if signal N killed it), or -1
  * with err set and *status 125/126/127 if it could not be started. s must
  * not hold the store lock (store_close before: children inherit it). */
