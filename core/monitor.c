@@ -172,6 +172,10 @@ static void save_state(const struct store *s, const char *id, struct container_s
 
 /* ---- watching ----------------------------------------------------------- */
 
+/* One container's log per process, foreground or detached: 36 KiB of
+ * .bss, static so the monitor allocates nothing. */
+static struct logfile container_log;
+
 static sigset_t watched, saved_mask;
 
 static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
@@ -421,7 +425,6 @@ static void running_state(const struct store *s, const struct container_spec *c,
  * container writes to our stdout directly, with no copy and no log. */
 int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 {
-	static struct logfile log;
 	struct watch w = { .in = -1, .in_to = -1, .out = { -1, -1 }, .winch_to = -1, .echo = 1 };
 	struct container_state st;
 	struct launch l = { .c = c };
@@ -446,9 +449,9 @@ int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 	l.stdio[1] = 1;
 	l.stdio[2] = 2;
 	if (logged) {
-		if (log_open(&log, path, c))
+		if (log_open(&container_log, path, c))
 			goto fail;
-		w.log = &log;
+		w.log = &container_log;
 		if (!c->tty && io_detached(&io, 0))
 			goto fail_log;
 		if (!c->tty)
@@ -472,7 +475,7 @@ int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 			if (io.pipes[i] >= 0)
 				close(io.pipes[i]);
 		if (logged)
-			logfile_close(&log);
+			logfile_close(&container_log);
 		fail_state(s, c, code);
 		*status = code;
 		release(s, c, &cg);
@@ -493,8 +496,8 @@ int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 	if (raw)
 		tty_restore(0, &saved);
 	if (logged) {
-		logfile_flush(&log);
-		logfile_close(&log);
+		logfile_flush(&container_log);
+		logfile_close(&container_log);
 	}
 	st.status = ST_EXITED;
 	st.finished_at = container_now();
@@ -513,7 +516,7 @@ fail_io:
 			close(io.pipes[i]);
 fail_log:
 	if (logged)
-		logfile_close(&log);
+		logfile_close(&container_log);
 fail:
 	fail_state(s, c, EXIT_RUNTIME);
 	release(s, c, &cg);
@@ -574,7 +577,6 @@ static int backoff(const struct store *s, const char *id, struct watch *w, int m
 __attribute__((noreturn)) static void monitor_main(struct store *s, struct container_spec *c,
 						   int report)
 {
-	static struct logfile log;
 	struct container_state st;
 	struct launch l = { .c = c };
 	char rootfs[PATH_MAX], path[PATH_MAX];
@@ -587,7 +589,7 @@ __attribute__((noreturn)) static void monitor_main(struct store *s, struct conta
 		goto fail_early;
 	if (prepare(s, c, &cg))
 		goto fail_early;
-	if (log_open(&log, path, c))
+	if (log_open(&container_log, path, c))
 		goto fail;
 	l.rootfs = rootfs;
 	l.cg = &cg;
@@ -616,8 +618,8 @@ start_failed:
 				char msg[256];
 
 				snprintf(msg, sizeof(msg), "%s", err_msg());
-				logfile_feed(&log, &log.err, msg, strlen(msg));
-				logfile_feed(&log, &log.err, "\n", 1);
+				logfile_feed(&container_log, &container_log.err, msg, strlen(msg));
+				logfile_feed(&container_log, &container_log.err, "\n", 1);
 			}
 			fail_state(s, c, code);
 			send_report(&report, code);
@@ -626,11 +628,11 @@ start_failed:
 		running_state(s, c, w.pid, restarts, &st);
 		send_report(&report, 0);
 		w.done = 0;
-		w.log = &log;
+		w.log = &container_log;
 		w.out[0] = io.master >= 0 ? io.master : io.pipes[0];
 		w.out[1] = io.master >= 0 ? -1 : io.pipes[1];
 		watch_run(&w);
-		logfile_flush(&log);
+		logfile_flush(&container_log);
 		st.status = ST_EXITED;
 		st.pid = 0;
 		st.finished_at = container_now();
@@ -653,7 +655,7 @@ start_failed:
 		delay = delay * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : delay * 2;
 		restarts++;
 	}
-	logfile_close(&log);
+	logfile_close(&container_log);
 	signals_close(w.sfd);
 	release(s, c, &cg);
 	_exit(0);
