@@ -48,7 +48,8 @@
 //usage:      --read-only          mount the root file system read-only
 //usage:      --net, --network MODE  private (default, also bridge, none): own
 //usage:                           network with lo only; host: the host's
-//usage:      --privileged         every capability, no masked paths
+//usage:      --privileged         every capability, the host's devices, no masked paths
+//usage:      --device HOST[:CONTAINER[:PERMS]]  make host device HOST in the container
 //usage:      --cap-add CAP        add a capability (ALL: all of them)
 //usage:      --cap-drop CAP       drop a capability (ALL: all of them)
 //usage:      --ulimit NAME=SOFT[:HARD]  resource limit (nofile=1024:2048)
@@ -278,6 +279,45 @@ static void parse_volume(struct container_spec *c, const char *arg)
 	free(s);
 }
 
+/* --device HOST[:CONTAINER[:PERMS]], as Docker: HOST a char or block
+ * device (a symlink to one is fine), CONTAINER absolute (default HOST),
+ * PERMS of r, w, m (default rwm). */
+static void parse_device(struct container_spec *c, const char *arg)
+{
+	char *s = xstrdup(arg), *dst = strchr(s, ':'), *perms = NULL;
+	struct device_spec d = { 0 };
+	struct stat st;
+
+	if (dst) {
+		*dst++ = 0;
+		if ((perms = strchr(dst, ':')))
+			*perms++ = 0;
+		else if (*dst != '/') { /* HOST:PERMS */
+			perms = dst;
+			dst = NULL;
+		}
+	}
+	if (!dst || !*dst)
+		dst = s;
+	if (*s != '/' || *dst != '/')
+		diex(EXIT_RUNTIME, "invalid device %s: paths must be absolute", arg);
+	if (stat(s, &st) < 0)
+		die(EXIT_RUNTIME, "error gathering device information while adding custom device %s", s);
+	if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+		diex(EXIT_RUNTIME, "invalid device %s: not a character or block device", s);
+	if (!perms || !*perms)
+		perms = "rwm";
+	if (strlen(perms) > 3 || strspn(perms, "rwm") != strlen(perms))
+		diex(EXIT_RUNTIME, "invalid device mode: %s", perms);
+	strcpy(d.perms, perms);
+	d.host = xstrdup(s);
+	d.path = xstrdup(dst);
+	if (!(c->devices = realloc(c->devices, (c->ndevices + 1) * sizeof(d))))
+		die(EXIT_RUNTIME, "out of memory");
+	c->devices[c->ndevices++] = d;
+	free(s);
+}
+
 static uint64_t parse_caps(const char *arg)
 {
 	char *s = xstrdup(arg);
@@ -445,7 +485,7 @@ static int create(struct store *s, struct container_spec *c, int named)
 enum {
 	O_RM = 256, O_NAME, O_ENV_FILE, O_ENTRYPOINT, O_TMPFS, O_READ_ONLY, O_NET, O_PRIV,
 	O_CAP_ADD, O_CAP_DROP, O_ULIMIT, O_MEM_SWAP, O_CPUS, O_PIDS, O_STOP_SIGNAL,
-	O_RESTART, O_INIT, O_LOG_OPT, O_ROOT, O_RUNTIME_DIR, O_HELP,
+	O_RESTART, O_INIT, O_LOG_OPT, O_DEVICE, O_ROOT, O_RUNTIME_DIR, O_HELP,
 };
 
 int run_main(int argc, char **argv)
@@ -462,6 +502,7 @@ int run_main(int argc, char **argv)
 		{ "read-only", no_argument, 0, O_READ_ONLY },
 		{ "net", required_argument, 0, O_NET }, { "network", required_argument, 0, O_NET },
 		{ "privileged", no_argument, 0, O_PRIV },
+		{ "device", required_argument, 0, O_DEVICE },
 		{ "cap-add", required_argument, 0, O_CAP_ADD },
 		{ "cap-drop", required_argument, 0, O_CAP_DROP },
 		{ "ulimit", required_argument, 0, O_ULIMIT },
@@ -537,6 +578,7 @@ int run_main(int argc, char **argv)
 				     optarg);
 			break;
 		case O_PRIV: c.privileged = 1; break;
+		case O_DEVICE: parse_device(&c, optarg); break;
 		case O_CAP_ADD: c.cap_add |= parse_caps(optarg); break;
 		case O_CAP_DROP: c.cap_drop |= parse_caps(optarg); break;
 		case O_ULIMIT: parse_ulimit(&c, optarg); break;

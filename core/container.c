@@ -373,6 +373,16 @@ int container_spec_save(const struct store *s, const struct container_spec *c)
 		jw_end(&w);
 	}
 	jw_end(&w);
+	jw_key(&w, "devices");
+	jw_arr(&w);
+	for (int i = 0; i < c->ndevices; i++) {
+		jw_obj(&w);
+		put_str(&w, "host", c->devices[i].host);
+		put_str(&w, "path", c->devices[i].path);
+		jw_kstr(&w, "perms", c->devices[i].perms);
+		jw_end(&w);
+	}
+	jw_end(&w);
 	jw_kint(&w, "cap_add", (int64_t)c->cap_add);
 	jw_kint(&w, "cap_drop", (int64_t)c->cap_drop);
 	jw_kint(&w, "memory", c->memory);
@@ -521,6 +531,18 @@ int container_spec_load(const struct store *s, const char *id, struct container_
 			us->hard = hard < 0 ? RLIM_INFINITY : (uint64_t)hard;
 		}
 	}
+	a = json_get(&d, 0, "devices");
+	if (a && json_type(&d, a) == JSON_ARRAY && d.nodes[a].len) {
+		c->devices = calloc(d.nodes[a].len, sizeof(*c->devices));
+		bad |= !c->devices;
+		for (uint32_t v = json_first(&d, a); v && c->devices; v = json_next(&d, v)) {
+			struct device_spec *ds = &c->devices[c->ndevices++];
+
+			ds->host = dup_str(&d, v, "host", &bad);
+			ds->path = dup_str(&d, v, "path", &bad);
+			copy_fixed(ds->perms, sizeof(ds->perms), json_get_str(&d, v, "perms"));
+		}
+	}
 	c->cap_add = get_int(&d, 0, "cap_add");
 	c->cap_drop = get_int(&d, 0, "cap_drop");
 	c->memory = get_int(&d, 0, "memory");
@@ -571,6 +593,11 @@ void container_spec_free(struct container_spec *c)
 		free(c->mounts[i].source);
 		free(c->mounts[i].target);
 	}
+	for (int i = 0; i < c->ndevices; i++) {
+		free(c->devices[i].host);
+		free(c->devices[i].path);
+	}
+	free(c->devices);
 	free(c->mounts);
 	free(c->ulimits);
 	memset(c, 0, sizeof(*c));

@@ -7,7 +7,8 @@
  *   2. stdio (without -t), a new session
  *   3. mounts: / rslave, the merged dir bound onto itself, /proc, a
  *      tmpfs /dev with its nodes, devpts, shm, mqueue, /sys read-only,
- *      Docker's masked and read-only /proc paths, volumes, --read-only
+ *      Docker's masked and read-only /proc paths, the host's devices
+ *      (--privileged), --device nodes, volumes, --read-only
  *   4. pivot_root into it, the old root detached; with -t, a pty from
  *      the container's devpts, its master sent up a socket (runc's
  *      console socket), its slave stdio, ctty and /dev/console
@@ -20,6 +21,7 @@
  * are resolved with openat2(RESOLVE_IN_ROOT) and mounted through
  * /proc/self/fd/N.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -193,6 +195,112 @@ static int setup_pty(void)
 		return err_set("cannot create /dev/console");
 	close(fd);
 	return do_mount(name, "/dev/console", NULL, MS_BIND, NULL);
+}
+
+/* A device node like the host's st at name in dir: mknod, or, without
+ * CAP_MKNOD, a bind of the host's node (path). One already there stays. */
+static int make_node(int dir, const char *name, const struct stat *st, const char *path)
+{
+	char fdpath[32];
+	int fd, rc;
+
+	if (mknodat(dir, name, st->st_mode & (S_IFMT | 07777), st->st_rdev) == 0)
+		return fchownat(dir, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0
+			? err_set("cannot chown %s", path) : 0;
+	if (errno == EEXIST)
+		return 0;
+	if ((fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
+		return err_set("cannot create %s", path);
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	rc = do_mount(path, fdpath, NULL, MS_BIND, NULL);
+	close(fd);
+	return rc;
+}
+
+/* --privileged: every device node of the host's /dev in ours, as
+ * Docker's (runc's HostDevices): the same names, numbers, modes and
+ * owners; not what is the container's own (pts, shm, mqueue, console,
+ * the nodes already made). Depth is bounded: /dev is the host's, but a
+ * loop of bind mounts should not hang a start. */
+static int copy_host_devices(int from, int to, const char *path, int depth)
+{
+	static const char *const skip[] = { "pts", "shm", "mqueue", "fd", "console",
+					    ".lxc", ".lxd-mounts", ".udev" };
+	char sub[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	if (!(d = fdopendir(from)))
+		return err_set("cannot read %s", path);
+	while (!rc && (de = readdir(d))) {
+		struct stat st;
+		unsigned i;
+
+		for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+			if (!strcmp(de->d_name, skip[i]))
+				break;
+		if (i < sizeof(skip) / sizeof(skip[0]) || !strcmp(de->d_name, ".")
+		    || !strcmp(de->d_name, ".."))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue; /* gone meanwhile */
+		if (snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name) >= (int)sizeof(sub))
+			continue;
+		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+			rc = make_node(to, de->d_name, &st, sub);
+		else if (S_ISDIR(st.st_mode) && depth < 8) {
+			int f, t;
+
+			if (mkdirat(to, de->d_name, st.st_mode & 07777) < 0 && errno != EEXIST)
+				rc = err_set("cannot create %s", sub);
+			else if ((f = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY
+					     | O_NOFOLLOW | O_CLOEXEC)) < 0)
+				continue;
+			else if ((t = openat(to, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+					     | O_CLOEXEC)) < 0) {
+				close(f);
+				continue; /* a name of ours that is no directory */
+			} else {
+				rc = copy_host_devices(f, t, sub, depth + 1);
+				close(t);
+			}
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+/* --device: the host's node at its path inside, made where the image's
+ * own directories lead (resolved in the rootfs, as volume targets). */
+static int setup_devices(const struct container_spec *c, int rootfd)
+{
+	for (int i = 0; i < c->ndevices; i++) {
+		const struct device_spec *dv = &c->devices[i];
+		char rel[PATH_MAX], *slash;
+		struct stat st;
+		int dir, rc;
+
+		if (!dv->host || !dv->path)
+			continue;
+		if (stat(dv->host, &st) < 0)
+			return err_set("device %s", dv->host);
+		if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+			return err_setn(ENODEV, "device %s: not a device", dv->host);
+		if (path_clean(dv->path, rel) || !*rel)
+			return err_setn(EINVAL, "device %s: bad path %s", dv->host, dv->path);
+		slash = strrchr(rel, '/');
+		if (slash)
+			*slash = 0;
+		if ((dir = pathsafe_open_dir(rootfd, slash ? rel : "", 1)) < 0)
+			return err_set("cannot create the directory of %s", dv->path);
+		unlinkat(dir, slash ? slash + 1 : rel, 0); /* an image's file there */
+		rc = make_node(dir, slash ? slash + 1 : rel, &st, dv->host);
+		close(dir);
+		if (rc)
+			return err_prefix(dv->path);
+	}
+	return 0;
 }
 
 /* ---- /proc, /sys, masks ------------------------------------------------- */
@@ -532,7 +640,20 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 		err_set("cannot enter %s", l->rootfs);
 		fail(EXIT_RUNTIME);
 	}
-	if (setup_proc_sys(c) || setup_dev() || setup_volumes(c, rootfd))
+	if (setup_proc_sys(c) || setup_dev())
+		fail(EXIT_RUNTIME);
+	if (c->privileged) {
+		int from = open("/dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int to = open("dev", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+		if (from < 0 || to < 0 || copy_host_devices(from, to, "/dev", 0)) {
+			if (from < 0 || to < 0)
+				err_set("cannot open /dev");
+			fail(EXIT_RUNTIME);
+		}
+		close(to);
+	}
+	if (setup_devices(c, rootfd) || setup_volumes(c, rootfd))
 		fail(EXIT_RUNTIME);
 	if (c->read_only && do_mount(NULL, ".", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL))
 		fail(EXIT_RUNTIME);
