@@ -39,6 +39,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,7 +58,8 @@ extern char **environ;
 
 struct exec {
 	int detach, interactive, tty;
-	int master, slave;  /* -t: the pty, opened on the host */
+	int master;        /* -t: the pty's master, from the child */
+	int sock;          /* -t: the child's end, that it comes over */
 	const char *user, *workdir;
 	char **env;        /* -e, NULL-terminated */
 	int nenv;
@@ -121,13 +123,30 @@ __attribute__((noreturn)) static void child(struct exec *e, int report)
 		goto fail;
 	}
 	if (e->tty) {
+		char name[32];
+		int m, slave;
+
+		/* a pty of the container's devpts, as run -t makes one (its
+		 * name means something inside); the master goes up to us */
+		if (pty_open(&m, name, sizeof(name)))
+			goto fail;
+		if ((slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+			err_set("cannot open %s", name);
+			goto fail;
+		}
+		tty_copy_size(0, slave);
+		if (pty_send_fd(e->sock, m))
+			goto fail;
+		close(m);
+		close(e->sock);
 		/* its own session, the pty its controlling terminal */
-		if (setsid() < 0 || ioctl(e->slave, TIOCSCTTY, 0) < 0) {
+		if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0) {
 			err_set("cannot make the pseudo-terminal the controlling terminal");
 			goto fail;
 		}
 		for (int i = 0; i < 3; i++)
-			dup2(e->slave, i);
+			dup2(slave, i);
+		close(slave);
 	}
 	if ((!e->interactive || e->detach) && !e->tty)
 		dup2(e->devnull, 0);
@@ -265,7 +284,7 @@ static int join_cgroup(struct exec *e)
 static int run(struct exec *e)
 {
 	struct ns_set ns;
-	int p[2], err[2] = { 0, 0 }, status;
+	int p[2], sock[2], err[2] = { 0, 0 }, status;
 	char msg[256] = "";
 	ssize_t n;
 
@@ -293,18 +312,24 @@ static int run(struct exec *e)
 	ns_set_close(&ns);
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return err_set("pipe");
+	if (e->tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0)
+		return err_set("socketpair");
 	/* the pid namespace applies to children: the command is one */
 	child_pid = fork();
 	if (child_pid < 0)
 		return err_set("fork");
 	if (child_pid == 0) {
 		close(p[0]);
+		if (e->tty) {
+			close(sock[0]);
+			e->sock = sock[1];
+		}
 		child(e, p[1]);
 	}
 	close(p[1]);
 	close(e->rootfd);
 	if (e->tty)
-		close(e->slave); /* so the master reads EIO once the command is gone */
+		close(sock[1]);
 	n = read(p[0], err, sizeof(err));
 	if (n == sizeof(err)) {
 		if (read(p[0], msg, sizeof(msg) - 1) < 0)
@@ -316,6 +341,12 @@ static int run(struct exec *e)
 		waitpid(child_pid, NULL, 0);
 		errno = err[1];
 		die(err[0], "%s", msg);
+	}
+	/* sent before the exec, so it is there now */
+	if (e->tty && (e->master = pty_recv_fd(sock[0])) < 0) {
+		kill(child_pid, SIGKILL);
+		waitpid(child_pid, NULL, 0);
+		return -1;
 	}
 	if (e->detach)
 		return 0; /* it is the container's now: its init reaps it */
@@ -402,15 +433,6 @@ int exec_main(int argc, char **argv)
 		die(EXIT_RUNTIME, "/dev/null");
 	if (e.tty && e.detach)
 		die_usage("-t and -d: a detached command has nobody to talk to");
-	if (e.tty) {
-		char name[64];
-
-		/* a pty of the host's devpts: the container's /dev/pts may be
-		 * another instance, where this one's name means nothing */
-		if (pty_open(&e.master, name, sizeof(name))
-		    || (e.slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
-			die(EXIT_RUNTIME, "cannot open a pseudo-terminal");
-	}
 
 	if (store_open(&s, store_root(root), STORE_READ))
 		die_err(EXIT_FAIL);

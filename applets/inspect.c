@@ -147,6 +147,16 @@ static void host_config(struct json_w *w, const struct container_spec *c)
 	caps(w, "CapAdd", c->cap_add);
 	caps(w, "CapDrop", c->cap_drop);
 	boolean(w, "Privileged", c->privileged);
+	jw_key(w, "Devices");
+	jw_arr(w);
+	for (int i = 0; i < c->ndevices; i++) {
+		jw_obj(w);
+		jw_kstr(w, "PathOnHost", c->devices[i].host ? c->devices[i].host : "");
+		jw_kstr(w, "PathInContainer", c->devices[i].path ? c->devices[i].path : "");
+		jw_kstr(w, "CgroupPermissions", c->devices[i].perms);
+		jw_end(w);
+	}
+	jw_end(w);
 	boolean(w, "ReadonlyRootfs", c->read_only);
 	jw_key(w, "Tmpfs");
 	if (tmpfs) {
@@ -167,6 +177,17 @@ static void host_config(struct json_w *w, const struct container_spec *c)
 	else
 		jw_null(w);
 	boolean(w, "Init", c->init);
+	jw_key(w, "LogConfig");
+	jw_obj(w);
+	jw_kstr(w, "Type", "json-file");
+	jw_key(w, "Config");
+	jw_obj(w);
+	if (c->log_max_file)
+		jw_kstr(w, "max-file", c->log_max_file);
+	if (c->log_max_size)
+		jw_kstr(w, "max-size", c->log_max_size);
+	jw_end(w);
+	jw_end(w);
 	jw_end(w);
 }
 

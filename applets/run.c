@@ -15,7 +15,7 @@
 //config:	default 1024
 //config:	depends on APPLET_RUN
 //config:	help
-//config:	  A detached container's container.log is rotated when it
+//config:	  A container's container.log is rotated when it
 //config:	  passes this size (--log-opt max-size= overrides). Small by
 //config:	  default: flash wears with every write. 0: no cap.
 //config:
@@ -48,7 +48,8 @@
 //usage:      --read-only          mount the root file system read-only
 //usage:      --net, --network MODE  private (default, also bridge, none): own
 //usage:                           network with lo only; host: the host's
-//usage:      --privileged         every capability, no masked paths
+//usage:      --privileged         every capability, the host's devices, no masked paths
+//usage:      --device HOST[:CONTAINER[:PERMS]]  make host device HOST in the container
 //usage:      --cap-add CAP        add a capability (ALL: all of them)
 //usage:      --cap-drop CAP       drop a capability (ALL: all of them)
 //usage:      --ulimit NAME=SOFT[:HARD]  resource limit (nofile=1024:2048)
@@ -60,7 +61,7 @@
 //usage:      --stop-signal SIG    signal `stop` sends (default SIGTERM)
 //usage:      --restart POLICY     no, on-failure[:N], always, unless-stopped (-d)
 //usage:      --init               run a reaper as PID 1 that forwards signals
-//usage:      --log-opt K=V        max-size=SIZE, max-file=N (json-file log, -d)
+//usage:      --log-opt K=V        max-size=SIZE, max-file=N (json-file log)
 //usage:      --root DIR           store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:      --runtime-dir DIR    per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
 
@@ -82,6 +83,7 @@
 #include "container.h"
 #include "err.h"
 #include "fsutil.h"
+#include "human.h"
 #include "image.h"
 #include "json.h"
 #include "launch.h"
@@ -166,38 +168,13 @@ static void env_file(struct list *env, const char *path)
 	fclose(f);
 }
 
-/* Docker's RAMInBytes: a number with an optional b, k, m, g (t, p) unit,
- * optionally followed by "b"/"ib"; binary multiples. */
 static int64_t parse_size(const char *what, const char *s)
 {
-	static const char units[] = "bkmgtp";
-	char *end;
-	double v;
-	const char *u;
-	int shift = 0;
+	int64_t v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v < 0 || *s == '-' || *s == '+')
-		goto bad;
-	if (*end) {
-		if (!(u = strchr(units, end[0] | 0x20)))
-			goto bad;
-		shift = 10 * (int)(u - units);
-		end++;
-		if (shift && !strcasecmp(end, "ib"))
-			end += 2;
-		else if (shift && (*end | 0x20) == 'b')
-			end++;
-		if (*end)
-			goto bad;
-	}
-	v *= (double)(1ull << shift);
-	if (v >= 9.2e18)
-		goto bad;
-	return (int64_t)v;
-bad:
-	diex(EXIT_RUNTIME, "invalid %s: '%s'", what, s);
+	if (human_parse_size(s, &v))
+		diex(EXIT_RUNTIME, "invalid %s: '%s'", what, s);
+	return v;
 }
 
 static int64_t parse_int(const char *what, const char *s, int64_t min, int64_t max)
@@ -303,6 +280,45 @@ static void parse_volume(struct container_spec *c, const char *arg)
 	free(s);
 }
 
+/* --device HOST[:CONTAINER[:PERMS]], as Docker: HOST a char or block
+ * device (a symlink to one is fine), CONTAINER absolute (default HOST),
+ * PERMS of r, w, m (default rwm). */
+static void parse_device(struct container_spec *c, const char *arg)
+{
+	char *s = xstrdup(arg), *dst = strchr(s, ':'), *perms = NULL;
+	struct device_spec d = { 0 };
+	struct stat st;
+
+	if (dst) {
+		*dst++ = 0;
+		if ((perms = strchr(dst, ':')))
+			*perms++ = 0;
+		else if (*dst != '/') { /* HOST:PERMS */
+			perms = dst;
+			dst = NULL;
+		}
+	}
+	if (!dst || !*dst)
+		dst = s;
+	if (*s != '/' || *dst != '/')
+		diex(EXIT_RUNTIME, "invalid device %s: paths must be absolute", arg);
+	if (stat(s, &st) < 0)
+		die(EXIT_RUNTIME, "error gathering device information while adding custom device %s", s);
+	if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+		diex(EXIT_RUNTIME, "invalid device %s: not a character or block device", s);
+	if (!perms || !*perms)
+		perms = "rwm";
+	if (strlen(perms) > 3 || strspn(perms, "rwm") != strlen(perms))
+		diex(EXIT_RUNTIME, "invalid device mode: %s", perms);
+	strcpy(d.perms, perms);
+	d.host = xstrdup(s);
+	d.path = xstrdup(dst);
+	if (!(c->devices = realloc(c->devices, (c->ndevices + 1) * sizeof(d))))
+		die(EXIT_RUNTIME, "out of memory");
+	c->devices[c->ndevices++] = d;
+	free(s);
+}
+
 static uint64_t parse_caps(const char *arg)
 {
 	char *s = xstrdup(arg);
@@ -335,13 +351,16 @@ static void parse_restart(struct container_spec *c, const char *s)
 		diex(EXIT_RUNTIME, "invalid restart policy '%s'", s);
 }
 
-static void parse_log_opt(struct monitor_opts *o, const char *s)
+/* Checked here, kept as given: inspect shows them so, start uses them. */
+static void parse_log_opt(struct container_spec *c, const char *s)
 {
-	if (!strncmp(s, "max-size=", 9))
-		o->log_max_size = parse_size("log max-size", s + 9);
-	else if (!strncmp(s, "max-file=", 9))
-		o->log_max_files = parse_int("log max-file", s + 9, 1, 100);
-	else
+	if (!strncmp(s, "max-size=", 9)) {
+		parse_size("log max-size", s + 9);
+		c->log_max_size = xstrdup(s + 9);
+	} else if (!strncmp(s, "max-file=", 9)) {
+		parse_int("log max-file", s + 9, 1, 100);
+		c->log_max_file = xstrdup(s + 9);
+	} else
 		diex(EXIT_RUNTIME, "unknown log option '%s' (max-size=, max-file=)", s);
 }
 
@@ -477,7 +496,7 @@ static int create(struct store *s, struct container_spec *c, int named)
 enum {
 	O_RM = 256, O_NAME, O_ENV_FILE, O_ENTRYPOINT, O_TMPFS, O_READ_ONLY, O_NET, O_PRIV,
 	O_CAP_ADD, O_CAP_DROP, O_ULIMIT, O_MEM_SWAP, O_CPUS, O_PIDS, O_STOP_SIGNAL,
-	O_RESTART, O_INIT, O_LOG_OPT, O_ROOT, O_RUNTIME_DIR, O_HELP,
+	O_RESTART, O_INIT, O_LOG_OPT, O_DEVICE, O_ROOT, O_RUNTIME_DIR, O_HELP,
 };
 
 int run_main(int argc, char **argv)
@@ -494,6 +513,7 @@ int run_main(int argc, char **argv)
 		{ "read-only", no_argument, 0, O_READ_ONLY },
 		{ "net", required_argument, 0, O_NET }, { "network", required_argument, 0, O_NET },
 		{ "privileged", no_argument, 0, O_PRIV },
+		{ "device", required_argument, 0, O_DEVICE },
 		{ "cap-add", required_argument, 0, O_CAP_ADD },
 		{ "cap-drop", required_argument, 0, O_CAP_DROP },
 		{ "ulimit", required_argument, 0, O_ULIMIT },
@@ -512,7 +532,6 @@ int run_main(int argc, char **argv)
 	};
 	struct container_spec c = { 0 };
 	struct list env = { 0 }, cmd = { 0 }, cli_env = { 0 }, env_files = { 0 };
-	struct monitor_opts mo;
 	const char *root = NULL, *entrypoint = NULL, *stop_signal = NULL, *v;
 	char abs_root[PATH_MAX], *memory_swap = NULL;
 	struct store s;
@@ -520,7 +539,6 @@ int run_main(int argc, char **argv)
 	uint32_t cfg, a;
 	int opt, named = 0, has_entrypoint = 0, status, code;
 
-	monitor_opts_default(&mo);
 	c.net = NET_PRIVATE;
 	/* "+": options end at IMAGE; what follows is the command's. */
 	while ((opt = getopt_long(argc, argv, "+dite:w:u:h:v:m:c:", opts, NULL)) != -1) {
@@ -571,6 +589,7 @@ int run_main(int argc, char **argv)
 				     optarg);
 			break;
 		case O_PRIV: c.privileged = 1; break;
+		case O_DEVICE: parse_device(&c, optarg); break;
 		case O_CAP_ADD: c.cap_add |= parse_caps(optarg); break;
 		case O_CAP_DROP: c.cap_drop |= parse_caps(optarg); break;
 		case O_ULIMIT: parse_ulimit(&c, optarg); break;
@@ -582,7 +601,7 @@ int run_main(int argc, char **argv)
 		case O_STOP_SIGNAL: stop_signal = optarg; break;
 		case O_RESTART: parse_restart(&c, optarg); break;
 		case O_INIT: c.init = 1; break;
-		case O_LOG_OPT: parse_log_opt(&mo, optarg); break;
+		case O_LOG_OPT: parse_log_opt(&c, optarg); break;
 		case O_ROOT: root = optarg; break;
 		case O_RUNTIME_DIR: container_runtime_dir(optarg); break;
 		case O_HELP: usage_exit(EXIT_OK);
@@ -704,12 +723,12 @@ int run_main(int argc, char **argv)
 	store_close(&s);
 
 	if (c.detach) {
-		if (monitor_detached(&s, &c, &mo, &code))
+		if (monitor_detached(&s, &c, &code))
 			die_err(code);
 		printf("%s\n", c.id);
 		return EXIT_OK;
 	}
-	if (monitor_foreground(&s, &c, &mo, &status))
+	if (monitor_foreground(&s, &c, &status))
 		die_err(status);
 	return status;
 }

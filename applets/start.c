@@ -10,8 +10,8 @@
 //config:	  Start an exited container again with the same spec.
 //usage:CONTAINER...
 //usage:Start each stopped CONTAINER again in the background, with the spec
-//usage:it was made with (log options back to the defaults), and print it
-//usage:once its command runs. A running container is left as it is.
+//usage:it was made with (its --log-opt values too), and print it once its
+//usage:command runs. A running container is left as it is.
 //usage:
 //usage:  --root DIR         store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:  --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
@@ -73,7 +73,6 @@ static int start_one(struct store *s, const char *root, const char *ref)
 	char id[CONTAINER_ID_LEN + 1];
 	struct container_state st;
 	struct container_spec c;
-	struct monitor_opts mo;
 	int fd, code, rc = -1;
 
 	if (store_open(s, root, STORE_READ))
@@ -95,8 +94,7 @@ static int start_one(struct store *s, const char *root, const char *ref)
 	/* what a monitor that was killed left: its mount and cgroup */
 	if (container_release(s, id) || clear_stopped(s, id))
 		goto unlock;
-	monitor_opts_default(&mo);
-	rc = monitor_detached(s, &c, &mo, &code);
+	rc = monitor_detached(s, &c, &code);
 unlock:
 	close(fd);
 out:

@@ -412,6 +412,16 @@ int container_spec_save(const struct store *s, const struct container_spec *c)
 		jw_end(&w);
 	}
 	jw_end(&w);
+	jw_key(&w, "devices");
+	jw_arr(&w);
+	for (int i = 0; i < c->ndevices; i++) {
+		jw_obj(&w);
+		put_str(&w, "host", c->devices[i].host);
+		put_str(&w, "path", c->devices[i].path);
+		jw_kstr(&w, "perms", c->devices[i].perms);
+		jw_end(&w);
+	}
+	jw_end(&w);
 	jw_kint(&w, "cap_add", (int64_t)c->cap_add);
 	jw_kint(&w, "cap_drop", (int64_t)c->cap_drop);
 	jw_kint(&w, "memory", c->memory);
@@ -423,6 +433,13 @@ int container_spec_save(const struct store *s, const struct container_spec *c)
 	jw_kstr(&w, "restart", restart_names[c->restart < 4 ? c->restart : 0]);
 	jw_kint(&w, "restart_max", c->restart_max);
 	jw_kint(&w, "created", c->created);
+	jw_key(&w, "log_opts");
+	jw_obj(&w);
+	if (c->log_max_size)
+		jw_kstr(&w, "max-size", c->log_max_size);
+	if (c->log_max_file)
+		jw_kstr(&w, "max-file", c->log_max_file);
+	jw_end(&w);
 	jw_end(&w);
 	return save_json(s, c->id, "config.json", &w);
 }
@@ -553,6 +570,18 @@ int container_spec_load(const struct store *s, const char *id, struct container_
 			us->hard = hard < 0 ? RLIM_INFINITY : (uint64_t)hard;
 		}
 	}
+	a = json_get(&d, 0, "devices");
+	if (a && json_type(&d, a) == JSON_ARRAY && d.nodes[a].len) {
+		c->devices = calloc(d.nodes[a].len, sizeof(*c->devices));
+		bad |= !c->devices;
+		for (uint32_t v = json_first(&d, a); v && c->devices; v = json_next(&d, v)) {
+			struct device_spec *ds = &c->devices[c->ndevices++];
+
+			ds->host = dup_str(&d, v, "host", &bad);
+			ds->path = dup_str(&d, v, "path", &bad);
+			copy_fixed(ds->perms, sizeof(ds->perms), json_get_str(&d, v, "perms"));
+		}
+	}
 	c->cap_add = get_int(&d, 0, "cap_add");
 	c->cap_drop = get_int(&d, 0, "cap_drop");
 	c->memory = get_int(&d, 0, "memory");
@@ -565,6 +594,10 @@ int container_spec_load(const struct store *s, const char *id, struct container_
 	c->restart = i < 0 ? RESTART_NO : (enum restart_mode)i;
 	c->restart_max = get_int(&d, 0, "restart_max");
 	c->created = get_int(&d, 0, "created");
+	if ((a = json_get(&d, 0, "log_opts"))) {
+		c->log_max_size = dup_str(&d, a, "max-size", &bad);
+		c->log_max_file = dup_str(&d, a, "max-file", &bad);
+	}
 	json_free(&d);
 	if (bad) {
 		container_spec_free(c);
@@ -593,10 +626,17 @@ void container_spec_free(struct container_spec *c)
 	free(c->workdir);
 	free(c->user);
 	free(c->hostname);
+	free(c->log_max_size);
+	free(c->log_max_file);
 	for (int i = 0; i < c->nmounts; i++) {
 		free(c->mounts[i].source);
 		free(c->mounts[i].target);
 	}
+	for (int i = 0; i < c->ndevices; i++) {
+		free(c->devices[i].host);
+		free(c->devices[i].path);
+	}
+	free(c->devices);
 	free(c->mounts);
 	free(c->ulimits);
 	memset(c, 0, sizeof(*c));

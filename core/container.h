@@ -55,6 +55,12 @@ struct mount_spec {
 	int tmpfs;
 };
 
+struct device_spec {  /* --device HOST[:CONTAINER[:PERMS]] */
+	char *host;          /* a char or block device on the host */
+	char *path;          /* absolute, where the node is made inside */
+	char perms[4];       /* "rwm" or a part of it (recorded, see docs) */
+};
+
 struct ulimit_spec {
 	int resource;        /* RLIMIT_* */
 	uint64_t soft, hard; /* RLIM_INFINITY allowed */
@@ -80,6 +86,8 @@ struct container_spec {
 	int nmounts;
 	struct ulimit_spec *ulimits;
 	int nulimits;
+	struct device_spec *devices;
+	int ndevices;
 	uint64_t cap_add, cap_drop; /* bit masks of CAP_* numbers */
 	int64_t memory, memory_swap;  /* bytes; 0: no limit, -1 swap: unlimited */
 	int64_t cpu_millis;           /* --cpus 1.5 -> 1500; 0: no limit */
@@ -88,6 +96,8 @@ struct container_spec {
 	enum restart_mode restart;
 	int restart_max;              /* on-failure:N */
 	int64_t created;              /* unix time, ns */
+	char *log_max_size;           /* --log-opt max-size=, max-file= as */
+	char *log_max_file;           /* given (checked by run); NULL: default */
 	/* Added by records: */
 	int argv_entrypoint;          /* how many of argv came from the
 				       * entrypoint (inspect's Config.Entrypoint;

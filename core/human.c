@@ -1,6 +1,9 @@
 /* human.c - docker-style sizes and ages (see human.h). */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "human.h"
@@ -88,4 +91,35 @@ void human_size(char *buf, size_t n, int64_t size)
 	while (v >= 1000 && i < 5)
 		v /= 1000, i++;
 	snprintf(buf, n, "%.3g%s", v, unit[i]);
+}
+
+int human_parse_size(const char *s, int64_t *bytes)
+{
+	static const char units[] = "bkmgtp";
+	const char *u;
+	char *end;
+	double v;
+	int shift = 0;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v < 0 || *s == '-' || *s == '+')
+		return -1;
+	if (*end) {
+		if (!(u = strchr(units, end[0] | 0x20)))
+			return -1;
+		shift = 10 * (int)(u - units);
+		end++;
+		if (shift && !strcasecmp(end, "ib"))
+			end += 2;
+		else if (shift && (*end | 0x20) == 'b')
+			end++;
+		if (*end)
+			return -1;
+	}
+	v *= (double)(1ull << shift);
+	if (v >= 9.2e18)
+		return -1;
+	*bytes = (int64_t)v;
+	return 0;
 }

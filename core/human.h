@@ -12,5 +12,8 @@ void human_duration(char *buf, size_t n, long long seconds);
 void human_size(char *buf, size_t n, int64_t size);
 /* created: RFC 3339 UTC ("2024-01-02T03:04:05Z"); "N/A" if unreadable. */
 void human_age(char *buf, size_t n, const char *created);
+/* Docker's RAMInBytes: "64m", "1.5g", "512KiB" (b k m g t p, binary
+ * multiples) into *bytes: 0, or -1 if s is not a size. */
+int human_parse_size(const char *s, int64_t *bytes);
 
 #endif

@@ -4,11 +4,14 @@
  * host) network namespaces, like fork(2): it runs on from this code with
  * a copy of the caller's memory. It then does, in order:
  *   1. wait until the parent put it in the cgroup, unshare the cgroup ns
- *   2. stdio, a new session (the pty as controlling terminal with -t)
+ *   2. stdio (without -t), a new session
  *   3. mounts: / rslave, the merged dir bound onto itself, /proc, a
  *      tmpfs /dev with its nodes, devpts, shm, mqueue, /sys read-only,
- *      Docker's masked and read-only /proc paths, volumes, --read-only
- *   4. pivot_root into it, the old root detached
+ *      Docker's masked and read-only /proc paths, the host's devices
+ *      (--privileged), --device nodes, volumes, --read-only
+ *   4. pivot_root into it, the old root detached; with -t, a pty from
+ *      the container's devpts, its master sent up a socket (runc's
+ *      console socket), its slave stdio, ctty and /dev/console
  *   5. hostname, lo up, rlimits, user and groups, working directory,
  *      capabilities, no_new_privs, every fd but 0-2 closed
  *   6. exec the command found in the container's PATH (or, with --init,
@@ -18,6 +21,7 @@
  * are resolved with openat2(RESOLVE_IN_ROOT) and mounted through
  * /proc/self/fd/N.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -45,6 +49,7 @@
 #include "ns.h"
 #include "passwd.h"
 #include "pathsafe.h"
+#include "pty.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -58,6 +63,7 @@ struct launch_err {
 };
 
 static int report_fd = -1;
+static int pty_sock = -1; /* -t: where the pty's master goes */
 
 __attribute__((noreturn)) static void fail(int code)
 {
@@ -104,7 +110,7 @@ static const struct {
 	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
 };
 
-static int setup_dev(const char *tty)
+static int setup_dev(void)
 {
 	static const char *const links[][2] = {
 		{ "/proc/self/fd", "dev/fd" }, { "/proc/self/fd/0", "dev/stdin" },
@@ -150,14 +156,149 @@ static int setup_dev(const char *tty)
 	for (unsigned i = 0; i < sizeof(links) / sizeof(links[0]); i++)
 		if (symlink(links[i][0], links[i][1]) < 0)
 			return err_set("cannot create /%s", links[i][1]);
-	if (tty) {
-		int fd = open("dev/console", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	return 0;
+}
 
-		if (fd < 0)
-			return err_set("cannot create /dev/console");
+/* -t, after pivot_root: a pty of the container's devpts (/dev/ptmx is
+ * pts/ptmx), so its slave is /dev/pts/0 there, as runc makes it; a pty
+ * of the host's would be a name that means nothing inside. The master
+ * goes to the runtime; the slave is stdio, the controlling terminal
+ * (the init is a session leader) and, bound, /dev/console. */
+static int setup_pty(void)
+{
+	char name[32];
+	int m, fd;
+
+	if (pty_open(&m, name, sizeof(name)))
+		return -1;
+	if ((fd = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+		close(m);
+		return err_set("cannot open %s", name);
+	}
+	tty_copy_size(0, fd); /* run's terminal, when it has one */
+	if (pty_send_fd(pty_sock, m)) {
+		close(m);
 		close(fd);
-		if (do_mount(tty, "dev/console", NULL, MS_BIND, NULL))
-			return -1;
+		return -1;
+	}
+	close(m);
+	close(pty_sock);
+	pty_sock = -1;
+	for (int i = 0; i < 3; i++)
+		if (dup2(fd, i) < 0)
+			return err_set("dup2");
+	if (fd > 2)
+		close(fd);
+	if (ioctl(0, TIOCSCTTY, 0) < 0)
+		return err_set("cannot make %s the controlling terminal", name);
+	if ((fd = open("/dev/console", O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		return err_set("cannot create /dev/console");
+	close(fd);
+	return do_mount(name, "/dev/console", NULL, MS_BIND, NULL);
+}
+
+/* A device node like the host's st at name in dir: mknod, or, without
+ * CAP_MKNOD, a bind of the host's node (path). One already there stays. */
+static int make_node(int dir, const char *name, const struct stat *st, const char *path)
+{
+	char fdpath[32];
+	int fd, rc;
+
+	if (mknodat(dir, name, st->st_mode & (S_IFMT | 07777), st->st_rdev) == 0)
+		return fchownat(dir, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0
+			? err_set("cannot chown %s", path) : 0;
+	if (errno == EEXIST)
+		return 0;
+	if ((fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)
+		return err_set("cannot create %s", path);
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	rc = do_mount(path, fdpath, NULL, MS_BIND, NULL);
+	close(fd);
+	return rc;
+}
+
+/* --privileged: every device node of the host's /dev in ours, as
+ * Docker's (runc's HostDevices): the same names, numbers, modes and
+ * owners; not what is the container's own (pts, shm, mqueue, console,
+ * the nodes already made). Depth is bounded: /dev is the host's, but a
+ * loop of bind mounts should not hang a start. */
+static int copy_host_devices(int from, int to, const char *path, int depth)
+{
+	static const char *const skip[] = { "pts", "shm", "mqueue", "fd", "console",
+					    ".lxc", ".lxd-mounts", ".udev" };
+	char sub[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	if (!(d = fdopendir(from)))
+		return err_set("cannot read %s", path);
+	while (!rc && (de = readdir(d))) {
+		struct stat st;
+		unsigned i;
+
+		for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+			if (!strcmp(de->d_name, skip[i]))
+				break;
+		if (i < sizeof(skip) / sizeof(skip[0]) || !strcmp(de->d_name, ".")
+		    || !strcmp(de->d_name, ".."))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue; /* gone meanwhile */
+		if (snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name) >= (int)sizeof(sub))
+			continue;
+		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
+			rc = make_node(to, de->d_name, &st, sub);
+		else if (S_ISDIR(st.st_mode) && depth < 8) {
+			int f, t;
+
+			if (mkdirat(to, de->d_name, st.st_mode & 07777) < 0 && errno != EEXIST)
+				rc = err_set("cannot create %s", sub);
+			else if ((f = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY
+					     | O_NOFOLLOW | O_CLOEXEC)) < 0)
+				continue;
+			else if ((t = openat(to, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
+					     | O_CLOEXEC)) < 0) {
+				close(f);
+				continue; /* a name of ours that is no directory */
+			} else {
+				rc = copy_host_devices(f, t, sub, depth + 1);
+				close(t);
+			}
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+/* --device: the host's node at its path inside, made where the image's
+ * own directories lead (resolved in the rootfs, as volume targets). */
+static int setup_devices(const struct container_spec *c, int rootfd)
+{
+	for (int i = 0; i < c->ndevices; i++) {
+		const struct device_spec *dv = &c->devices[i];
+		char rel[PATH_MAX], *slash;
+		struct stat st;
+		int dir, rc;
+
+		if (!dv->host || !dv->path)
+			continue;
+		if (stat(dv->host, &st) < 0)
+			return err_set("device %s", dv->host);
+		if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+			return err_setn(ENODEV, "device %s: not a device", dv->host);
+		if (path_clean(dv->path, rel) || !*rel)
+			return err_setn(EINVAL, "device %s: bad path %s", dv->host, dv->path);
+		slash = strrchr(rel, '/');
+		if (slash)
+			*slash = 0;
+		if ((dir = pathsafe_open_dir(rootfd, slash ? rel : "", 1)) < 0)
+			return err_set("cannot create the directory of %s", dv->path);
+		unlinkat(dir, slash ? slash + 1 : rel, 0); /* an image's file there */
+		rc = make_node(dir, slash ? slash + 1 : rel, &st, dv->host);
+		close(dir);
+		if (rc)
+			return err_prefix(dv->path);
 	}
 	return 0;
 }
@@ -421,7 +562,12 @@ __attribute__((noreturn)) static void init_reaper(char **argv, char **env)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		exec_command(argv, env);
 	}
-	close(report_fd); /* the command's exec closes its copy */
+	/* The command's exec closes its copies: the reaper, which does not
+	 * exec, must close its own, or a pipe whose reader the runtime
+	 * closed would never fail the command's writes. */
+	if (syscall(SYS_close_range, 3, ~0u, 0) < 0)
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
 	report_fd = -1;
 	for (unsigned i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++)
 		sigaction(fwd[i], &sa, NULL);
@@ -476,13 +622,9 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 	for (int sig = 1; sig < 65; sig++)
 		signal(sig, SIG_DFL);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0); /* a setup that outlives run */
-	if (set_stdio(l))
+	if (!c->tty && set_stdio(l))
 		fail(EXIT_RUNTIME);
 	setsid();
-	if (l->tty && ioctl(0, TIOCSCTTY, 0) < 0) {
-		err_set("cannot make %s the controlling terminal", l->tty);
-		fail(EXIT_RUNTIME);
-	}
 	umask(0);
 	if (do_mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL)
 	    || do_mount(l->rootfs, l->rootfs, NULL, MS_BIND | MS_REC, NULL))
@@ -491,7 +633,20 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 		err_set("cannot enter %s", l->rootfs);
 		fail(EXIT_RUNTIME);
 	}
-	if (setup_proc_sys(c) || setup_dev(l->tty) || setup_volumes(c, rootfd))
+	if (setup_proc_sys(c) || setup_dev())
+		fail(EXIT_RUNTIME);
+	if (c->privileged) {
+		int from = open("/dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int to = open("dev", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+		if (from < 0 || to < 0 || copy_host_devices(from, to, "/dev", 0)) {
+			if (from < 0 || to < 0)
+				err_set("cannot open /dev");
+			fail(EXIT_RUNTIME);
+		}
+		close(to);
+	}
+	if (setup_devices(c, rootfd) || setup_volumes(c, rootfd))
 		fail(EXIT_RUNTIME);
 	if (c->read_only && do_mount(NULL, ".", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL))
 		fail(EXIT_RUNTIME);
@@ -506,6 +661,8 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 		err_set("cannot detach the host's root");
 		fail(EXIT_RUNTIME);
 	}
+	if (c->tty && setup_pty())
+		fail(EXIT_RUNTIME);
 	umask(022);
 	if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0) {
 		err_set("sethostname");
@@ -555,7 +712,7 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 		err_set("cannot set no_new_privs");
 		fail(EXIT_RUNTIME);
 	}
-	if (!(env = make_env(c, u.home, l->tty != NULL))) {
+	if (!(env = make_env(c, u.home, c->tty))) {
 		err_setn(ENOMEM, "environment");
 		fail(EXIT_RUNTIME);
 	}
@@ -572,11 +729,11 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 
 pid_t launch_clone(struct launch *l)
 {
-	int sync[2], rep[2];
+	int sync[2], rep[2], sock[2] = { -1, -1 };
 	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
 	pid_t pid;
 
-	l->sync_fd = l->report_fd = -1;
+	l->sync_fd = l->report_fd = l->pty_fd = -1;
 	if (l->c->net != NET_HOST)
 		flags |= CLONE_NEWNET;
 	/* A socket, not a pipe, for go: the init may have failed and gone
@@ -588,6 +745,13 @@ pid_t launch_clone(struct launch *l)
 		close(sync[1]);
 		return err_set("pipe");
 	}
+	if (l->c->tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
+		close(sync[0]);
+		close(sync[1]);
+		close(rep[0]);
+		close(rep[1]);
+		return err_set("socketpair");
+	}
 	fflush(NULL);
 	/* Like fork(), into new namespaces: no stack of its own needed. The
 	 * argument order past flags differs between architectures; zeros
@@ -597,30 +761,45 @@ pid_t launch_clone(struct launch *l)
 		close(sync[1]);
 		close(rep[0]);
 		report_fd = rep[1];
+		if (sock[0] >= 0)
+			close(sock[0]);
+		pty_sock = sock[1];
 		init_main(l, sync[0]);
 	}
 	close(sync[0]);
 	close(rep[1]);
+	if (sock[1] >= 0)
+		close(sock[1]); /* so a recv sees the init's end close */
 	if (pid < 0) {
 		err_set("cannot create the container's namespaces");
 		close(sync[1]);
 		close(rep[0]);
+		if (sock[0] >= 0)
+			close(sock[0]);
 		return -1;
 	}
 	l->sync_fd = sync[1];
 	l->report_fd = rep[0];
+	l->pty_fd = sock[0];
 	return pid;
+}
+
+static void close_fds(struct launch *l)
+{
+	int *fds[] = { &l->sync_fd, &l->report_fd, &l->pty_fd };
+
+	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
 }
 
 void launch_abort(struct launch *l, pid_t pid)
 {
 	int st;
 
-	if (l->sync_fd >= 0)
-		close(l->sync_fd);
-	if (l->report_fd >= 0)
-		close(l->report_fd);
-	l->sync_fd = l->report_fd = -1;
+	close_fds(l);
 	kill(pid, SIGKILL);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
@@ -652,6 +831,17 @@ pid_t launch_go(struct launch *l, pid_t pid, int *code)
 	while (n < 0 && errno == EINTR);
 	close(l->report_fd);
 	l->report_fd = -1;
+	if (n == 0 && go && l->pty_fd >= 0) {
+		/* the init sent the master before its exec: it is queued */
+		int m = pty_recv_fd(l->pty_fd);
+
+		if (m < 0) {
+			launch_abort(l, pid);
+			return -1;
+		}
+		*l->pty_master = m;
+	}
+	close_fds(l);
 	if (n == 0 && go)
 		return pid; /* the exec closed the pipe */
 	/* An init that failed on its own says why, even when that made the

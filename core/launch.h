@@ -25,12 +25,15 @@
 struct launch {
 	const struct container_spec *c;
 	const char *rootfs;       /* the merged dir, absolute */
-	int stdio[3];             /* the init's 0, 1, 2; -1: /dev/null */
-	const char *tty;          /* the pty slave's path when -t, else NULL:
-				   * stdio are that slave, it becomes the
-				   * controlling terminal and /dev/console */
+	int stdio[3];             /* the init's 0, 1, 2; -1: /dev/null
+				   * (not used with -t) */
+	int *pty_master;          /* -t (c->tty): set to the master of a pty
+				   * the init made from the container's own
+				   * devpts; its slave (/dev/pts/0 inside) is
+				   * stdio, the controlling terminal and
+				   * /dev/console. Its size is fd 0's. */
 	const struct cgroup *cg;  /* NULL: no cgroup; read by launch_go */
-	int sync_fd, report_fd;   /* launch_clone's, for launch_go */
+	int sync_fd, report_fd, pty_fd; /* launch_clone's, for launch_go */
 };
 
 /* Clone the init: its host pid, or -1. Then launch_go or launch_abort. */

@@ -18,6 +18,7 @@
 #include "container.h"
 #include "err.h"
 #include "fsutil.h"
+#include "human.h"
 #include "json.h"
 #include "launch.h"
 #include "logfile.h"
@@ -38,10 +39,21 @@
 #define BACKOFF_MAX_MS 60000
 #define RESTART_RESET_NS (10 * 1000000000LL)
 
-void monitor_opts_default(struct monitor_opts *o)
+/* container.log with the spec's --log-opt values, else Kconfig's. */
+static int log_open(struct logfile *log, const char *path, const struct container_spec *c)
 {
-	o->log_max_size = (int64_t)CONFIG_RUN_LOG_MAX_SIZE * 1024;
-	o->log_max_files = CONFIG_RUN_LOG_MAX_FILE;
+	int64_t size = (int64_t)CONFIG_RUN_LOG_MAX_SIZE * 1024;
+	long files = CONFIG_RUN_LOG_MAX_FILE;
+	char *end;
+
+	if (c->log_max_size && human_parse_size(c->log_max_size, &size))
+		size = (int64_t)CONFIG_RUN_LOG_MAX_SIZE * 1024;
+	if (c->log_max_file) {
+		files = strtol(c->log_max_file, &end, 10);
+		if (*end || files < 1 || files > 100)
+			files = CONFIG_RUN_LOG_MAX_FILE;
+	}
+	return logfile_open(log, path, size, (int)files);
 }
 
 /* ---- up and down -------------------------------------------------------- */
@@ -166,6 +178,10 @@ static void save_state(const struct store *s, const char *id, struct container_s
 
 /* ---- watching ----------------------------------------------------------- */
 
+/* One container's log per process, foreground or detached: 36 KiB of
+ * .bss, static so the monitor allocates nothing. */
+static struct logfile container_log;
+
 static sigset_t watched, saved_mask;
 
 static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
@@ -206,11 +222,12 @@ struct watch {
 	int in, in_to;      /* stdin -> pty master (fg -t -i) */
 	int out[2];         /* pty master or stdout pipe, stderr pipe */
 	int winch_to;       /* pty master to resize on SIGWINCH, or -1 */
-	struct logfile *log; /* NULL: out[] goes to our stdout */
+	struct logfile *log; /* where out[] is logged, or NULL */
+	int echo;           /* out[] to our stdout and stderr too (foreground) */
 	int stop;           /* a signal asked the monitor to stop */
 };
 
-static void write_all(int fd, const char *p, size_t n)
+static int write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
 		ssize_t k = write(fd, p, n);
@@ -218,10 +235,11 @@ static void write_all(int fd, const char *p, size_t n)
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k <= 0)
-			return;
+			return -1;
 		p += k;
 		n -= k;
 	}
+	return 0;
 }
 
 static void on_signal(struct watch *w)
@@ -295,8 +313,12 @@ static void watch_run(struct watch *w)
 			}
 			if (w->log)
 				logfile_feed(w->log, i ? &w->log->err : &w->log->out, buf, k);
-			else
-				write_all(i ? 2 : 1, buf, k);
+			/* Our reader is gone (`run ... | head`): close ours too, so
+			 * the container's writes fail as they would on our stdout. */
+			if (w->echo && write_all(i ? 2 : 1, buf, k) && errno == EPIPE) {
+				close(w->out[i]);
+				w->out[i] = -1;
+			}
 		}
 		if (p[3].revents) {
 			ssize_t k = read(w->in, buf, sizeof(buf));
@@ -343,8 +365,7 @@ static void exit_state(struct container_state *st, int status)
 
 struct io {
 	int stdio[3];        /* for the init */
-	const char *tty;     /* slave path */
-	int master;          /* pty master, or -1 */
+	int master;          /* pty master (the init makes the pty), or -1 */
 	int pipes[2];        /* our ends of stdout/stderr pipes, or -1 */
 };
 
@@ -357,28 +378,16 @@ static void io_close(struct io *io)
 		io->stdio[i] = -1;
 }
 
-/* Detached stdio: a pty (-t) or two pipes, whose other ends we read. */
+/* Detached stdio: two pipes whose other ends we read; with -t nothing
+ * (the init makes the pty and sends us its master). */
 static int io_detached(struct io *io, int tty)
 {
-	static char slave[64];
 	int p[2];
 
 	io->master = io->pipes[0] = io->pipes[1] = -1;
-	io->tty = NULL;
-	io->stdio[0] = -1;
-	if (tty) {
-		int fd;
-
-		if (pty_open(&io->master, slave, sizeof(slave)))
-			return -1;
-		if ((fd = open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
-			close(io->master);
-			return err_set("cannot open %s", slave);
-		}
-		io->tty = slave;
-		io->stdio[0] = io->stdio[1] = io->stdio[2] = fd;
+	io->stdio[0] = io->stdio[1] = io->stdio[2] = -1;
+	if (tty)
 		return 0;
-	}
 	for (int i = 0; i < 2; i++) {
 		if (pipe2(p, O_CLOEXEC) < 0) {
 			if (i)
@@ -416,19 +425,23 @@ static void running_state(const struct store *s, const struct container_spec *c,
 	save_state(s, c->id, st);
 }
 
-int monitor_foreground(struct store *s, struct container_spec *c, const struct monitor_opts *o,
-		       int *status)
+/* The foreground's output is kept in container.log as a detached one's
+ * (Docker logs both), so it goes through pipes (or the pty) that we copy
+ * out and log. Not with --rm: the log would go with the record, and the
+ * container writes to our stdout directly, with no copy and no log. */
+int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 {
-	struct watch w = { .in = -1, .in_to = -1, .out = { -1, -1 }, .winch_to = -1 };
+	struct watch w = { .in = -1, .in_to = -1, .out = { -1, -1 }, .winch_to = -1, .echo = 1 };
 	struct container_state st;
 	struct launch l = { .c = c };
-	char rootfs[PATH_MAX], slave[64];
+	char rootfs[PATH_MAX], path[PATH_MAX];
 	struct termios saved;
 	struct cgroup cg;
-	int code = EXIT_RUNTIME, raw = 0, oom0 = 0, master = -1, fd = -1;
+	struct io io = { .stdio = { -1, -1, -1 }, .master = -1, .pipes = { -1, -1 } };
+	int code = EXIT_RUNTIME, raw = 0, oom0 = 0, logged = !c->auto_remove;
 
-	(void)o;
-	if (container_dir(s, c->id, rootfs) || path_join(rootfs, rootfs, "merged"))
+	if (container_dir(s, c->id, rootfs) || path_join(path, rootfs, "container.log")
+	    || path_join(rootfs, rootfs, "merged"))
 		return -1;
 	*status = EXIT_RUNTIME;
 	if (overlay_mount(s, c->id, c->layers)) {
@@ -441,21 +454,22 @@ int monitor_foreground(struct store *s, struct container_spec *c, const struct m
 	l.stdio[0] = c->interactive ? 0 : -1;
 	l.stdio[1] = 1;
 	l.stdio[2] = 2;
+	if (logged) {
+		if (log_open(&container_log, path, c))
+			goto fail;
+		w.log = &container_log;
+		if (!c->tty && io_detached(&io, 0))
+			goto fail_log;
+		if (!c->tty)
+			memcpy(l.stdio + 1, io.stdio + 1, 2 * sizeof(int));
+	}
 	if (c->tty) {
-		if (pty_open(&master, slave, sizeof(slave))
-		    || (fd = open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
-			if (master >= 0)
-				err_set("cannot open %s", slave), close(master);
-			goto fail;
-		}
-		l.tty = slave;
-		l.stdio[0] = l.stdio[1] = l.stdio[2] = fd;
-		tty_copy_size(0, master);
+		l.pty_master = &io.master; /* the init sizes it as our fd 0 */
 		if (c->interactive && (raw = tty_raw(0, &saved)) < 0)
-			goto fail;
+			goto fail_io;
 	}
 	if ((w.sfd = signals_open()) < 0)
-		goto fail;
+		goto fail_io;
 	/* The init mounts its root while we make its cgroup. */
 	if ((w.pid = launch_clone(&l)) >= 0) {
 		if (make_cgroup(c, &cg)) {
@@ -467,33 +481,39 @@ int monitor_foreground(struct store *s, struct container_spec *c, const struct m
 			w.pid = launch_go(&l, w.pid, &code);
 		}
 	}
-	if (fd >= 0)
-		close(fd);
-	fd = -1;
+	io_close(&io);
 	if (w.pid < 0) {
 		signals_close(w.sfd);
 		if (raw)
 			tty_restore(0, &saved);
-		if (master >= 0)
-			close(master);
+		for (int i = 0; i < 2; i++)
+			if (io.pipes[i] >= 0)
+				close(io.pipes[i]);
+		if (logged)
+			logfile_close(&container_log);
 		fail_state(s, c, code);
 		*status = code;
 		release(s, c, l.cg ? &cg : NULL);
 		return -1;
 	}
 	running_state(s, c, w.pid, 0, &st);
-	if (master >= 0) {
-		w.out[0] = master;
-		w.winch_to = master;
+	w.out[0] = io.master >= 0 ? io.master : io.pipes[0];
+	w.out[1] = io.master >= 0 ? -1 : io.pipes[1];
+	if (io.master >= 0) {
+		w.winch_to = io.master;
 		if (c->interactive) {
 			w.in = 0;
-			w.in_to = master;
+			w.in_to = io.master;
 		}
 	}
 	watch_run(&w);
 	signals_close(w.sfd);
 	if (raw)
 		tty_restore(0, &saved);
+	if (logged) {
+		logfile_flush(&container_log);
+		logfile_close(&container_log);
+	}
 	st.status = ST_EXITED;
 	st.finished_at = container_now();
 	exit_state(&st, w.status);
@@ -502,11 +522,17 @@ int monitor_foreground(struct store *s, struct container_spec *c, const struct m
 	release(s, c, &cg);
 	*status = st.exit_code;
 	return 0;
+fail_io:
+	if (raw)
+		tty_restore(0, &saved);
+	io_close(&io);
+	for (int i = 0; i < 2; i++)
+		if (io.pipes[i] >= 0)
+			close(io.pipes[i]);
+fail_log:
+	if (logged)
+		logfile_close(&container_log);
 fail:
-	if (fd >= 0)
-		close(fd);
-	if (master >= 0)
-		close(master);
 	fail_state(s, c, EXIT_RUNTIME);
 	release(s, c, NULL); /* before the cgroup was made */
 	return -1;
@@ -564,9 +590,8 @@ static int backoff(const struct store *s, const char *id, struct watch *w, int m
 
 /* The detached monitor's life: start, log, wait, record, maybe again. */
 __attribute__((noreturn)) static void monitor_main(struct store *s, struct container_spec *c,
-						   const struct monitor_opts *o, int report)
+						   int report)
 {
-	static struct logfile log;
 	struct container_state st;
 	struct launch l = { .c = c };
 	char rootfs[PATH_MAX], path[PATH_MAX];
@@ -579,7 +604,7 @@ __attribute__((noreturn)) static void monitor_main(struct store *s, struct conta
 		goto fail_early;
 	if (prepare(s, c, &cg))
 		goto fail_early;
-	if (logfile_open(&log, path, o->log_max_size, o->log_max_files))
+	if (log_open(&container_log, path, c))
 		goto fail;
 	l.rootfs = rootfs;
 	l.cg = &cg;
@@ -594,7 +619,7 @@ __attribute__((noreturn)) static void monitor_main(struct store *s, struct conta
 			goto start_failed;
 		}
 		memcpy(l.stdio, io.stdio, sizeof(l.stdio));
-		l.tty = io.tty;
+		l.pty_master = &io.master;
 		w.pid = launch_start(&l, &code);
 		io_close(&io);
 		if (w.pid < 0) {
@@ -608,8 +633,8 @@ start_failed:
 				char msg[256];
 
 				snprintf(msg, sizeof(msg), "%s", err_msg());
-				logfile_feed(&log, &log.err, msg, strlen(msg));
-				logfile_feed(&log, &log.err, "\n", 1);
+				logfile_feed(&container_log, &container_log.err, msg, strlen(msg));
+				logfile_feed(&container_log, &container_log.err, "\n", 1);
 			}
 			fail_state(s, c, code);
 			send_report(&report, code);
@@ -618,11 +643,11 @@ start_failed:
 		running_state(s, c, w.pid, restarts, &st);
 		send_report(&report, 0);
 		w.done = 0;
-		w.log = &log;
+		w.log = &container_log;
 		w.out[0] = io.master >= 0 ? io.master : io.pipes[0];
 		w.out[1] = io.master >= 0 ? -1 : io.pipes[1];
 		watch_run(&w);
-		logfile_flush(&log);
+		logfile_flush(&container_log);
 		st.status = ST_EXITED;
 		st.pid = 0;
 		st.finished_at = container_now();
@@ -645,7 +670,7 @@ start_failed:
 		delay = delay * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : delay * 2;
 		restarts++;
 	}
-	logfile_close(&log);
+	logfile_close(&container_log);
 	signals_close(w.sfd);
 	release(s, c, &cg);
 	_exit(0);
@@ -661,8 +686,7 @@ fail_early:
 	_exit(EXIT_RUNTIME);
 }
 
-int monitor_detached(struct store *s, struct container_spec *c, const struct monitor_opts *o,
-		     int *code)
+int monitor_detached(struct store *s, struct container_spec *c, int *code)
 {
 	struct report r;
 	int p[2], st;
@@ -696,7 +720,7 @@ int monitor_detached(struct store *s, struct container_spec *c, const struct mon
 		if (null > 2)
 			close(null);
 		(void)!chdir("/");
-		monitor_main(s, c, o, p[1]);
+		monitor_main(s, c, p[1]);
 	}
 	close(p[1]);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)

@@ -15,30 +15,20 @@
 #ifndef BOXCAR_MONITOR_H
 #define BOXCAR_MONITOR_H
 
-#include <stdint.h>
-
 #include "container.h"
 
-struct monitor_opts {
-	int64_t log_max_size; /* bytes per log file; 0: no cap */
-	int log_max_files;    /* files kept, container.log included */
-};
-
-/* The defaults from Kconfig (RUN_LOG_MAX_SIZE, RUN_LOG_MAX_FILE). */
-void monitor_opts_default(struct monitor_opts *o);
-
-/* Run the container in the foreground: stdio passed through (a pty
- * relayed in raw mode with -t), signals forwarded to the init. 0 with
+/* Run the container in the foreground: its output copied to our stdout
+ * and stderr and to container.log (a pty relayed in raw mode with -t);
+ * with --rm passed through directly, unlogged. Signals forwarded to the
+ * init. 0 with
  * *status the command's exit status (128+N if signal N killed it), or -1
  * with err set and *status 125/126/127 if it could not be started. s must
  * not hold the store lock (store_close before: children inherit it). */
-int monitor_foreground(struct store *s, struct container_spec *c,
-		       const struct monitor_opts *o, int *status);
+int monitor_foreground(struct store *s, struct container_spec *c, int *status);
 
 /* Start the container under a detached monitor and return once its
  * command runs (state "running" recorded): 0; or -1 with err set and
  * *code 125/126/127 when it could not start (the state says why). */
-int monitor_detached(struct store *s, struct container_spec *c,
-		     const struct monitor_opts *o, int *code);
+int monitor_detached(struct store *s, struct container_spec *c, int *code);
 
 #endif

@@ -20,7 +20,7 @@ make_image() {
 	mkdir -p rootfs/bin rootfs/etc rootfs/tmp rootfs/proc rootfs/dev rootfs/sys
 	cp "$BB" rootfs/bin/busybox
 	for a in sh ls cat echo sleep ps hostname id pwd env rm touch kill trap true false \
-		mkdir wc head tr grep readlink; do
+		mkdir wc head tr grep readlink tty; do
 		ln -sf busybox rootfs/bin/$a
 	done
 	echo "root:x:0:0:root:/root:/bin/sh" > rootfs/etc/passwd
