@@ -101,6 +101,17 @@ int container_transient_dir(const struct store *s, const char *id, char *buf)
 	return container_transient_base(s, buf) || path_join(buf, buf, id);
 }
 
+int container_transient(const struct store *s, const char *id)
+{
+	char dir[PATH_MAX], base[PATH_MAX];
+	size_t n;
+
+	if (container_dir(s, id, dir) || container_transient_base(s, base))
+		return 0;
+	n = strlen(base);
+	return !strncmp(dir, base, n) && dir[n] == '/';
+}
+
 /* ROOT/containers/ID if it is there, else the transient dir if that is
  * there, else ROOT/containers/ID (for messages and for making it). */
 int container_dir(const struct store *s, const char *id, char *buf)
@@ -922,10 +933,9 @@ int container_remove_record(const struct store *s, const char *id)
 	 * through rm_rf leaves a dir that is not a container any more. A
 	 * transient one is renamed next to itself (rename cannot cross file
 	 * systems); the name is no ID, so no listing sees it. */
-	if (container_transient_base(s, tmp))
-		return -1;
-	if (!strncmp(dir, tmp, strlen(tmp)) && dir[strlen(tmp)] == '/') {
-		if (path_join(tmp, tmp, "gone-") || strlen(tmp) + CONTAINER_ID_LEN >= PATH_MAX)
+	if (container_transient(s, id)) {
+		if (container_transient_base(s, tmp) || path_join(tmp, tmp, "gone-")
+		    || strlen(tmp) + CONTAINER_ID_LEN >= PATH_MAX)
 			return -1;
 		strcat(tmp, id);
 	} else if (store_path(s, tmp, "tmp/container-%s", id))

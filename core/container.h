@@ -131,6 +131,8 @@ struct container_state {
 int container_dir(const struct store *s, const char *id, char *buf);
 /* RUNDIR/store-DEV-INO: where the store's transient records live. */
 int container_transient_base(const struct store *s, char *buf);
+/* Is container id's record a transient one (in the runtime dir)? */
+int container_transient(const struct store *s, const char *id);
 /* RUNDIR/store-DEV-INO/ID (not created). */
 int container_transient_dir(const struct store *s, const char *id, char *buf);
 /* Does the FILE ("layers", "image") of any container's record name digest

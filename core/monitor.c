@@ -122,7 +122,12 @@ static void release(struct store *s, const struct container_spec *c, struct cgro
 		warn("%s", err_msg());
 	if (overlay_umount(s, c->id))
 		warn("%s", err_msg());
-	if (c->auto_remove) {
+	if (c->auto_remove && container_transient(s, c->id)) {
+		/* In the runtime dir: nothing of the store changes, so no
+		 * store lock (the name goes only if it is still ours). */
+		if (container_remove_record(s, c->id))
+			warn("%s", err_msg());
+	} else if (c->auto_remove) {
 		struct store ls;
 
 		if (store_open(&ls, s->root, STORE_WRITE)) {
