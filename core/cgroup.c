@@ -766,12 +766,15 @@ int cgroup_destroy(const struct cgroup *cg)
 		char parent[CGROUP_PATH_MAX];
 		int err = 0;
 
-		for (int waited = 0, step = 0; waited < WAIT_MS; waited += poll_sleep(&step)) {
-			err = 0;
-			walk(dir, 0, 1, rmdir_one, &err);
-			if (err != EBUSY)
-				break;
-		}
+		/* Mostly a leaf already empty: one rmdir. Sub-cgroups the
+		 * container made (EBUSY) need the walk, deepest first. */
+		if (rmdir(dir) < 0 && errno != ENOENT)
+			for (int waited = 0, step = 0; waited < WAIT_MS; waited += poll_sleep(&step)) {
+				err = 0;
+				walk(dir, 0, 1, rmdir_one, &err);
+				if (err != EBUSY)
+					break;
+			}
 		if (err) {
 			rc = err_setn(err, "cannot remove cgroup %s", dir);
 			continue;

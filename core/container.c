@@ -84,13 +84,26 @@ static int id_valid(const char *id)
  * (podman's --transient-store makes the same trade). */
 int container_transient_base(const struct store *s, char *buf)
 {
+	/* Asked for at every container_dir(): the last answer is kept,
+	 * for the same store and runtime dir. */
+	static char root[sizeof(s->root)], run[sizeof(runtime_dir)], base[PATH_MAX];
+	const char *rd = container_runtime_dir(NULL);
 	struct stat sb;
 
+	if (*base && !strcmp(root, s->root) && !strcmp(run, rd)) {
+		strcpy(buf, base);
+		return 0;
+	}
 	if (stat(s->root, &sb) < 0)
 		return err_set("cannot open %s", s->root);
-	if (snprintf(buf, PATH_MAX, "%s/store-%llx-%llx", container_runtime_dir(NULL),
-		     (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino) >= PATH_MAX)
+	if (snprintf(buf, PATH_MAX, "%s/store-%llx-%llx", rd, (unsigned long long)sb.st_dev,
+		     (unsigned long long)sb.st_ino) >= PATH_MAX)
 		return err_setn(ENAMETOOLONG, "runtime dir too long");
+	if (strlen(rd) < sizeof(run)) {
+		strcpy(root, s->root);
+		strcpy(run, rd);
+		strcpy(base, buf);
+	}
 	return 0;
 }
 

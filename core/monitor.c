@@ -522,8 +522,12 @@ int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 	st.status = ST_EXITED;
 	st.finished_at = container_now();
 	exit_state(&st, w.status);
-	st.oom_killed = cgroup_oom_killed(&cg) > oom0;
-	save_state(s, c->id, &st);
+	/* A --rm record goes right away: nobody would read how it ended
+	 * (a reader meanwhile sees the init gone and waits for us). */
+	if (!c->auto_remove) {
+		st.oom_killed = cgroup_oom_killed(&cg) > oom0;
+		save_state(s, c->id, &st);
+	}
 	release(s, c, &cg);
 	*status = st.exit_code;
 	return 0;
