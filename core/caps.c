@@ -37,7 +37,7 @@ int cap_from_name(const char *name)
 
 uint64_t caps_effective_set(uint64_t add, uint64_t drop, int privileged)
 {
-	uint64_t set = CAPS_DOCKER_DEFAULT;
+	uint64_t set = CAPS_DEFAULT;
 
 	if (privileged)
 		return CAPS_ALL;

@@ -13,11 +13,16 @@
  * SETGID SETUID SETFCAP SETPCAP NET_BIND_SERVICE SYS_CHROOT KILL
  * AUDIT_WRITE (0xa80425fb). */
 #define CAPS_DOCKER_DEFAULT 0xa80425fbull
+/* Ours: Docker's without MKNOD (bit 27). Docker's devices cgroup lets a
+ * container open only the nodes on its list, whatever it mknods; boxcar
+ * sets no such policy, so a node made inside would reach the host's
+ * device (a disk). --cap-add MKNOD gives it back, with that reach. */
+#define CAPS_DEFAULT (CAPS_DOCKER_DEFAULT & ~(1ull << 27))
 
 /* "NET_ADMIN", "CAP_NET_ADMIN", any case -> its number; "ALL" -> 64;
  * -1 (EINVAL, err_set) if unknown. */
 int cap_from_name(const char *name);
-/* The set a container gets: Docker's default, minus drop (CAPS_ALL drops
+/* The set a container gets: CAPS_DEFAULT, minus drop (CAPS_ALL drops
  * everything first), plus add; privileged gets everything. */
 uint64_t caps_effective_set(uint64_t add, uint64_t drop, int privileged);
 /* Drop every capability not in keep from the bounding set. Call before
