@@ -7,22 +7,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "chunk.h"
 #include "stream.h"
 
 #define MAX_OUT (4 << 20)
-
-struct chunk_reader {
-	struct reader r;
-	struct reader *in;
-	size_t max;
-};
-
-static ssize_t chunk_read(struct reader *r, void *buf, size_t n)
-{
-	struct chunk_reader *c = (struct chunk_reader *)r;
-
-	return reader_read(c->in, buf, n < c->max ? n : c->max);
-}
 
 /* Feed data to the decoder that init sets up over a chunked reader. */
 static void decode(const uint8_t *data, size_t size,

@@ -9,23 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chunk.h"
 #include "lz4frame.h"
 #include "stream.h"
 
 #define MAX_OUT (4 << 20)
-
-struct chunk_reader {
-	struct reader r;
-	struct reader *in;
-	size_t max;
-};
-
-static ssize_t chunk_read(struct reader *r, void *buf, size_t n)
-{
-	struct chunk_reader *c = (struct chunk_reader *)r;
-
-	return reader_read(c->in, buf, n < c->max ? n : c->max);
-}
 
 struct buf_writer {
 	struct writer w;
