@@ -44,21 +44,27 @@ int store_path(const struct store *s, char *buf, const char *fmt, ...)
 
 /* What a killed command left: staging dirs in tmp/, half-written
  * metadata (*.tmp) and l/ links whose layer never got renamed in. Only
- * called under the exclusive lock, so nobody else is staging. */
+ * called under the exclusive lock, so nobody else is staging. A link
+ * can dangle only while its layer's staging dir is in tmp/ (an import
+ * links before it renames in, a removal renames out before it unlinks):
+ * with tmp/ empty, l/ is not walked, whatever number of layers. */
 static void clean_leftovers(const struct store *s)
 {
 	char path[PATH_MAX];
 	struct dirent *e;
+	int staged = 0;
 	DIR *d;
 
 	if (!store_path(s, path, "tmp") && (d = opendir(path))) {
 		while ((e = readdir(d)))
-			if (e->d_name[0] != '.' && !store_path(s, path, "tmp/%s", e->d_name)
-			    && rm_rf(path) < 0)
-				warn("%s", err_msg());
+			if (e->d_name[0] != '.' && !store_path(s, path, "tmp/%s", e->d_name)) {
+				staged = 1;
+				if (rm_rf(path) < 0)
+					warn("%s", err_msg());
+			}
 		closedir(d);
 	}
-	if (!store_path(s, path, "l") && (d = opendir(path))) {
+	if (staged && !store_path(s, path, "l") && (d = opendir(path))) {
 		struct stat st;
 
 		while ((e = readdir(d)))
