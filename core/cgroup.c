@@ -32,7 +32,7 @@ static const struct {
 	unsigned bit;
 } ctrl_names[] = {
 	{ "cpu", CG_CPU }, { "cpuacct", CG_CPUACCT }, { "memory", CG_MEMORY },
-	{ "pids", CG_PIDS }, { "freezer", CG_FREEZER },
+	{ "pids", CG_PIDS }, { "freezer", CG_FREEZER }, { "devices", CG_DEVICES },
 };
 
 static unsigned ctrl_bit(const char *name, size_t n)
@@ -345,8 +345,8 @@ static int read_proc_cgroups(struct v1_group *g, int max, int *bound)
 /* Nothing mounted: mount what a container needs, for good (an init
  * system's job, done once per boot). cgroup2 on /sys/fs/cgroup when the
  * kernel has it and no controller is held by a v1 hierarchy; else a
- * tmpfs there and the v1 hierarchies of cpu, cpuacct, memory, pids and
- * freezer (with whatever is bound to the same hierarchy). */
+ * tmpfs there and the v1 hierarchies of cpu, cpuacct, memory, pids,
+ * freezer and devices (with whatever is bound to the same hierarchy). */
 static int mount_hierarchies(void)
 {
 	struct v1_group g[32];

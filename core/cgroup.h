@@ -12,8 +12,8 @@
  *           its processes are tracked there too.
  * A container's cgroup is NAME (e.g. "boxcar/<64-hex-id>") under the root
  * of every hierarchy used: the cgroups of the v1 controllers cpu,
- * cpuacct, memory, pids and freezer (others, cpuset and devices among
- * them, are not touched) and the cgroup2 tree. name=systemd is left alone.
+ * cpuacct, memory, pids, freezer and devices (others, cpuset among them,
+ * are not touched) and the cgroup2 tree. name=systemd is left alone.
  *
  * Nothing mounted (a bare board): cgroup_create() mounts what is needed,
  * system-wide, and leaves it mounted, as an init system would (see
@@ -42,8 +42,8 @@
 #define CGROUP_PATH_MAX 256
 /* Longest NAME ("boxcar/" + a 64-hex id is 71). */
 #define CGROUP_NAME_MAX 128
-/* Hierarchies a container can be in: five v1 controllers + cgroup2. */
-#define CGROUP_DIRS_MAX 6
+/* Hierarchies a container can be in: six v1 controllers + cgroup2. */
+#define CGROUP_DIRS_MAX 7
 
 /* Controllers, as bits. */
 enum {
@@ -53,6 +53,7 @@ enum {
 	CG_PIDS = 1 << 3,
 	CG_FREEZER = 1 << 4, /* v1 freezer (v2: cgroup.freeze, built in) */
 	CG_UNIFIED = 1 << 5, /* the cgroup2 tree itself */
+	CG_DEVICES = 1 << 6, /* v1 devices (v2: an eBPF program, built in) */
 };
 
 enum cgroup_mode {
@@ -112,6 +113,21 @@ int cgroup_open(struct cgroup *cg, const char *name);
 /* Write the limits that are set. A limit whose controller is missing is
  * an error (EOPNOTSUPP naming it), not silently dropped. */
 int cgroup_set_limits(const struct cgroup *cg, const struct cgroup_limits *l);
+/* A device rule: type 'c', 'b' or 'a' (any); major, minor, -1 for any;
+ * access a part of "rwm" (read, write, mknod). */
+struct cgroup_device {
+	char type;
+	int major, minor;
+	char access[4];
+};
+/* The devices policy, Docker's: deny every device but the usual ones
+ * (null, zero, full, random, urandom, tty, console, ptmx, pts/N, net/tun;
+ * mknod of any) and allow[0..n). Set before the init is attached: the
+ * nodes it makes and opens while setting up are not checked. v1: the
+ * devices hierarchy's devices.deny/.allow; else on v2 an eBPF program
+ * (BPF_CGROUP_DEVICE). EOPNOTSUPP when neither can be had (no v1 devices
+ * controller, a kernel without CONFIG_CGROUP_BPF): the caller decides. */
+int cgroup_set_devices(const struct cgroup *cg, const struct cgroup_device *allow, int n);
 /* Move pid (a whole process) into the cgroup in every hierarchy. */
 int cgroup_attach(const struct cgroup *cg, pid_t pid);
 /* Up to max pids of the processes in it (not in sub-cgroups); returns

@@ -12,6 +12,7 @@
  * sees any left behind; every child has an alarm and is reaped.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -329,6 +330,54 @@ static void test_pids(const struct cgroup *cg)
 	CHECK(L("forker SIGKILLed"), st != -1 && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 }
 
+/* Open /dev/null read-write, /dev/kmsg write-only and read-only: the
+ * errno of each (0 for opened). kmsg needs no capability write-only. */
+static void opener(int out)
+{
+	static const struct { const char *path; int flags; } t[] = {
+		{ "/dev/null", O_RDWR }, { "/dev/kmsg", O_WRONLY }, { "/dev/kmsg", O_RDONLY },
+	};
+	int res[3];
+
+	for (int i = 0; i < 3; i++) {
+		int fd = open(t[i].path, t[i].flags | O_CLOEXEC);
+
+		res[i] = fd < 0 ? errno : 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (write(out, res, sizeof(res)) != sizeof(res))
+		_exit(98);
+}
+
+static void test_devices(const struct cgroup *cg)
+{
+	static const struct cgroup_device kmsg = { 'c', 1, 11, "w" };
+	struct child c;
+	int res[3] = { -1, -1, -1 };
+
+	if (access("/dev/kmsg", F_OK)) {
+		skip("devices policy", "no /dev/kmsg");
+		return;
+	}
+	if (cgroup_set_devices(cg, &kmsg, 1)) {
+		if (err_errno() == EOPNOTSUPP) {
+			skip("devices policy", err_msg());
+			return;
+		}
+		printf("  %s: %s\n", err_msg(), strerror(err_errno()));
+	}
+	if (spawn(&c, opener))
+		return;
+	cgroup_attach(cg, c.pid);
+	start(&c);
+	CHECK(L("devices policy: the child reported"), read(c.out, res, sizeof(res)) == sizeof(res));
+	CHECK(L("devices policy: null opens rw"), res[0] == 0);
+	CHECK(L("devices policy: c 1:11 w opens write-only"), res[1] == 0);
+	CHECK(L("devices policy: not read-only (EPERM)"), res[2] == EPERM);
+	reap(&c);
+}
+
 static void suite_run(const char *name, enum cgroup_mode want, int want_ours)
 {
 	struct cgroup cg, cg2, other;
@@ -363,6 +412,7 @@ static void suite_run(const char *name, enum cgroup_mode want, int want_ours)
 	test_procs_and_signals(&cg);
 	test_oom(&cg);
 	test_pids(&cg);
+	test_devices(&cg);
 
 	/* A second container under the same parent keeps it alive. */
 	snprintf(cname, sizeof(cname), "boxcar-unittest-%d/other", (int)getpid());
