@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -58,8 +60,43 @@ static int log_open(struct logfile *log, const char *path, const struct containe
 
 /* ---- up and down -------------------------------------------------------- */
 
-/* The overlay and the cgroup with its limits; on failure neither is left. */
-/* The cgroup with its limits; made again if a crash left it. */
+/* The devices policy: Docker's defaults and the --device nodes with
+ * their PERMS; none with --privileged (every device, as Docker). A kernel
+ * that cannot enforce one (no v1 devices controller, no cgroup eBPF, as
+ * on some embedded kernels) runs the container without, unless a
+ * --device asked for less than rwm: that promise we could not keep. */
+static int set_devices(const struct container_spec *c, const struct cgroup *cg)
+{
+	struct cgroup_device *d;
+	int n = 0, strict = 0, rc;
+
+	if (c->privileged)
+		return 0;
+	if (!(d = calloc((size_t)c->ndevices + 1, sizeof(*d))))
+		return err_setn(ENOMEM, "devices policy");
+	for (int i = 0; i < c->ndevices; i++) {
+		const struct device_spec *dv = &c->devices[i];
+		struct stat st;
+
+		/* a node gone since: the init fails on it, saying so */
+		if (!dv->host || stat(dv->host, &st) < 0)
+			continue;
+		d[n].type = S_ISBLK(st.st_mode) ? 'b' : 'c';
+		d[n].major = (int)major(st.st_rdev);
+		d[n].minor = (int)minor(st.st_rdev);
+		snprintf(d[n].access, sizeof(d[n].access), "%s", dv->perms);
+		strict |= strlen(dv->perms) < 3;
+		n++;
+	}
+	rc = cgroup_set_devices(cg, d, n);
+	free(d);
+	if (rc && err_errno() == EOPNOTSUPP && !strict)
+		return 0;
+	return rc;
+}
+
+/* The cgroup with its limits and devices policy; made again if a crash
+ * left it. */
 static int make_cgroup(const struct container_spec *c, struct cgroup *cg)
 {
 	struct cgroup_limits lim = {
@@ -75,7 +112,7 @@ static int make_cgroup(const struct container_spec *c, struct cgroup *cg)
 		made = 1;
 	else if (err_errno() != EEXIST || cgroup_open(cg, name))
 		return -1;
-	if (cgroup_set_limits(cg, &lim)) {
+	if (cgroup_set_limits(cg, &lim) || set_devices(c, cg)) {
 		if (made) {
 			int e = err_errno();
 			char msg[256];
