@@ -13,10 +13,11 @@
  * SETGID SETUID SETFCAP SETPCAP NET_BIND_SERVICE SYS_CHROOT KILL
  * AUDIT_WRITE (0xa80425fb). */
 #define CAPS_DOCKER_DEFAULT 0xa80425fbull
-/* Ours: Docker's without MKNOD (bit 27). Docker's devices cgroup lets a
- * container open only the nodes on its list, whatever it mknods; boxcar
- * sets no such policy, so a node made inside would reach the host's
- * device (a disk). --cap-add MKNOD gives it back, with that reach. */
+/* Ours: Docker's without MKNOD (bit 27). The devices policy lets a
+ * container open only the nodes on its list, whatever it mknods, but a
+ * kernel without cgroup eBPF or v1 devices runs containers without one
+ * (docs/containers.md), and there a node made inside would reach the
+ * host's device (a disk). --cap-add MKNOD gives it back. */
 #define CAPS_DEFAULT (CAPS_DOCKER_DEFAULT & ~(1ull << 27))
 
 /* "NET_ADMIN", "CAP_NET_ADMIN", any case -> its number; "ALL" -> 64;
