@@ -156,7 +156,7 @@ static struct insn *emit_rule(struct insn *p, const struct cgroup_device *d)
 
 static int set_v2(const char *dir, const struct cgroup_device *allow, int n)
 {
-	size_t cnt = 8 + (size_t)(NDEFAULTS + n) * RULE_INSNS;
+	size_t cnt = 6 + (size_t)(NDEFAULTS + n) * RULE_INSNS + 2; /* load ctx, deny */
 	struct insn *prog = calloc(cnt, sizeof(*prog)), *p = prog;
 	struct load_attr load;
 	struct attach_attr at;
@@ -182,7 +182,7 @@ static int set_v2(const char *dir, const struct cgroup_device *allow, int n)
 	load.prog_type = PROG_TYPE_CGROUP_DEVICE;
 	load.insn_cnt = (uint32_t)(p - prog);
 	load.insns = (uintptr_t)prog;
-	load.license = (uintptr_t)"Apache-2.0"; /* no GPL-only helpers used */
+	load.license = (uintptr_t)""; /* not GPL: it calls no helper at all */
 	pfd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &load, sizeof(load));
 	e = errno;
 	free(prog);
