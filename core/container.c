@@ -774,6 +774,12 @@ int container_name_valid(const char *name)
 		      "0123456789_.-") == n;
 }
 
+static int bad_name(const char *name)
+{
+	return err_setn(EINVAL, "invalid container name \"%s\": only [a-zA-Z0-9]"
+			"[a-zA-Z0-9_.-] are allowed", name);
+}
+
 /* Names are links NAME -> ../ID in ROOT/containers/names, or for a
  * transient container in RUNDIR/store-DEV-INO/names: nothing of a --rm
  * container is written to the store's disk. ../ID is the record dir in
@@ -819,8 +825,7 @@ static int name_owner(const struct store *s, const char *name, char *id)
 	char dir[PATH_MAX], path[PATH_MAX];
 
 	if (!container_name_valid(name))
-		return err_setn(EINVAL, "invalid container name \"%s\": only [a-zA-Z0-9]"
-				"[a-zA-Z0-9_.-] are allowed", name);
+		return bad_name(name);
 	for (int t = 0; t < 2; t++) {
 		if (names_dir(s, t, dir) || read_name(dir, name, path, id))
 			return -1;
@@ -899,8 +904,7 @@ int container_name_reserve(const struct store *s, const char *name, const char *
 	if (!id_valid(id))
 		return err_setn(EINVAL, "%s: not a container ID", id);
 	if (!container_name_valid(name))
-		return err_setn(EINVAL, "invalid container name \"%s\": only [a-zA-Z0-9]"
-				"[a-zA-Z0-9_.-] are allowed", name);
+		return bad_name(name);
 	if (names_dir(s, !durable, dir) || names_dir(s, durable, other) || mkdir_p(dir, 0700))
 		return -1;
 	if (read_name(other, name, path, owner))
