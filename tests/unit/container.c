@@ -223,6 +223,7 @@ static void liveness(void)
 	struct container_state s = { 0 }, r;
 	char id[CONTAINER_ID_LEN + 1];
 	pid_t init, mon;
+	int go[2];
 	uint64_t t;
 
 	CHECK("our own start time", proc_start_time(getpid()) > 0);
@@ -261,24 +262,37 @@ static void liveness(void)
 
 	/* A live monitor records the exit a moment after the init died:
 	 * readers wait for it rather than guess. */
+	/* The fake monitor writes only after the parent's "running" record is
+	 * on disk: on a loaded machine the parent's save could otherwise land
+	 * after the monitor's and overwrite it. */
 	init = spawn_sleeper();
 	s.pid = init;
 	s.pid_start = proc_start_time(init);
+	if (pipe(go))
+		abort();
 	mon = fork();
 	if (mon == 0) {
 		struct container_state e = s;
+		char c;
 
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
 		usleep(300000);
 		e.status = ST_EXITED;
 		e.exit_code = 137;
 		e.finished_at = container_now();
 		_exit(container_state_save(&st, id, &e) ? 1 : 0);
 	}
+	close(go[0]);
 	s.monitor_pid = mon;
 	s.monitor_start = proc_start_time(mon);
 	container_state_save(&st, id, &s);
 	kill(init, SIGKILL);
 	waitpid(init, NULL, 0);
+	if (write(go[1], "g", 1) != 1)
+		abort();
+	close(go[1]);
 	CHECK("init gone, monitor alive: its record is waited for",
 	      container_state_load(&st, id, &r) == 0 && r.status == ST_EXITED
 	      && r.exit_code == 137);
