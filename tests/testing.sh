@@ -40,6 +40,17 @@ pass() { echo "PASS: $TEST_NAME: $1"; }
 fail() { echo "FAIL: $TEST_NAME: $1"; }
 skip() { echo "SKIPPED: $TEST_NAME: $1${2:+ ($2)}"; }
 
+# Wait (up to 10 s) until the shell command "$*" succeeds: tests wait for
+# what they need, never for a fixed time, which a loaded machine outruns.
+wait_until() {
+	i=0
+	until eval "$*" > /dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -lt 500 ] || return 1
+		sleep 0.02
+	done
+}
+
 testing() {
 	if [ $# -ne 5 ]; then
 		fail "$1: testing needs 5 arguments, got $#"

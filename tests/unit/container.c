@@ -233,7 +233,11 @@ static void liveness(void)
 	CHECK("alive", proc_alive(init, t));
 	CHECK("another start time is another process", !proc_alive(init, t + 1));
 	kill(init, SIGKILL);
-	usleep(100000);
+	{
+		siginfo_t si;	/* until it is a zombie, however loaded the machine */
+
+		waitid(P_PID, init, &si, WEXITED | WNOWAIT);
+	}
 	CHECK("a zombie is not alive", !proc_alive(init, t));
 	waitpid(init, NULL, 0);
 	CHECK("reaped: not alive", !proc_alive(init, t));
