@@ -40,7 +40,7 @@
 # command (medians; for boxcar also the largest RSS), skopeo and umoci
 # measured apart. Podman is measured
 # too when `podman` is installed (`podman pull --tls-verify=false` into a
-# --root on the tmpfs).
+# --root on the tmpfs, its default overlay driver; Debian package podman).
 # Then the size pull costs: this tree built three times out of tree
 # (/tmp/bxbench-size.*, deleted on exit) from x86_64_defconfig: as is, with
 # FEATURE_TLS off, with APPLET_PULL off; stripped sizes and `make size`'s
@@ -252,7 +252,9 @@ um_cmd() { echo "umoci unpack --image $T/oci:1 $T/bundle"; }
 peer_prep="rm -rf $T/oci $T/bundle"
 PODMAN=
 if command -v podman >/dev/null && podman --version >/dev/null 2>&1; then
-	PODMAN=$(podman --version)
+	PODMAN="$(podman --version), storage driver $(podman --root "$T/podman-info" \
+		--runroot "$T/podman-info-run" info --format '{{.Store.GraphDriverName}}' 2>/dev/null)"
+	rm -rf "$T/podman-info" "$T/podman-info-run"
 fi
 pm_cmd() {
 	case $1 in
