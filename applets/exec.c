@@ -52,6 +52,7 @@
 #include "passwd.h"
 #include "procfs.h"
 #include "pty.h"
+#include "seccomp.h"
 #include "store.h"
 
 extern char **environ;
@@ -68,6 +69,7 @@ struct exec {
 	pid_t pid;
 	uint64_t bounding;
 	int no_new_privs;
+	int seccomp;       /* the init has a filter: the same one */
 	int rootfd;
 	int devnull;       /* opened on the host: the container may have none */
 };
@@ -173,6 +175,9 @@ __attribute__((noreturn)) static void child(struct exec *e, int report)
 		goto fail;
 	}
 	signal(SIGPIPE, SIG_DFL);
+	/* the container's filter, for its capabilities (its bounding set) */
+	if (e->seccomp && seccomp_apply_default(e->bounding))
+		goto fail;
 	execvp(e->argv[0], e->argv);
 	/* docker's codes: 127 when there is no such command, else 126 */
 	err[0] = errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
@@ -451,6 +456,7 @@ int exec_main(int argc, char **argv)
 	if (e.rootfd < 0 || proc_caps(e.pid, "CapBnd", &e.bounding))
 		die(EXIT_RUNTIME, "container %.12s: cannot read its init (pid %d)", id, (int)e.pid);
 	e.no_new_privs = !proc_status_field(e.pid, "NoNewPrivs", v, sizeof(v)) && !strcmp(v, "1");
+	e.seccomp = !proc_status_field(e.pid, "Seccomp", v, sizeof(v)) && !strcmp(v, "2");
 	/* and it is still the init we looked up, not a reused pid */
 	if (!proc_alive(e.pid, st.pid_start))
 		diex(EXIT_FAIL, "container %.12s is not running", id);

@@ -147,6 +147,13 @@ static void host_config(struct json_w *w, const struct container_spec *c)
 	caps(w, "CapAdd", c->cap_add);
 	caps(w, "CapDrop", c->cap_drop);
 	boolean(w, "Privileged", c->privileged);
+	jw_key(w, "SecurityOpt");
+	if (c->seccomp_unconfined) {
+		jw_arr(w);
+		jw_str(w, "seccomp=unconfined");
+		jw_end(w);
+	} else
+		jw_null(w);
 	jw_key(w, "Devices");
 	jw_arr(w);
 	for (int i = 0; i < c->ndevices; i++) {

@@ -48,7 +48,10 @@
 //usage:      --read-only          mount the root file system read-only
 //usage:      --net, --network MODE  private (default, also bridge, none): own
 //usage:                           network with lo only; host: the host's
-//usage:      --privileged         every capability, the host's devices, no masked paths
+//usage:      --privileged         every capability, the host's devices, no masked paths,
+//usage:                           no seccomp filter
+//usage:      --security-opt OPT   seccomp=unconfined: no seccomp filter;
+//usage:                           no-new-privileges: always on (but --privileged)
 //usage:      --device HOST[:CONTAINER[:PERMS]]  make host device HOST in the container
 //usage:      --cap-add CAP        add a capability (ALL: all of them)
 //usage:      --cap-drop CAP       drop a capability (ALL: all of them)
@@ -364,6 +367,21 @@ static void parse_log_opt(struct container_spec *c, const char *s)
 		diex(EXIT_RUNTIME, "unknown log option '%s' (max-size=, max-file=)", s);
 }
 
+/* Docker's spellings: "seccomp=unconfined" (also seccomp:unconfined),
+ * "no-new-privileges" (=true, :true), which boxcar always sets. */
+static void parse_security_opt(struct container_spec *c, const char *s)
+{
+	if (!strcmp(s, "seccomp=unconfined") || !strcmp(s, "seccomp:unconfined"))
+		c->seccomp_unconfined = 1;
+	else if (!strncmp(s, "seccomp=", 8) || !strncmp(s, "seccomp:", 8))
+		diex(EXIT_RUNTIME, "seccomp profiles are not supported: '%s' (the default filter, "
+		     "or seccomp=unconfined)", s);
+	else if (strcmp(s, "no-new-privileges") && strcmp(s, "no-new-privileges=true")
+		 && strcmp(s, "no-new-privileges:true"))
+		diex(EXIT_RUNTIME, "unknown security option '%s' (seccomp=unconfined, "
+		     "no-new-privileges)", s);
+}
+
 /* A string array of the image config, appended to l. */
 static int config_list(const struct json_doc *d, uint32_t cfg, const char *key, struct list *l)
 {
@@ -496,7 +514,7 @@ static int create(struct store *s, struct container_spec *c, int named)
 enum {
 	O_RM = 256, O_NAME, O_ENV_FILE, O_ENTRYPOINT, O_TMPFS, O_READ_ONLY, O_NET, O_PRIV,
 	O_CAP_ADD, O_CAP_DROP, O_ULIMIT, O_MEM_SWAP, O_CPUS, O_PIDS, O_STOP_SIGNAL,
-	O_RESTART, O_INIT, O_LOG_OPT, O_DEVICE, O_ROOT, O_RUNTIME_DIR, O_HELP,
+	O_RESTART, O_INIT, O_LOG_OPT, O_DEVICE, O_SECURITY_OPT, O_ROOT, O_RUNTIME_DIR, O_HELP,
 };
 
 int run_main(int argc, char **argv)
@@ -514,6 +532,7 @@ int run_main(int argc, char **argv)
 		{ "net", required_argument, 0, O_NET }, { "network", required_argument, 0, O_NET },
 		{ "privileged", no_argument, 0, O_PRIV },
 		{ "device", required_argument, 0, O_DEVICE },
+		{ "security-opt", required_argument, 0, O_SECURITY_OPT },
 		{ "cap-add", required_argument, 0, O_CAP_ADD },
 		{ "cap-drop", required_argument, 0, O_CAP_DROP },
 		{ "ulimit", required_argument, 0, O_ULIMIT },
@@ -590,6 +609,7 @@ int run_main(int argc, char **argv)
 			break;
 		case O_PRIV: c.privileged = 1; break;
 		case O_DEVICE: parse_device(&c, optarg); break;
+		case O_SECURITY_OPT: parse_security_opt(&c, optarg); break;
 		case O_CAP_ADD: c.cap_add |= parse_caps(optarg); break;
 		case O_CAP_DROP: c.cap_drop |= parse_caps(optarg); break;
 		case O_ULIMIT: parse_ulimit(&c, optarg); break;

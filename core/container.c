@@ -410,6 +410,7 @@ int container_spec_save(const struct store *s, const struct container_spec *c)
 	jw_key(&w, "auto_remove"); jw_bool(&w, c->auto_remove);
 	jw_key(&w, "read_only"); jw_bool(&w, c->read_only);
 	jw_key(&w, "privileged"); jw_bool(&w, c->privileged);
+	jw_key(&w, "seccomp_unconfined"); jw_bool(&w, c->seccomp_unconfined);
 	jw_key(&w, "init"); jw_bool(&w, c->init);
 	jw_kstr(&w, "net", net_names[c->net < 3 ? c->net : 0]);
 	jw_key(&w, "mounts");
@@ -565,6 +566,7 @@ int container_spec_load(const struct store *s, const char *id, struct container_
 	c->auto_remove = get_bool(&d, 0, "auto_remove");
 	c->read_only = get_bool(&d, 0, "read_only");
 	c->privileged = get_bool(&d, 0, "privileged");
+	c->seccomp_unconfined = get_bool(&d, 0, "seccomp_unconfined");
 	c->init = get_bool(&d, 0, "init");
 	i = name_index(net_names, 3, json_get_str(&d, 0, "net"));
 	c->net = i < 0 ? NET_PRIVATE : (enum net_mode)i;

@@ -81,6 +81,7 @@ struct container_spec {
 	char *user;            /* as given (uid[:gid] or name[:group]) */
 	char *hostname;
 	int tty, interactive, detach, auto_remove, read_only, privileged, init;
+	int seccomp_unconfined;       /* --security-opt seccomp=unconfined */
 	enum net_mode net;
 	struct mount_spec *mounts;
 	int nmounts;

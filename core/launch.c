@@ -50,6 +50,7 @@
 #include "passwd.h"
 #include "pathsafe.h"
 #include "pty.h"
+#include "seccomp.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
@@ -722,6 +723,9 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 		for (int fd = 3; fd < 1024; fd++)
 			if (fd != report_fd)
 				fcntl(fd, F_SETFD, FD_CLOEXEC);
+	/* Last: from here on the filter applies to us too. */
+	if (!c->privileged && !c->seccomp_unconfined && seccomp_apply_default(caps))
+		fail(EXIT_RUNTIME);
 	if (c->init)
 		init_reaper(c->argv, env);
 	exec_command(c->argv, env);

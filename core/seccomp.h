@@ -1,0 +1,40 @@
+/* seccomp.h - the default seccomp filter of a container: the system
+ * calls Docker's default profile refuses, refused the same way.
+ *
+ * Docker's profile is an allowlist of ~370 calls per architecture.
+ * Ours is the other side of it, a denylist, built at run time as a
+ * classic BPF program from the build's own <sys/syscall.h> numbers, so
+ * it needs no per-architecture tables and no libseccomp:
+ *  - always refused (EPERM): keys (add_key, keyctl, request_key: the
+ *    kernel keyring is not namespaced), io_uring, userfaultfd, and the
+ *    obsolete calls Docker leaves out (uselib, ustat, sysfs, _sysctl,
+ *    nfsservctl, vm86...);
+ *  - refused unless the container has the capability that allows them,
+ *    as in Docker's profile: SYS_ADMIN for mount, umount, pivot_root,
+ *    setns, unshare, clone with namespace flags (clone3: ENOSYS, so a
+ *    libc falls back to clone), quotactl, bpf, perf_event_open,
+ *    fanotify_init, lookup_dcookie, name_to_handle_at, open_by_handle_at,
+ *    swapon/swapoff and the new mount API; SYS_MODULE, SYS_BOOT (reboot,
+ *    kexec), SYS_TIME, SYS_RAWIO (iopl, ioperm), SYS_PACCT, SYS_NICE
+ *    (NUMA policy calls), SYSLOG, SYS_TTY_CONFIG (vhangup);
+ *  - personality() only with the values Docker allows (0, 8, 0x20000,
+ *    0x20008, 0xffffffff).
+ * Many of these also need a capability in the kernel; the filter is
+ * what keeps a root without capabilities from the rest: an unprivileged
+ * user namespace (unshare -U) gives back every capability inside it.
+ * A system call of another ABI than the build's (i386 or x32 on x86-64,
+ * arm64 on an armv7 build) kills the process: the numbers differ and
+ * the list would not apply.
+ */
+#ifndef BOXCAR_SECCOMP_H
+#define BOXCAR_SECCOMP_H
+
+#include <stdint.h>
+
+/* Install the filter for a container whose capability set is caps, on
+ * the calling thread and what it execs. Needs no_new_privs set first
+ * (or CAP_SYS_ADMIN). Call last before execve: it applies to us too.
+ * -1 with err_set on failure. Without FEATURE_SECCOMP: nothing, 0. */
+int seccomp_apply_default(uint64_t caps);
+
+#endif
