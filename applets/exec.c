@@ -279,7 +279,7 @@ static int join_cgroup(struct exec *e)
 
 	container_cgroup_name(e->c.id, name, sizeof(name));
 	if (cgroup_open(&cg, name) == 0)
-		return cgroup_attach(&cg, getpid());
+		return cgroup_attach_self(&cg);
 	if (err_errno() != ENOENT)
 		return -1;
 	return proc_join_cgroups(e->pid);

@@ -578,6 +578,47 @@ int cgroup_attach(const struct cgroup *cg, pid_t pid)
 	return 0;
 }
 
+int cgroup_open_join(const struct cgroup *cg, unsigned skip, int *fds)
+{
+	char path[CGROUP_PATH_MAX + 16];
+	int n = 0;
+
+	for (int i = 0; i < cg->ndirs; i++) {
+		if (cg->dir[i].ctrls & skip)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", cg->dir[i].path,
+			 cg->dir[i].ctrls & CG_UNIFIED ? "cgroup.procs" : "tasks");
+		if ((fds[n] = open(path, O_WRONLY | O_CLOEXEC)) < 0) {
+			err_set("cannot open %s", path);
+			while (n > 0)
+				close(fds[--n]);
+			return -1;
+		}
+		n++;
+	}
+	return n;
+}
+
+int cgroup_join(const int *fds, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (write(fds[i], "0", 1) != 1)
+			return err_set("cannot join the container's cgroup");
+	return 0;
+}
+
+int cgroup_attach_self(const struct cgroup *cg)
+{
+	int fds[CGROUP_DIRS_MAX], n = cgroup_open_join(cg, 0, fds), rc;
+
+	if (n < 0)
+		return -1;
+	rc = cgroup_join(fds, n);
+	while (n > 0)
+		close(fds[--n]);
+	return rc;
+}
+
 /* Where to list processes: any hierarchy has them all; the first will do. */
 static const char *procs_dir(const struct cgroup *cg)
 {

@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "cgroup.h"
 #include "err.h"
 #include "fsutil.h"
 #include "launch.h"
@@ -609,14 +610,64 @@ static int set_stdio(const struct launch *l)
 	return 0;
 }
 
+/* "go": one byte, with the fds through which the init joins its cgroup
+ * (cgroup_open_join) as SCM_RIGHTS. */
+union go_cmsg {
+	char buf[CMSG_SPACE(CGROUP_DIRS_MAX * sizeof(int))];
+	struct cmsghdr align;
+};
+
+static int send_go(int sock, const int *fds, int n)
+{
+	union go_cmsg u;
+	struct iovec iov = { "", 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *h;
+
+	if (n > 0) {
+		memset(&u, 0, sizeof(u));
+		m.msg_control = u.buf;
+		m.msg_controllen = CMSG_SPACE(n * sizeof(int));
+		h = CMSG_FIRSTHDR(&m);
+		h->cmsg_level = SOL_SOCKET;
+		h->cmsg_type = SCM_RIGHTS;
+		h->cmsg_len = CMSG_LEN(n * sizeof(int));
+		memcpy(CMSG_DATA(h), fds, n * sizeof(int));
+	}
+	return sendmsg(sock, &m, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+/* The fds that came with go; -1 if go did not come (the parent gave up). */
+static int recv_go(int sock, int *fds)
+{
+	union go_cmsg u;
+	char b;
+	struct iovec iov = { &b, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *h;
+	ssize_t r;
+	int n = 0;
+
+	while ((r = recvmsg(sock, &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	if (r != 1)
+		return -1;
+	if ((h = CMSG_FIRSTHDR(&m)) && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS) {
+		n = (int)((h->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+		memcpy(fds, CMSG_DATA(h), n * sizeof(int));
+	}
+	return n;
+}
+
 __attribute__((noreturn)) static void init_main(const struct launch *l, int syncfd)
 {
 	const struct container_spec *c = l->c;
 	uint64_t caps = caps_effective_set(c->cap_add, c->cap_drop, c->privileged);
 	struct user_ids u;
 	sigset_t none;
-	char b, **env;
-	int rootfd;
+	char **env;
+	int rootfd, cgfds[CGROUP_DIRS_MAX], ncg;
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -688,9 +739,14 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 	/* The parent made the cgroup while we mounted (both CPUs work at
 	 * once); it says go once we are in it. Our cgroup namespace is
 	 * rooted there, and what the command does is charged to it. */
-	if (read(syncfd, &b, 1) != 1)
+	if ((ncg = recv_go(syncfd, cgfds)) < 0)
 		_exit(EXIT_RUNTIME); /* the parent gave up */
 	close(syncfd);
+	/* Into the cgroup by ourselves: see cgroup_open_join for why. */
+	if (cgroup_join(cgfds, ncg))
+		fail(EXIT_RUNTIME);
+	while (ncg > 0)
+		close(cgfds[--ncg]);
 	if (ns_supported(NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
 		err_set("cannot make a cgroup namespace");
 		fail(EXIT_RUNTIME);
@@ -731,6 +787,49 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 	exec_command(c->argv, env);
 }
 
+/* clone3(2)'s arguments (linux/sched.h, its second version). */
+struct clone_args_v2 {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size,
+		 tls, set_tid, set_tid_size, cgroup;
+};
+#define CLONE_INTO_CGROUP_ 0x200000000ULL
+
+/* Like fork(), into new namespaces, and into the cgroup2 directory of
+ * l->cg when there is one: born there, the init needs no move, and a
+ * move into a cgroup2 cgroup takes the kernel's global threadgroup lock
+ * (see cgroup_open_join). clone3 with no stack forks as clone does. A
+ * kernel before 5.7 (ENOSYS, E2BIG, EINVAL): plain clone, and the init
+ * joins by "0" like the v1 ones. */
+static pid_t clone_init(struct launch *l, unsigned long flags)
+{
+	const char *dir = l->cg ? cgroup_path(l->cg, CG_UNIFIED) : NULL;
+	int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	pid_t pid = -1;
+
+	l->born_in = 0;
+#ifdef SYS_clone3
+	if (fd >= 0) {
+		struct clone_args_v2 a = { .flags = flags | CLONE_INTO_CGROUP_,
+					   .exit_signal = SIGCHLD, .cgroup = (uint64_t)fd };
+
+		pid = syscall(SYS_clone3, &a, sizeof(a));
+		if (pid > 0)
+			l->born_in = CG_UNIFIED;
+		if (pid == 0) {
+			close(fd);
+			return 0;
+		}
+	}
+#endif
+	if (fd >= 0)
+		close(fd);
+	if (pid < 0)
+		/* The argument order past flags differs between
+		 * architectures; zeros fit them all. */
+		pid = syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+	return pid;
+}
+
 pid_t launch_clone(struct launch *l)
 {
 	int sync[2], rep[2], sock[2] = { -1, -1 };
@@ -757,10 +856,7 @@ pid_t launch_clone(struct launch *l)
 		return err_set("socketpair");
 	}
 	fflush(NULL);
-	/* Like fork(), into new namespaces: no stack of its own needed. The
-	 * argument order past flags differs between architectures; zeros
-	 * fit them all. */
-	pid = syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+	pid = clone_init(l, flags);
 	if (pid == 0) {
 		close(sync[1]);
 		close(rep[0]);
@@ -813,16 +909,19 @@ pid_t launch_go(struct launch *l, pid_t pid, int *code)
 {
 	struct launch_err e;
 	char msg[256] = "";
-	int go = 1, saved = 0, st;
+	int go = 1, saved = 0, st, cgfds[CGROUP_DIRS_MAX], ncg = 0;
 	ssize_t n;
 
 	*code = EXIT_RUNTIME;
-	if (l->cg && cgroup_attach(l->cg, pid) < 0)
+	if (l->cg && (ncg = cgroup_open_join(l->cg, l->born_in, cgfds)) < 0) {
+		ncg = 0;
 		go = 0;
-	else if (send(l->sync_fd, "", 1, MSG_NOSIGNAL) != 1) {
+	} else if (send_go(l->sync_fd, cgfds, ncg) < 0) {
 		err_set("cannot start the container's init");
 		go = 0;
 	}
+	while (ncg > 0)
+		close(cgfds[--ncg]);
 	if (!go) {
 		saved = err_errno();
 		snprintf(msg, sizeof(msg), "%s", err_msg());

@@ -32,8 +32,12 @@ struct launch {
 				   * devpts; its slave (/dev/pts/0 inside) is
 				   * stdio, the controlling terminal and
 				   * /dev/console. Its size is fd 0's. */
-	const struct cgroup *cg;  /* NULL: no cgroup; read by launch_go */
+	const struct cgroup *cg;  /* NULL: no cgroup; read by launch_go, and
+				   * by launch_clone: if its directories
+				   * exist by then, the init is born in the
+				   * cgroup2 one (CLONE_INTO_CGROUP) */
 	int sync_fd, report_fd, pty_fd; /* launch_clone's, for launch_go */
+	unsigned born_in;         /* CG_UNIFIED if it was */
 };
 
 /* Clone the init: its host pid, or -1. Then launch_go or launch_abort. */

@@ -95,23 +95,30 @@ static int set_devices(const struct container_spec *c, const struct cgroup *cg)
 	return rc;
 }
 
-/* The cgroup with its limits and devices policy; made again if a crash
- * left it. */
-static int make_cgroup(const struct container_spec *c, struct cgroup *cg)
+/* The cgroup with its limits and devices policy (reused if a crash left
+ * it): its directories (*made: by us), then its limits, apart, so that
+ * the init can be cloned into the first while the second are written. */
+static int make_cgroup_dirs(const struct container_spec *c, struct cgroup *cg, int *made)
+{
+	char name[CGROUP_NAME_MAX];
+
+	*made = 0;
+	container_cgroup_name(c->id, name, sizeof(name));
+	if (cgroup_create(cg, name) == 0)
+		*made = 1;
+	else if (err_errno() != EEXIST || cgroup_open(cg, name))
+		return -1;
+	return 0;
+}
+
+static int limit_cgroup(const struct container_spec *c, struct cgroup *cg, int made)
 {
 	struct cgroup_limits lim = {
 		.memory = c->memory, .memory_swap = c->memory_swap,
 		.cpu_millis = c->cpu_millis, .cpu_shares = c->cpu_shares,
 		.pids_limit = c->pids_limit,
 	};
-	char name[CGROUP_NAME_MAX];
-	int made = 0;
 
-	container_cgroup_name(c->id, name, sizeof(name));
-	if (cgroup_create(cg, name) == 0)
-		made = 1;
-	else if (err_errno() != EEXIST || cgroup_open(cg, name))
-		return -1;
 	if (cgroup_set_limits(cg, &lim) || set_devices(c, cg)) {
 		if (made) {
 			int e = err_errno();
@@ -124,6 +131,13 @@ static int make_cgroup(const struct container_spec *c, struct cgroup *cg)
 		return -1;
 	}
 	return 0;
+}
+
+static int make_cgroup(const struct container_spec *c, struct cgroup *cg)
+{
+	int made;
+
+	return make_cgroup_dirs(c, cg, &made) ? -1 : limit_cgroup(c, cg, made);
 }
 
 /* Undo overlay_mount, keeping the error that made us. */
@@ -480,7 +494,7 @@ int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 	struct termios saved;
 	struct cgroup cg;
 	struct io io = { .stdio = { -1, -1, -1 }, .master = -1, .pipes = { -1, -1 } };
-	int code = EXIT_RUNTIME, raw = 0, oom0 = 0, logged = !c->auto_remove;
+	int code = EXIT_RUNTIME, raw = 0, oom0 = 0, logged = !c->auto_remove, made = 0;
 
 	if (container_dir(s, c->id, rootfs) || path_join(path, rootfs, "container.log")
 	    || path_join(rootfs, rootfs, "merged"))
@@ -512,12 +526,17 @@ int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 	}
 	if ((w.sfd = signals_open()) < 0)
 		goto fail_io;
-	/* The init mounts its root while we make its cgroup. */
-	if ((w.pid = launch_clone(&l)) >= 0) {
-		if (make_cgroup(c, &cg)) {
+	/* The init is born in the cgroup (its cgroup2 directory), and
+	 * mounts its root while we write the limits. */
+	if (make_cgroup_dirs(c, &cg, &made)) {
+		w.pid = -1;
+		l.cg = NULL;
+	} else if ((w.pid = launch_clone(&l)) >= 0) {
+		/* on failure the init goes first: it is in the cgroup, which
+		 * release() then removes */
+		if (limit_cgroup(c, &cg, 0)) {
 			launch_abort(&l, w.pid);
 			w.pid = -1;
-			l.cg = NULL;
 		} else {
 			oom0 = cgroup_oom_killed(&cg);
 			w.pid = launch_go(&l, w.pid, &code);

@@ -283,6 +283,36 @@ static void test_procs_and_signals(const struct cgroup *cg)
 	CHECK(L("child died of SIGKILL"), st != -1 && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 }
 
+/* The fast way in: the process moves itself, v1 through "tasks". */
+static void test_attach_self(const struct cgroup *cg)
+{
+	int p[2], all = 1, st;
+	pid_t pid;
+	char b = 0;
+
+	if (pipe(p) < 0)
+		return;
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		close(p[0]);
+		b = cgroup_attach_self(cg) == 0 ? 'y' : 'n';
+		if (write(p[1], &b, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	CHECK(L("cgroup_attach_self"), pid > 0 && read(p[0], &b, 1) == 1 && b == 'y');
+	close(p[0]);
+	for (int i = 0; i < cg->ndirs; i++)
+		all &= pid > 0 && has_pid(cg->dir[i].path, pid);
+	CHECK(L("...in cgroup.procs of every hierarchy"), all);
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+	}
+}
+
 static void test_oom(const struct cgroup *cg)
 {
 	struct child c;
@@ -410,6 +440,7 @@ static void suite_run(const char *name, enum cgroup_mode want, int want_ours)
 
 	test_limits(&cg);
 	test_procs_and_signals(&cg);
+	test_attach_self(&cg);
 	test_oom(&cg);
 	test_pids(&cg);
 	test_devices(&cg);
