@@ -3,7 +3,7 @@
 # memory, and whether starting and removing many leaves anything behind;
 # measured side by side with crun and runc in the same run.
 #
-#   make && sh bench/run.sh [-r RUNS] [-w WARMUP] [-n LOOP] [-o DIR]
+#   make && sh bench/run.sh [-r RUNS] [-w WARMUP] [-c COLD_RUNS] [-n LOOP] [-o DIR]
 #
 # As root. Needs hyperfine, crun, runc, jq, /usr/bin/time (Debian package
 # "time"), unshare (util-linux) and busybox (busybox-static). A peer that
@@ -33,6 +33,11 @@
 #      unshare --fork --pid --mount --uts --ipc --net true   (the floor)
 #      boxcar with its store on a tmpfs (what the disk costs it)
 #    medians and the ratios boxcar/this (below 1: boxcar is faster).
+# 1b. the same but the tmpfs row one at a time, as a user starts one
+#    container: COLD_RUNS (15) runs each after `sleep 0.3` (hyperfine
+#    --prepare), 1 warmup. Back to back, the kernel's cgroup threadgroup
+#    lock stays warm from run to run; after a pause, moving a process into
+#    a cgroup by pid first waits for an RCU grace period (docs/cgroups.md).
 # 2. peak RSS (GNU time's "Maximum resident set size", median of 5 runs; it
 #    includes waited-for children, so the container's /bin/true too) of the
 #    foreground runs above and of `sleep 0`; VmHWM/VmRSS of the monitor of a
@@ -56,10 +61,12 @@ set -eu
 RUNS=30
 WARMUP=3
 LOOP=100
+COLD_RUNS=15
 OUT=
-while getopts r:w:n:o: opt; do
+while getopts r:w:n:c:o: opt; do
 	case $opt in
 	r) RUNS=$OPTARG ;;
+	c) COLD_RUNS=$OPTARG ;;
 	w) WARMUP=$OPTARG ;;
 	n) LOOP=$OPTARG ;;
 	o) OUT=$OPTARG ;;
@@ -187,6 +194,30 @@ while IFS="$(printf '\t')" read -r name med mean sd; do
 done
 h=$(median "$WORK/startup-hybrid.json" 0)
 echo "| boxcar, host's hybrid cgroups (v1 + unified; timed first, alone) | $(ms "$h") | | $(ratio "$b" "$h") |"
+
+# 1b. Startup one at a time, as a user starts a container: 0.3 s of quiet
+# before each run (hyperfine --prepare). Back to back, each run finds the
+# kernel's cgroup threadgroup lock still warm from the one before; after a
+# pause, the first move of a process into a cgroup by pid waits for an RCU
+# grace period (docs/cgroups.md).
+set -- -n boxcar "$BOX"
+for t in $PEERS; do
+	set -- "$@" -n "$t" "$t --root $WORK/peers/$t run --bundle $WORK/$t-bundle bxbench-$t"
+done
+set -- "$@" -n floor "$FLOOR"
+hyperfine -N -w 1 -r "$COLD_RUNS" --prepare "sleep 0.3" --export-json "$WORK/startup-cold.json" \
+	"$@" >/dev/null
+b=$(median "$WORK/startup-cold.json" 0)
+echo
+echo "## Startup one at a time: median of $COLD_RUNS runs, each after 0.3 s idle (ms)"
+echo
+echo "| command | median ms | mean ± σ ms | ratio |"
+echo "|---------|----------:|------------:|------:|"
+jq -r '.results[] | [.command, .median, .mean, .stddev] | @tsv' "$WORK/startup-cold.json" |
+while IFS="$(printf '\t')" read -r name med mean sd; do
+	printf '| %s | %s | %s ± %s | %s |\n' "$name" "$(ms "$med")" \
+		"$(ms "$mean")" "$(ms "$sd")" "$(ratio "$b" "$med")"
+done
 
 # 2. Peak RSS.
 maxrss() { # CMD...: median over 5 runs of GNU time's %M (KiB)
