@@ -50,9 +50,13 @@ int caps_bound(uint64_t keep)
 	for (int cap = 0; cap < 64; cap++) {
 		if (keep & (1ull << cap))
 			continue;
-		/* EINVAL: past the kernel's last capability */
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+		/* EINVAL: past the kernel's last capability, and so are the
+		 * rest (they are numbered from 0 up) */
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+			if (errno == EINVAL)
+				break;
 			return err_set("cannot drop capability %d from the bounding set", cap);
+		}
 	}
 	return 0;
 }
@@ -68,8 +72,8 @@ int caps_set(uint64_t keep)
 
 	/* The kernel refuses bits past its last capability: keep only what
 	 * the bounding set still has. */
-	for (int cap = 0; cap < 64; cap++)
-		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
+	for (int cap = 0, r; cap < 64 && (r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0)) >= 0; cap++)
+		if (r == 1)
 			last |= 1ull << cap;
 	d[0].eff = d[0].perm = (uint32_t)(keep & last);
 	d[1].eff = d[1].perm = (uint32_t)((keep & last) >> 32);
