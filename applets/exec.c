@@ -72,6 +72,13 @@ struct exec {
 	int seccomp;       /* the init has a filter: the same one */
 	int rootfd;
 	int devnull;       /* opened on the host: the container may have none */
+	struct cgroup cg;  /* the container's, if it has one */
+	int has_cg;
+	int cgfds[CGROUP_DIRS_MAX]; /* its join files (cgroup_open_join) */
+	int ncg;
+	int cg2fd;         /* its cgroup2 directory, to be cloned into */
+	int cgnsfd;        /* its cgroup namespace: the command enters it */
+	unsigned born_in;  /* the command was cloned into its cgroup2 dir */
 };
 
 /* The environment: the container's, then -e, then HOME if unset. */
@@ -105,6 +112,40 @@ static char **make_env(struct exec *e, const char *home)
 
 /* In the child, inside the namespaces: become what the container is and
  * exec. On failure, errno and a message go up the pipe. */
+/* The container's cgroup, boxcar-ID, in every hierarchy: its join
+ * files are opened now, on the host; the command is cloned into the
+ * cgroup2 directory and writes itself into the rest (cgroup_open_join
+ * says why), so this process stays out. A container made without one
+ * (by hand, or by an older boxcar) is joined where its init is, by us,
+ * and the command inherits it. */
+static int prepare_cgroup(struct exec *e)
+{
+	char name[CGROUP_NAME_MAX];
+
+	container_cgroup_name(e->c.id, name, sizeof(name));
+	if (cgroup_open(&e->cg, name) == 0) {
+		e->has_cg = 1;
+		e->cg2fd = cgroup_open_unified(&e->cg);
+		return (e->ncg = cgroup_open_join(&e->cg, 0, e->cgfds)) < 0 ? -1 : 0;
+	}
+	if (err_errno() != ENOENT)
+		return -1;
+	return proc_join_cgroups(e->pid);
+}
+
+/* In the child: "0" into each join file, but the cgroup2 one it was born
+ * in. The files come in e->cg's directory order. */
+static int join_cgroup(struct exec *e)
+{
+	for (int i = 0; i < e->ncg; i++) {
+		if (!((e->cg.dir[i].ctrls & CG_UNIFIED) && e->born_in)
+		    && write(e->cgfds[i], "0", 1) != 1)
+			return err_set("cannot join the container's cgroup");
+		close(e->cgfds[i]);
+	}
+	return 0;
+}
+
 __attribute__((noreturn)) static void child(struct exec *e, int report)
 {
 	const char *wd = e->workdir ? e->workdir : e->c.workdir && *e->c.workdir ? e->c.workdir : "/";
@@ -112,6 +153,12 @@ __attribute__((noreturn)) static void child(struct exec *e, int report)
 	char msg[256];
 	int err[2];
 
+	if (join_cgroup(e))
+		goto fail;
+	if (e->cgnsfd >= 0 && setns(e->cgnsfd, CLONE_NEWCGROUP) < 0) {
+		err_set("cannot enter the container's cgroup namespace");
+		goto fail;
+	}
 	/* the user from the container's passwd and group files */
 	if (passwd_resolve(e->rootfd, e->user ? e->user : e->c.user, &ids))
 		goto fail;
@@ -269,22 +316,6 @@ static void relay(struct exec *e)
 		tty_restore(0, &saved);
 }
 
-/* Into the container's cgroup, boxcar/ID, in every hierarchy; a
- * container made without one (by hand, or by an older boxcar) is joined
- * where its init is. */
-static int join_cgroup(struct exec *e)
-{
-	char name[CGROUP_NAME_MAX];
-	struct cgroup cg;
-
-	container_cgroup_name(e->c.id, name, sizeof(name));
-	if (cgroup_open(&cg, name) == 0)
-		return cgroup_attach_self(&cg);
-	if (err_errno() != ENOENT)
-		return -1;
-	return proc_join_cgroups(e->pid);
-}
-
 /* Enter the container's namespaces and cgroups, fork, wait. */
 static int run(struct exec *e)
 {
@@ -293,7 +324,7 @@ static int run(struct exec *e)
 	char msg[256] = "";
 	ssize_t n;
 
-	if (join_cgroup(e))
+	if (prepare_cgroup(e))
 		return -1;
 	ns_set_init(&ns, e->pid);
 	/* every namespace of the init that is not ours (the user and time
@@ -310,6 +341,12 @@ static int run(struct exec *e)
 			return -1;
 		}
 	}
+	/* The kernel lets clone3 into a cgroup only from a cgroup namespace
+	 * that holds where we are: the command enters the container's. */
+	if (e->has_cg && ns_set_has(&ns, NS_CGROUP)) {
+		e->cgnsfd = ns.fd[NS_CGROUP];
+		ns.fd[NS_CGROUP] = -1;
+	}
 	if (ns_set_enter(&ns)) {
 		ns_set_close(&ns);
 		return -1;
@@ -320,9 +357,17 @@ static int run(struct exec *e)
 	if (e->tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0)
 		return err_set("socketpair");
 	/* the pid namespace applies to children: the command is one */
-	child_pid = fork();
+	child_pid = cgroup_clone(e->cg2fd, 0, &e->born_in);
 	if (child_pid < 0)
 		return err_set("fork");
+	if (child_pid > 0) {
+		for (int i = 0; i < e->ncg; i++)
+			close(e->cgfds[i]);
+		if (e->cg2fd >= 0)
+			close(e->cg2fd);
+		if (e->cgnsfd >= 0)
+			close(e->cgnsfd);
+	}
 	if (child_pid == 0) {
 		close(p[0]);
 		if (e->tty) {
@@ -391,7 +436,7 @@ int exec_main(int argc, char **argv)
 		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
-	struct exec e = { 0 };
+	struct exec e = { .cg2fd = -1, .cgnsfd = -1 };
 	struct container_state st;
 	const char *root = NULL;
 	char id[CONTAINER_ID_LEN + 1], path[64], v[16];

@@ -142,6 +142,18 @@ int cgroup_attach(const struct cgroup *cg, pid_t pid);
  * then, as a directory holding any of skip is left out. cgroup_attach_self
  * does both and closes. */
 int cgroup_open_join(const struct cgroup *cg, unsigned skip, int *fds);
+/* cg's cgroup2 directory, opened for cgroup_clone (O_CLOEXEC); -1 if
+ * it has none (or cg is NULL). */
+int cgroup_open_unified(const struct cgroup *cg);
+/* Like fork() (flags: CLONE_NEW* to add), the child born in the cgroup2
+ * directory fd (from cgroup_open_unified; -1: none) with clone3's
+ * CLONE_INTO_CGROUP (Linux 5.7): no move, no global lock. *born_in is
+ * CG_UNIFIED if it was (in both processes), else 0 (no fd, or the
+ * kernel cannot: plain clone). The caller closes fd. The child should
+ * not rely on libc state fork() would fix up (boxcar's children are
+ * single-threaded and exec). Note the kernel checks the caller's cgroup
+ * namespace: clone before entering the container's. */
+pid_t cgroup_clone(int fd, unsigned long flags, unsigned *born_in);
 int cgroup_join(const int *fds, int n);
 int cgroup_attach_self(const struct cgroup *cg);
 /* Up to max pids of the processes in it (not in sub-cgroups); returns

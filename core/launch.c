@@ -787,54 +787,12 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 	exec_command(c->argv, env);
 }
 
-/* clone3(2)'s arguments (linux/sched.h, its second version). */
-struct clone_args_v2 {
-	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size,
-		 tls, set_tid, set_tid_size, cgroup;
-};
-#define CLONE_INTO_CGROUP_ 0x200000000ULL
-
-/* Like fork(), into new namespaces, and into the cgroup2 directory of
- * l->cg when there is one: born there, the init needs no move, and a
- * move into a cgroup2 cgroup takes the kernel's global threadgroup lock
- * (see cgroup_open_join). clone3 with no stack forks as clone does. A
- * kernel before 5.7 (ENOSYS, E2BIG, EINVAL): plain clone, and the init
- * joins by "0" like the v1 ones. */
-static pid_t clone_init(struct launch *l, unsigned long flags)
-{
-	const char *dir = l->cg ? cgroup_path(l->cg, CG_UNIFIED) : NULL;
-	int fd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	pid_t pid = -1;
-
-	l->born_in = 0;
-#ifdef SYS_clone3
-	if (fd >= 0) {
-		struct clone_args_v2 a = { .flags = flags | CLONE_INTO_CGROUP_,
-					   .exit_signal = SIGCHLD, .cgroup = (uint64_t)fd };
-
-		pid = syscall(SYS_clone3, &a, sizeof(a));
-		if (pid > 0)
-			l->born_in = CG_UNIFIED;
-		if (pid == 0) {
-			close(fd);
-			return 0;
-		}
-	}
-#endif
-	if (fd >= 0)
-		close(fd);
-	if (pid < 0)
-		/* The argument order past flags differs between
-		 * architectures; zeros fit them all. */
-		pid = syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
-	return pid;
-}
-
 pid_t launch_clone(struct launch *l)
 {
 	int sync[2], rep[2], sock[2] = { -1, -1 };
 	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
 	pid_t pid;
+	int cgfd;
 
 	l->sync_fd = l->report_fd = l->pty_fd = -1;
 	if (l->c->net != NET_HOST)
@@ -856,7 +814,13 @@ pid_t launch_clone(struct launch *l)
 		return err_set("socketpair");
 	}
 	fflush(NULL);
-	pid = clone_init(l, flags);
+	/* Like fork(), into new namespaces, and born in the cgroup2
+	 * directory when there is one: a move into a cgroup2 cgroup takes
+	 * the kernel's global threadgroup lock (see cgroup_open_join). */
+	cgfd = cgroup_open_unified(l->cg);
+	pid = cgroup_clone(cgfd, flags, &l->born_in);
+	if (cgfd >= 0)
+		close(cgfd);
 	if (pid == 0) {
 		close(sync[1]);
 		close(rep[0]);
