@@ -38,6 +38,10 @@
 #    --prepare), 1 warmup. Back to back, the kernel's cgroup threadgroup
 #    lock stays warm from run to run; after a pause, moving a process into
 #    a cgroup by pid first waits for an RCU grace period (docs/cgroups.md).
+# 1c. exec of /bin/true into a running container (`run -d ... sleep 600`;
+#    crun and runc: `run -d` of the same bundle with args sleep 600, then
+#    `exec`), one at a time (COLD_RUNS, after 0.3 s idle) and back to back
+#    (RUNS after WARMUP).
 # 2. peak RSS (GNU time's "Maximum resident set size", median of 5 runs; it
 #    includes waited-for children, so the container's /bin/true too) of the
 #    foreground runs above and of `sleep 0`; VmHWM/VmRSS of the monitor of a
@@ -102,8 +106,12 @@ cleanup() {
 			"$BOXCAR" rm --root "$root" -f "$id" >/dev/null 2>&1
 		done
 	done
-	command -v crun >/dev/null && crun --root "$WORK/peers/crun" delete -f bxbench-crun >/dev/null 2>&1
-	command -v runc >/dev/null && runc --root "$WORK/peers/runc" delete -f bxbench-runc >/dev/null 2>&1
+	for t in crun runc; do
+		command -v $t >/dev/null || continue
+		for id in bxbench-$t bxexec-$t; do
+			$t --root "$WORK/peers/$t" delete -f $id >/dev/null 2>&1
+		done
+	done
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
 	grep -F " $WORK/" /proc/self/mountinfo | awk '{print $5}' | sort -r |
 		while read -r m; do umount -l "$m"; done
@@ -217,6 +225,45 @@ jq -r '.results[] | [.command, .median, .mean, .stddev] | @tsv' "$WORK/startup-c
 while IFS="$(printf '\t')" read -r name med mean sd; do
 	printf '| %s | %s | %s ± %s | %s |\n' "$name" "$(ms "$med")" \
 		"$(ms "$mean")" "$(ms "$sd")" "$(ratio "$b" "$med")"
+done
+
+# 1c. exec: /bin/true in a running container (`sleep 600`), one at a
+# time (0.3 s idle before each run) and back to back; the peers' `exec`
+# on a container of the same rootfs started with `run -d`.
+"$BOXCAR" run -d --name bxexec -m 64m bench /bin/sleep 600 >/dev/null || die "boxcar: run -d failed"
+set -- -n boxcar "$BOXCAR exec bxexec /bin/true"
+for t in $PEERS; do
+	mkdir -p "$WORK/$t-long"
+	jq '.process.args = ["/bin/sleep", "600"]' "$WORK/$t-bundle/config.json" > "$WORK/$t-long/config.json"
+	if $t --root "$WORK/peers/$t" run -d --bundle "$WORK/$t-long" bxexec-$t </dev/null >/dev/null 2>&1; then
+		set -- "$@" -n "$t" "$t --root $WORK/peers/$t exec bxexec-$t /bin/true"
+	else
+		echo "$t: run -d failed: left out of exec"
+	fi
+done
+hyperfine -N -w 1 -r "$COLD_RUNS" --prepare "sleep 0.3" --export-json "$WORK/exec-cold.json" \
+	"$@" >/dev/null
+hyperfine -N -w "$WARMUP" -r "$RUNS" --export-json "$WORK/exec.json" "$@" >/dev/null
+for f in exec-cold exec; do
+	b=$(median "$WORK/$f.json" 0)
+	echo
+	if [ $f = exec ]; then
+		echo "## exec, back to back: median of $RUNS runs after $WARMUP warmups (ms)"
+	else
+		echo "## exec one at a time: median of $COLD_RUNS runs, each after 0.3 s idle (ms)"
+	fi
+	echo
+	echo "| command | median ms | mean ± σ ms | ratio |"
+	echo "|---------|----------:|------------:|------:|"
+	jq -r '.results[] | [.command, .median, .mean, .stddev] | @tsv' "$WORK/$f.json" |
+	while IFS="$(printf '\t')" read -r name med mean sd; do
+		printf '| %s | %s | %s ± %s | %s |\n' "$name" "$(ms "$med")" \
+			"$(ms "$mean")" "$(ms "$sd")" "$(ratio "$b" "$med")"
+	done
+done
+"$BOXCAR" rm -f bxexec >/dev/null
+for t in $PEERS; do
+	$t --root "$WORK/peers/$t" delete -f bxexec-$t >/dev/null 2>&1
 done
 
 # 2. Peak RSS.
