@@ -334,7 +334,7 @@ ms_per=$(awk -v a="$t0" -v b="$(now)" -v n="$LOOP" 'BEGIN { printf "%.2f", (b - 
 leaks "\`run -d -m 64m bench sleep 600\` + \`rm -f\`" "$WORK/cg.before"
 
 if [ -n "$OUT" ]; then
-	cp "$WORK"/startup*.json "$WORK/startup-hyperfine.md" "$OUT/"
+	cp "$WORK"/startup*.json "$WORK"/exec*.json "$WORK/startup-hyperfine.md" "$OUT/"
 	echo
 	echo "hyperfine JSON in $OUT"
 fi
