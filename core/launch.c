@@ -45,6 +45,7 @@
 #include "caps.h"
 #include "cgroup.h"
 #include "err.h"
+#include "fdpass.h"
 #include "fsutil.h"
 #include "launch.h"
 #include "ns.h"
@@ -610,55 +611,9 @@ static int set_stdio(const struct launch *l)
 	return 0;
 }
 
-/* "go": one byte, with the fds through which the init joins its cgroup
- * (cgroup_open_join) as SCM_RIGHTS. */
-union go_cmsg {
-	char buf[CMSG_SPACE(CGROUP_DIRS_MAX * sizeof(int))];
-	struct cmsghdr align;
-};
-
-static int send_go(int sock, const int *fds, int n)
-{
-	union go_cmsg u;
-	struct iovec iov = { "", 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *h;
-
-	if (n > 0) {
-		memset(&u, 0, sizeof(u));
-		m.msg_control = u.buf;
-		m.msg_controllen = CMSG_SPACE(n * sizeof(int));
-		h = CMSG_FIRSTHDR(&m);
-		h->cmsg_level = SOL_SOCKET;
-		h->cmsg_type = SCM_RIGHTS;
-		h->cmsg_len = CMSG_LEN(n * sizeof(int));
-		memcpy(CMSG_DATA(h), fds, n * sizeof(int));
-	}
-	return sendmsg(sock, &m, MSG_NOSIGNAL) == 1 ? 0 : -1;
-}
-
-/* The fds that came with go; -1 if go did not come (the parent gave up). */
-static int recv_go(int sock, int *fds)
-{
-	union go_cmsg u;
-	char b;
-	struct iovec iov = { &b, 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *h;
-	ssize_t r;
-	int n = 0;
-
-	while ((r = recvmsg(sock, &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
-		;
-	if (r != 1)
-		return -1;
-	if ((h = CMSG_FIRSTHDR(&m)) && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS) {
-		n = (int)((h->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-		memcpy(fds, CMSG_DATA(h), n * sizeof(int));
-	}
-	return n;
-}
+/* "go" is one byte (fd_send), with the fds through which the init joins
+ * its cgroup (cgroup_open_join). */
+_Static_assert(CGROUP_DIRS_MAX <= FDPASS_MAX, "a go carries every join file");
 
 __attribute__((noreturn)) static void init_main(const struct launch *l, int syncfd)
 {
@@ -739,7 +694,7 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 	/* The parent made the cgroup while we mounted (both CPUs work at
 	 * once); it says go once we are in it. Our cgroup namespace is
 	 * rooted there, and what the command does is charged to it. */
-	if ((ncg = recv_go(syncfd, cgfds)) < 0)
+	if ((ncg = fd_recv(syncfd, cgfds, CGROUP_DIRS_MAX)) < 0)
 		_exit(EXIT_RUNTIME); /* the parent gave up */
 	close(syncfd);
 	/* Into the cgroup by ourselves: see cgroup_open_join for why. */
@@ -880,7 +835,7 @@ pid_t launch_go(struct launch *l, pid_t pid, int *code)
 	if (l->cg && (ncg = cgroup_open_join(l->cg, l->born_in, cgfds)) < 0) {
 		ncg = 0;
 		go = 0;
-	} else if (send_go(l->sync_fd, cgfds, ncg) < 0) {
+	} else if (fd_send(l->sync_fd, cgfds, ncg) < 0) {
 		err_set("cannot start the container's init");
 		go = 0;
 	}

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "err.h"
+#include "fdpass.h"
 #include "pty.h"
 
 int pty_open(int *master, char *name, size_t n)
@@ -31,48 +31,15 @@ int pty_open(int *master, char *name, size_t n)
 
 int pty_send_fd(int sock, int fd)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	char b = 0;
-	struct iovec iov = { &b, 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *h = CMSG_FIRSTHDR(&m);
-
-	memset(u.buf, 0, sizeof(u.buf));
-	h->cmsg_level = SOL_SOCKET;
-	h->cmsg_type = SCM_RIGHTS;
-	h->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(h), &fd, sizeof(int));
-	while (sendmsg(sock, &m, MSG_NOSIGNAL) < 0)
-		if (errno != EINTR)
-			return err_set("cannot pass the pseudo-terminal on");
-	return 0;
+	return fd_send(sock, &fd, 1) ? err_set("cannot pass the pseudo-terminal on") : 0;
 }
 
 int pty_recv_fd(int sock)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	char b;
-	struct iovec iov = { &b, 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *h;
-	ssize_t n;
-	int fd;
+	int fd, n = fd_recv(sock, &fd, 1);
 
-	while ((n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
-		;
-	h = n > 0 ? CMSG_FIRSTHDR(&m) : NULL;
-	if (!h || h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS
-	    || h->cmsg_len != CMSG_LEN(sizeof(int)))
+	if (n != 1)
 		return err_setn(n < 0 ? errno : EIO, "no pseudo-terminal from the container");
-	memcpy(&fd, CMSG_DATA(h), sizeof(int));
 	return fd;
 }
 
