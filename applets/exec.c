@@ -74,7 +74,7 @@ struct exec {
 	int devnull;       /* opened on the host: the container may have none */
 	struct cgroup cg;  /* the container's, if it has one */
 	int has_cg;
-	int cgfds[CGROUP_DIRS_MAX]; /* its join files (cgroup_open_join) */
+	int cgfds[CGROUP_DIRS_MAX]; /* its v1 join files (cgroup_open_join) */
 	int ncg;
 	int cg2fd;         /* its cgroup2 directory, to be cloned into */
 	int cgnsfd;        /* its cgroup namespace: the command enters it */
@@ -126,24 +126,29 @@ static int prepare_cgroup(struct exec *e)
 	if (cgroup_open(&e->cg, name) == 0) {
 		e->has_cg = 1;
 		e->cg2fd = cgroup_open_unified(&e->cg);
-		return (e->ncg = cgroup_open_join(&e->cg, 0, e->cgfds)) < 0 ? -1 : 0;
+		return (e->ncg = cgroup_open_join(&e->cg, CG_UNIFIED, e->cgfds)) < 0 ? -1 : 0;
 	}
 	if (err_errno() != ENOENT)
 		return -1;
 	return proc_join_cgroups(e->pid);
 }
 
-/* In the child: "0" into each join file, but the cgroup2 one it was born
- * in. The files come in e->cg's directory order. */
+/* In the child: the v1 join files; the cgroup2 directory too if it was
+ * not born there (a kernel without CLONE_INTO_CGROUP), the slow way,
+ * through the directory opened on the host. */
 static int join_cgroup(struct exec *e)
 {
-	for (int i = 0; i < e->ncg; i++) {
-		if (!((e->cg.dir[i].ctrls & CG_UNIFIED) && e->born_in)
-		    && write(e->cgfds[i], "0", 1) != 1)
-			return err_set("cannot join the container's cgroup");
-		close(e->cgfds[i]);
-	}
-	return 0;
+	int fd, rc;
+
+	if (cgroup_join(e->cgfds, e->ncg))
+		return -1;
+	if (e->born_in || e->cg2fd < 0)
+		return 0;
+	if ((fd = openat(e->cg2fd, "cgroup.procs", O_WRONLY | O_CLOEXEC)) < 0)
+		return err_set("cannot join the container's cgroup");
+	rc = cgroup_join(&fd, 1);
+	close(fd);
+	return rc;
 }
 
 __attribute__((noreturn)) static void child(struct exec *e, int report)

@@ -645,18 +645,6 @@ int cgroup_join(const int *fds, int n)
 	return 0;
 }
 
-int cgroup_attach_self(const struct cgroup *cg)
-{
-	int fds[CGROUP_DIRS_MAX], n = cgroup_open_join(cg, 0, fds), rc;
-
-	if (n < 0)
-		return -1;
-	rc = cgroup_join(fds, n);
-	while (n > 0)
-		close(fds[--n]);
-	return rc;
-}
-
 /* Where to list processes: any hierarchy has them all; the first will do. */
 static const char *procs_dir(const struct cgroup *cg)
 {

@@ -136,12 +136,13 @@ int cgroup_attach(const struct cgroup *cg, pid_t pid);
  * them; returns how many, O_CLOEXEC); cgroup_join writes "0" (the
  * caller) to each. A v1 move of the calling thread skips the kernel's
  * global threadgroup lock, whose first taking after a quiet moment
- * waits for an RCU grace period: 5-30 ms, more than a container's whole
- * start, every time cgroup.procs is written with a pid. cgroup2 has no
- * such door but clone3's CLONE_INTO_CGROUP (launch.c): skip CG_UNIFIED
- * then, as a directory holding any of skip is left out. cgroup_attach_self
- * does both and closes. */
+ * waits for an RCU grace period (9-31 ms measured here, more than a
+ * container's whole start); writing a pid to cgroup.procs always takes
+ * it. cgroup2 has no such door but clone3's CLONE_INTO_CGROUP
+ * (cgroup_clone): skip CG_UNIFIED then, as a directory holding any of
+ * skip is left out. */
 int cgroup_open_join(const struct cgroup *cg, unsigned skip, int *fds);
+int cgroup_join(const int *fds, int n);
 /* cg's cgroup2 directory, opened for cgroup_clone (O_CLOEXEC); -1 if
  * it has none (or cg is NULL). */
 int cgroup_open_unified(const struct cgroup *cg);
@@ -154,8 +155,6 @@ int cgroup_open_unified(const struct cgroup *cg);
  * single-threaded and exec). Note the kernel checks the caller's cgroup
  * namespace: clone before entering the container's. */
 pid_t cgroup_clone(int fd, unsigned long flags, unsigned *born_in);
-int cgroup_join(const int *fds, int n);
-int cgroup_attach_self(const struct cgroup *cg);
 /* Up to max pids of the processes in it (not in sub-cgroups); returns
  * how many there are (may exceed max), or -1. */
 int cgroup_procs(const struct cgroup *cg, pid_t *pids, int max);
