@@ -154,6 +154,21 @@ bundle() { # TOOL: WORK/TOOL-bundle/config.json from `TOOL spec`
 median() { jq -r ".results[$2].median" "$1"; }
 ms() { awk -v s="$1" 'BEGIN { printf "%.2f", s * 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# table JSON TITLE: a markdown table of hyperfine's JSON, the ratio
+# against its first command (boxcar).
+table() {
+	b=$(median "$1" 0)
+	echo
+	echo "## $2"
+	echo
+	echo "| command | median ms | mean ± σ ms | ratio |"
+	echo "|---------|----------:|------------:|------:|"
+	jq -r '.results[] | [.command, .median, .mean, .stddev] | @tsv' "$1" |
+	while IFS="$(printf '\t')" read -r name med mean sd; do
+		printf '| %s | %s | %s ± %s | %s |\n' "$name" "$(ms "$med")" \
+			"$(ms "$mean")" "$(ms "$sd")" "$(ratio "$b" "$med")"
+	done
+}
 
 BOX="$BOXCAR run --rm -m 64m bench /bin/true"
 FLOOR="unshare --fork --pid --mount --uts --ipc --net true"
@@ -180,26 +195,26 @@ done
 $BOX || die "boxcar: trial run failed"
 
 # 1. Startup.
-set -- -n boxcar "$BOX"
-for t in $PEERS; do
-	set -- "$@" -n "$t" "$t --root $WORK/peers/$t run --bundle $WORK/$t-bundle bxbench-$t"
-done
-set -- "$@" -n floor "$FLOOR"
-set -- "$@" -n "boxcar, store on a tmpfs" "$BOXCAR run --root $WORK/tmpstore --rm -m 64m bench /bin/true"
-hyperfine -N -w "$WARMUP" -r "$RUNS" --export-json "$WORK/startup.json" \
-	--export-markdown "$WORK/startup-hyperfine.md" "$@" >/dev/null
+# time_startup JSON TMPFS HYPERFINE-OPTION...: boxcar (first: the ratios'
+# base), the peers, the floor, and with TMPFS 1 boxcar with its store on
+# a tmpfs.
+time_startup() {
+	json=$1 tmpfs=$2
+	shift 2
+	set -- "$@" -n boxcar "$BOX"
+	for t in $PEERS; do
+		set -- "$@" -n "$t" "$t --root $WORK/peers/$t run --bundle $WORK/$t-bundle bxbench-$t"
+	done
+	set -- "$@" -n floor "$FLOOR"
+	[ "$tmpfs" = 0 ] ||
+		set -- "$@" -n "boxcar, store on a tmpfs" "$BOXCAR run --root $WORK/tmpstore --rm -m 64m bench /bin/true"
+	hyperfine -N --export-json "$json" "$@" >/dev/null
+}
+time_startup "$WORK/startup.json" 1 -w "$WARMUP" -r "$RUNS" \
+	--export-markdown "$WORK/startup-hyperfine.md"
 
+table "$WORK/startup.json" "Startup: median of $RUNS runs after $WARMUP warmups (ms); ratio = boxcar / this"
 b=$(median "$WORK/startup.json" 0)
-echo
-echo "## Startup: median of $RUNS runs after $WARMUP warmups (ms); ratio = boxcar / this"
-echo
-echo "| command | median ms | mean ± σ ms | ratio |"
-echo "|---------|----------:|------------:|------:|"
-jq -r '.results[] | [.command, .median, .mean, .stddev] | @tsv' "$WORK/startup.json" |
-while IFS="$(printf '\t')" read -r name med mean sd; do
-	printf '| %s | %s | %s ± %s | %s |\n' "$name" "$(ms "$med")" \
-		"$(ms "$mean")" "$(ms "$sd")" "$(ratio "$b" "$med")"
-done
 h=$(median "$WORK/startup-hybrid.json" 0)
 echo "| boxcar, host's hybrid cgroups (v1 + unified; timed first, alone) | $(ms "$h") | | $(ratio "$b" "$h") |"
 
@@ -208,24 +223,8 @@ echo "| boxcar, host's hybrid cgroups (v1 + unified; timed first, alone) | $(ms 
 # kernel's cgroup threadgroup lock still warm from the one before; after a
 # pause, the first move of a process into a cgroup by pid waits for an RCU
 # grace period (docs/cgroups.md).
-set -- -n boxcar "$BOX"
-for t in $PEERS; do
-	set -- "$@" -n "$t" "$t --root $WORK/peers/$t run --bundle $WORK/$t-bundle bxbench-$t"
-done
-set -- "$@" -n floor "$FLOOR"
-hyperfine -N -w 1 -r "$COLD_RUNS" --prepare "sleep 0.3" --export-json "$WORK/startup-cold.json" \
-	"$@" >/dev/null
-b=$(median "$WORK/startup-cold.json" 0)
-echo
-echo "## Startup one at a time: median of $COLD_RUNS runs, each after 0.3 s idle (ms)"
-echo
-echo "| command | median ms | mean ± σ ms | ratio |"
-echo "|---------|----------:|------------:|------:|"
-jq -r '.results[] | [.command, .median, .mean, .stddev] | @tsv' "$WORK/startup-cold.json" |
-while IFS="$(printf '\t')" read -r name med mean sd; do
-	printf '| %s | %s | %s ± %s | %s |\n' "$name" "$(ms "$med")" \
-		"$(ms "$mean")" "$(ms "$sd")" "$(ratio "$b" "$med")"
-done
+time_startup "$WORK/startup-cold.json" 0 -w 1 -r "$COLD_RUNS" --prepare "sleep 0.3"
+table "$WORK/startup-cold.json" "Startup one at a time: median of $COLD_RUNS runs, each after 0.3 s idle (ms)"
 
 # 1c. exec: /bin/true in a running container (`sleep 600`), one at a
 # time (0.3 s idle before each run) and back to back; the peers' `exec`
@@ -244,23 +243,8 @@ done
 hyperfine -N -w 1 -r "$COLD_RUNS" --prepare "sleep 0.3" --export-json "$WORK/exec-cold.json" \
 	"$@" >/dev/null
 hyperfine -N -w "$WARMUP" -r "$RUNS" --export-json "$WORK/exec.json" "$@" >/dev/null
-for f in exec-cold exec; do
-	b=$(median "$WORK/$f.json" 0)
-	echo
-	if [ $f = exec ]; then
-		echo "## exec, back to back: median of $RUNS runs after $WARMUP warmups (ms)"
-	else
-		echo "## exec one at a time: median of $COLD_RUNS runs, each after 0.3 s idle (ms)"
-	fi
-	echo
-	echo "| command | median ms | mean ± σ ms | ratio |"
-	echo "|---------|----------:|------------:|------:|"
-	jq -r '.results[] | [.command, .median, .mean, .stddev] | @tsv' "$WORK/$f.json" |
-	while IFS="$(printf '\t')" read -r name med mean sd; do
-		printf '| %s | %s | %s ± %s | %s |\n' "$name" "$(ms "$med")" \
-			"$(ms "$mean")" "$(ms "$sd")" "$(ratio "$b" "$med")"
-	done
-done
+table "$WORK/exec-cold.json" "exec one at a time: median of $COLD_RUNS runs, each after 0.3 s idle (ms)"
+table "$WORK/exec.json" "exec, back to back: median of $RUNS runs after $WARMUP warmups (ms)"
 "$BOXCAR" rm -f bxexec >/dev/null
 for t in $PEERS; do
 	$t --root "$WORK/peers/$t" delete -f bxexec-$t >/dev/null 2>&1
