@@ -728,8 +728,10 @@ static int state_read(const struct store *s, const char *id, struct container_st
 }
 
 /* How long a reader waits for a live monitor to record the exit of an
- * init that is gone (it reaps and writes within milliseconds). */
-#define MONITOR_GRACE_MS 2000
+ * init that is gone. It reaps at once, but its record is fsync'd twice:
+ * on a busy disk or a board's NAND flash that can take seconds. The wait
+ * ends as soon as the record is there. */
+#define MONITOR_GRACE_MS 10000
 
 /* The state, checked against /proc:
  *  - running/restarting with the init alive: as recorded;
@@ -740,7 +742,9 @@ static int state_read(const struct store *s, const char *id, struct container_st
  *    containers that were running when its daemon died. */
 int container_state_load(const struct store *s, const char *id, struct container_state *st)
 {
-	for (int waited = 0, step = 0;; waited += poll_sleep(&step)) {
+	int waited = 0, step = 0, seen_gone = 0;
+
+	for (;;) {
 		int monitor;
 
 		if (state_read(s, id, st))
@@ -752,8 +756,16 @@ int container_state_load(const struct store *s, const char *id, struct container
 		monitor = st->monitor_pid > 0 && proc_alive(st->monitor_pid, st->monitor_start);
 		if (monitor && st->status == ST_RESTARTING)
 			return 0;
-		if (!monitor || waited >= MONITOR_GRACE_MS)
+		if (monitor) {
+			if (waited >= MONITOR_GRACE_MS)
+				break;
+			waited += poll_sleep(&step);
+		} else if (seen_gone++) {
 			break;
+		}
+		/* else read once more: the monitor may have saved its record
+		 * and exited between our read and our look at /proc, and
+		 * a monitor seen gone has written all it ever will. */
 	}
 	st->status = ST_EXITED;
 	st->exit_code = 255;

@@ -149,7 +149,7 @@ int container_state_save(const struct store *s, const char *id,
 /* Loads the state and checks it against /proc: a "running" container
  * whose init is gone or was replaced reads as exited/dead. Precisely:
  * init alive: as recorded (even if its monitor is gone); init gone and
- * monitor alive: waits (up to 2 s) for the monitor's record; both gone
+ * monitor alive: waits (up to 10 s) for the monitor's record; both gone
  * (SIGKILL, power loss): "exited" with code 255, pid 0, as Docker shows
  * containers its dead daemon could not watch. */
 int container_state_load(const struct store *s, const char *id, struct container_state *st);

@@ -303,6 +303,57 @@ static void liveness(void)
 	waitpid(mon, NULL, 0);
 }
 
+/* The monitor saves its record, then exits. A reader that read "running"
+ * just before the save and looked at /proc just after the exit must not
+ * call it a crash (255): it reads the record once more. A race, so it is
+ * run many times against a monitor that writes at once. */
+static void monitor_exits_between_reads(void)
+{
+	struct container_state s = { 0 }, r;
+	char id[CONTAINER_ID_LEN + 1];
+	int wrong = 0, rounds = 200;
+
+	make_id(id, '2');
+	CHECK("a record for the race", make(id, "", 1) == 0);
+	s.status = ST_RUNNING;
+	s.pid = spawn_sleeper();
+	s.pid_start = proc_start_time(s.pid);
+	kill(s.pid, SIGKILL);
+	waitpid(s.pid, NULL, 0);	/* the init is gone from the start */
+	for (int i = 0; i < rounds; i++) {
+		int go[2];
+		pid_t mon;
+
+		if (pipe(go))
+			abort();
+		mon = fork();
+		if (mon == 0) {
+			struct container_state e = s;
+			char c;
+
+			close(go[1]);
+			if (read(go[0], &c, 1) != 1)
+				_exit(2);
+			e.status = ST_EXITED;
+			e.exit_code = 137;
+			_exit(container_state_save(&st, id, &e) ? 1 : 0);
+		}
+		close(go[0]);
+		s.monitor_pid = mon;
+		s.monitor_start = proc_start_time(mon);
+		container_state_save(&st, id, &s);
+		if (write(go[1], "g", 1) != 1)
+			abort();
+		close(go[1]);
+		if (container_state_load(&st, id, &r) || r.status != ST_EXITED || r.exit_code != 137)
+			wrong++;
+		waitpid(mon, NULL, 0);
+	}
+	CHECK("monitor exits between two reads: its record, every time", wrong == 0);
+	if (wrong)
+		fprintf(stderr, "%d of %d reads were wrong\n", wrong, rounds);
+}
+
 static void status_text(void)
 {
 	struct container_state s = { 0 };
@@ -365,6 +416,7 @@ int main(void)
 	lookups();
 	names();
 	liveness();
+	monitor_exits_between_reads();
 	status_text();
 	removal();
 	store_close(&st);
