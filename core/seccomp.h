@@ -37,4 +37,20 @@
  * -1 with err_set on failure. Without FEATURE_SECCOMP: nothing, 0. */
 int seccomp_apply_default(uint64_t caps);
 
+/* One classic BPF instruction: struct sock_filter. */
+struct seccomp_insn {
+	uint16_t code;
+	uint8_t jt, jf;
+	uint32_t k;
+};
+/* Room for the longest default program (it is ~150 instructions). */
+#define SECCOMP_PROG_MAX 512
+
+/* The default filter for caps as a program in p (max instructions):
+ * the numbers with a rule in a binary search tree with at most leaf
+ * numbers tested one after another at each leaf. A leaf as big as the
+ * list gives the plain linear program, which the unit tests compare the
+ * tree with. Its length, or -1 with err_set. */
+int seccomp_default_program(uint64_t caps, int leaf, struct seccomp_insn *p, int max);
+
 #endif

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -116,6 +117,117 @@ static int x32(void)
 }
 #endif
 
+/* ---- the program itself, run by a classic BPF interpreter ---------- */
+
+struct sdata {			/* struct seccomp_data */
+	int nr;
+	uint32_t arch;
+	uint64_t ip;
+	uint64_t args[6];
+};
+
+/* The return value, or ~0 for a program the kernel would not accept
+ * (an unknown instruction, a jump or load out of range, no return). */
+static uint32_t interpret(const struct seccomp_insn *p, int n, const struct sdata *d, int *steps)
+{
+	uint32_t a = 0;
+
+	for (int pc = 0; pc < n; pc++) {
+		const struct seccomp_insn *i = &p[pc];
+
+		++*steps;
+		switch (i->code) {
+		case 0x20: /* LD W ABS */
+			if (i->k % 4 || i->k > sizeof(*d) - 4)
+				return ~0u;
+			memcpy(&a, (const char *)d + i->k, 4);
+			continue;
+		case 0x15: pc += a == i->k ? i->jt : i->jf; break;	/* JEQ */
+		case 0x35: pc += a >= i->k ? i->jt : i->jf; break;	/* JGE */
+		case 0x45: pc += (a & i->k) ? i->jt : i->jf; break;	/* JSET */
+		case 0x06: return i->k;					/* RET */
+		default: return ~0u;
+		}
+		if (pc >= n)
+			return ~0u;
+	}
+	return ~0u;
+}
+
+/* The tree must say what the plain list says, for every number and the
+ * arguments that matter, and walk far fewer instructions doing it. */
+static void tree_is_list(const char *what, uint64_t caps)
+{
+	static struct seccomp_insn list[SECCOMP_PROG_MAX], tree[SECCOMP_PROG_MAX];
+	static const uint32_t arg0[] = { 0, 17 /* SIGCHLD */, 0x10000000 | 17, 0x20000, 8,
+					 0x40000, 0xffffffff };
+	int nl, nt, same = 1, valid = 1, worst = 0, list_worst = 0;
+	char name[160];
+
+	nl = seccomp_default_program(caps, 100000, list, SECCOMP_PROG_MAX);
+	nt = seccomp_default_program(caps, 4, tree, SECCOMP_PROG_MAX);
+	snprintf(name, sizeof(name), "%s: programs built", what);
+	CHECK(name, nl > 10 && nt > nl);
+	if (nl <= 10 || nt <= nl)
+		return;
+	for (uint32_t nr = 0; nr < 2048; nr++)
+		for (unsigned a = 0; a < sizeof(arg0) / sizeof(arg0[0]); a++) {
+			struct sdata d = { .nr = (int)nr, .arch = list[1].k };
+			int sl = 0, st = 0;
+			uint32_t rl, rt;
+
+			d.args[0] = arg0[a];
+			rl = interpret(list, nl, &d, &sl);
+			rt = interpret(tree, nt, &d, &st);
+			same &= rl == rt;
+			valid &= rl != ~0u;
+			if (st > worst)
+				worst = st;
+			if (sl > list_worst)
+				list_worst = sl;
+		}
+	snprintf(name, sizeof(name), "%s: tree and list agree on calls 0-2047", what);
+	CHECK(name, same && valid);
+	snprintf(name, sizeof(name), "%s: a call walks at most 20 instructions (list: %d)",
+		 what, list_worst);
+	CHECK(name, worst <= 20);
+	if (worst > 20)
+		printf("  the tree walked %d\n", worst);
+	if (!caps) {
+		/* what the kernel tests below show, on both programs, for
+		 * calls on either side of every special rule */
+		static const long refused[] = { SYS_keyctl, SYS_mount, SYS_umount2, SYS_pivot_root,
+			SYS_setns, SYS_unshare, SYS_reboot, SYS_bpf, SYS_init_module,
+			SYS_delete_module, SYS_acct, SYS_syslog, SYS_vhangup };
+		static const long allowed[] = { SYS_read, SYS_write, SYS_getpid, SYS_kill,
+			SYS_exit_group, SYS_execve, SYS_openat, SYS_close };
+		int ok = 1;
+
+		for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+			struct sdata d = { .nr = (int)refused[i], .arch = list[1].k };
+			int s = 0;
+
+			ok &= interpret(list, nl, &d, &s) == (0x50000u | EPERM);
+			ok &= interpret(tree, nt, &d, &s) == (0x50000u | EPERM);
+		}
+		for (unsigned i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
+			struct sdata d = { .nr = (int)allowed[i], .arch = list[1].k };
+			int s = 0;
+
+			ok &= interpret(list, nl, &d, &s) == 0x7fff0000u;
+			ok &= interpret(tree, nt, &d, &s) == 0x7fff0000u;
+		}
+		CHECK("no caps: both programs refuse mount, reboot...; allow read, getpid...", ok);
+	}
+	{
+		struct sdata d = { .nr = SYS_getpid, .arch = list[1].k ^ 1 };
+		int s = 0;
+
+		snprintf(name, sizeof(name), "%s: another arch is killed", what);
+		CHECK(name, interpret(tree, nt, &d, &s) == 0x80000000u);
+	}
+}
+
 int main(void)
 {
 	int r;
@@ -124,6 +236,11 @@ int main(void)
 		printf("SKIPPED: FEATURE_SECCOMP is off\n");
 		return 0;
 	}
+	tree_is_list("no caps", 0);
+	tree_is_list("SYS_ADMIN", 1ull << CAP_SYS_ADMIN);
+	tree_is_list("SYS_TIME", 1ull << CAP_SYS_TIME);
+	tree_is_list("Docker's default caps", 0xa80425fbull);
+	tree_is_list("every cap", ~0ull);
 	r = filtered(0, no_caps);
 	CHECK("no caps: keyctl, unshare, personality refused; clone3 ENOSYS; the rest works", r == 0);
 	if (r)
