@@ -110,8 +110,6 @@ static char **make_env(struct exec *e, const char *home)
 	return env;
 }
 
-/* In the child, inside the namespaces: become what the container is and
- * exec. On failure, errno and a message go up the pipe. */
 /* The container's cgroup, boxcar-ID, in every hierarchy: its join
  * files are opened now, on the host; the command is cloned into the
  * cgroup2 directory and writes itself into the rest (cgroup_open_join
@@ -151,6 +149,8 @@ static int join_cgroup(struct exec *e)
 	return rc;
 }
 
+/* In the child, inside the namespaces: become what the container is and
+ * exec. On failure, errno and a message go up the pipe. */
 __attribute__((noreturn)) static void child(struct exec *e, int report)
 {
 	const char *wd = e->workdir ? e->workdir : e->c.workdir && *e->c.workdir ? e->c.workdir : "/";

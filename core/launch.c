@@ -27,6 +27,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <net/if.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +49,6 @@
 #include "fdpass.h"
 #include "fsutil.h"
 #include "launch.h"
-#include "ns.h"
 #include "passwd.h"
 #include "pathsafe.h"
 #include "pty.h"

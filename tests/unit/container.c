@@ -218,12 +218,51 @@ static pid_t spawn_sleeper(void)
 	return p;
 }
 
+/* A fake monitor of the container s describes, forked now: when told
+ * (monitor_go), it waits delay_us and records the init's exit (137), as
+ * run's monitor does. s gets its pid; *go is how to tell it. */
+static pid_t fake_monitor(const char *id, struct container_state *s, useconds_t delay_us,
+			  int *go)
+{
+	int p[2];
+	pid_t mon;
+
+	if (pipe(p))
+		abort();
+	mon = fork();
+	if (mon == 0) {
+		struct container_state e = *s;
+		char c;
+
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1)
+			_exit(2);
+		usleep(delay_us);
+		e.status = ST_EXITED;
+		e.exit_code = 137;
+		e.finished_at = container_now();
+		_exit(container_state_save(&st, id, &e) ? 1 : 0);
+	}
+	close(p[0]);
+	s->monitor_pid = mon;
+	s->monitor_start = proc_start_time(mon);
+	*go = p[1];
+	return mon;
+}
+
+static void monitor_go(int go)
+{
+	if (write(go, "g", 1) != 1)
+		abort();
+	close(go);
+}
+
 static void liveness(void)
 {
 	struct container_state s = { 0 }, r;
 	char id[CONTAINER_ID_LEN + 1];
 	pid_t init, mon;
-	int go[2];
+	int go;
 	uint64_t t;
 
 	CHECK("our own start time", proc_start_time(getpid()) > 0);
@@ -272,31 +311,11 @@ static void liveness(void)
 	init = spawn_sleeper();
 	s.pid = init;
 	s.pid_start = proc_start_time(init);
-	if (pipe(go))
-		abort();
-	mon = fork();
-	if (mon == 0) {
-		struct container_state e = s;
-		char c;
-
-		close(go[1]);
-		if (read(go[0], &c, 1) != 1)
-			_exit(2);
-		usleep(300000);
-		e.status = ST_EXITED;
-		e.exit_code = 137;
-		e.finished_at = container_now();
-		_exit(container_state_save(&st, id, &e) ? 1 : 0);
-	}
-	close(go[0]);
-	s.monitor_pid = mon;
-	s.monitor_start = proc_start_time(mon);
+	mon = fake_monitor(id, &s, 300000, &go);
 	container_state_save(&st, id, &s);
 	kill(init, SIGKILL);
 	waitpid(init, NULL, 0);
-	if (write(go[1], "g", 1) != 1)
-		abort();
-	close(go[1]);
+	monitor_go(go);
 	CHECK("init gone, monitor alive: its record is waited for",
 	      container_state_load(&st, id, &r) == 0 && r.status == ST_EXITED
 	      && r.exit_code == 137);
@@ -321,30 +340,11 @@ static void monitor_exits_between_reads(void)
 	kill(s.pid, SIGKILL);
 	waitpid(s.pid, NULL, 0);	/* the init is gone from the start */
 	for (int i = 0; i < rounds; i++) {
-		int go[2];
-		pid_t mon;
+		int go;
+		pid_t mon = fake_monitor(id, &s, 0, &go);
 
-		if (pipe(go))
-			abort();
-		mon = fork();
-		if (mon == 0) {
-			struct container_state e = s;
-			char c;
-
-			close(go[1]);
-			if (read(go[0], &c, 1) != 1)
-				_exit(2);
-			e.status = ST_EXITED;
-			e.exit_code = 137;
-			_exit(container_state_save(&st, id, &e) ? 1 : 0);
-		}
-		close(go[0]);
-		s.monitor_pid = mon;
-		s.monitor_start = proc_start_time(mon);
 		container_state_save(&st, id, &s);
-		if (write(go[1], "g", 1) != 1)
-			abort();
-		close(go[1]);
+		monitor_go(go);
 		if (container_state_load(&st, id, &r) || r.status != ST_EXITED || r.exit_code != 137)
 			wrong++;
 		waitpid(mon, NULL, 0);
