@@ -48,6 +48,7 @@
 #include "cgroup.h"
 #include "container.h"
 #include "err.h"
+#include "guard.h"
 #include "ns.h"
 #include "passwd.h"
 #include "procfs.h"
@@ -150,13 +151,20 @@ static int join_cgroup(struct exec *e)
 }
 
 /* In the child, inside the namespaces: become what the container is and
- * exec. On failure, errno and a message go up the pipe. */
+ * exec. On failure, errno and a message go up the pipe.
+ *
+ * The order is the defence (docs/security.md): every fd that names
+ * something of the host is closed before anything of the container's is
+ * looked up by path (its passwd, its working directory, which could be a
+ * link to /proc/self/fd/N), and the seccomp filter is on before the
+ * capabilities go, so no moment runs without it. We are undumpable
+ * (exec_main) until the execve: container root cannot ptrace us. */
 __attribute__((noreturn)) static void child(struct exec *e, int report)
 {
 	const char *wd = e->workdir ? e->workdir : e->c.workdir && *e->c.workdir ? e->c.workdir : "/";
 	struct user_ids ids;
 	char msg[256];
-	int err[2];
+	int err[2], rootfd;
 
 	if (join_cgroup(e))
 		goto fail;
@@ -164,18 +172,25 @@ __attribute__((noreturn)) static void child(struct exec *e, int report)
 		err_set("cannot enter the container's cgroup namespace");
 		goto fail;
 	}
-	/* the user from the container's passwd and group files */
-	if (passwd_resolve(e->rootfd, e->user ? e->user : e->c.user, &ids))
-		goto fail;
+	for (int i = 0; i < e->ncg; i++)
+		close(e->cgfds[i]);
+	if (e->cg2fd >= 0)
+		close(e->cg2fd);
+	if (e->cgnsfd >= 0)
+		close(e->cgnsfd);
 	if (fchdir(e->rootfd) < 0 || chroot(".") < 0) {
 		err_set("cannot enter the container's root");
 		goto fail;
 	}
 	close(e->rootfd);
-	if (chdir(wd) < 0) {
-		err_set("cannot change to working directory %s", wd);
+	/* the user from the container's passwd and group files */
+	if ((rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		err_set("cannot open the container's root");
 		goto fail;
 	}
+	if (passwd_resolve(rootfd, e->user ? e->user : e->c.user, &ids))
+		goto fail;
+	close(rootfd);
 	if (e->tty) {
 		char name[32];
 		int m, slave;
@@ -208,6 +223,18 @@ __attribute__((noreturn)) static void child(struct exec *e, int report)
 		dup2(e->devnull, 1);
 		dup2(e->devnull, 2);
 	}
+	close(e->devnull);
+	/* only stdio and the report pipe are left */
+	if (guard_chdir(wd))
+		goto fail;
+	if (e->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		err_set("cannot set no_new_privs");
+		goto fail;
+	}
+	/* the container's filter, for its capabilities (its bounding set);
+	 * still privileged, so it may go on without no_new_privs too */
+	if (e->seccomp && seccomp_apply_default(e->bounding))
+		goto fail;
 	if (caps_bound(e->bounding))
 		goto fail;
 	if (setgroups(ids.ngroups, ids.groups) < 0 || setgid(ids.gid) < 0 || setuid(ids.uid) < 0) {
@@ -218,18 +245,11 @@ __attribute__((noreturn)) static void child(struct exec *e, int report)
 	 * setuid, as in the container */
 	if (ids.uid == 0 && caps_set(e->bounding))
 		goto fail;
-	if (e->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		err_set("cannot set no_new_privs");
-		goto fail;
-	}
 	if (!(environ = make_env(e, ids.home))) {
 		err_setn(ENOMEM, "environment");
 		goto fail;
 	}
 	signal(SIGPIPE, SIG_DFL);
-	/* the container's filter, for its capabilities (its bounding set) */
-	if (e->seccomp && seccomp_apply_default(e->bounding))
-		goto fail;
 	execvp(e->argv[0], e->argv);
 	/* docker's codes: 127 when there is no such command, else 126 */
 	err[0] = errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
@@ -448,6 +468,13 @@ int exec_main(int argc, char **argv)
 	struct store s;
 	int opt;
 
+	/* From a binary the container cannot overwrite; nothing of the
+	 * caller's open files goes in; no ptrace until the command runs
+	 * (guard.h). */
+	guard_exe();
+	guard_close_fds();
+	if (guard_undumpable())
+		die_err(EXIT_RUNTIME);
 	if (!(e.env = calloc(argc + 1, sizeof(char *))))
 		die(EXIT_RUNTIME, "out of memory");
 	while ((opt = getopt_long(argc, argv, "+de:itu:w:h", opts, NULL)) != -1) {

@@ -61,6 +61,7 @@
 
 #include "applet.h"
 #include "err.h"
+#include "guard.h"
 #include "ns.h"
 #include "version.h"
 
@@ -284,6 +285,11 @@ int nsenter_main(int argc, char **argv)
 	struct ns_set ns;
 	int root_fd = -1, wd_fd = -1, do_fork, groups_failed = 0;
 
+	/* The target may be a container: until PROGRAM runs, its root
+	 * must not ptrace us nor reach this binary (guard.h). */
+	guard_exe();
+	if (guard_undumpable())
+		die_err(EXIT_FAIL);
 	parse_options(&o, argc, argv);
 	if (o.all)
 		want_all(&o);

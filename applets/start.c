@@ -27,6 +27,7 @@
 #include "applet.h"
 #include "container.h"
 #include "err.h"
+#include "guard.h"
 #include "fsutil.h"
 #include "monitor.h"
 #include "store.h"
@@ -114,6 +115,7 @@ int start_main(int argc, char **argv)
 	struct store s;
 	int opt, rc = EXIT_OK;
 
+	guard_exe(); /* the init runs this binary in the container (guard.h) */
 	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'R': root = optarg; break;

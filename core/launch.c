@@ -12,8 +12,9 @@
  *   4. pivot_root into it, the old root detached; with -t, a pty from
  *      the container's devpts, its master sent up a socket (runc's
  *      console socket), its slave stdio, ctty and /dev/console
- *   5. hostname, lo up, rlimits, user and groups, working directory,
- *      capabilities, no_new_privs, every fd but 0-2 closed
+ *   5. hostname, lo up, rlimits, no_new_privs, the seccomp filter, then
+ *      capabilities, user and groups, the working directory (by fd,
+ *      inside the root), every fd but 0-2 closed; undumpable throughout
  *   6. exec the command found in the container's PATH (or, with --init,
  *      fork it and stay as a reaper that forwards signals)
  * Paths the image controls are never followed out of the rootfs: the
@@ -48,15 +49,13 @@
 #include "err.h"
 #include "fdpass.h"
 #include "fsutil.h"
+#include "guard.h"
 #include "launch.h"
 #include "passwd.h"
 #include "pathsafe.h"
 #include "pty.h"
 #include "seccomp.h"
 
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
 
 /* What the init sends up when it fails before the exec. */
 struct launch_err {
@@ -328,11 +327,13 @@ static int setup_proc_sys(const struct container_spec *c)
 		return -1;
 	if (mount_point("sys"))
 		return -1;
-	/* A fresh sysfs shows the network namespace it is mounted in; with
-	 * the host's network, bind the host's instead. */
-	if (c->net == NET_HOST
-	    || mount("sysfs", "sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | ro, NULL) < 0) {
-		if (do_mount("/sys", "sys", NULL, MS_BIND | MS_REC, NULL))
+	/* A fresh sysfs shows the network namespace it is mounted in (with
+	 * --net host, the host's) and none of the mounts under the host's
+	 * /sys: no cgroupfs, debugfs, tracefs, securityfs, whose writable
+	 * files would let root inside leave its cgroups or worse. Where a
+	 * new one cannot be had, the host's alone, not recursive, read-only. */
+	if (mount("sysfs", "sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | ro, NULL) < 0) {
+		if (do_mount("/sys", "sys", NULL, MS_BIND, NULL))
 			return -1;
 		if (ro && do_mount(NULL, "sys", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID
 				   | MS_NODEV | MS_NOEXEC, NULL))
@@ -568,9 +569,7 @@ __attribute__((noreturn)) static void init_reaper(char **argv, char **env)
 	/* The command's exec closes its copies: the reaper, which does not
 	 * exec, must close its own, or a pipe whose reader the runtime
 	 * closed would never fail the command's writes. */
-	if (syscall(SYS_close_range, 3, ~0u, 0) < 0)
-		for (int fd = 3; fd < 1024; fd++)
-			close(fd);
+	guard_close_fds();
 	report_fd = -1;
 	for (unsigned i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++)
 		sigaction(fwd[i], &sa, NULL);
@@ -629,6 +628,10 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 	for (int sig = 1; sig < 65; sig++)
 		signal(sig, SIG_DFL);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0); /* a setup that outlives run */
+	/* until the exec: no ptrace, no /proc/1/{exe,fd,environ} for root in
+	 * the container (a --init reaper stays so) */
+	if (guard_undumpable())
+		fail(EXIT_RUNTIME);
 	if (!c->tty && set_stdio(l))
 		fail(EXIT_RUNTIME);
 	setsid();
@@ -708,6 +711,14 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 		err_set("cannot make a cgroup namespace");
 		fail(EXIT_RUNTIME);
 	}
+	if (!c->privileged && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		err_set("cannot set no_new_privs");
+		fail(EXIT_RUNTIME);
+	}
+	/* The filter before the capabilities go, so that no moment runs
+	 * without it; it applies to us too from here on. */
+	if (!c->privileged && !c->seccomp_unconfined && seccomp_apply_default(caps))
+		fail(EXIT_RUNTIME);
 	if (caps_bound(caps))
 		fail(EXIT_RUNTIME);
 	if (setgroups(u.ngroups, u.groups) < 0 || setgid(u.gid) < 0 || setuid(u.uid) < 0) {
@@ -718,27 +729,16 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 	 * them), only the bounding set, as file capabilities may use. */
 	if (caps_set(u.uid == 0 ? caps : 0))
 		fail(EXIT_RUNTIME);
-	if (c->workdir && *c->workdir && chdir(c->workdir) < 0) {
-		err_set("cannot change to working directory %s", c->workdir);
+	/* by fd inside the root, never through a /proc magic link */
+	if (c->workdir && *c->workdir && guard_chdir(c->workdir))
 		fail(EXIT_RUNTIME);
-	}
-	if (!c->privileged && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		err_set("cannot set no_new_privs");
-		fail(EXIT_RUNTIME);
-	}
 	if (!(env = make_env(c, u.home, c->tty))) {
 		err_setn(ENOMEM, "environment");
 		fail(EXIT_RUNTIME);
 	}
 	/* Nothing of ours may leak into the container: close-on-exec on
 	 * every fd above 2 (the report pipe closes at the exec). */
-	if (syscall(SYS_close_range, 3, ~0u, CLOSE_RANGE_CLOEXEC) < 0)
-		for (int fd = 3; fd < 1024; fd++)
-			if (fd != report_fd)
-				fcntl(fd, F_SETFD, FD_CLOEXEC);
-	/* Last: from here on the filter applies to us too. */
-	if (!c->privileged && !c->seccomp_unconfined && seccomp_apply_default(caps))
-		fail(EXIT_RUNTIME);
+	guard_cloexec_fds();
 	if (c->init)
 		init_reaper(c->argv, env);
 	exec_command(c->argv, env);

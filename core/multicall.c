@@ -15,6 +15,7 @@
 
 #include "applet.h"
 #include "err.h"
+#include "guard.h"
 #include "version.h"
 
 #include "applets.h" /* generated: applets[] and prototypes */
@@ -168,6 +169,7 @@ int main(int argc, char **argv)
 	const char *base = argv[0] ? strrchr(argv[0], '/') : NULL;
 	const struct applet *a;
 
+	boxcar_argv = argv;
 	base = base ? base + 1 : (argv[0] ? argv[0] : "");
 	if (!strncmp(base, "boxcar-", 7))
 		base += 7;
