@@ -31,6 +31,7 @@
 #include "applet.h"
 #include "container.h"
 #include "err.h"
+#include "overlay.h"
 #include "fsutil.h"
 #include "image.h"
 #include "layer.h"
@@ -103,7 +104,7 @@ int commit_main(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		if (store_layer_get(&s, c.layers[i], &li[i]))
 			die_err(EXIT_FAIL);
-	if (container_dir(&s, id, diff) || path_join(diff, diff, "diff")
+	if (overlay_dir(&s, id, "diff", diff)
 	    || store_layer_import_dir_opts(&s, diff, &po, &li[n], &existed))
 		die_err(EXIT_FAIL);
 

@@ -31,6 +31,7 @@
 #include "applet.h"
 #include "container.h"
 #include "err.h"
+#include "overlay.h"
 #include "fsutil.h"
 #include "image.h"
 #include "json.h"
@@ -179,9 +180,16 @@ static void host_config(struct json_w *w, const struct container_spec *c)
 	jw_kint(w, "NanoCpus", c->cpu_millis * 1000000);
 	jw_kint(w, "CpuShares", c->cpu_shares);
 	jw_key(w, "PidsLimit");
-	if (c->pids_limit)
+	if (c->pids_limit > 0) /* 0, -1: no limit */
 		jw_int(w, c->pids_limit);
 	else
+		jw_null(w);
+	jw_key(w, "StorageOpt");
+	if (c->storage_size) {
+		jw_obj(w);
+		jw_kstr(w, "size", c->storage_size);
+		jw_end(w);
+	} else
 		jw_null(w);
 	boolean(w, "Init", c->init);
 	jw_key(w, "LogConfig");
@@ -235,8 +243,12 @@ static void graph_driver(struct json_w *w, const struct store *s, const struct c
 	jw_obj(w);
 	jw_kstr(w, "LowerDir", lower);
 	path_field(w, s, "MergedDir", c->id, "merged");
-	path_field(w, s, "UpperDir", c->id, "diff");
-	path_field(w, s, "WorkDir", c->id, "work");
+	if (overlay_dir(s, c->id, "diff", path))
+		*path = 0;
+	jw_kstr(w, "UpperDir", path);
+	if (overlay_dir(s, c->id, "work", path))
+		*path = 0;
+	jw_kstr(w, "WorkDir", path);
 	jw_end(w);
 	jw_kstr(w, "Name", "overlay");
 	jw_end(w);

@@ -52,6 +52,8 @@
 //usage:                           no seccomp filter
 //usage:      --security-opt OPT   seccomp=unconfined: no seccomp filter;
 //usage:                           no-new-privileges: always on (but --privileged)
+//usage:      --storage-opt size=SIZE  with --rm: cap the writable layer's tmpfs
+//usage:                           (k, m, g or % of RAM; 0: no cap; default 25%)
 //usage:      --device HOST[:CONTAINER[:PERMS]]  make host device HOST in the container
 //usage:      --cap-add CAP        add a capability (ALL: all of them)
 //usage:      --cap-drop CAP       drop a capability (ALL: all of them)
@@ -60,7 +62,8 @@
 //usage:      --memory-swap SIZE   memory + swap limit (-1: unlimited swap)
 //usage:      --cpus N             CPU quota (1.5: one and a half CPUs)
 //usage:  -c, --cpu-shares N       relative CPU weight
-//usage:      --pids-limit N       most processes at once
+//usage:      --pids-limit N       most processes at once (0 or -1: no limit; the
+//usage:                           default is the build's, 2048 unless configured)
 //usage:      --stop-signal SIG    signal `stop` sends (default SIGTERM)
 //usage:      --restart POLICY     no, on-failure[:N], always, unless-stopped (-d)
 //usage:      --init               run a reaper as PID 1 that forwards signals
@@ -85,6 +88,7 @@
 #include "caps.h"
 #include "container.h"
 #include "err.h"
+#include "guard.h"
 #include "fsutil.h"
 #include "human.h"
 #include "image.h"
@@ -382,6 +386,21 @@ static void parse_security_opt(struct container_spec *c, const char *s)
 		     "no-new-privileges)", s);
 }
 
+/* --storage-opt size=N[k|m|g|%]: the size of the tmpfs that holds a --rm
+ * container's writable layer (0: as big as the kernel allows). */
+static void parse_storage_opt(struct container_spec *c, const char *s)
+{
+	const char *v = s + 5;
+	size_t n = strspn(v, "0123456789");
+
+	if (strncmp(s, "size=", 5))
+		diex(EXIT_RUNTIME, "unknown storage option '%s' (size=SIZE)", s);
+	if (!n || (v[n] && (v[n + 1] || !strchr("kKmMgG%", v[n]))))
+		diex(EXIT_RUNTIME, "--storage-opt %s: not a size (N, Nk, Nm, Ng or N%%)", s);
+	free(c->storage_size);
+	c->storage_size = xstrdup(v);
+}
+
 /* A string array of the image config, appended to l. */
 static int config_list(const struct json_doc *d, uint32_t cfg, const char *key, struct list *l)
 {
@@ -515,6 +534,7 @@ enum {
 	O_RM = 256, O_NAME, O_ENV_FILE, O_ENTRYPOINT, O_TMPFS, O_READ_ONLY, O_NET, O_PRIV,
 	O_CAP_ADD, O_CAP_DROP, O_ULIMIT, O_MEM_SWAP, O_CPUS, O_PIDS, O_STOP_SIGNAL,
 	O_RESTART, O_INIT, O_LOG_OPT, O_DEVICE, O_SECURITY_OPT, O_ROOT, O_RUNTIME_DIR, O_HELP,
+	O_STORAGE_OPT,
 };
 
 int run_main(int argc, char **argv)
@@ -533,6 +553,7 @@ int run_main(int argc, char **argv)
 		{ "privileged", no_argument, 0, O_PRIV },
 		{ "device", required_argument, 0, O_DEVICE },
 		{ "security-opt", required_argument, 0, O_SECURITY_OPT },
+		{ "storage-opt", required_argument, 0, O_STORAGE_OPT },
 		{ "cap-add", required_argument, 0, O_CAP_ADD },
 		{ "cap-drop", required_argument, 0, O_CAP_DROP },
 		{ "ulimit", required_argument, 0, O_ULIMIT },
@@ -556,8 +577,9 @@ int run_main(int argc, char **argv)
 	struct store s;
 	struct image im;
 	uint32_t cfg, a;
-	int opt, named = 0, has_entrypoint = 0, status, code;
+	int opt, named = 0, has_entrypoint = 0, status, code, pids_set = 0;
 
+	guard_exe(); /* the init runs this binary in the container (guard.h) */
 	c.net = NET_PRIVATE;
 	/* "+": options end at IMAGE; what follows is the command's. */
 	while ((opt = getopt_long(argc, argv, "+dite:w:u:h:v:m:c:", opts, NULL)) != -1) {
@@ -610,6 +632,7 @@ int run_main(int argc, char **argv)
 		case O_PRIV: c.privileged = 1; break;
 		case O_DEVICE: parse_device(&c, optarg); break;
 		case O_SECURITY_OPT: parse_security_opt(&c, optarg); break;
+		case O_STORAGE_OPT: parse_storage_opt(&c, optarg); break;
 		case O_CAP_ADD: c.cap_add |= parse_caps(optarg); break;
 		case O_CAP_DROP: c.cap_drop |= parse_caps(optarg); break;
 		case O_ULIMIT: parse_ulimit(&c, optarg); break;
@@ -617,7 +640,10 @@ int run_main(int argc, char **argv)
 		case O_MEM_SWAP: memory_swap = optarg; break;
 		case O_CPUS: c.cpu_millis = parse_cpus(optarg); break;
 		case 'c': c.cpu_shares = parse_int("--cpu-shares", optarg, 0, 262144); break;
-		case O_PIDS: c.pids_limit = parse_int("--pids-limit", optarg, -1, INT32_MAX); break;
+		case O_PIDS:
+			c.pids_limit = parse_int("--pids-limit", optarg, -1, INT32_MAX);
+			pids_set = 1;
+			break;
 		case O_STOP_SIGNAL: stop_signal = optarg; break;
 		case O_RESTART: parse_restart(&c, optarg); break;
 		case O_INIT: c.init = 1; break;
@@ -645,10 +671,20 @@ int run_main(int argc, char **argv)
 		diex(EXIT_RUNTIME, "minimum memory limit allowed is 6MB");
 	if (c.auto_remove && c.restart != RESTART_NO)
 		diex(EXIT_RUNTIME, "conflicting options: --restart and --rm");
-	if (c.pids_limit == 0)
-		c.pids_limit = 0;
-	else if (c.pids_limit < 0)
-		c.pids_limit = -1;
+	/* Docker: 0 or -1 is no limit; unset is the build's default
+	 * (Podman's 2048: a fork bomb stays in its container) */
+	if (!pids_set && CONFIG_DEFAULT_PIDS_LIMIT > 0) {
+		c.pids_limit = CONFIG_DEFAULT_PIDS_LIMIT;
+		c.pids_default = 1;
+	} else if (c.pids_limit <= 0)
+		c.pids_limit = pids_set ? -1 : 0;
+	/* a --rm container's writable layer is a tmpfs of its own, capped,
+	 * so that it cannot fill the runtime dir (docs/security.md) */
+	if (c.storage_size && !c.auto_remove)
+		diex(EXIT_RUNTIME, "--storage-opt size= applies to --rm containers only (their "
+		     "writable layer is a tmpfs; others write to the store's disk)");
+	if (c.auto_remove && !c.storage_size && *CONFIG_TRANSIENT_SIZE)
+		c.storage_size = xstrdup(CONFIG_TRANSIENT_SIZE);
 	for (int i = 0; i < env_files.n; i++)
 		if (access(env_files.v[i], R_OK) < 0)
 			die(EXIT_RUNTIME, "open %s", env_files.v[i]);

@@ -454,6 +454,9 @@ int container_spec_save(const struct store *s, const struct container_spec *c)
 	jw_kint(&w, "cpu_millis", c->cpu_millis);
 	jw_kint(&w, "cpu_shares", c->cpu_shares);
 	jw_kint(&w, "pids_limit", c->pids_limit);
+	jw_key(&w, "pids_default");
+	jw_bool(&w, c->pids_default);
+	put_str(&w, "storage_size", c->storage_size);
 	jw_kint(&w, "stop_signal", c->stop_signal);
 	jw_kstr(&w, "restart", restart_names[c->restart < 4 ? c->restart : 0]);
 	jw_kint(&w, "restart_max", c->restart_max);
@@ -615,6 +618,8 @@ int container_spec_load(const struct store *s, const char *id, struct container_
 	c->cpu_millis = get_int(&d, 0, "cpu_millis");
 	c->cpu_shares = get_int(&d, 0, "cpu_shares");
 	c->pids_limit = get_int(&d, 0, "pids_limit");
+	c->pids_default = get_bool(&d, 0, "pids_default");
+	c->storage_size = dup_str(&d, 0, "storage_size", &bad);
 	c->stop_signal = get_int(&d, 0, "stop_signal");
 	i = name_index(restart_names, 4, json_get_str(&d, 0, "restart"));
 	c->restart = i < 0 ? RESTART_NO : (enum restart_mode)i;
@@ -654,6 +659,7 @@ void container_spec_free(struct container_spec *c)
 	free(c->hostname);
 	free(c->log_max_size);
 	free(c->log_max_file);
+	free(c->storage_size);
 	for (int i = 0; i < c->nmounts; i++) {
 		free(c->mounts[i].source);
 		free(c->mounts[i].target);

@@ -93,6 +93,11 @@ struct container_spec {
 	int64_t memory, memory_swap;  /* bytes; 0: no limit, -1 swap: unlimited */
 	int64_t cpu_millis;           /* --cpus 1.5 -> 1500; 0: no limit */
 	int64_t cpu_shares, pids_limit;
+	int pids_default;             /* pids_limit is the built-in default:
+				       * not an error where there is no pids
+				       * controller (docs/security.md) */
+	char *storage_size;           /* --storage-opt size=: the tmpfs of a
+				       * --rm container's writable layer */
 	int stop_signal;
 	enum restart_mode restart;
 	int restart_max;              /* on-failure:N */

@@ -119,6 +119,11 @@ static int limit_cgroup(const struct container_spec *c, struct cgroup *cg, int m
 		.pids_limit = c->pids_limit,
 	};
 
+	/* the built-in default asks, where the kernel can; --pids-limit
+	 * insists */
+	if (c->pids_default && !cgroup_path(cg, CG_PIDS))
+		lim.pids_limit = 0;
+
 	if (cgroup_set_limits(cg, &lim) || set_devices(c, cg)) {
 		if (made) {
 			int e = err_errno();
@@ -151,10 +156,17 @@ static int umount_failed(struct store *s, const struct container_spec *c)
 	return err_setn(e, "%s", msg);
 }
 
+/* A --rm container's writable layer is in RAM: a tmpfs of its own, with
+ * the cap it was given (TRANSIENT_SIZE, --storage-opt size=). */
+static const char *upper_size(const struct container_spec *c)
+{
+	return c->auto_remove && c->storage_size && *c->storage_size ? c->storage_size : NULL;
+}
+
 /* The overlay, then the cgroup. */
 static int prepare(struct store *s, const struct container_spec *c, struct cgroup *cg)
 {
-	if (overlay_mount(s, c->id, c->layers))
+	if (overlay_mount(s, c->id, c->layers, upper_size(c)))
 		return -1;
 	if (make_cgroup(c, cg))
 		return umount_failed(s, c);
@@ -500,7 +512,7 @@ int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 	    || path_join(rootfs, rootfs, "merged"))
 		return -1;
 	*status = EXIT_RUNTIME;
-	if (overlay_mount(s, c->id, c->layers)) {
+	if (overlay_mount(s, c->id, c->layers, upper_size(c))) {
 		fail_state(s, c, EXIT_RUNTIME);
 		release(s, c, NULL);
 		return -1;

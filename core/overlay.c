@@ -28,21 +28,62 @@ int overlay_mounted(const struct store *s, const char *id)
 	return a.st_dev != b.st_dev;
 }
 
-int overlay_mount(const struct store *s, const char *id, char *const *layers)
+/* Is dir/sub a mount point (another device than dir)? */
+static int mounted_on(const char *dir, const char *sub)
 {
-	static const char *const dirs[] = { "diff", "work", "merged" };
-	char dir[PATH_MAX], path[PATH_MAX], opts[OPTS_MAX];
+	char path[PATH_MAX];
+	struct stat a, b;
+
+	return !path_join(path, dir, sub) && stat(path, &a) == 0 && stat(dir, &b) == 0
+		&& a.st_dev != b.st_dev;
+}
+
+int overlay_dir(const struct store *s, const char *id, const char *which, char *buf)
+{
+	char rw[PATH_MAX];
+	struct stat st;
+
+	if (container_dir(s, id, buf) || path_join(rw, buf, "rw"))
+		return -1;
+	return path_join(buf, lstat(rw, &st) == 0 ? rw : buf, which);
+}
+
+/* The writable layer's own tmpfs on dir/rw, with diff/ and work/ in it. */
+static int mount_rw(const char *dir, const char *size)
+{
+	char path[PATH_MAX], opts[64];
+	int n = snprintf(opts, sizeof(opts), "mode=0700,size=%s", size);
+
+	if (n < 0 || n >= (int)sizeof(opts))
+		return err_setn(EINVAL, "bad size %s", size);
+	if (path_join(path, dir, "rw") || mkdir_p(path, 0700))
+		return -1;
+	if (!mounted_on(dir, "rw") && mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+		return err_set("cannot mount the writable layer's tmpfs (%s) on %s", opts, path);
+	return 0;
+}
+
+int overlay_mount(const struct store *s, const char *id, char *const *layers,
+		  const char *upper_size)
+{
+	static const char *const dirs[] = { "diff", "work" };
+	char dir[PATH_MAX], path[PATH_MAX], opts[OPTS_MAX], upper[PATH_MAX];
 	const char *rel;
 	size_t n = 0;
 	int nl = 0, cwd, rc;
 
-	if (container_dir(s, id, dir))
+	if (container_dir(s, id, dir) || path_join(path, dir, "merged") || mkdir_p(path, 0755))
 		return -1;
-	for (unsigned i = 0; i < 3; i++)
-		if (path_join(path, dir, dirs[i]) || mkdir_p(path, 0755))
-			return -1;
 	if (overlay_mounted(s, id))
 		return 0;
+	if (upper_size && mount_rw(dir, upper_size))
+		return -1;
+	for (unsigned i = 0; i < 2; i++)
+		if (overlay_dir(s, id, dirs[i], path) || mkdir_p(path, 0755))
+			return -1;
+	snprintf(upper, sizeof(upper), "%s", dir); /* upper and work are in it */
+	if (upper_size && path_join(upper, dir, "rw"))
+		return -1;
 	while (layers && layers[nl])
 		nl++;
 	if (!nl)
@@ -73,8 +114,8 @@ int overlay_mount(const struct store *s, const char *id, char *const *layers)
 	}
 	/* The record is under ROOT (relative, short) or, transient, in the
 	 * runtime dir (absolute). */
-	rel = dir;
-	if (!strncmp(dir, s->root, strlen(s->root)) && dir[strlen(s->root)] == '/')
+	rel = upper;
+	if (!strncmp(upper, s->root, strlen(s->root)) && upper[strlen(s->root)] == '/')
 		rel += strlen(s->root) + 1;
 	if (strpbrk(rel, ",:\\"))
 		return err_setn(EINVAL, "%s: overlay cannot take a path with ',' ':' or '\\'", dir);
@@ -105,11 +146,16 @@ int overlay_mount(const struct store *s, const char *id, char *const *layers)
 
 int overlay_umount(const struct store *s, const char *id)
 {
-	char path[PATH_MAX];
+	char dir[PATH_MAX], path[PATH_MAX];
 
-	if (container_dir(s, id, path) || path_join(path, path, "merged"))
+	if (container_dir(s, id, dir) || path_join(path, dir, "merged"))
 		return -1;
 	for (int i = 0; i < 8 && overlay_mounted(s, id); i++)
+		if (umount2(path, 0) < 0 && umount2(path, MNT_DETACH) < 0)
+			return err_set("cannot unmount %s", path);
+	if (path_join(path, dir, "rw"))
+		return -1;
+	for (int i = 0; i < 8 && mounted_on(dir, "rw"); i++)
 		if (umount2(path, 0) < 0 && umount2(path, MNT_DETACH) < 0)
 			return err_set("cannot unmount %s", path);
 	return 0;

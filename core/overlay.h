@@ -7,6 +7,9 @@
  *   upperdir  ROOT/containers/ID/diff
  *   workdir   ROOT/containers/ID/work
  *   target    ROOT/containers/ID/merged
+ * A container whose writable layer has a size cap (a --rm one, in the
+ * runtime dir) has them on a tmpfs of its own, mounted on ID/rw: its
+ * upperdir is ID/rw/diff, its workdir ID/rw/work (overlay_dir).
  * Errors follow err.h.
  */
 #ifndef BOXCAR_OVERLAY_H
@@ -15,10 +18,16 @@
 #include "store.h"
 
 /* Make diff/, work/ and merged/ if missing and mount; layers are digests,
- * bottom first, NULL-terminated. Already mounted is not an error. */
-int overlay_mount(const struct store *s, const char *id, char *const *layers);
-/* Unmount merged/ (lazily if busy); not mounted is not an error. */
+ * bottom first, NULL-terminated. upper_size: NULL, or the size= of a
+ * tmpfs for the writable layer ("0": uncapped). Already mounted is not
+ * an error. */
+int overlay_mount(const struct store *s, const char *id, char *const *layers,
+		  const char *upper_size);
+/* Unmount merged/ (lazily if busy), and rw/ if it is a tmpfs of ours;
+ * not mounted is not an error. */
 int overlay_umount(const struct store *s, const char *id);
+/* The container's "diff" (upper) or "work" dir, into buf (PATH_MAX). */
+int overlay_dir(const struct store *s, const char *id, const char *which, char *buf);
 /* Is merged/ a mount point? */
 int overlay_mounted(const struct store *s, const char *id);
 

@@ -46,7 +46,7 @@ int main(void)
 	static char *layers[NLAYERS + 1];
 	static struct layer_info li[NLAYERS];
 	char tmp[] = "/tmp/bxtest-overlay.XXXXXX", root[PATH_MAX], src[PATH_MAX];
-	char path[PATH_MAX + 64], buf[64];
+	char path[PATH_MAX + 64], buf[PATH_MAX];
 	const char *id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 	struct store s;
 	int ok = 1, existed;
@@ -75,7 +75,7 @@ int main(void)
 	}
 	CHECK("a hundred layers imported", ok);
 
-	ok = ok && overlay_mount(&s, id, layers) == 0;
+	ok = ok && overlay_mount(&s, id, layers, NULL) == 0;
 	CHECK("an image of a hundred layers mounts", ok);
 	if (!ok)
 		printf("  %s: %s\n", err_msg(), strerror(err_errno()));
@@ -92,8 +92,32 @@ int main(void)
 	CHECK("the top layer wins (lowerdir is topmost first)",
 	      ok && read_text(path, buf, sizeof(buf)) == 0 && !strcmp(buf, "99"));
 	CHECK("overlay_mounted says so", ok && overlay_mounted(&s, id) == 1);
-	CHECK("mounting again is not an error", ok && overlay_mount(&s, id, layers) == 0);
+	CHECK("mounting again is not an error", ok && overlay_mount(&s, id, layers, NULL) == 0);
+	CHECK("the upper dir is ID/diff", overlay_dir(&s, id, "diff", buf) == 0
+	      && container_dir(&s, id, path) == 0 && strlen(buf) == strlen(path) + 5
+	      && !strcmp(buf + strlen(path), "/diff"));
 	CHECK("unmounts", overlay_umount(&s, id) == 0 && overlay_mounted(&s, id) == 0);
+
+	/* A capped writable layer: its own tmpfs on ID/rw, full at the cap. */
+	ok = ok && overlay_mount(&s, id, layers, "64k") == 0;
+	CHECK("a capped writable layer mounts", ok);
+	CHECK("its upper dir is ID/rw/diff", overlay_dir(&s, id, "diff", buf) == 0
+	      && strstr(buf, "/rw/diff") && access(buf, F_OK) == 0);
+	if (container_dir(&s, id, path) == 0)
+		strcat(path, "/merged/big");
+	{
+		static char block[16384];
+		int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644), n = 0;
+
+		while (fd >= 0 && n < 64 && write(fd, block, sizeof(block)) == (ssize_t)sizeof(block))
+			n++;
+		CHECK("writes past the cap fail with ENOSPC", fd >= 0 && n < 64 && errno == ENOSPC);
+		if (fd >= 0)
+			close(fd);
+	}
+	CHECK("unmounts both", overlay_umount(&s, id) == 0 && overlay_mounted(&s, id) == 0
+	      && container_dir(&s, id, path) == 0 && strcat(path, "/rw")
+	      && access(strcat(path, "/diff"), F_OK) < 0);
 
 	store_close(&s);
 	rm_rf(tmp);
