@@ -68,11 +68,16 @@ int proc_cmdline(pid_t pid, char *buf, size_t n)
 	for (ssize_t i = 0; i < k; i++)
 		if (!buf[i])
 			buf[i] = ' ';
-	if (k)
-		return 0;
-	if (proc_status_field(pid, "Name", path, sizeof(path)))
-		return -1;
-	snprintf(buf, n, "[%s]", path);
+	if (!k) {
+		if (proc_status_field(pid, "Name", path, sizeof(path)))
+			return -1;
+		snprintf(buf, n, "[%s]", path);
+	}
+	/* A container's process names itself: no escape sequence of its
+	 * reaches the terminal of whoever lists it (procps does the same). */
+	for (char *p = buf; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	return 0;
 }
 

@@ -16,7 +16,8 @@ int proc_status_field(pid_t pid, const char *key, char *buf, size_t n);
 /* A hexadecimal capability set from /proc/PID/status (CapBnd, CapEff...). */
 int proc_caps(pid_t pid, const char *key, uint64_t *caps);
 /* /proc/PID/cmdline with spaces between the arguments, or "[comm]" for
- * a process without one (a kernel thread, a zombie). */
+ * a process without one (a kernel thread, a zombie); control characters
+ * become '?', as the process may be a container's. */
 int proc_cmdline(pid_t pid, char *buf, size_t n);
 /* Put the calling process in every cgroup (v1 hierarchies and v2) that
  * pid is in, as /proc/PID/cgroup lists them. */
