@@ -393,6 +393,20 @@ static int open_target(int rootfd, const char *target, int want_dir)
 	return fd;
 }
 
+/* The mount at fd and every mount under it read-only (mount_setattr). */
+static int readonly_tree(int fd)
+{
+#ifdef SYS_mount_setattr
+	struct { unsigned long long set, clr, prop, userns; } attr = { 0x1 /* RDONLY */, 0, 0, 0 };
+
+	return (int)syscall(SYS_mount_setattr, fd, "", 0x1000 /* AT_EMPTY_PATH */
+			    | 0x8000 /* AT_RECURSIVE */, &attr, sizeof(attr));
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
 static int setup_volumes(const struct container_spec *c, int rootfd)
 {
 	for (int i = 0; i < c->nmounts; i++) {
@@ -419,11 +433,17 @@ static int setup_volumes(const struct container_spec *c, int rootfd)
 		if (!m->readonly || m->tmpfs)
 			continue;
 		/* The fd named the directory under the mount: open the target
-		 * again to reach the new mount and make it read-only. */
+		 * again to reach the new mount and make it read-only, with the
+		 * mounts under it (a :ro volume of a tree with mounts in it
+		 * must not leave those writable); Linux < 5.12: the top one. */
 		if ((fd = open_target(rootfd, m->target, S_ISDIR(st.st_mode))) < 0)
 			return -1;
 		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-		rc = do_mount(NULL, fdpath, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
+		rc = readonly_tree(fd);
+		if (rc < 0 && (errno == ENOSYS || errno == EINVAL))
+			rc = do_mount(NULL, fdpath, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
+		else if (rc < 0)
+			err_set("cannot make %s read-only", m->target);
 		close(fd);
 		if (rc)
 			return err_prefix(m->target);
