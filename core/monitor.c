@@ -287,7 +287,8 @@ struct watch {
 	int status;         /* wait status, once done */
 	int done;
 	int sfd;
-	int in, in_to;      /* stdin -> pty master (fg -t -i) */
+	int in, in_to;      /* stdin -> pty master (fg -t -i), or a pipe */
+	int in_pipe;        /* in_to is a pipe: closed at our stdin's end */
 	int out[2];         /* pty master or stdout pipe, stderr pipe */
 	int winch_to;       /* pty master to resize on SIGWINCH, or -1 */
 	struct logfile *log; /* where out[] is logged, or NULL */
@@ -394,8 +395,12 @@ static void watch_run(struct watch *w)
 			if (k > 0)
 				write_all(w->in_to, buf, k);
 			else if (k == 0 || errno != EINTR) {
-				/* stdin ended: the terminal's end-of-file to the pty */
-				if (k == 0 && w->in_to >= 0)
+				/* stdin ended: the terminal's end-of-file to the
+				 * pty, or the pipe's end */
+				if (w->in_pipe && w->in_to >= 0) {
+					close(w->in_to);
+					w->in_to = -1;
+				} else if (k == 0 && w->in_to >= 0)
 					write_all(w->in_to, "\x04", 1);
 				w->in = -1;
 			}
@@ -406,6 +411,10 @@ static void watch_run(struct watch *w)
 			close(w->out[i]);
 			w->out[i] = -1;
 		}
+	if (w->in_pipe && w->in_to >= 0) {
+		close(w->in_to);
+		w->in_to = -1;
+	}
 	while (!w->done) { /* the output closed early: wait for the init */
 		int st;
 		pid_t p = waitpid(w->pid, &st, 0);
@@ -496,7 +505,13 @@ static void running_state(const struct store *s, const struct container_spec *c,
 /* The foreground's output is kept in container.log as a detached one's
  * (Docker logs both), so it goes through pipes (or the pty) that we copy
  * out and log. Not with --rm: the log would go with the record, and the
- * container writes to our stdout directly, with no copy and no log. */
+ * container writes to our stdout directly, with no copy and no log.
+ *
+ * But never to a terminal: without -t, a container handed the caller's
+ * terminal could read what is typed there or leave echo off. Where our
+ * stdout or stderr is one, the output goes through the pipes, and stdin
+ * (-i) through one more, which we copy: only then, so a run whose stdio
+ * are files or pipes pays nothing (docs/security.md). */
 int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 {
 	struct watch w = { .in = -1, .in_to = -1, .out = { -1, -1 }, .winch_to = -1, .echo = 1 };
@@ -507,6 +522,8 @@ int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 	struct cgroup cg;
 	struct io io = { .stdio = { -1, -1, -1 }, .master = -1, .pipes = { -1, -1 } };
 	int code = EXIT_RUNTIME, raw = 0, oom0 = 0, logged = !c->auto_remove, made = 0;
+	int relay_out = !c->tty && (isatty(1) || isatty(2));
+	int relay_in = !c->tty && c->interactive && isatty(0);
 
 	if (container_dir(s, c->id, rootfs) || path_join(path, rootfs, "container.log")
 	    || path_join(rootfs, rootfs, "merged"))
@@ -526,10 +543,23 @@ int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 		if (log_open(&container_log, path, c))
 			goto fail;
 		w.log = &container_log;
-		if (!c->tty && io_detached(&io, 0))
+	}
+	if ((logged || relay_out) && !c->tty) {
+		if (io_detached(&io, 0))
 			goto fail_log;
-		if (!c->tty)
-			memcpy(l.stdio + 1, io.stdio + 1, 2 * sizeof(int));
+		memcpy(l.stdio + 1, io.stdio + 1, 2 * sizeof(int));
+	}
+	if (relay_in) {
+		int p[2];
+
+		if (pipe2(p, O_CLOEXEC) < 0) {
+			err_set("pipe");
+			goto fail_io;
+		}
+		l.stdio[0] = io.stdio[0] = p[0]; /* closed with io once launched */
+		w.in = 0;
+		w.in_to = p[1];
+		w.in_pipe = 1;
 	}
 	if (c->tty) {
 		l.pty_master = &io.master; /* the init sizes it as our fd 0 */
@@ -556,6 +586,8 @@ int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 	}
 	io_close(&io);
 	if (w.pid < 0) {
+		if (w.in_pipe)
+			close(w.in_to);
 		signals_close(w.sfd);
 		if (raw)
 			tty_restore(0, &saved);
@@ -602,6 +634,8 @@ int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 fail_io:
 	if (raw)
 		tty_restore(0, &saved);
+	if (w.in_pipe)
+		close(w.in_to);
 	io_close(&io);
 	for (int i = 0; i < 2; i++)
 		if (io.pipes[i] >= 0)
