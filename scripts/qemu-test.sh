@@ -176,8 +176,15 @@ log=$KITDIR/console-$ARCH.log # kept for a look after a failure
 cr=$(printf '\r')
 step "booting $qemu (timeout ${TIMEOUT}s)"
 start=$(date +%s)
+# -nodefaults: no default NIC, VGA, monitor, CD-ROM or parallel port. The
+# guests need none of them (their tests use loopback and namespaces), and
+# the default NICs and VGA cards load option ROMs (efi-virtio.rom,
+# efi-pcnet.rom, vgabios-cirrus.bin) that only Recommends of QEMU's
+# packages install (ipxe-qemu, seabios); without them QEMU will not start.
+# The one device we need, the serial console, is asked for by name.
 # shellcheck disable=SC2086
-{ timeout -k 10 "$TIMEOUT" "$qemu" $machine -nographic -no-reboot \
+{ timeout -k 10 "$TIMEOUT" "$qemu" $machine -nodefaults -display none \
+	-serial stdio -no-reboot \
 	-kernel "$kernel" -initrd "$work/initrd.gz" -append "$append" \
 	< /dev/null 2>&1 || :; } |
 {

@@ -28,6 +28,9 @@ until apt-get update -q >/tmp/boxcar-apt-update.log 2>&1; do
 	sleep 5
 done
 
+# QEMU's option ROMs (ipxe-qemu, seabios: Recommends, so not installed
+# here) are not needed: scripts/qemu-test.sh boots its guests with
+# -nodefaults, without the NICs and VGA cards that load them.
 packages="
 	make gcc libc6-dev musl-tools musl-dev
 	gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-mipsel-linux-gnu
