@@ -80,6 +80,9 @@ struct exec {
 	int cg2fd;         /* its cgroup2 directory, to be cloned into */
 	int cgnsfd;        /* its cgroup namespace: the command enters it */
 	unsigned born_in;  /* the command was cloned into its cgroup2 dir */
+	int piped;         /* without -t on a terminal: stdio through pipes */
+	int ours[3];       /* our ends: stdin's write end, stdout's, stderr's */
+	int theirs[3];     /* the command's ends, -1 where not piped */
 };
 
 /* The environment: the container's, then -e, then HOME if unset. */
@@ -217,6 +220,21 @@ __attribute__((noreturn)) static void child(struct exec *e, int report)
 			dup2(slave, i);
 		close(slave);
 	}
+	/* Without -t: a session of its own, so the caller's terminal is not
+	 * its controlling one (no TIOCSTI into the caller's shell), and
+	 * pipes instead of that terminal (run_pipes) */
+	if (!e->tty && setsid() < 0) {
+		err_set("setsid");
+		goto fail;
+	}
+	for (int i = 0; e->piped && i < 3; i++) {
+		if (e->theirs[i] >= 0)
+			dup2(e->theirs[i], i);
+		if (e->theirs[i] > 2)
+			close(e->theirs[i]);
+		if (e->ours[i] > 2)
+			close(e->ours[i]);
+	}
 	if ((!e->interactive || e->detach) && !e->tty)
 		dup2(e->devnull, 0);
 	if (e->detach) { /* nobody reads its output (docker keeps none either) */
@@ -341,6 +359,59 @@ static void relay(struct exec *e)
 		tty_restore(0, &saved);
 }
 
+/* Without -t, a terminal is never the command's stdio (it could read
+ * what is typed there, or turn echo off): where one of ours is a
+ * terminal, pipes between, that we copy until its output ends. */
+static int open_pipes(struct exec *e)
+{
+	int p[2];
+
+	e->piped = !e->tty && !e->detach
+		&& (isatty(1) || isatty(2) || (e->interactive && isatty(0)));
+	for (int i = 0; i < 3; i++)
+		e->ours[i] = e->theirs[i] = -1;
+	for (int i = !e->interactive; e->piped && i < 3; i++) {
+		if (pipe2(p, O_CLOEXEC) < 0)
+			return err_set("pipe");
+		e->theirs[i] = p[i ? 1 : 0];
+		e->ours[i] = p[i ? 0 : 1];
+	}
+	return 0;
+}
+
+static void run_pipes(struct exec *e)
+{
+	char buf[4096];
+
+	signal(SIGPIPE, SIG_IGN); /* a side that went away is an EPIPE */
+	while (e->ours[1] >= 0 || e->ours[2] >= 0) {
+		struct pollfd p[3] = { { e->ours[0] >= 0 ? 0 : -1, POLLIN, 0 },
+				       { e->ours[1], POLLIN, 0 }, { e->ours[2], POLLIN, 0 } };
+
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < 3; i++) {
+			ssize_t n;
+
+			if (!p[i].revents)
+				continue;
+			n = read(i ? e->ours[i] : 0, buf, sizeof(buf));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n > 0 && !write_all(i ? i : e->ours[0], buf, n))
+				continue;
+			/* the end of one side: close ours, the other sees it */
+			close(e->ours[i]);
+			e->ours[i] = -1;
+		}
+	}
+	if (e->ours[0] >= 0)
+		close(e->ours[0]);
+}
+
 /* Enter the container's namespaces and cgroups, fork, wait. */
 static int run(struct exec *e)
 {
@@ -381,6 +452,8 @@ static int run(struct exec *e)
 		return err_set("pipe");
 	if (e->tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0)
 		return err_set("socketpair");
+	if (open_pipes(e))
+		return -1;
 	/* the pid namespace applies to children: the command is one */
 	child_pid = cgroup_clone(e->cg2fd, 0, &e->born_in);
 	if (child_pid < 0)
@@ -405,6 +478,9 @@ static int run(struct exec *e)
 	close(e->rootfd);
 	if (e->tty)
 		close(sock[1]);
+	for (int i = 0; i < 3; i++)
+		if (e->theirs[i] >= 0)
+			close(e->theirs[i]);
 	n = read(p[0], err, sizeof(err));
 	if (n == sizeof(err)) {
 		if (read(p[0], msg, sizeof(msg) - 1) < 0)
@@ -434,7 +510,8 @@ static int run(struct exec *e)
 
 		sigaction(SIGWINCH, &sa, NULL);
 		relay(e);
-	}
+	} else if (e->piped)
+		run_pipes(e);
 	while (waitpid(child_pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return err_set("waitpid");
