@@ -38,6 +38,9 @@
 #    --prepare), 1 warmup. Back to back, the kernel's cgroup threadgroup
 #    lock stays warm from run to run; after a pause, moving a process into
 #    a cgroup by pid first waits for an RCU grace period (docs/cgroups.md).
+# 1d. the cost of guarding the binary against CVE-2019-5736: run
+#    re-exec'd through a read-only bind mount (default), from a sealed
+#    memfd, and from a binary on a read-only mount (no re-exec).
 # 1c. exec of /bin/true into a running container (`run -d ... sleep 600`;
 #    crun and runc: `run -d` of the same bundle with args sleep 600, then
 #    `exec`), one at a time (COLD_RUNS, after 0.3 s idle) and back to back
@@ -226,6 +229,22 @@ echo "| boxcar, host's hybrid cgroups (v1 + unified; timed first, alone) | $(ms 
 time_startup "$WORK/startup-cold.json" 0 -w 1 -r "$COLD_RUNS" --prepare "sleep 0.3"
 table "$WORK/startup-cold.json" "Startup one at a time: median of $COLD_RUNS runs, each after 0.3 s idle (ms)"
 
+# 1d. What guarding the binary costs (CVE-2019-5736, docs/security.md):
+# run re-execs itself through a read-only bind mount of its binary (the
+# default), or a sealed memfd copy; from a binary on a read-only mount it
+# has nothing to do. The three through env(1), so each pays the same
+# extra exec and only the way differs.
+mkdir -p "$WORK/robin"
+cp "$BOXCAR" "$WORK/robin/boxcar"
+mount --bind "$WORK/robin" "$WORK/robin"
+mount -o remount,bind,ro "$WORK/robin"
+G="run --rm -m 64m bench /bin/true"
+hyperfine -N -w "$WARMUP" -r "$RUNS" --export-json "$WORK/guard.json" \
+	-n "re-exec through a read-only bind mount (default)" "env BOXCAR_GUARD_EXE=bind $BOXCAR $G" \
+	-n "re-exec from a sealed memfd copy" "env BOXCAR_GUARD_EXE=memfd $BOXCAR $G" \
+	-n "binary on a read-only mount: no re-exec" "env $WORK/robin/boxcar $G" >/dev/null
+table "$WORK/guard.json" "Guarding the binary: boxcar run, median of $RUNS runs after $WARMUP warmups (ms); ratio = default / this"
+
 # 1c. exec: /bin/true in a running container (`sleep 600`), one at a
 # time (0.3 s idle before each run) and back to back; the peers' `exec`
 # on a container of the same rootfs started with `run -d`.
@@ -318,7 +337,7 @@ ms_per=$(awk -v a="$t0" -v b="$(now)" -v n="$LOOP" 'BEGIN { printf "%.2f", (b - 
 leaks "\`run -d -m 64m bench sleep 600\` + \`rm -f\`" "$WORK/cg.before"
 
 if [ -n "$OUT" ]; then
-	cp "$WORK"/startup*.json "$WORK"/exec*.json "$WORK/startup-hyperfine.md" "$OUT/"
+	cp "$WORK"/startup*.json "$WORK"/exec*.json "$WORK/guard.json" "$WORK/startup-hyperfine.md" "$OUT/"
 	echo
 	echo "hyperfine JSON in $OUT"
 fi
