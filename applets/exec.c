@@ -135,6 +135,17 @@ static int prepare_cgroup(struct exec *e)
 	return proc_join_cgroups(e->pid);
 }
 
+/* The cgroup's fds, of the host: closed once joined, and by the parent. */
+static void close_cgroup(struct exec *e)
+{
+	for (int i = 0; i < e->ncg; i++)
+		close(e->cgfds[i]);
+	if (e->cg2fd >= 0)
+		close(e->cg2fd);
+	if (e->cgnsfd >= 0)
+		close(e->cgnsfd);
+}
+
 /* In the child: the v1 join files; the cgroup2 directory too if it was
  * not born there (a kernel without CLONE_INTO_CGROUP), the slow way,
  * through the directory opened on the host. */
@@ -175,12 +186,7 @@ __attribute__((noreturn)) static void child(struct exec *e, int report)
 		err_set("cannot enter the container's cgroup namespace");
 		goto fail;
 	}
-	for (int i = 0; i < e->ncg; i++)
-		close(e->cgfds[i]);
-	if (e->cg2fd >= 0)
-		close(e->cg2fd);
-	if (e->cgnsfd >= 0)
-		close(e->cgnsfd);
+	close_cgroup(e);
 	if (fchdir(e->rootfd) < 0 || chroot(".") < 0) {
 		err_set("cannot enter the container's root");
 		goto fail;
@@ -458,14 +464,8 @@ static int run(struct exec *e)
 	child_pid = cgroup_clone(e->cg2fd, 0, &e->born_in);
 	if (child_pid < 0)
 		return err_set("fork");
-	if (child_pid > 0) {
-		for (int i = 0; i < e->ncg; i++)
-			close(e->cgfds[i]);
-		if (e->cg2fd >= 0)
-			close(e->cg2fd);
-		if (e->cgnsfd >= 0)
-			close(e->cgnsfd);
-	}
+	if (child_pid > 0)
+		close_cgroup(e);
 	if (child_pid == 0) {
 		close(p[0]);
 		if (e->tty) {
