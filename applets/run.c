@@ -89,6 +89,7 @@
 #include "container.h"
 #include "err.h"
 #include "guard.h"
+#include "pathsafe.h"
 #include "fsutil.h"
 #include "human.h"
 #include "image.h"
@@ -204,7 +205,7 @@ static int64_t parse_cpus(const char *s)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s || *end || v <= 0 || v > 1e6)
+	if (errno || end == s || *end || !(v >= 0.01 && v <= 1e6)) /* NaN too */
 		diex(EXIT_RUNTIME, "invalid --cpus: '%s'", s);
 	return (int64_t)(v * 1000 + 0.5);
 }
@@ -248,10 +249,18 @@ static void parse_ulimit(struct container_spec *c, const char *s)
 static void add_mount(struct container_spec *c, const char *src, const char *dst, int ro,
 		      int tmpfs)
 {
+	char rel[PATH_MAX];
 	struct stat st;
 
+	/* all of it checked now, before anything is made (launch checks
+	 * again, inside the rootfs) */
 	if (*dst != '/')
 		diex(EXIT_RUNTIME, "invalid mount target %s: not an absolute path", dst);
+	if (path_clean(dst, rel))
+		diex(EXIT_RUNTIME, "invalid mount target %s: \"..\" is not allowed", dst);
+	if (!*rel)
+		diex(EXIT_RUNTIME, "invalid mount target %s: cannot mount over the container's root",
+		     dst);
 	if (!tmpfs) {
 		if (*src != '/')
 			diex(EXIT_RUNTIME, "invalid volume source %s: only absolute host paths "
