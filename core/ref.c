@@ -46,9 +46,15 @@ static int component_ok(const char *s, size_t n)
 	return n > 0;
 }
 
+static int hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
 static int domain_ok(const char *s, size_t n)
 {
-	const char *colon = memchr(s, ':', n);
+	const char *close = n && s[0] == '[' ? memchr(s, ']', n) : NULL;
+	const char *colon = memchr(close ? close : s, ':', n - (close ? (size_t)(close - s) : 0));
 	size_t host = colon ? (size_t)(colon - s) : n;
 	size_t i = 0;
 
@@ -58,6 +64,14 @@ static int domain_ok(const char *s, size_t n)
 		for (const char *p = colon + 1; p < s + n; p++)
 			if (*p < '0' || *p > '9')
 				return 0;
+	}
+	if (n && s[0] == '[') { /* [IPv6]: hex digits and colons, as Docker's */
+		if (!close || close == s + 1 || host != (size_t)(close - s) + 1)
+			return 0;
+		for (const char *p = s + 1; p < close; p++)
+			if (!hex(*p) && *p != ':')
+				return 0;
+		return 1;
 	}
 	while (i < host) { /* labels: alnum, inner '-' */
 		size_t start = i;

@@ -3,8 +3,9 @@
  * with a registry later:
  *
  *   name      := [domain '/'] component ('/' component)*
- *   domain    := label ('.' label)* [':' port]       (first part only, when it
- *                has a '.' or ':' or is "localhost")
+ *   domain    := (label ('.' label)* | '[' [0-9A-Fa-f:]+ ']') [':' port]
+ *                (first part only, when it has a '.' or ':' or is
+ *                "localhost"; the bracketed form is an IPv6 address)
  *   component := [a-z0-9]+ (('.' | '_' | '__' | '-'+) [a-z0-9]+)*
  *   tag       := [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}   (default "latest")
  *

@@ -6,6 +6,7 @@
  * or ChaCha20-Poly1305, so those six suites are enough and the rest is left
  * out of the binary (docs/http-tls.md has the sizes).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -30,9 +31,30 @@ struct tls_anchors {
 	size_t count;
 };
 
+/* The X.509 engine the handshake uses: BearSSL's minimal engine, which
+ * checks the chain and matches DNS names (SAN dNSName, else the CN), and
+ * around it the match of an IP address, which BearSSL does not do. For an
+ * IP the minimal engine gets no name at all (it would compare the address
+ * with dNSNames and the CN), and the server's certificate, the first of
+ * the chain, is kept to look up its iPAddress SANs once the chain is
+ * trusted: as Go's crypto/x509 (Docker, containerd), an IP matches only
+ * an iPAddress of the same family and bytes, never a DNS name or CN. */
+struct ip_x509 {
+	const br_x509_class *vtable;
+	br_x509_minimal_context minimal;
+	const char *server_name;   /* a DNS name for the minimal engine, or NULL */
+	unsigned char ip[16];
+	size_t ip_len;             /* 4 or 16; 0: a DNS name, nothing of ours */
+	int ip_error;              /* no match (0: matched, or not checked yet) */
+	unsigned ncert;            /* certificates seen in this chain */
+	unsigned char *ee;         /* the server's own certificate (IP only) */
+	size_t ee_len;
+	int ee_too_big;
+};
+
 struct tls_conn {
 	br_ssl_client_context cc;
-	br_x509_minimal_context xc;
+	struct ip_x509 xc;
 	br_sslio_context io;
 	struct reader r;
 	struct writer w;
@@ -308,6 +330,207 @@ int tls_check_clock(time_t now)
 			"checked; set the date (date -s, ntpd) first", date);
 }
 
+/* ---- the server's IP address in its certificate ---- */
+
+/* One DER TLV at *p (before end): its tag, value and length, *p moved past
+ * it. Only what certificates use: one-byte tags, definite lengths up to
+ * 2^32-1 that fit in what is left. 0, or -1 if malformed. */
+static int der_next(const unsigned char **p, const unsigned char *end, unsigned *tag,
+		    const unsigned char **val, size_t *len)
+{
+	const unsigned char *q = *p;
+	size_t n, left;
+
+	if (end - q < 2 || (q[0] & 0x1f) == 0x1f)
+		return -1;
+	*tag = q[0];
+	n = q[1];
+	q += 2;
+	if (n & 0x80) {
+		unsigned k = n & 0x7f;
+
+		if (k == 0 || k > 4 || (size_t)(end - q) < k)
+			return -1; /* indefinite, or longer than a certificate can be */
+		for (n = 0; k; k--)
+			n = n << 8 | *q++;
+	}
+	left = (size_t)(end - q);
+	if (n > left)
+		return -1;
+	*val = q;
+	*len = n;
+	*p = q + n;
+	return 0;
+}
+
+/* The value of the next TLV, which must have tag want. */
+static int der_expect(const unsigned char **p, const unsigned char *end, unsigned want,
+		      const unsigned char **val, size_t *len)
+{
+	unsigned tag;
+
+	if (der_next(p, end, &tag, val, len) || tag != want)
+		return -1;
+	return 0;
+}
+
+int tls_cert_has_ip(const unsigned char *der, size_t der_len, const unsigned char *ip,
+		    size_t ip_len)
+{
+	static const unsigned char san_oid[] = { 0x55, 0x1d, 0x11 }; /* 2.5.29.17 */
+	const unsigned char *p = der, *end = der + der_len, *v, *ext = NULL, *ext_end;
+	unsigned tag;
+	size_t n;
+	int found = 0;
+
+	/* Certificate ::= SEQUENCE { tbsCertificate SEQUENCE {...}, ... } */
+	if (der_expect(&p, end, 0x30, &v, &n))
+		return -1;
+	p = v, end = v + n;
+	if (der_expect(&p, end, 0x30, &v, &n))
+		return -1;
+	/* in tbsCertificate, the fields up to extensions [3] EXPLICIT */
+	p = v, end = v + n;
+	while (p < end) {
+		if (der_next(&p, end, &tag, &v, &n))
+			return -1;
+		if (tag == 0xa3) {
+			ext = v;
+			break;
+		}
+	}
+	if (!ext)
+		return 0; /* no extensions, so no subjectAltName */
+	p = ext, end = ext + n;
+	if (der_expect(&p, end, 0x30, &v, &n))
+		return -1;
+	p = v, ext_end = v + n;
+	/* Extension ::= SEQUENCE { extnID OID, critical BOOLEAN OPTIONAL,
+	 *                          extnValue OCTET STRING } */
+	while (p < ext_end) {
+		const unsigned char *e, *e_end, *oid, *names, *names_end;
+		size_t oid_len;
+
+		if (der_expect(&p, ext_end, 0x30, &e, &n))
+			return -1;
+		e_end = e + n;
+		if (der_expect(&e, e_end, 0x06, &oid, &oid_len))
+			return -1;
+		if (der_next(&e, e_end, &tag, &v, &n))
+			return -1;
+		if (tag == 0x01 && der_next(&e, e_end, &tag, &v, &n))
+			return -1;
+		if (tag != 0x04)
+			return -1;
+		if (oid_len != sizeof(san_oid) || memcmp(oid, san_oid, oid_len))
+			continue;
+		/* SubjectAltName ::= GeneralNames ::= SEQUENCE OF GeneralName;
+		 * iPAddress is [7] IMPLICIT OCTET STRING (primitive: 0x87) */
+		e = v, e_end = v + n;
+		if (der_expect(&e, e_end, 0x30, &names, &n) || e != e_end)
+			return -1;
+		names_end = names + n;
+		while (names < names_end) {
+			if (der_next(&names, names_end, &tag, &v, &n))
+				return -1;
+			if (tag == 0x87 && n == ip_len && !memcmp(v, ip, ip_len))
+				found = 1;
+		}
+	}
+	return found;
+}
+
+/* host as an IP address (an IPv6 zone, "%eth0", is not part of it):
+ * its length in ip, 4 or 16; 0 for a DNS name. */
+static size_t host_ip(const char *host, unsigned char ip[16])
+{
+	char addr[INET6_ADDRSTRLEN];
+	size_t n = strcspn(host, "%");
+
+	if (n >= sizeof(addr))
+		return 0;
+	memcpy(addr, host, n);
+	addr[n] = 0;
+	if (inet_pton(AF_INET, addr, ip) == 1)
+		return 4;
+	if (inet_pton(AF_INET6, addr, ip) == 1)
+		return 16;
+	return 0;
+}
+
+#define IPX(ctx) ((struct ip_x509 *)(void *)(ctx))
+
+static void ipx_start_chain(const br_x509_class **ctx, const char *server_name)
+{
+	struct ip_x509 *x = IPX(ctx);
+
+	(void)server_name; /* ours: NULL for an IP, so the engine sends no SNI */
+	x->ncert = 0;
+	x->ee_len = 0;
+	x->ee_too_big = 0;
+	x->ip_error = 0;
+	x->minimal.vtable->start_chain(&x->minimal.vtable, x->server_name);
+}
+
+static void ipx_start_cert(const br_x509_class **ctx, uint32_t length)
+{
+	struct ip_x509 *x = IPX(ctx);
+
+	if (x->ip_len && x->ncert == 0 && length > TLS_MAX_CERT)
+		x->ee_too_big = 1;
+	x->minimal.vtable->start_cert(&x->minimal.vtable, length);
+}
+
+static void ipx_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
+{
+	struct ip_x509 *x = IPX(ctx);
+
+	if (x->ip_len && x->ncert == 0 && !x->ee_too_big) {
+		if (len > TLS_MAX_CERT - x->ee_len)
+			x->ee_too_big = 1;
+		else {
+			memcpy(x->ee + x->ee_len, buf, len);
+			x->ee_len += len;
+		}
+	}
+	x->minimal.vtable->append(&x->minimal.vtable, buf, len);
+}
+
+static void ipx_end_cert(const br_x509_class **ctx)
+{
+	struct ip_x509 *x = IPX(ctx);
+
+	x->ncert++;
+	x->minimal.vtable->end_cert(&x->minimal.vtable);
+}
+
+static unsigned ipx_end_chain(const br_x509_class **ctx)
+{
+	struct ip_x509 *x = IPX(ctx);
+	unsigned r = x->minimal.vtable->end_chain(&x->minimal.vtable);
+
+	/* the chain first: an untrusted certificate says nothing */
+	if (r || !x->ip_len)
+		return r;
+	if (x->ee_too_big || tls_cert_has_ip(x->ee, x->ee_len, x->ip, x->ip_len) != 1) {
+		x->ip_error = 1;
+		return BR_ERR_X509_BAD_SERVER_NAME;
+	}
+	return 0;
+}
+
+static const br_x509_pkey *ipx_get_pkey(const br_x509_class *const *ctx, unsigned *usages)
+{
+	const struct ip_x509 *x = (const struct ip_x509 *)(const void *)ctx;
+
+	return x->minimal.vtable->get_pkey(&x->minimal.vtable, usages);
+}
+
+static const br_x509_class ipx_vtable = {
+	sizeof(struct ip_x509), ipx_start_chain, ipx_start_cert, ipx_append,
+	ipx_end_cert, ipx_end_chain, ipx_get_pkey,
+};
+
 /* ---- connections ---- */
 
 static int low_read(void *ctx, unsigned char *buf, size_t len)
@@ -403,19 +626,21 @@ static void engine_setup(struct tls_conn *t, const struct tls_anchors *a)
 
 	br_ssl_client_zero(&t->cc);
 	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
-	br_x509_minimal_init(&t->xc, &br_sha256_vtable, a->ta, a->count);
+	br_x509_minimal_init(&t->xc.minimal, &br_sha256_vtable, a->ta, a->count);
 	br_ssl_engine_set_suites(eng, aes_gcm_is_fast() ? aes_first : chacha_first,
 				 sizeof(aes_first) / sizeof(aes_first[0]));
 	br_ssl_engine_set_default_rsavrfy(eng);
 	br_ssl_engine_set_default_ecdsa(eng);
-	br_x509_minimal_set_rsa(&t->xc, br_ssl_engine_get_rsavrfy(eng));
-	br_x509_minimal_set_ecdsa(&t->xc, br_ssl_engine_get_ec(eng), br_ssl_engine_get_ecdsa(eng));
+	br_x509_minimal_set_rsa(&t->xc.minimal, br_ssl_engine_get_rsavrfy(eng));
+	br_x509_minimal_set_ecdsa(&t->xc.minimal, br_ssl_engine_get_ec(eng),
+				  br_ssl_engine_get_ecdsa(eng));
 	for (size_t i = 0; i < sizeof(hashes) / sizeof(hashes[0]); i++) {
 		int id = (hashes[i]->desc >> BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK;
 
 		br_ssl_engine_set_hash(eng, id, hashes[i]);
-		br_x509_minimal_set_hash(&t->xc, id, hashes[i]);
+		br_x509_minimal_set_hash(&t->xc.minimal, id, hashes[i]);
 	}
+	t->xc.vtable = &ipx_vtable;
 	br_ssl_engine_set_x509(eng, &t->xc.vtable);
 	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
 	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
@@ -442,31 +667,50 @@ struct tls_conn *tls_connect(int fd, const char *host, const struct tls_anchors 
 	t->r.read = conn_read;
 	t->w.write = conn_write;
 	engine_setup(t, a);
+	/* An IP address is no server name: not sent as SNI (RFC 6066 says
+	 * so), not given to the minimal engine; ours checks it. The buffer
+	 * for the server's certificate lives only through the handshake. */
+	t->xc.ip_len = host_ip(host, t->xc.ip);
+	t->xc.server_name = t->xc.ip_len ? NULL : t->host;
+	if (t->xc.ip_len && !(t->xc.ee = malloc(TLS_MAX_CERT))) {
+		err_set("TLS connection to %s", host);
+		goto fail;
+	}
 	/* the time BearSSL checks validity against: the one we just checked */
-	br_x509_minimal_set_time(&t->xc, (uint32_t)(now / 86400) + 719528,
+	br_x509_minimal_set_time(&t->xc.minimal, (uint32_t)(now / 86400) + 719528,
 				 (uint32_t)(now % 86400));
-	if (!br_ssl_client_reset(&t->cc, host, 0)) {
+	if (!br_ssl_client_reset(&t->cc, t->xc.server_name, 0)) {
 		err_setn(EINVAL, "TLS connection to %s: %s", host,
 			 tls_strerror(br_ssl_engine_last_error(&t->cc.eng)));
 		goto fail;
 	}
 	br_sslio_init(&t->io, &t->cc.eng, low_read, t, low_write, t);
 	/* flushing a fresh engine runs the whole handshake */
-	if (br_sslio_flush(&t->io) == 0)
+	if (br_sslio_flush(&t->io) == 0) {
+		free(t->xc.ee);
+		t->xc.ee = NULL;
 		return t;
+	}
 	e = br_ssl_engine_last_error(&t->cc.eng);
 	if (t->io_err) {
 		char why[256];
 
 		snprintf(why, sizeof(why), "%s", err_msg());
 		err_set("TLS handshake with %s", why);
-	} else if (e == BR_ERR_X509_BAD_SERVER_NAME)
-		err_setn(EPROTO, "TLS handshake with %s: certificate does not match host name %s",
+	} else if (e == BR_ERR_X509_BAD_SERVER_NAME && t->xc.ee_too_big)
+		err_setn(0, "TLS handshake with %s: certificate larger than %d bytes, "
+			 "cannot look for IP address %s in it", host, TLS_MAX_CERT, host);
+	else if (e == BR_ERR_X509_BAD_SERVER_NAME && t->xc.ip_error)
+		err_setn(0, "TLS handshake with %s: certificate does not match IP address %s "
+			 "(no such IP in its subjectAltName)", host, host);
+	else if (e == BR_ERR_X509_BAD_SERVER_NAME)
+		err_setn(0, "TLS handshake with %s: certificate does not match host name %s",
 			 host, host);
 	else
 		err_setn(e == BR_ERR_IO && t->eof ? ECONNRESET : EPROTO,
 			 "TLS handshake with %s: %s", host, tls_strerror(e));
 fail:
+	free(t->xc.ee);
 	free(t);
 	return NULL;
 }

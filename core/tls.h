@@ -2,7 +2,10 @@
  *
  * The server's certificate chain is always verified: against trust anchors
  * loaded at run time from a PEM bundle, with the host name checked (and
- * sent as SNI). There is no switch to skip verification; plain HTTP is the
+ * sent as SNI). A host that is an IP address (IPv4, or IPv6 without
+ * brackets) must be an iPAddress of the certificate's subjectAltName, byte
+ * for byte, as Docker and containerd (Go) require; a DNS name or CN that
+ * spells the address does not count, and no SNI is sent. There is no switch to skip verification; plain HTTP is the
  * caller's explicit choice (pull --insecure), never a fallback.
  *
  * Only TLS 1.2 (BearSSL has no 1.3), only ECDHE with AES-GCM or
@@ -56,6 +59,14 @@ struct tls_conn *tls_connect(int fd, const char *host, const struct tls_anchors 
  * (close_notify or, as many servers do, a bare TCP close). */
 struct reader *tls_reader(struct tls_conn *t);
 struct writer *tls_writer(struct tls_conn *t);
+
+/* Does the DER certificate der list the address ip (ip_len bytes: 4 for
+ * IPv4, 16 for IPv6) as an iPAddress in its subjectAltName? 1 if it does,
+ * 0 if not (or it has no subjectAltName), -1 if the DER is malformed.
+ * Bounded and not recursive: der is the server's, untrusted until its
+ * chain is checked (tls_connect checks the chain first, then this). */
+int tls_cert_has_ip(const unsigned char *der, size_t der_len, const unsigned char *ip,
+		    size_t ip_len);
 
 /* The negotiated cipher suite, a BR_TLS_* (IANA) number. */
 int tls_suite(struct tls_conn *t);

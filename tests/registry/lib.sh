@@ -104,6 +104,22 @@ make_ca() {
 		-CAcreateserial -days 2 -extfile "$d/ext" -out "$d/server.pem" 2>/dev/null
 }
 
+# make_cert DIR NAME SUBJECT [SAN]: DIR/NAME.pem and DIR/NAME.key, signed
+# by the CA make_ca made in DIR; SAN an openssl subjectAltName value
+# (IP:127.0.0.1, DNS:localhost), none if empty.
+make_cert() {
+	d=$1
+	openssl req -newkey rsa:2048 -nodes -subj "$3" \
+		-keyout "$d/$2.key" -out "$d/$2.csr" 2>/dev/null || return 1
+	if [ -n "${4:-}" ]; then
+		printf 'subjectAltName=%s\n' "$4" > "$d/$2.ext"
+	else
+		: > "$d/$2.ext"
+	fi
+	openssl x509 -req -in "$d/$2.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+		-CAcreateserial -days 2 -extfile "$d/$2.ext" -out "$d/$2.pem" 2>/dev/null
+}
+
 # step_multi SH: a layer on top of $lay:multi, made by running SH in its
 # unpacked rootfs (unpacked afresh each time: umoci diffs against the
 # image the bundle came from).
