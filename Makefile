@@ -96,6 +96,8 @@ CORE_OBJS := $(patsubst $(SRCDIR)/%.c,$(B)/obj/%.o,$(CORE_SRCS))
 APPLET_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(APPLET_SRCS))
 UNIT_SRCS := $(sort $(wildcard $(SRCDIR)/tests/unit/*.c))
 UNIT_BINS := $(patsubst $(SRCDIR)/tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRCS))
+SEC_SRCS := $(sort $(wildcard $(SRCDIR)/tests/security/*.c))
+SEC_BINS := $(patsubst $(SRCDIR)/tests/security/%.c,$(B)/tests/security/%,$(SEC_SRCS))
 
 .PHONY: all help clean distclean deps test test-ash test-qemu check size fuzz \
 	install menuconfig oldconfig olddefconfig savedefconfig defconfig \
@@ -192,9 +194,17 @@ $(B)/tests/unit/%: $(SRCDIR)/tests/unit/%.c $(SRCDIR)/tests/unit/unit.h $(B)/lib
 	$(Q)$(TARGET_CC) $(BOXCAR_CFLAGS) $(CFLAGS) $(BOXCAR_LDFLAGS) $(LDFLAGS) -o $@ $< \
 		$(B)/libcore.a -L$(DEPS)/lib $(addprefix -l,$(patsubst lib%,%,$(patsubst zlib,z,$(DEP_LIBS))))
 
-tests: $(O)/boxcar $(UNIT_BINS)
+# What tests/security.test puts into a hostile container: plain static
+# programs for the target, without libcore.
+$(B)/tests/security/%: $(SRCDIR)/tests/security/%.c
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(TARGET_CC) -std=gnu11 -Wall -Wextra -Os -static $(LDFLAGS) -o $@ $<
 
-TEST_ENV = BOXCAR=$(O)/boxcar BOXCAR_CONFIG=$(KCONFIG_CONFIG) UNITDIR=$(B)/tests/unit
+tests: $(O)/boxcar $(UNIT_BINS) $(SEC_BINS)
+
+TEST_ENV = BOXCAR=$(O)/boxcar BOXCAR_CONFIG=$(KCONFIG_CONFIG) UNITDIR=$(B)/tests/unit \
+	SECDIR=$(B)/tests/security
 
 # The host suite; ends with "N passed, N failed, N skipped".
 test: tests

@@ -3,7 +3,8 @@
 # kernel for ARCH under qemu-system (TCG), the nearest thing to a board.
 #
 #   ARCH      aarch64 | armv7 | mipsel
-#   BUILDDIR  an O= build dir holding boxcar, .config and build/tests/unit/*
+#   BUILDDIR  an O= build dir holding boxcar, .config, build/tests/unit/*
+#             and build/tests/security/*
 #   KITDIR    cache for the Debian packages and what is unpacked from them
 #
 # Environment:
@@ -128,7 +129,7 @@ root=$work/root
 step "packing initramfs ($image)"
 mkdir -p "$root/bin" "$root/sbin" "$root/usr/bin" "$root/usr/sbin" "$root/dev" \
 	"$root/proc" "$root/sys" "$root/tmp" "$root/run" "$root/etc" "$root/unit" \
-	"$root/lib/modules" "$root/mnt" "$root/root" "$root/var/tmp"
+	"$root/lib/modules" "$root/mnt" "$root/root" "$root/var/tmp" "$root/security"
 cp "$bbdir/bin/busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh" # for /init's #!; init links the other applets
 cp "$SRCDIR/tests/qemu-init.sh" "$root/init"
@@ -139,6 +140,9 @@ cp -R "$SRCDIR/tests" "$root/tests"
 rm -f "$root/tests/qemu-init.sh"
 for prog in "$BUILDDIR"/build/tests/unit/*; do
 	[ -f "$prog" ] && [ -x "$prog" ] && cp "$prog" "$root/unit/"
+done
+for prog in "$BUILDDIR"/build/tests/security/*; do
+	[ -f "$prog" ] && [ -x "$prog" ] && cp "$prog" "$root/security/"
 done
 echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 echo "root:x:0:" > "$root/etc/group"

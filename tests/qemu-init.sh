@@ -110,7 +110,7 @@ say "$(uname -r) $(uname -m), $(grep -c ^processor /proc/cpuinfo) cpu," \
 echo "BOXCAR-QEMU-BEGIN"
 cd /tmp || exit 1
 # shellcheck disable=SC2086
-BOXCAR=/bin/boxcar BOXCAR_CONFIG=/boxcar.config UNITDIR=/unit TMPDIR=/tmp \
+BOXCAR=/bin/boxcar BOXCAR_CONFIG=/boxcar.config UNITDIR=/unit SECDIR=/security TMPDIR=/tmp \
 	sh /tests/run.sh $tests 2>&1 | tee /run/suite.log
 result=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' /run/suite.log | tail -n 1)
 [ -n "$result" ] || say "run.sh printed no closing line"

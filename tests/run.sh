@@ -3,14 +3,15 @@
 # ones) and close with "N passed, N failed, N skipped".
 #
 # Environment: BOXCAR (binary under test), BOXCAR_CONFIG (its .config, to
-# skip configured-out applets), UNITDIR (C unit-test programs),
+# skip configured-out applets), UNITDIR (C unit-test programs), SECDIR
+# (the static helpers security.test puts into containers),
 # TEST_SHELL (shell for each test file; default sh).
 #
 # After every file the runner checks that nothing leaked: no new mount
 # and no new cgroup whose path names boxcar or bxtest, no stray process.
 
 TESTDIR=$(cd "$(dirname "$0")" && pwd)
-export TESTDIR BOXCAR BOXCAR_CONFIG UNITDIR
+export TESTDIR BOXCAR BOXCAR_CONFIG UNITDIR SECDIR
 : "${BOXCAR:?set BOXCAR to the binary under test}"
 case $BOXCAR in /*) ;; *) BOXCAR=$(pwd)/$BOXCAR ;; esac
 SHELL_CMD=${TEST_SHELL:-sh}
