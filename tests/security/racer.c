@@ -19,6 +19,10 @@
  *   racer hold SOCKET GOFILE
  *       Receive fds on SOCKET; once GOFILE exists, try to append to
  *       each as "exe" does. Prints "wrote N".
+ *   racer syscalls
+ *       Call what the default seccomp filter refuses (Docker's profile)
+ *       with arguments that change nothing even if let through: one
+ *       line "NAME refused" or "NAME allowed (errno)" each.
  *   racer selftest
  *       Seize a child of our own before its execve and see the exec
  *       event: proves ptrace and the detection work in the container,
@@ -38,6 +42,7 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -355,6 +360,35 @@ static int selftest(void)
 	return 0;
 }
 
+/* Each call, if the filter let it through, fails for its arguments or
+ * does nothing lasting (a user namespace of our own, the id of a
+ * keyring that exists): EPERM then is the filter's answer. */
+static int syscalls(void)
+{
+	static const struct {
+		const char *name;
+		long nr, a[3];
+	} calls[] = {
+		{ "unshare(CLONE_NEWUSER)", SYS_unshare, { 0x10000000, 0, 0 } },
+		{ "keyctl", SYS_keyctl, { 0 /* GET_KEYRING_ID */, -3 /* session */, 0 } },
+		{ "add_key", SYS_add_key, { 0, 0, 0 } },
+		{ "request_key", SYS_request_key, { 0, 0, 0 } },
+		{ "io_uring_setup", SYS_io_uring_setup, { 0, 0, 0 } },
+		{ "bpf", SYS_bpf, { -1, 0, 0 } },
+		{ "perf_event_open", SYS_perf_event_open, { 0, 0, -1 } },
+	};
+
+	for (unsigned i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		long r = syscall(calls[i].nr, calls[i].a[0], calls[i].a[1], calls[i].a[2], 0, 0);
+
+		if (r < 0 && errno == EPERM)
+			printf("%s refused\n", calls[i].name);
+		else
+			printf("%s allowed (%s)\n", calls[i].name, r < 0 ? strerror(errno) : "0");
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -384,7 +418,9 @@ int main(int argc, char **argv)
 		return hold(argv[2], argv[3]);
 	if (argc == 2 && !strcmp(argv[1], "selftest"))
 		return selftest();
+	if (argc == 2 && !strcmp(argv[1], "syscalls"))
+		return syscalls();
 	fprintf(stderr, "usage: racer ptrace STOPFILE SECRET | exe STOPFILE | grab SOCKET |"
-		" hold SOCKET GOFILE | selftest\n");
+		" hold SOCKET GOFILE | syscalls | selftest\n");
 	return 100;
 }
