@@ -13,7 +13,8 @@
  *       Open /proc/PID/exe of every new process as soon as it may and
  *       keep those that are not files of the container's root; at
  *       STOPFILE, try to append to each through /proc/self/fd/N
- *       (CVE-2019-5736). Prints "wrote N".
+ *       (CVE-2019-5736). Touches /tmp/kept when it keeps one. Prints
+ *       "wrote N".
  *   racer grab SOCKET
  *       Open /proc/1/exe and send it over the unix socket SOCKET.
  *   racer hold SOCKET GOFILE
@@ -32,6 +33,7 @@
  * loaded machine does not reach in the tests' few seconds.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -66,14 +68,34 @@
 
 static int lastpid_fd = -1;
 
+/* The highest PID of a live process: where a kernel has no
+ * ns_last_pid (CONFIG_CHECKPOINT_RESTORE), the nearest thing. */
+static long highest_pid(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	long max = 1;
+
+	while (d && (de = readdir(d)))
+		if (atol(de->d_name) > max)
+			max = atol(de->d_name);
+	if (d)
+		closedir(d);
+	return max;
+}
+
 /* The last PID handed out in our PID namespace. */
 static long last_pid(void)
 {
 	char buf[32];
 	ssize_t n;
 
-	if (lastpid_fd < 0 && (lastpid_fd = open("/proc/sys/kernel/ns_last_pid", O_RDONLY)) < 0)
-		return -1;
+	if (lastpid_fd == -2)
+		return highest_pid();
+	if (lastpid_fd < 0 && (lastpid_fd = open("/proc/sys/kernel/ns_last_pid", O_RDONLY)) < 0) {
+		lastpid_fd = -2;
+		return highest_pid();
+	}
 	n = pread(lastpid_fd, buf, sizeof(buf) - 1, 0);
 	if (n <= 0)
 		return -1;
@@ -211,6 +233,7 @@ static int try_exe(pid_t pid, void *v)
 			}
 		}
 		a->fds[a->nfds++] = fd;
+		close(open("/tmp/kept", O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
 		return 0;
 	}
 	close(fd);
