@@ -16,7 +16,8 @@
  *       (CVE-2019-5736). Touches /tmp/kept when it keeps one. Prints
  *       "wrote N".
  *   racer grab SOCKET
- *       Open /proc/1/exe and send it over the unix socket SOCKET.
+ *       Open /proc/1/exe and send it over the unix socket SOCKET (a
+ *       message without it if it does not open).
  *   racer hold SOCKET GOFILE
  *       Receive fds on SOCKET; once GOFILE exists, try to append to
  *       each as "exe" does. Prints "wrote N".
@@ -276,34 +277,36 @@ static int unix_socket(const char *path, struct sockaddr_un *sa)
 	return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 }
 
+/* Whether or not /proc/1/exe opens, hold hears from us: it must not
+ * wait for a grab that will never come. */
 static int grab(const char *sock)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))], byte = 'x';
 	struct iovec iov = { &byte, 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			    .msg_controllen = sizeof(cbuf) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
 	struct sockaddr_un sa;
 	struct cmsghdr *c;
 	int fd = open("/proc/1/exe", O_RDONLY | O_CLOEXEC), s = unix_socket(sock, &sa);
 
-	if (fd < 0) {
-		printf("cannot open /proc/1/exe: %s\n", strerror(errno));
-		return 0;
-	}
 	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		perror("racer: connect");
 		return 1;
 	}
-	c = CMSG_FIRSTHDR(&m);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	if (fd >= 0) {
+		m.msg_control = cbuf;
+		m.msg_controllen = sizeof(cbuf);
+		c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	} else
+		printf("cannot open /proc/1/exe: %s\n", strerror(errno));
 	if (sendmsg(s, &m, 0) != 1) {
 		perror("racer: sendmsg");
 		return 1;
 	}
-	printf("sent\n");
+	printf(fd >= 0 ? "sent\n" : "sent nothing\n");
 	return 0;
 }
 
