@@ -130,10 +130,14 @@ static int environ_has(pid_t pid, const char *secret)
 }
 
 /* A seized pid: stop it, read its environment, let it run on and see
- * whether an exec event comes (then we had it before its execve). */
+ * whether an exec event comes after it stopped for us (then we had it
+ * before its execve). A seize that lands inside the execve, once the new
+ * image is in place (the kernel makes the process dumpable there, before
+ * it reports the exec), reports the exec event first: that process is
+ * already the command, not boxcar, and does not count. */
 static void watch(pid_t pid, const char *secret, int *preexec, int *leaked)
 {
-	int st, seen_exec = 0;
+	int st, seen_exec = 0, stopped = 0;
 
 	if (secret && environ_has(pid, secret))
 		(*leaked)++;
@@ -146,10 +150,11 @@ static void watch(pid_t pid, const char *secret, int *preexec, int *leaked)
 		if (!WIFSTOPPED(st))
 			continue;
 		if (st >> 8 == (SIGTRAP | (PTRACE_EVENT_EXEC << 8))) {
-			seen_exec = 1;
+			seen_exec = stopped;
 			ptrace(PTRACE_DETACH, pid, 0, 0);
 			break;
 		}
+		stopped = 1;
 		if (secret && !seen_exec && environ_has(pid, secret))
 			(*leaked)++, secret = NULL;
 		/* an event stop (ours) resumes without a signal */
