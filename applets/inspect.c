@@ -117,6 +117,20 @@ static void state(struct json_w *w, const struct container_state *st)
 	jw_end(w);
 }
 
+/* Docker's lists: [] when empty ("ExtraHosts" null then, as Docker). */
+static void str_list(struct json_w *w, const char *key, char **l)
+{
+	jw_key(w, key);
+	if (!l && !strcmp(key, "ExtraHosts")) {
+		jw_null(w);
+		return;
+	}
+	jw_arr(w);
+	for (int i = 0; l && l[i]; i++)
+		jw_str(w, l[i]);
+	jw_end(w);
+}
+
 static void host_config(struct json_w *w, const struct container_spec *c)
 {
 	static const char *const restart[] = { "no", "on-failure", "always", "unless-stopped" };
@@ -126,6 +140,10 @@ static void host_config(struct json_w *w, const struct container_spec *c)
 
 	jw_key(w, "HostConfig");
 	jw_obj(w);
+	str_list(w, "Dns", c->dns);
+	str_list(w, "DnsSearch", c->dns_search);
+	str_list(w, "DnsOptions", c->dns_options);
+	str_list(w, "ExtraHosts", c->extra_hosts);
 	jw_key(w, "Binds");
 	jw_arr(w);
 	for (int i = 0; i < c->nmounts; i++) {
@@ -350,6 +368,9 @@ static int inspect_container(struct json_w *w, const struct store *s, const char
 	state(w, &st);
 	jw_kstr(w, "Image", c.image_id);
 	path_field(w, s, "LogPath", c.id, "container.log");
+	path_field(w, s, "ResolvConfPath", c.id, "resolv.conf");
+	path_field(w, s, "HostnamePath", c.id, "hostname");
+	path_field(w, s, "HostsPath", c.id, "hosts");
 	snprintf(name, sizeof(name), "/%s", c.name);
 	jw_kstr(w, "Name", name);
 	jw_kint(w, "RestartCount", st.restart_count);

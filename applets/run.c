@@ -46,6 +46,10 @@
 //usage:  -v, --volume SRC:DST[:ro]  bind-mount host path SRC on DST
 //usage:      --tmpfs DST          mount a tmpfs on DST
 //usage:      --read-only          mount the root file system read-only
+//usage:      --dns IP             nameserver in /etc/resolv.conf (repeatable; default the host's)
+//usage:      --dns-search DOMAIN  search domain (repeatable)
+//usage:      --dns-option OPT     resolver option (repeatable)
+//usage:      --add-host NAME:IP   a line in /etc/hosts (repeatable)
 //usage:      --net, --network MODE  private (default, also bridge, none): own
 //usage:                           network with lo only; host: the host's
 //usage:      --privileged         every capability, the host's devices, no masked paths,
@@ -71,6 +75,7 @@
 //usage:      --root DIR           store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:      --runtime-dir DIR    per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -88,6 +93,7 @@
 #include "caps.h"
 #include "container.h"
 #include "err.h"
+#include "etcfiles.h"
 #include "guard.h"
 #include "pathsafe.h"
 #include "fsutil.h"
@@ -410,6 +416,24 @@ static void parse_storage_opt(struct container_spec *c, const char *s)
 	c->storage_size = xstrdup(v);
 }
 
+static int ip_valid(const char *s)
+{
+	unsigned char a[16];
+
+	return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
+}
+
+/* A word for resolv.conf: no blanks or control characters in it. */
+static const char *name_arg(const char *opt, const char *s)
+{
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			diex(EXIT_RUNTIME, "invalid %s '%s': no blanks", opt, s);
+	if (!*s)
+		diex(EXIT_RUNTIME, "invalid %s: empty", opt);
+	return s;
+}
+
 /* A string array of the image config, appended to l. */
 static int config_list(const struct json_doc *d, uint32_t cfg, const char *key, struct list *l)
 {
@@ -543,7 +567,7 @@ enum {
 	O_RM = 256, O_NAME, O_ENV_FILE, O_ENTRYPOINT, O_TMPFS, O_READ_ONLY, O_NET, O_PRIV,
 	O_CAP_ADD, O_CAP_DROP, O_ULIMIT, O_MEM_SWAP, O_CPUS, O_PIDS, O_STOP_SIGNAL,
 	O_RESTART, O_INIT, O_LOG_OPT, O_DEVICE, O_SECURITY_OPT, O_ROOT, O_RUNTIME_DIR, O_HELP,
-	O_STORAGE_OPT,
+	O_STORAGE_OPT, O_DNS, O_DNS_SEARCH, O_DNS_OPTION, O_ADD_HOST,
 };
 
 int run_main(int argc, char **argv)
@@ -563,6 +587,10 @@ int run_main(int argc, char **argv)
 		{ "device", required_argument, 0, O_DEVICE },
 		{ "security-opt", required_argument, 0, O_SECURITY_OPT },
 		{ "storage-opt", required_argument, 0, O_STORAGE_OPT },
+		{ "dns", required_argument, 0, O_DNS },
+		{ "dns-search", required_argument, 0, O_DNS_SEARCH },
+		{ "dns-option", required_argument, 0, O_DNS_OPTION },
+		{ "add-host", required_argument, 0, O_ADD_HOST },
 		{ "cap-add", required_argument, 0, O_CAP_ADD },
 		{ "cap-drop", required_argument, 0, O_CAP_DROP },
 		{ "ulimit", required_argument, 0, O_ULIMIT },
@@ -581,6 +609,7 @@ int run_main(int argc, char **argv)
 	};
 	struct container_spec c = { 0 };
 	struct list env = { 0 }, cmd = { 0 }, cli_env = { 0 }, env_files = { 0 };
+	struct list dns = { 0 }, dns_search = { 0 }, dns_options = { 0 }, hosts = { 0 };
 	const char *root = NULL, *entrypoint = NULL, *stop_signal = NULL, *v;
 	char abs_root[PATH_MAX], *memory_swap = NULL;
 	struct store s;
@@ -642,6 +671,19 @@ int run_main(int argc, char **argv)
 		case O_DEVICE: parse_device(&c, optarg); break;
 		case O_SECURITY_OPT: parse_security_opt(&c, optarg); break;
 		case O_STORAGE_OPT: parse_storage_opt(&c, optarg); break;
+		case O_DNS:
+			if (!ip_valid(optarg))
+				diex(EXIT_RUNTIME, "invalid --dns %s: not an IP address", optarg);
+			list_add(&dns, xstrdup(optarg));
+			break;
+		case O_DNS_SEARCH: list_add(&dns_search, xstrdup(name_arg("--dns-search", optarg))); break;
+		case O_DNS_OPTION: list_add(&dns_options, xstrdup(name_arg("--dns-option", optarg))); break;
+		case O_ADD_HOST:
+			if (!etcfiles_host_valid(optarg))
+				diex(EXIT_RUNTIME, "invalid --add-host %s: want NAME:IP (host-gateway needs "
+				     "bridge networking, not there yet)", optarg);
+			list_add(&hosts, xstrdup(optarg));
+			break;
 		case O_CAP_ADD: c.cap_add |= parse_caps(optarg); break;
 		case O_CAP_DROP: c.cap_drop |= parse_caps(optarg); break;
 		case O_ULIMIT: parse_ulimit(&c, optarg); break;
@@ -680,6 +722,10 @@ int run_main(int argc, char **argv)
 		diex(EXIT_RUNTIME, "minimum memory limit allowed is 6MB");
 	if (c.auto_remove && c.restart != RESTART_NO)
 		diex(EXIT_RUNTIME, "conflicting options: --restart and --rm");
+	c.dns = dns.v;
+	c.dns_search = dns_search.v;
+	c.dns_options = dns_options.v;
+	c.extra_hosts = hosts.v;
 	/* Docker: 0 or -1 is no limit; unset is the build's default
 	 * (Podman's 2048: a fork bomb stays in its container) */
 	if (!pids_set && CONFIG_DEFAULT_PIDS_LIMIT > 0) {

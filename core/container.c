@@ -401,6 +401,10 @@ int container_spec_save(const struct store *s, const struct container_spec *c)
 	put_list(&w, "argv", c->argv);
 	jw_kint(&w, "argv_entrypoint", c->argv_entrypoint);
 	put_list(&w, "env", c->env);
+	put_list(&w, "dns", c->dns);
+	put_list(&w, "dns_search", c->dns_search);
+	put_list(&w, "dns_options", c->dns_options);
+	put_list(&w, "extra_hosts", c->extra_hosts);
 	put_str(&w, "workdir", c->workdir);
 	put_str(&w, "user", c->user);
 	put_str(&w, "hostname", c->hostname);
@@ -560,6 +564,10 @@ int container_spec_load(const struct store *s, const char *id, struct container_
 	c->argv = dup_list(&d, 0, "argv", &bad);
 	c->argv_entrypoint = get_int(&d, 0, "argv_entrypoint");
 	c->env = dup_list(&d, 0, "env", &bad);
+	c->dns = dup_list(&d, 0, "dns", &bad);
+	c->dns_search = dup_list(&d, 0, "dns_search", &bad);
+	c->dns_options = dup_list(&d, 0, "dns_options", &bad);
+	c->extra_hosts = dup_list(&d, 0, "extra_hosts", &bad);
 	c->workdir = dup_str(&d, 0, "workdir", &bad);
 	c->user = dup_str(&d, 0, "user", &bad);
 	c->hostname = dup_str(&d, 0, "hostname", &bad);
@@ -654,6 +662,10 @@ void container_spec_free(struct container_spec *c)
 	free_list(c->layers);
 	free_list(c->argv);
 	free_list(c->env);
+	free_list(c->dns);
+	free_list(c->dns_search);
+	free_list(c->dns_options);
+	free_list(c->extra_hosts);
 	free(c->workdir);
 	free(c->user);
 	free(c->hostname);

@@ -80,6 +80,8 @@ struct container_spec {
 	char *workdir;
 	char *user;            /* as given (uid[:gid] or name[:group]) */
 	char *hostname;
+	char **dns, **dns_search, **dns_options; /* --dns...: NULL-terminated */
+	char **extra_hosts;    /* --add-host NAME:IP */
 	int tty, interactive, detach, auto_remove, read_only, privileged, init;
 	int seccomp_unconfined;       /* --security-opt seccomp=unconfined */
 	enum net_mode net;

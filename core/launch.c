@@ -49,6 +49,7 @@
 #include "err.h"
 #include "fdpass.h"
 #include "fsutil.h"
+#include "etcfiles.h"
 #include "guard.h"
 #include "launch.h"
 #include "passwd.h"
@@ -407,6 +408,33 @@ static int readonly_tree(int fd)
 #endif
 }
 
+/* /etc/hostname, /etc/hosts, /etc/resolv.conf: the record's files bound
+ * over the image's (made if missing), before the volumes, so that a
+ * volume on one of them wins, as with Docker. An image whose file is a
+ * symbolic link keeps it: it is not followed out of the rootfs. */
+static int setup_etcfiles(const char *etcdir, int rootfd)
+{
+	for (unsigned i = 0; i < 3; i++) {
+		char src[PATH_MAX], dst[32], fdpath[32];
+		int fd, rc;
+
+		snprintf(dst, sizeof(dst), "/etc/%s", etcfiles_names[i]);
+		if (path_join(src, etcdir, etcfiles_names[i]))
+			return -1;
+		if ((fd = open_target(rootfd, dst, 0)) < 0) {
+			if (err_errno() == ELOOP)
+				continue;
+			return -1;
+		}
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+		rc = do_mount(src, fdpath, NULL, MS_BIND, NULL);
+		close(fd);
+		if (rc)
+			return err_prefix(dst);
+	}
+	return 0;
+}
+
 static int setup_volumes(const struct container_spec *c, int rootfd)
 {
 	for (int i = 0; i < c->nmounts; i++) {
@@ -634,7 +662,8 @@ static int set_stdio(const struct launch *l)
  * its cgroup (cgroup_open_join). */
 _Static_assert(CGROUP_DIRS_MAX <= FDPASS_MAX, "a go carries every join file");
 
-__attribute__((noreturn)) static void init_main(const struct launch *l, int syncfd)
+__attribute__((noreturn)) static void init_main(const struct launch *l, const char *etcdir,
+						int syncfd)
 {
 	const struct container_spec *c = l->c;
 	uint64_t caps = caps_effective_set(c->cap_add, c->cap_drop, c->privileged);
@@ -676,7 +705,7 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, int sync
 		}
 		close(to);
 	}
-	if (setup_devices(c, rootfd) || setup_volumes(c, rootfd))
+	if (setup_devices(c, rootfd) || setup_etcfiles(etcdir, rootfd) || setup_volumes(c, rootfd))
 		fail(EXIT_RUNTIME);
 	if (c->read_only && do_mount(NULL, ".", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL))
 		fail(EXIT_RUNTIME);
@@ -768,10 +797,19 @@ pid_t launch_clone(struct launch *l)
 {
 	int sync[2], rep[2], sock[2] = { -1, -1 };
 	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
+	char etcdir[PATH_MAX], *slash;
 	pid_t pid;
 	int cgfd;
 
 	l->sync_fd = l->report_fd = l->pty_fd = -1;
+	/* the name files, new at every start (the host's resolv.conf may
+	 * have changed since), next to merged/ */
+	if (snprintf(etcdir, sizeof(etcdir), "%s", l->rootfs) >= (int)sizeof(etcdir)
+	    || !(slash = strrchr(etcdir, '/')))
+		return err_setn(EINVAL, "%s: not a container's merged dir", l->rootfs);
+	*slash = 0;
+	if (etcfiles_write(etcdir, l->c))
+		return -1;
 	if (l->c->net != NET_HOST)
 		flags |= CLONE_NEWNET;
 	/* A socket, not a pipe, for go: the init may have failed and gone
@@ -805,7 +843,7 @@ pid_t launch_clone(struct launch *l)
 		if (sock[0] >= 0)
 			close(sock[0]);
 		pty_sock = sock[1];
-		init_main(l, sync[0]);
+		init_main(l, etcdir, sync[0]);
 	}
 	close(sync[0]);
 	close(rep[1]);

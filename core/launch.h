@@ -24,7 +24,10 @@
 
 struct launch {
 	const struct container_spec *c;
-	const char *rootfs;       /* the merged dir, absolute */
+	const char *rootfs;       /* the merged dir, absolute; its parent
+				   * (the record) gets hostname, hosts and
+				   * resolv.conf (etcfiles.h), bound on
+				   * /etc/NAME inside */
 	int stdio[3];             /* the init's 0, 1, 2; -1: /dev/null
 				   * (not used with -t) */
 	int *pty_master;          /* -t (c->tty): set to the master of a pty

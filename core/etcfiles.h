@@ -1,0 +1,29 @@
+/* etcfiles.h - a container's /etc/hostname, /etc/hosts and
+ * /etc/resolv.conf, as Docker makes them: files of the record, written
+ * before each start and bound over the image's (docs/containers.md,
+ * Name files).
+ *
+ *   hostname     the container's host name
+ *   hosts        localhost (v4 and v6), the host name, --add-host; with
+ *                --net host the host's /etc/hosts and --add-host
+ *   resolv.conf  the host's, less its loopback nameservers where the
+ *                container has a network of its own (they would be its
+ *                own lo); --dns, --dns-search, --dns-option replace
+ *                the host's nameservers, search domains and options
+ * Errors follow err.h.
+ */
+#ifndef BOXCAR_ETCFILES_H
+#define BOXCAR_ETCFILES_H
+
+#include "container.h"
+
+/* The names, each a file in the record dir and /etc/NAME inside. */
+extern const char *const etcfiles_names[3];
+
+/* Write DIR/hostname, DIR/hosts and DIR/resolv.conf for c. */
+int etcfiles_write(const char *dir, const struct container_spec *c);
+
+/* Is s an --add-host value, NAME:IP (IPv4 or IPv6)? */
+int etcfiles_host_valid(const char *s);
+
+#endif
