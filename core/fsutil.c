@@ -1,12 +1,13 @@
 /* fsutil.c - crash-safe file steps (see fsutil.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -129,47 +130,216 @@ int read_file(const char *path, size_t max, char **data, size_t *n)
 	return 0;
 }
 
-/* First pass: make every directory writable, or an unprivileged user
- * could not empty a 0555 directory a layer brought. */
-static int make_writable(const char *p, const struct stat *st, int type, struct FTW *f)
+/* ---- removing trees -------------------------------------------------------
+ *
+ * By directory fd, never by path: a tree of any depth (a layer can nest
+ * directories far past PATH_MAX, through symlinks) is removed with
+ * unlinkat() relative to each entry's parent. At most RM_OPEN directory
+ * levels are held open (a DIR each); a subtree deeper than that is moved
+ * up, with one rename, into the shallowest open directory whose entries
+ * all go, and removed from there later. Work is linear in the number of
+ * entries, memory constant, whatever the depth. Mount points are not
+ * crossed (EBUSY). */
+
+#define RM_OPEN 256 /* DIRs of ~2 KiB each, allocated as the walk goes down */
+
+struct rm_level {
+	DIR *d;
+	int all;    /* every entry goes (no ctime test) */
+	int remove; /* the directory itself goes once empty */
+	int refill; /* a subtree was moved in: read it again */
+	char name[NAME_MAX + 1];
+};
+
+static int is_kept(const struct stat *sb, const struct timespec *keep)
 {
-	if (type == FTW_D && (st->st_mode & 0700) != 0700)
-		chmod(p, (st->st_mode & 07777) | 0700);
-	return 0;
+	return sb->st_ctim.tv_sec > keep->tv_sec ||
+	       (sb->st_ctim.tv_sec == keep->tv_sec && sb->st_ctim.tv_nsec >= keep->tv_nsec);
 }
 
-static int remove_failed; /* nftw has no user pointer */
-
-static int remove_one(const char *p, const struct stat *st, int type, struct FTW *f)
+/* Rename name in pfd into dir afd under a fresh name. */
+static int move_up(int pfd, const char *name, int afd, unsigned long *seq)
 {
-	if ((type == FTW_DP ? rmdir(p) : unlink(p)) < 0 && errno != ENOENT) {
-		remove_failed = 1;
-		return err_set("cannot remove %s", p);
+	char to[32];
+
+	for (;;) {
+		snprintf(to, sizeof(to), ".rm-%lu", ++*seq);
+		if (syscall(SYS_renameat2, pfd, name, afd, to, 1 /* RENAME_NOREPLACE */) == 0)
+			return 0;
+		if (errno == EEXIST)
+			continue;
+		if (errno != EINVAL && errno != ENOSYS)
+			return -1;
+		/* a file system without RENAME_NOREPLACE: we are the only
+		 * writer of a tree being removed */
+		if (faccessat(afd, to, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+			continue;
+		return renameat(pfd, name, afd, to);
 	}
+}
+
+/* A directory about to be emptied: rwx for its owner, or an unprivileged
+ * caller could not empty a 0555 directory a layer brought. */
+static void open_up(int fd, const struct stat *sb)
+{
+	if ((sb->st_mode & 0700) != 0700)
+		fchmod(fd, (sb->st_mode & 07777) | 0700);
+}
+
+int rm_contents(int fd, const struct timespec *keep, const char *what)
+{
+	struct rm_level *lv;
+	struct stat sb;
+	unsigned n = 0;
+	unsigned long seq = 0;
+	dev_t dev;
+	int rc = -1, e = 0;
+	const char *bad = "";
+
+	if (!(lv = malloc(RM_OPEN * sizeof(*lv)))) {
+		close(fd);
+		return err_set("cannot remove %s", what);
+	}
+	if (fstat(fd, &sb) < 0 || !(lv[0].d = fdopendir(fd))) {
+		e = errno;
+		close(fd);
+		goto out;
+	}
+	dev = sb.st_dev;
+	lv[0].all = !keep;
+	lv[0].remove = 0;
+	lv[0].refill = 0;
+	n = 1;
+	while (n) {
+		struct rm_level *l = &lv[n - 1];
+		int pfd = dirfd(l->d), cfd, kept = 0, isdir;
+		struct dirent *de;
+
+		errno = 0;
+		if (!(de = readdir(l->d))) {
+			if ((e = errno))
+				goto out;
+			if (l->refill) {
+				l->refill = 0;
+				rewinddir(l->d);
+				continue;
+			}
+			if (n == 1)
+				break;
+			closedir(l->d);
+			n--;
+			if (l->remove && unlinkat(dirfd(lv[n - 1].d), l->name, AT_REMOVEDIR) < 0) {
+				e = errno, bad = l->name;
+				goto out;
+			}
+			continue;
+		}
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		bad = de->d_name;
+		isdir = de->d_type == DT_DIR;
+		if (!l->all || de->d_type == DT_UNKNOWN) {
+			if (fstatat(pfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0) {
+				if ((e = errno) == ENOENT)
+					continue;
+				goto out;
+			}
+			isdir = S_ISDIR(sb.st_mode);
+			kept = !l->all && is_kept(&sb, keep);
+		}
+		if (!isdir) {
+			if (kept || unlinkat(pfd, de->d_name, 0) == 0 || errno == ENOENT)
+				continue;
+			if (errno != EISDIR) { /* EISDIR: a directory after all */
+				e = errno;
+				goto out;
+			}
+		}
+		cfd = openat(pfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (cfd < 0 && errno == EACCES && l->all) {
+			fchmodat(pfd, de->d_name, 0700, 0);
+			cfd = openat(pfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
+		if (cfd < 0 || fstat(cfd, &sb) < 0) {
+			e = errno;
+			if (cfd >= 0)
+				close(cfd);
+			goto out;
+		}
+		if (sb.st_dev != dev) {
+			close(cfd);
+			e = EBUSY; /* a mount point: not ours to empty */
+			goto out;
+		}
+		if (n == RM_OPEN) {
+			unsigned a = 0;
+
+			close(cfd);
+			while (a < n - 1 && !lv[a].all)
+				a++;
+			/* a kept directory this deep, or nowhere to move it */
+			if (kept || a >= n - 1) {
+				e = ELOOP;
+				goto out;
+			}
+			if (move_up(pfd, de->d_name, dirfd(lv[a].d), &seq) < 0) {
+				e = errno;
+				goto out;
+			}
+			lv[a].refill = 1;
+			continue;
+		}
+		if (!(lv[n].d = fdopendir(cfd))) {
+			e = errno;
+			close(cfd);
+			goto out;
+		}
+		lv[n].remove = !kept;
+		lv[n].all = l->all || !kept;
+		lv[n].refill = 0;
+		if (lv[n].all)
+			open_up(cfd, &sb);
+		strcpy(lv[n].name, de->d_name);
+		n++;
+	}
+	rc = 0;
+out:
+	while (n)
+		closedir(lv[--n].d);
+	free(lv);
+	if (rc < 0)
+		err_setn(e, "cannot remove %s%s%s", what, *bad ? ": " : "", bad);
+	return rc;
+}
+
+int rm_rf_at(int dirfd, const char *name, const char *what)
+{
+	struct stat sb;
+	int fd;
+
+	if (fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : err_set("cannot remove %s", what);
+	if (!S_ISDIR(sb.st_mode))
+		return unlinkat(dirfd, name, 0) < 0 && errno != ENOENT ?
+		       err_set("cannot remove %s", what) : 0;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == EACCES) {
+		fchmodat(dirfd, name, 0700, 0);
+		fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return err_set("cannot remove %s", what);
+	open_up(fd, &sb);
+	if (rm_contents(fd, NULL, what) < 0)
+		return -1;
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return err_set("cannot remove %s", what);
 	return 0;
 }
 
 int rm_rf(const char *path)
 {
-	struct stat st;
-
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : err_set("cannot remove %s", path);
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path) < 0 && errno != ENOENT ? err_set("cannot remove %s", path) : 0;
-	remove_failed = 0;
-	if (nftw(path, remove_one, 16, FTW_PHYS | FTW_MOUNT | FTW_DEPTH) == 0)
-		return 0;
-	/* A dir without write or search permission stops anyone but root
-	 * (an unpacked layer may have one): open them up, then again. */
-	if (!remove_failed || (err_errno() != EACCES && err_errno() != EPERM))
-		return remove_failed ? -1 : err_set("cannot remove %s", path);
-	if (nftw(path, make_writable, 16, FTW_PHYS | FTW_MOUNT) < 0)
-		return err_set("cannot remove %s", path);
-	remove_failed = 0;
-	if (nftw(path, remove_one, 16, FTW_PHYS | FTW_MOUNT | FTW_DEPTH) != 0)
-		return remove_failed ? -1 : err_set("cannot remove %s", path);
-	return 0;
+	return rm_rf_at(AT_FDCWD, path, path);
 }
 
 int mkdir_p(const char *path, mode_t mode)

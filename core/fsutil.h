@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 /* Replace path with n bytes of data so that a reader (or a reboot) sees
  * the old file or the new one, never a mix: write path.tmp, fsync it,
@@ -19,8 +20,17 @@ int fsync_path(const char *path);
  * *data is malloc'd and NUL-terminated. */
 int read_file(const char *path, size_t max, char **data, size_t *n);
 /* Remove path and everything under it, not following symlinks and not
- * crossing mount points; a missing path is not an error. */
+ * crossing mount points (EBUSY); a missing path is not an error. Walks by
+ * directory fd (unlinkat relative to the parent), so any depth goes, in
+ * time linear in the entries and constant memory (RM_OPEN open levels;
+ * deeper subtrees are renamed up first). rm_rf_at: name in dirfd; what
+ * names it in messages. */
 int rm_rf(const char *path);
+int rm_rf_at(int dirfd, const char *name, const char *what);
+/* Empty the directory open at fd (which this takes and closes). With
+ * keep, entries whose ctime is at or after *keep stay, with what they
+ * hold that is as new (older contents of a kept directory go). */
+int rm_contents(int fd, const struct timespec *keep, const char *what);
 /* dir + "/" + name into buf[PATH_MAX]: 0, or -1 (ENAMETOOLONG). */
 int path_join(char *buf, const char *dir, const char *name);
 /* Create path and missing parents. */

@@ -4,8 +4,10 @@
  * its directory is opened under the destination with openat2
  * RESOLVE_IN_ROOT (or a no-symlink walk); the entry itself is made with
  * the *at() calls relative to that fd, never following a final symlink.
- * The last directory opened is kept, since archives list a directory's
- * files together: one openat per file, not one path walk.
+ * The last directory opened is kept (pathsafe_dir), since archives list
+ * a directory's files together: one openat per file, not one path walk,
+ * and a new directory beside it is made from there, so the work is what
+ * is made, not the depth it is made at.
  *
  * Directory modes and mtimes are set when the archive leaves the
  * directory (creating files inside would change the mtime, a read-only
@@ -31,13 +33,13 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "fsutil.h"
 #include "layer.h"
 #include "pathsafe.h"
 #include "tar.h"
 
 #define BUF_SIZE 65536
 #define DIR_DEPTH (PATH_MAX / 2 + 1) /* "a/a/a/...": the deepest possible */
-#define PRUNE_DEPTH 256              /* directory levels removed by a whiteout */
 #define OPAQUE_XATTR "trusted.overlay.opaque"
 #define WH ".wh."
 #define WH_OPQ ".wh..wh..opq"
@@ -56,8 +58,7 @@ struct unpack {
 	struct timespec since;     /* apply_whiteouts: what this layer touched */
 	char name[PATH_MAX];       /* the current entry, cleaned */
 	char link[PATH_MAX];       /* its hard link target, cleaned */
-	char cdir[PATH_MAX];       /* the directory open at cfd */
-	int cfd, cvalid;           /* cvalid: cdir still names cfd */
+	struct pathsafe_dir cd;    /* the last directory opened */
 	char dpath[PATH_MAX];      /* the deepest pending directory */
 	struct pending_dir dirs[DIR_DEPTH];
 	unsigned ndirs;
@@ -79,7 +80,7 @@ static int entry_err(struct unpack *u, const char *what)
  * next dir_fd(). */
 static void forget_dir(struct unpack *u)
 {
-	u->cvalid = 0;
+	pathsafe_dir_forget(&u->cd);
 }
 
 /* The fd of directory rel ("" is the root), made if missing. */
@@ -87,87 +88,7 @@ static int dir_fd(struct unpack *u, const char *rel)
 {
 	if (!*rel)
 		return u->root;
-	if (u->cvalid && !strcmp(u->cdir, rel))
-		return u->cfd;
-	if (u->cfd >= 0)
-		close(u->cfd);
-	u->cvalid = 0;
-	u->cfd = pathsafe_open_dir(u->root, rel, 1);
-	if (u->cfd < 0)
-		return -1;
-	strcpy(u->cdir, rel);
-	u->cvalid = 1;
-	return u->cfd;
-}
-
-/* Empty the directory open at fd (which this takes), without recursion:
- * an explicit stack of open directories, at most PRUNE_DEPTH deep. With
- * keep, entries changed since *keep are kept (this layer made them) and
- * only their older contents go. */
-static int prune(int fd, const struct timespec *keep)
-{
-	struct level { DIR *d; int remove; char name[NAME_MAX + 1]; } *st;
-	unsigned n = 0;
-	int rc = -1;
-
-	if (!(st = malloc(PRUNE_DEPTH * sizeof(*st)))) {
-		close(fd);
-		return err_set("out of memory");
-	}
-	if (!(st[0].d = fdopendir(fd))) {
-		close(fd);
-		goto out;
-	}
-	st[n++].remove = 0;
-	while (n) {
-		struct level *l = &st[n - 1];
-		struct dirent *de;
-		struct stat sb;
-		int pfd = dirfd(l->d), kept, cfd;
-
-		errno = 0;
-		if (!(de = readdir(l->d))) {
-			if (errno)
-				goto out;
-			closedir(l->d);
-			n--;
-			if (n && l->remove && unlinkat(dirfd(st[n - 1].d), l->name, AT_REMOVEDIR) < 0)
-				goto out;
-			continue;
-		}
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (fstatat(pfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
-			goto out;
-		kept = keep && !l->remove && (sb.st_ctim.tv_sec > keep->tv_sec ||
-			(sb.st_ctim.tv_sec == keep->tv_sec && sb.st_ctim.tv_nsec >= keep->tv_nsec));
-		if (!S_ISDIR(sb.st_mode)) {
-			if (!kept && unlinkat(pfd, de->d_name, 0) < 0)
-				goto out;
-			continue;
-		}
-		if (n == PRUNE_DEPTH) {
-			errno = ELOOP;
-			goto out;
-		}
-		cfd = openat(pfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (cfd < 0 || !(st[n].d = fdopendir(cfd))) {
-			if (cfd >= 0)
-				close(cfd);
-			goto out;
-		}
-		st[n].remove = !kept;
-		strcpy(st[n].name, de->d_name);
-		n++;
-	}
-	rc = 0;
-out:
-	if (rc < 0)
-		err_set("cannot remove directory contents");
-	while (n)
-		closedir(st[--n].d);
-	free(st);
-	return rc;
+	return pathsafe_dir_open(&u->cd, rel, 1);
 }
 
 /* Remove name in pfd, a whole tree if it is a directory. */
@@ -182,8 +103,10 @@ static int remove_entry(struct unpack *u, int pfd, const char *name)
 		return unlinkat(pfd, name, 0) < 0 ? err_set("cannot remove") : 0;
 	forget_dir(u); /* it may be the cached one, or hold it */
 	fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || prune(fd, NULL) < 0)
+	if (fd < 0)
 		return err_set("cannot remove directory");
+	if (rm_contents(fd, NULL, "directory") < 0)
+		return -1;
 	return unlinkat(pfd, name, AT_REMOVEDIR) < 0 ? err_set("cannot remove directory") : 0;
 }
 
@@ -251,17 +174,14 @@ static int leave_dirs(struct unpack *u, const char *path, int all)
 			break;
 		u->ndirs--;
 		u->dpath[d->len] = '\0';
-		fd = pathsafe_open_dir(u->root, u->dpath, 0);
+		fd = u->dpath[0] ? pathsafe_dir_open(&u->cd, u->dpath, 0) : u->root;
 		if (fd < 0) {
 			if (errno == ENOENT || errno == ENOTDIR)
 				continue; /* replaced by a later entry */
 			return -1;
 		}
-		if (fchmod(fd, d->mode) < 0 || futimens(fd, ts) < 0) {
-			close(fd);
+		if (fchmod(fd, d->mode) < 0 || futimens(fd, ts) < 0)
 			return err_set("%s: cannot set mode or time", u->dpath);
-		}
-		close(fd);
 	}
 	return 0;
 }
@@ -458,7 +378,9 @@ static int whiteout(struct unpack *u, int pfd, const char *base)
 	if (opaque) {
 		int fd = fcntl(pfd, F_DUPFD_CLOEXEC, 0);
 		forget_dir(u);
-		return fd < 0 || prune(fd, &u->since) < 0 ? -1 : 1;
+		if (fd < 0)
+			return err_set("cannot open directory");
+		return rm_contents(fd, &u->since, "directory contents") < 0 ? -1 : 1;
 	}
 	return remove_entry(u, pfd, victim) < 0 ? -1 : 1;
 }
@@ -528,13 +450,14 @@ int layer_unpack(struct reader *r, const char *dir, struct layer_unpack_opts *o)
 		return err_set("out of memory");
 	memset(u, 0, offsetof(struct unpack, dirs));
 	u->o = o;
-	u->cfd = -1;
 	u->ndirs = 0;
 	o->entries = 0;
 	u->umask = umask(0);
 	umask(u->umask);
 	tar_reader_init(&u->t, r);
+	pathsafe_dir_init(&u->cd, -1);
 	u->root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	pathsafe_dir_init(&u->cd, u->root);
 	if (u->root < 0) {
 		err_set("%s: cannot open", dir);
 		goto out;
@@ -559,8 +482,7 @@ int layer_unpack(struct reader *r, const char *dir, struct layer_unpack_opts *o)
 		}
 	}
 out:
-	if (u->cfd >= 0)
-		close(u->cfd);
+	pathsafe_dir_close(&u->cd);
 	if (u->root >= 0)
 		close(u->root);
 	tar_reader_free(&u->t);

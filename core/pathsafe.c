@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -116,43 +117,173 @@ static int open_in(int root, const char *rel)
 	return open_walk(root, rel);
 }
 
+void pathsafe_dir_init(struct pathsafe_dir *c, int root)
+{
+	c->root = root;
+	c->fd = -1;
+	c->valid = 0;
+	c->ncomp = c->nreal = 0;
+	c->path[0] = 0;
+}
+
+void pathsafe_dir_forget(struct pathsafe_dir *c)
+{
+	c->valid = 0;
+}
+
+void pathsafe_dir_close(struct pathsafe_dir *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	c->valid = 0;
+}
+
+static void set_fd(struct pathsafe_dir *c, int fd)
+{
+	if (c->fd >= 0 && c->fd != fd)
+		close(c->fd);
+	c->fd = fd;
+}
+
+static unsigned count_comps(const char *p)
+{
+	unsigned n = *p ? 1 : 0;
+
+	for (; *p; p++)
+		n += *p == '/';
+	return n;
+}
+
+/* Walk down from c's directory (c->path, a prefix of rel) to rel, one
+ * component at a time, making what is missing with create. A symlink is
+ * resolved from root (RESOLVE_IN_ROOT, or refused by the walk). */
+static int walk_down(struct pathsafe_dir *c, const char *rel, int create)
+{
+	size_t at = strlen(c->path);
+	char comp[NAME_MAX + 1];
+
+	while (rel[at]) {
+		size_t len;
+		int next;
+
+		at += at && rel[at] == '/';
+		len = strcspn(rel + at, "/");
+		if (len > NAME_MAX) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(comp, rel + at, len);
+		comp[len] = 0;
+		next = openat(c->fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 && errno == ENOENT && create) {
+			if (mkdirat(c->fd, comp, 0755) < 0 && errno != EEXIST)
+				return -1;
+			next = openat(c->fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
+		memcpy(c->path, rel, at + len);
+		c->path[at + len] = 0;
+		c->ncomp++;
+		if (next >= 0) {
+			c->nreal++;
+		} else if (errno == ELOOP || errno == ENOTDIR) {
+			/* a symlink (or not a directory): what root says */
+			next = open_in(c->root, c->path);
+			c->nreal = 0;
+		}
+		if (next < 0) {
+			c->valid = 0;
+			return -1;
+		}
+		set_fd(c, next);
+		at += len;
+	}
+	return 0;
+}
+
+int pathsafe_dir_open(struct pathsafe_dir *c, const char *rel, int create)
+{
+	size_t k = 0, common = 0;
+	unsigned up, kc = 0;
+	int fd, e;
+
+	if (c->valid && !strcmp(c->path, rel))
+		return c->fd;
+	/* the longest common prefix of whole components */
+	if (c->valid) {
+		for (k = 0; c->path[k] && c->path[k] == rel[k]; k++)
+			if (c->path[k] == '/')
+				common = k, kc++;
+		if (!c->path[k] && (!rel[k] || rel[k] == '/'))
+			common = k, kc++;
+		else if (!rel[k] && c->path[k] == '/')
+			common = k, kc++;
+		if (!common)
+			kc = 0;
+	}
+	up = c->valid ? c->ncomp - kc : 0;
+	/* Near the last one (a child, a sibling): from there. */
+	if (c->valid && up <= c->nreal && up <= 8)
+		goto from_cache;
+	fd = *rel ? open_in(c->root, rel) : fcntl(c->root, F_DUPFD_CLOEXEC, 0);
+	if (fd >= 0) {
+		set_fd(c, fd);
+		snprintf(c->path, sizeof(c->path), "%s", rel);
+		c->ncomp = count_comps(rel);
+		c->nreal = 0;
+		c->valid = 1;
+		return fd;
+	}
+	if (!create || errno != ENOENT)
+		goto fail;
+	if (!(c->valid && up <= c->nreal)) {
+		/* from root: real directories all the way, as far as they go */
+		if ((fd = fcntl(c->root, F_DUPFD_CLOEXEC, 0)) < 0)
+			goto fail;
+		set_fd(c, fd);
+		c->path[0] = 0;
+		c->ncomp = c->nreal = 0;
+		c->valid = 1;
+		goto down;
+	}
+from_cache:
+	for (; up; up--) {
+		fd = openat(c->fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			goto fail;
+		set_fd(c, fd);
+		c->ncomp--;
+		c->nreal--;
+	}
+	c->path[common] = 0;
+down:
+	if (walk_down(c, rel, create) < 0)
+		goto fail;
+	return c->fd;
+fail:
+	e = errno;
+	c->valid = 0;
+	errno = e;
+	return err_set("%s: %s", rel, errno == ELOOP ? "through a symbolic link" :
+		       "cannot open directory");
+}
+
 int pathsafe_open_dir(int root, const char *rel, int create)
 {
-	char buf[PATH_MAX];
-	int fd, parent;
+	struct pathsafe_dir c;
+	int fd;
 
-	if (*rel == '\0')
-		fd = fcntl(root, F_DUPFD_CLOEXEC, 0);
-	else
-		fd = open_in(root, rel);
-	if (fd >= 0 || !create || errno != ENOENT)
-		goto out;
-
-	/* Slow path, only when a directory is missing: open each prefix in
-	 * turn, making what is missing in the directory that holds it. */
-	strcpy(buf, rel);
-	parent = fcntl(root, F_DUPFD_CLOEXEC, 0);
-	for (char *p = buf; parent >= 0; ) {
-		char *slash = strchr(p, '/'), *name = p;
-		if (slash)
-			*slash = '\0';
-		fd = open_in(root, buf);
-		if (fd < 0 && errno == ENOENT) {
-			if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST)
-				fd = -1;
-			else
-				fd = open_in(root, buf);
-		}
-		close(parent);
-		if (!slash || fd < 0)
-			break;
-		*slash = '/';
-		p = slash + 1;
-		parent = fd;
+	if (!create) {
+		fd = *rel ? open_in(root, rel) : fcntl(root, F_DUPFD_CLOEXEC, 0);
+		if (fd < 0)
+			return err_set("%s: %s", rel, errno == ELOOP ?
+				       "through a symbolic link" : "cannot open directory");
+		return fd;
 	}
-out:
-	if (fd < 0)
-		return err_set("%s: %s", rel, errno == ELOOP ? "through a symbolic link" :
-			       "cannot open directory");
-	return fd;
+	pathsafe_dir_init(&c, root);
+	if (pathsafe_dir_open(&c, rel, create) < 0) {
+		pathsafe_dir_close(&c);
+		return -1;
+	}
+	return c.fd;
 }

@@ -11,6 +11,8 @@
 #ifndef BOXCAR_PATHSAFE_H
 #define BOXCAR_PATHSAFE_H
 
+#include <limits.h>
+
 /* Clean an archive name into out (PATH_MAX bytes): leading "/" and "."
  * and empty components dropped, no trailing "/". "" is the root itself.
  * Refuses an empty name and any ".." component (EINVAL). */
@@ -20,5 +22,31 @@ int path_clean(const char *name, char *out);
  * O_RDONLY|O_DIRECTORY. With create, missing components are made (0755).
  * Returns the fd, or -1. */
 int pathsafe_open_dir(int root, const char *rel, int create);
+
+/* The last directory opened under root, to start the next walk from: an
+ * archive lists a directory's entries together, and its next directory is
+ * mostly a child or a sibling. Going up by ".." is only done over the
+ * trailing components known to be real directories (opened with
+ * O_NOFOLLOW or made here), so the result is always what resolving rel
+ * from root gives; a symlink on the way is resolved from root. Making a
+ * missing directory costs what is made, not a walk from root per
+ * component, whatever the depth. */
+struct pathsafe_dir {
+	int root;          /* not owned */
+	int fd;            /* the directory at path, or -1 */
+	int valid;         /* path still names fd (see pathsafe_dir_forget) */
+	unsigned ncomp;    /* components in path */
+	unsigned nreal;    /* trailing ones that are real directories */
+	char path[PATH_MAX];
+};
+
+void pathsafe_dir_init(struct pathsafe_dir *c, int root);
+/* Like pathsafe_open_dir(), but the fd belongs to c: valid until the next
+ * call. */
+int pathsafe_dir_open(struct pathsafe_dir *c, const char *rel, int create);
+/* Something was removed or replaced under root: start from root next
+ * time. The fd stays open until the next pathsafe_dir_open(). */
+void pathsafe_dir_forget(struct pathsafe_dir *c);
+void pathsafe_dir_close(struct pathsafe_dir *c);
 
 #endif
