@@ -193,6 +193,11 @@ too_long:
 
 _Static_assert(HTTP_REQUEST_MAX <= HTTP_HEAD_MAX, "requests are composed in the head buffer");
 
+static int timeout_ms(const struct http_client *c)
+{
+	return c->o.timeout_ms > 0 ? c->o.timeout_ms : NET_TIMEOUT_MS;
+}
+
 int http_request(struct http_client *c, const struct http_request *rq,
 		 struct http_response *rs)
 {
@@ -208,6 +213,8 @@ int http_request(struct http_client *c, const struct http_request *rq,
 		return err_setn(EBUSY, "HTTP: the previous response is still open");
 	if (url_parse(&u, rq->url))
 		return -1;
+	/* connect, handshake, request and head: one timeout in all */
+	net_pace(timeout_ms(c), 0, 0);
 	for (int attempt = 0;; attempt++) {
 		k = conn_get(c, &u, &reused);
 		if (!k)
@@ -224,9 +231,13 @@ int http_request(struct http_client *c, const struct http_request *rq,
 		/* A kept-alive connection the server dropped just as we used
 		 * it: once more on a new one. Our methods are idempotent. */
 		if (!reused || attempt > 0 ||
-		    !(c->msg.silent || err_errno() == ECONNRESET || err_errno() == EPIPE))
+		    !(c->msg.silent || err_errno() == ECONNRESET || err_errno() == EPIPE)) {
+			net_pace(0, 0, 0);
 			return -1;
+		}
 	}
+	/* the body: it must keep coming */
+	net_pace(0, timeout_ms(c), HTTP_MIN_PROGRESS);
 	c->busy = k;
 	rs->status = c->msg.head.status;
 	/* for HEAD, the size a GET would have: what a registry HEAD is for */
@@ -263,6 +274,9 @@ ssize_t http_read_body(struct http_response *rs, char **out, size_t max)
 	buf = malloc(cap);
 	if (!buf)
 		return err_set("HTTP response body");
+	/* a document, not a blob: all of it within one timeout */
+	if (rs->client)
+		net_pace(timeout_ms(rs->client), 0, 0);
 	for (;;) {
 		if (len + 1 == cap) {
 			if (cap > max) {
@@ -309,15 +323,19 @@ void http_response_close(struct http_response *rs)
 	/* Drain a short rest (an error page) to keep the connection; a long
 	 * one costs more than a new connection. Errors here only mean the
 	 * connection goes: the caller has what it wanted. */
-	if (!c->msg.head.conn_close) {
+	if (!c->msg.head.conn_close && !c->msg.failed) {
 		int saved = err_errno();
 		char msg[256];
 
+		/* not after an error (a timeout would be waited for twice),
+		 * and within one timeout */
 		snprintf(msg, sizeof(msg), "%s", err_msg());
+		net_pace(timeout_ms(c), 0, 0);
 		while (total < DRAIN_MAX && (got = reader_read(rs->body, buf, sizeof(buf))) > 0)
 			total += got;
 		err_setn(saved, "%s", msg);
 	}
+	net_pace(0, 0, 0);
 	if (!http_msg_reusable(&c->msg))
 		conn_close(k);
 	c->busy = NULL;

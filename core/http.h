@@ -47,12 +47,18 @@
 #define HTTP_INBUF 4096       /* read-ahead for parsing lines */
 #define HTTP_REQUEST_MAX 16384 /* request line and headers we send */
 #define HTTP_MAX_CONNS 4      /* kept-alive connections per client */
+#define HTTP_MIN_PROGRESS 32768 /* bytes of a body per timeout window (~1 KiB/s) */
 
 struct http_options {
 	const char *ca_file;    /* PEM bundle; NULL: $SSL_CERT_FILE, else
 	                         * /etc/ssl/certs/ca-certificates.crt. Loaded
 	                         * at the first https:// request. */
-	int timeout_ms;         /* connect, and each read/write; 0: 30 s */
+	int timeout_ms;         /* connect, and each read/write; 0: 30 s.
+	                         * Also: the whole of a response's head
+	                         * (connect and TLS handshake included), the
+	                         * whole body read by http_read_body(), and
+	                         * the window a blob body must bring at least
+	                         * HTTP_MIN_PROGRESS bytes in */
 	const char *user_agent; /* NULL: "boxcar/VERSION" */
 };
 
@@ -91,6 +97,7 @@ struct http_msg {
 	int state;              /* private */
 	uint64_t left;          /* private: bytes left in the body or chunk */
 	int silent;             /* private: EOF before the first byte */
+	int failed;             /* private: a body read failed */
 	size_t in_pos, in_len;
 	unsigned char in[HTTP_INBUF];
 };

@@ -339,9 +339,24 @@ static int skip_trailer(struct http_msg *m)
 	return 0;
 }
 
+static ssize_t body_read_framed(struct http_msg *m, void *buf, size_t n);
+
+/* A failed body is not read again (a drain would wait once more). */
 static ssize_t body_read(struct reader *r, void *buf, size_t n)
 {
 	struct http_msg *m = (struct http_msg *)r;
+	ssize_t got;
+
+	if (m->failed)
+		return err_setn(EBADMSG, "%s: body read after an error", m->what);
+	got = body_read_framed(m, buf, n);
+	if (got < 0)
+		m->failed = 1;
+	return got;
+}
+
+static ssize_t body_read_framed(struct http_msg *m, void *buf, size_t n)
+{
 	ssize_t got;
 	size_t len;
 
@@ -398,6 +413,7 @@ int http_msg_begin(struct http_msg *m, struct reader *src, const char *what, int
 	m->what = what ? what : "HTTP";
 	m->in_pos = m->in_len = 0;
 	m->silent = 0;
+	m->failed = 0;
 	m->state = ST_DONE;
 	m->framing = BODY_NONE;
 	m->left = 0;

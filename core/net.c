@@ -1,6 +1,7 @@
 /* net.c - TCP connections with timeouts (see net.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -91,10 +93,54 @@ int net_connect(const char *host, uint16_t port, int timeout_ms)
 	return fd;
 }
 
+static struct {
+	int64_t deadline, win_end; /* CLOCK_MONOTONIC ms; 0: none */
+	int window;
+	size_t min, got;
+} pace;
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void net_pace(int deadline_ms, int window_ms, size_t min)
+{
+	int64_t now = now_ms();
+
+	pace.deadline = deadline_ms > 0 ? now + deadline_ms : 0;
+	pace.window = window_ms;
+	pace.win_end = window_ms > 0 && min ? now + window_ms : 0;
+	pace.min = min;
+	pace.got = 0;
+}
+
+/* Wait for input until the deadline: 0 if there is some, else -1. */
+static int wait_deadline(int fd)
+{
+	int64_t left = pace.deadline - now_ms();
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int r = 0;
+
+	while (left > 0 && (r = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left)) < 0 &&
+	       errno == EINTR)
+		left = pace.deadline - now_ms();
+	if (left <= 0 || r == 0) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	return 0;
+}
+
 ssize_t net_read(int fd, void *buf, size_t n, const char *what)
 {
 	ssize_t got;
 
+	if (pace.deadline && wait_deadline(fd) < 0)
+		return err_setn(ETIMEDOUT, "%s: too slow", what);
 	do
 		got = read(fd, buf, n);
 	while (got < 0 && errno == EINTR);
@@ -102,6 +148,18 @@ ssize_t net_read(int fd, void *buf, size_t n, const char *what)
 		return err_setn(ETIMEDOUT, "%s", what);
 	if (got < 0)
 		return err_set("%s", what);
+	if (pace.win_end) {
+		int64_t now = now_ms();
+
+		pace.got += got;
+		if (now >= pace.win_end) {
+			if (pace.got < pace.min)
+				return err_setn(ETIMEDOUT, "%s: too slow (%zu bytes in %d ms)",
+						what, pace.got, pace.window);
+			pace.got = 0;
+			pace.win_end = now + pace.window;
+		}
+	}
 	return got;
 }
 

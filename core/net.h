@@ -28,6 +28,14 @@ int net_connect(const char *host, uint16_t port, int timeout_ms);
 ssize_t net_read(int fd, void *buf, size_t n, const char *what);
 int net_write_all(int fd, const void *buf, size_t n, const char *what);
 
+/* Pace the reads of the one request in flight (boxcar's HTTP client has
+ * one request open at a time): a per-read timeout does not bound a peer
+ * that sends a byte every few seconds. From now on net_read() fails with
+ * ETIMEDOUT ("too slow") once deadline_ms have passed (0: no deadline),
+ * or when a window of window_ms brought fewer than min bytes (0: no
+ * minimum). net_pace(0, 0, 0) turns it off. */
+void net_pace(int deadline_ms, int window_ms, size_t min);
+
 /* 1 if the peer has closed the connection or sent unexpected data (an idle
  * keep-alive connection that must not be reused), 0 if it looks usable. */
 int net_peer_gone(int fd);
