@@ -23,6 +23,8 @@
 //usage:                      else /etc/boxcar/auth.json; must be mode 0600)
 //usage:  --ca FILE           PEM CA bundle for HTTPS (default $SSL_CERT_FILE or the system's)
 //usage:  --insecure          plain HTTP to the registry (prints a warning)
+//usage:  --insecure-realm    also send the credentials over plain HTTP to a token
+//usage:                      realm on another host or port than the registry
 //usage:  -q, --quiet         print only the image name
 
 #include <getopt.h>
@@ -132,6 +134,7 @@ int pull_main(int argc, char **argv)
 		{ "authfile", required_argument, 0, 'a' },
 		{ "ca", required_argument, 0, 'C' },
 		{ "insecure", no_argument, 0, 'k' },
+		{ "insecure-realm", no_argument, 0, 'K' },
 		{ "quiet", no_argument, 0, 'q' },
 		{ 0 }
 	};
@@ -148,7 +151,7 @@ int pull_main(int argc, char **argv)
 	struct pull_source *src;
 	struct imgref ir;
 	struct ref lr;
-	int insecure = 0, opt, have_creds = 0, is_registry = 0, rc;
+	int insecure = 0, insecure_realm = 0, opt, have_creds = 0, is_registry = 0, rc;
 
 	while ((opt = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
 		switch (opt) {
@@ -158,6 +161,7 @@ int pull_main(int argc, char **argv)
 		case 'a': authfile = optarg; break;
 		case 'C': ca = optarg; break;
 		case 'k': insecure = 1; break;
+		case 'K': insecure_realm = 1; break;
 		case 'q': prog.quiet = 1; break;
 		default: die_usage("unknown option");
 		}
@@ -199,7 +203,8 @@ int pull_main(int argc, char **argv)
 		}
 		src = &ls.src;
 	} else {
-		struct registry_opts ro = { .ca_file = ca, .insecure = insecure, .root = po.root };
+		struct registry_opts ro = { .ca_file = ca, .insecure = insecure,
+					    .insecure_realm = insecure_realm, .root = po.root };
 
 		if (imgref_parse(src_arg, &ir))
 			die_err(EXIT_FAIL);

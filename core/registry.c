@@ -1,5 +1,6 @@
 /* registry.c - OCI distribution client: auth, redirects, retries,
  * resumable blob downloads (see registry.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,12 +11,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "applet.h"
 #include "digest.h"
 #include "err.h"
 #include "fsutil.h"
 #include "registry.h"
 
 #define TOKEN_ANSWER_MAX (64u << 10)
+#define PARTIAL_KEEP_MAX ((int64_t)CONFIG_PULL_PARTIAL_KEEP_MB << 20) /* 0: any */
+#define PARTIAL_MAX_AGE ((time_t)CONFIG_PULL_PARTIAL_MAX_AGE_H * 3600) /* 0: never */
+#define LOCK_WAIT_UNITS 10 /* back-off units (1 s) to wait for another pull's part */
 #define HEADER_COPY_MAX REGAUTH_HEADER_MAX
 
 static void sleep_ms(long ms)
@@ -35,7 +40,8 @@ static long delay_ms(const struct registry *r, int attempt, const struct http_re
 	if (ra && *ra && strspn(ra, "0123456789") == strlen(ra) && strlen(ra) < 6) {
 		long s = atol(ra);
 
-		ms = (s > 60 ? 60 : s) * 1000;
+		/* in back-off units (1 s; the tests' unit is shorter) */
+		ms = (s > REGISTRY_RETRY_AFTER_MAX ? REGISTRY_RETRY_AFTER_MAX : s) * r->retry_base_ms;
 	}
 	return ms;
 }
@@ -96,11 +102,20 @@ static int fetch_token(struct registry *r, const struct regauth_challenge *c)
 		return err_setn(0, "token URL too long");
 	if (url_parse(&u, url))
 		return err_prefix("token realm");
-	if (r->creds) {
-		/* A password goes over TLS only, unless the user said --insecure. */
-		if (!u.tls && !r->insecure)
+	if (r->creds && !u.tls) {
+		/* A password goes over TLS only, unless the user said --insecure
+		 * (to this registry), or --insecure-realm (to anywhere it says). */
+		struct url base;
+
+		if (!r->insecure)
 			return err_setn(0, "token realm %s is not https: refusing to send "
 					"the password (--insecure allows it)", c->realm);
+		if (!r->insecure_realm && (url_parse(&base, r->base) || !url_same_origin(&u, &base)))
+			return err_setn(0, "token realm %s is plain HTTP on another host or "
+					"port than the registry: refusing to send the password "
+					"(--insecure-realm allows it)", c->realm);
+	}
+	if (r->creds) {
 		if (regauth_basic(r->creds->user, r->creds->pass, basic, sizeof(basic)))
 			return -1;
 		snprintf(authh, sizeof(authh), "Authorization: %s", basic);
@@ -281,8 +296,16 @@ static int reg_manifest(struct pull_source *src, const char *reference, char **b
 		if (tn < PULL_TYPE_MAX)
 			memcpy(type, ct, tn), type[tn] = 0;
 	}
-	if ((d = http_header(&rs, "Docker-Content-Digest")) && strlen(d) < sizeof(dcd))
+	if ((d = http_header(&rs, "Docker-Content-Digest"))) {
+		/* one we cannot check is refused, not passed over */
+		if (strlen(d) >= sizeof(dcd) || !digest_valid(d)) {
+			err_setn(0, "%s: manifest %s: Docker-Content-Digest %.80s is not a "
+				 "sha256 digest", r->name, reference, d);
+			http_response_close(&rs); /* keeps the message */
+			return -1;
+		}
 		strcpy(dcd, d);
+	}
 	len = http_read_body(&rs, body, PULL_MANIFEST_MAX);
 	http_response_close(&rs);
 	if (len < 0)
@@ -290,11 +313,16 @@ static int reg_manifest(struct pull_source *src, const char *reference, char **b
 	*n = len;
 	sha256(*body, len, sum);
 	digest_format(digest, sum);
-	if ((!strncmp(reference, "sha256:", 7) && strcmp(reference, digest)) ||
-	    (dcd[0] && digest_valid(dcd) && strcmp(dcd, digest))) {
+	if (!strncmp(reference, "sha256:", 7) && strcmp(reference, digest)) {
+		free(*body);
+		return err_setn(0, "%s: manifest %.19s: content hashes to %.19s, not the "
+				"digest asked for", r->name, reference, digest);
+	}
+	if (dcd[0] && strcmp(dcd, digest)) {
 		free(*body);
 		return err_setn(0, "%s: manifest %s: content hashes to %.19s, not the "
-				"digest the registry gave", r->name, reference, digest);
+				"Docker-Content-Digest the registry gave (%.19s)", r->name,
+				reference, digest, dcd);
 	}
 	return 0;
 }
@@ -337,7 +365,8 @@ static int write_all_at(int fd, const void *buf, size_t n, int64_t off)
 
 /* One attempt at fetching the rest of the blob: 0 when the body ended
  * (complete or not), 1 to retry (broken connection), -1 to give up, -2
- * to give up and delete the part (the server sends something else). */
+ * to give up and delete the part (the server sends something else, or it
+ * cannot be written). */
 static int fetch_rest(struct registry *r, const char *digest, int64_t size, int fd,
 		      int64_t *have, struct digest *d, const struct pull_progress *p)
 {
@@ -392,8 +421,10 @@ static int fetch_rest(struct registry *r, const char *digest, int64_t size, int 
 			return -2;
 		}
 		if (write_all_at(fd, buf, n, *have)) {
+			/* ENOSPC and the like: a part kept would fill the
+			 * disk for every later pull */
 			http_response_close(&rs);
-			return -1;
+			return -2;
 		}
 		digest_update(d, buf, n);
 		*have += n;
@@ -402,6 +433,62 @@ static int fetch_rest(struct registry *r, const char *digest, int64_t size, int 
 	}
 	http_response_close(&rs);
 	return n < 0 ? 1 : 0;
+}
+
+/* Lock the part at *fd (path): wait up to LOCK_WAIT_UNITS back-off units
+ * for another pull of the same blob; then go on with an unnamed file of
+ * our own in the same directory (path becomes ""). */
+static int lock_part(struct registry *r, int *fd, char *path)
+{
+	long waited = 0, step = r->retry_base_ms / 10 > 0 ? r->retry_base_ms / 10 : 1;
+	char dir[PATH_MAX];
+	int own;
+
+	while (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		if (waited >= (long)r->retry_base_ms * LOCK_WAIT_UNITS) {
+			snprintf(dir, sizeof(dir), "%s", r->downloads);
+			own = open(dir, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
+			if (own < 0)
+				return -1;
+			close(*fd);
+			*fd = own;
+			path[0] = 0;
+			return 0;
+		}
+		sleep_ms(step);
+		waited += step;
+	}
+	return 0;
+}
+
+/* Parts no pull holds and nobody wrote for PARTIAL_MAX_AGE seconds: a
+ * pull that was killed, of an image nobody pulls again. */
+static void sweep_parts(const struct registry *r)
+{
+	time_t now = time(NULL);
+	struct dirent *e;
+	DIR *d;
+
+	if (!PARTIAL_MAX_AGE || !(d = opendir(r->downloads)))
+		return;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		struct stat st;
+		int fd;
+
+		if (len < 6 || strcmp(e->d_name + len - 5, ".part"))
+			continue;
+		fd = openat(dirfd(d), e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0)
+			continue;
+		if (!fstat(fd, &st) && S_ISREG(st.st_mode) && now - st.st_mtime > PARTIAL_MAX_AGE &&
+		    !flock(fd, LOCK_EX | LOCK_NB))
+			unlinkat(dirfd(d), e->d_name, 0);
+		close(fd);
+	}
+	closedir(d);
 }
 
 static int reg_blob(struct pull_source *src, const char *digest, int64_t size,
@@ -423,8 +510,10 @@ static int reg_blob(struct pull_source *src, const char *digest, int64_t size,
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return err_set("cannot open %s", path);
-	/* Another pull of this blob finishes first; then we find it whole. */
-	if (flock(fd, LOCK_EX) < 0 || fstat(fd, &st) < 0) {
+	/* Another pull of this blob, maybe from another registry: wait a
+	 * little for it to finish (then we find it whole), else download on
+	 * our own, into a file without a name (not resumable by a later run). */
+	if (lock_part(r, &fd, path) < 0 || fstat(fd, &st) < 0) {
 		err_set("%s", path);
 		goto fail;
 	}
@@ -445,8 +534,10 @@ again:
 	while (have < size) {
 		int rc = fetch_rest(r, digest, size, fd, &have, &d, p);
 
-		if (rc == -2)
+		if (rc == -2 && path[0]) {
 			unlink(path);
+			path[0] = 0;
+		}
 		if (rc < 0)
 			goto fail;
 		if (have < size) {
@@ -476,7 +567,9 @@ again:
 		goto again;
 	}
 	if (memcmp(want, got, DIGEST_LEN)) {
-		unlink(path);
+		if (path[0])
+			unlink(path);
+		path[0] = 0;
 		err_setn(0, "%s: blob %.19s: content does not match its digest "
 			 "(download deleted)", r->name, digest);
 		goto fail;
@@ -487,6 +580,11 @@ again:
 	strcpy(b->path, path);
 	return 0;
 fail:
+	/* Kept for the next pull only when it is worth resuming and small
+	 * enough not to hold the disk. */
+	if (path[0] && (fstat(fd, &st) < 0 || st.st_size == 0 ||
+			(PARTIAL_KEEP_MAX && st.st_size > PARTIAL_KEEP_MAX)))
+		unlink(path);
 	close(fd);
 	return -1;
 }
@@ -494,14 +592,16 @@ fail:
 int registry_open(struct registry *r, const struct imgref *ref, const struct registry_opts *o)
 {
 	struct http_options ho = { .ca_file = o->ca_file };
-	const char *env = getenv("BOXCAR_RETRY_MS");
+	const char *env = getenv("BOXCAR_RETRY_MS"), *tenv = getenv("BOXCAR_HTTP_TIMEOUT_MS");
 	struct http_response rs;
 
 	memset(r, 0, sizeof(*r));
 	r->ref = *ref;
 	r->insecure = o->insecure;
+	r->insecure_realm = o->insecure_realm;
 	r->creds = o->creds;
 	r->retry_base_ms = env && atoi(env) > 0 ? atoi(env) : 1000;
+	ho.timeout_ms = tenv && atoi(tenv) > 0 ? atoi(tenv) : 0; /* the tests' */
 	r->src.manifest = reg_manifest;
 	r->src.blob = reg_blob;
 	r->src.name = r->name;
@@ -511,6 +611,7 @@ int registry_open(struct registry *r, const struct imgref *ref, const struct reg
 		return err_setn(0, "store path too long");
 	if (!(r->http = http_client_new(&ho)))
 		return -1;
+	sweep_parts(r);
 	/* The ping: is it a registry, and does it want us to log in? */
 	if (reg_get(r, "/v2/", NULL, NULL, &rs))
 		goto fail;

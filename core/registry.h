@@ -9,7 +9,11 @@
  * REGISTRY_MAX_REDIRECTS) are followed, and Authorization goes only to
  * the registry's own origin, never to a CDN. 429, 5xx and broken
  * connections are retried REGISTRY_RETRIES times with back-off (1, 2, 4...
- * s, or Retry-After up to 60 s).
+ * s, or Retry-After up to REGISTRY_RETRY_AFTER_MAX units of 1 s).
+ *
+ * Credentials go over plain HTTP only with insecure, and then only to the
+ * registry's own origin (scheme, host, port); to a token realm elsewhere
+ * only with insecure_realm as well.
  *
  * Blobs download to ROOT/downloads/HEX.part (flock'ed, so two pulls of
  * one blob take turns), hashed as they arrive; a download that stopped
@@ -30,6 +34,7 @@
 
 #define REGISTRY_MAX_REDIRECTS 5
 #define REGISTRY_RETRIES 5
+#define REGISTRY_RETRY_AFTER_MAX 10 /* back-off units (1 s) a Retry-After may ask */
 
 struct registry {
 	struct pull_source src;      /* first: a struct registry is a source */
@@ -38,7 +43,7 @@ struct registry {
 	char base[URL_HOST_MAX + 16];  /* "https://host:port" */
 	char name[URL_HOST_MAX + REF_NAME_MAX + 2];
 	char downloads[PATH_MAX];    /* ROOT/downloads */
-	int insecure;
+	int insecure, insecure_realm;
 	const struct credentials *creds; /* NULL: anonymous */
 	char auth[REGAUTH_TOKEN_MAX + 16]; /* the Authorization value, or "" */
 	time_t auth_expires;         /* 0: does not expire (Basic) */
@@ -50,6 +55,8 @@ struct registry {
 struct registry_opts {
 	const char *ca_file;     /* NULL: $SSL_CERT_FILE or the system bundle */
 	int insecure;            /* plain http:// */
+	int insecure_realm;      /* credentials over http:// to a realm on
+				  * another origin than the registry too */
 	const struct credentials *creds;
 	const char *root;        /* store root, for ROOT/downloads */
 };
