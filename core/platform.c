@@ -168,8 +168,9 @@ static void read_platform(const struct json_doc *d, uint32_t pl, struct platform
 uint32_t platform_select(const struct json_doc *d, const struct platform *want)
 {
 	uint32_t list = json_get(d, 0, "manifests"), best = 0;
-	char offers[512] = "", name[96];
-	int best_score = 0;
+	/* what fits in an error message (err.c keeps 255 bytes) */
+	char offers[150] = "", name[96];
+	int best_score = 0, more = 0;
 	size_t len = 0;
 
 	if (!list || json_type(d, list) != JSON_ARRAY)
@@ -190,6 +191,8 @@ uint32_t platform_select(const struct json_doc *d, const struct platform *want)
 		if (len + strlen(name) + 3 < sizeof(offers))
 			len += snprintf(offers + len, sizeof(offers) - len, "%s%s",
 					len ? ", " : "", name);
+		else
+			more++;
 		score = platform_score(want, &p);
 		if (score > best_score) {
 			best_score = score;
@@ -198,8 +201,12 @@ uint32_t platform_select(const struct json_doc *d, const struct platform *want)
 	}
 	if (!best) {
 		platform_format(want, name, sizeof(name));
-		err_setn(0, "no image for %s (the index has: %s)", name,
-			 len ? offers : "nothing usable");
+		if (more)
+			err_setn(0, "no image for %s (the index has: %s and %d more)", name,
+				 offers, more);
+		else
+			err_setn(0, "no image for %s (the index has: %s)", name,
+				 len ? offers : "nothing usable");
 	}
 	return best;
 }

@@ -229,6 +229,12 @@ static int reg_get(struct registry *r, const char *path, const char *accept,
 		if (rs->status == 401 && same && !reauthed) {
 			const char *wa = http_header(rs, "WWW-Authenticate");
 
+			if (wa && strlen(wa) >= sizeof(hdr)) {
+				err_setn(0, "%s: WWW-Authenticate header longer than %d bytes",
+					 r->ref.host, HEADER_COPY_MAX);
+				http_response_close(rs);
+				return -1;
+			}
 			snprintf(hdr, sizeof(hdr), "%s", wa ? wa : "");
 			http_response_close(rs);
 			if (!wa)
