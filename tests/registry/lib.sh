@@ -155,3 +155,19 @@ make_images() {
 	rm -rf "$BXTMP/bundle" &&
 	python3 "$REGDIR/mkimages.py" "$lay" bb
 }
+
+# start_hostile NAME [WORDS...]: tests/registry/hostile.py (a malicious
+# registry, plain HTTP on 127.0.0.1) logging to $BXTMP/NAME.log; its port
+# goes to $PORT.
+start_hostile() {
+	name=$1
+	shift
+	rm -f "$BXTMP/$name.port"
+	: > "$BXTMP/$name.log"
+	python3 "$REGDIR/hostile.py" "$BXTMP/$name.port" "$BXTMP/$name.log" "$@" \
+		> "$BXTMP/$name.err" 2>&1 &
+	echo $! >> "$BXTMP/pids"
+	PORT=
+	wait_until test -s "$BXTMP/$name.port" || return 1
+	PORT=$(cat "$BXTMP/$name.port")
+}
