@@ -48,7 +48,7 @@ WORDS = sys.argv[3:]
 REALM_PORT = int(([w[5:] for w in WORDS if w.startswith("auth=")] or ["0"])[0])
 AUTH = REALM_PORT != 0
 NODRIP = "nodrip" in WORDS
-LIFETIME = 300
+LIFETIME = 900
 ENDLESS_MAX = 256 << 20
 DRIP_MAX = 60
 lock = threading.Lock()
