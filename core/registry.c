@@ -454,13 +454,23 @@ static int lock_part(struct registry *r, int *fd, char *path)
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return -1;
 		if (waited >= (long)r->retry_base_ms * LOCK_WAIT_UNITS) {
-			snprintf(dir, sizeof(dir), "%s", r->downloads);
-			own = open(dir, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
+			/* not the other pull's file from here on, whatever happens */
+			int named = snprintf(dir, sizeof(dir), "%s.%ld", path,
+					     (long)getpid()) < (int)sizeof(dir);
+
+			path[0] = 0;
+			own = open(r->downloads, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
+			if (own < 0 && named) {
+				/* a file system without O_TMPFILE: a name, at once unlinked */
+				own = open(dir, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+					   0600);
+				if (own >= 0)
+					unlink(dir);
+			}
 			if (own < 0)
 				return -1;
 			close(*fd);
 			*fd = own;
-			path[0] = 0;
 			return 0;
 		}
 		sleep_ms(step);
