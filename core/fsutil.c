@@ -215,6 +215,7 @@ int rm_contents(int fd, const struct timespec *keep, const char *what)
 		int pfd = dirfd(l->d), cfd, kept = 0, isdir;
 		struct dirent *de;
 
+		bad = "";
 		errno = 0;
 		if (!(de = readdir(l->d))) {
 			if ((e = errno))
@@ -304,11 +305,12 @@ int rm_contents(int fd, const struct timespec *keep, const char *what)
 	}
 	rc = 0;
 out:
+	/* bad points into a DIR's buffer or lv: say it before they go */
+	if (rc < 0)
+		err_setn(e, "cannot remove %s%s%s", what, *bad ? ": " : "", bad);
 	while (n)
 		closedir(lv[--n].d);
 	free(lv);
-	if (rc < 0)
-		err_setn(e, "cannot remove %s%s%s", what, *bad ? ": " : "", bad);
 	return rc;
 }
 

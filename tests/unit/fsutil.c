@@ -6,10 +6,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "fsutil.h"
 #include "pathsafe.h"
 #include "unit.h"
@@ -117,6 +119,19 @@ int main(void)
 	      d >= 0 && fd >= 0 && !fstat(d, &a) && !fstat(fd, &b) && a.st_ino == b.st_ino);
 	if (fd >= 0)
 		close(fd);
+	/* a mount point inside is not crossed, and not removed */
+	snprintf(sub, sizeof(sub), "%s/c/mnt", dir);
+	mkdir(sub, 0755);
+	if (mount("bxtest-rm", sub, "tmpfs", 0, "size=64k") == 0) {
+		close(open(strcat(sub, "/kept"), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+		snprintf(sub, sizeof(sub), "%s/c", dir);
+		CHECK("rm_rf: a mount point inside stops it (EBUSY)",
+		      rm_rf(sub) < 0 && err_errno() == EBUSY);
+		snprintf(sub, sizeof(sub), "%s/c/mnt/kept", dir);
+		CHECK("rm_rf: and what is mounted there stays", access(sub, F_OK) == 0);
+		snprintf(sub, sizeof(sub), "%s/c/mnt", dir);
+		umount(sub);
+	}
 	close(openat(root, "file", O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
 	CHECK("pathsafe_dir: a file is not a directory", pathsafe_dir_open(&c, "file/x", 1) < 0);
 	pathsafe_dir_close(&c);
