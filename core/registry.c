@@ -599,7 +599,7 @@ fail:
 	/* Kept for the next pull only when it is worth resuming and small
 	 * enough not to hold the disk. */
 	if (path[0] && (fstat(fd, &st) < 0 || st.st_size == 0 ||
-			(PARTIAL_KEEP_MAX && st.st_size > PARTIAL_KEEP_MAX)))
+			(PARTIAL_KEEP_MAX > 0 && st.st_size > PARTIAL_KEEP_MAX)))
 		unlink(path);
 	close(fd);
 	return -1;
