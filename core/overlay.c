@@ -11,6 +11,7 @@
 
 #include "container.h"
 #include "err.h"
+#include "etcfiles.h"
 #include "fsutil.h"
 #include "overlay.h"
 
@@ -63,6 +64,33 @@ static int mount_rw(const char *dir, const char *size)
 	return 0;
 }
 
+/* ROOT/init: the topmost layer of every container, under its own, as
+ * Docker's "-init" layer: the mount points the init binds the name files
+ * on (etcfiles.h), so that making them writes nothing to the container's
+ * layer, and commit or layer diff never carries them. */
+#define INIT_LAYER "init"
+
+static int init_layer(const struct store *s)
+{
+	char path[PATH_MAX];
+
+	if (store_path(s, path, INIT_LAYER "/etc/resolv.conf"))
+		return -1;
+	if (access(path, F_OK) == 0)
+		return 0;
+	for (unsigned i = 0; i < 3; i++) {
+		int fd;
+
+		if (store_path(s, path, INIT_LAYER "/etc") || mkdir_p(path, 0755)
+		    || store_path(s, path, INIT_LAYER "/etc/%s", etcfiles_names[i]))
+			return -1;
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644)) < 0)
+			return err_set("cannot create %s", path);
+		close(fd);
+	}
+	return 0;
+}
+
 int overlay_mount(const struct store *s, const char *id, char *const *layers,
 		  const char *upper_size)
 {
@@ -88,7 +116,9 @@ int overlay_mount(const struct store *s, const char *id, char *const *layers,
 		nl++;
 	if (!nl)
 		return err_setn(EINVAL, "container %.12s has no layers", id);
-	n = snprintf(opts, sizeof(opts), "lowerdir=");
+	if (init_layer(s))
+		return -1;
+	n = snprintf(opts, sizeof(opts), "lowerdir=" INIT_LAYER ":");
 	for (int i = nl - 1; i >= 0; i--) { /* topmost first */
 		char link[SHORT_ID_LEN + 2], lp[PATH_MAX];
 		int fd;
