@@ -411,8 +411,8 @@ static int readonly_tree(int fd)
 /* /etc/hostname, /etc/hosts, /etc/resolv.conf: the record's files bound
  * over the image's (the mount points are the init layer's: overlay.h),
  * before the volumes, so that a volume on one of them wins, as with
- * Docker. A symbolic link there (an --read-only image made before the
- * init layer?) is never followed out of the rootfs: skipped. */
+ * Docker. A symbolic link there is never followed out of the rootfs:
+ * skipped. */
 static int setup_etcfiles(const char *etcdir, int rootfd)
 {
 	for (unsigned i = 0; i < 3; i++) {
