@@ -47,16 +47,15 @@
 #include "caps.h"
 #include "cgroup.h"
 #include "err.h"
+#include "etcfiles.h"
 #include "fdpass.h"
 #include "fsutil.h"
-#include "etcfiles.h"
 #include "guard.h"
 #include "launch.h"
 #include "passwd.h"
 #include "pathsafe.h"
 #include "pty.h"
 #include "seccomp.h"
-
 
 /* What the init sends up when it fails before the exec. */
 struct launch_err {
