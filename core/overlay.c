@@ -78,6 +78,9 @@ static int init_layer(const struct store *s)
 		return -1;
 	if (access(path, F_OK) == 0)
 		return 0;
+	/* 0700 as the store's other dirs (the merged root is the upper's) */
+	if (store_path(s, path, INIT_LAYER) || (mkdir(path, 0700) < 0 && errno != EEXIST))
+		return err_set("cannot create %s", path);
 	for (unsigned i = 0; i < 3; i++) {
 		int fd;
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -14,19 +15,31 @@
 struct open_how_ {
 	uint64_t flags, mode, resolve;
 };
+#define RESOLVE_NO_MAGICLINKS_ 0x02
 #define RESOLVE_IN_ROOT_ 0x10
+/* A passwd or group file bigger than this is not read: the image is
+ * not trusted (docs/security.md). */
+#define PASSWD_FILE_MAX (4 << 20)
 
-/* etc/NAME under rootfd, or NULL (missing is not an error: no entries). */
+/* etc/NAME under rootfd, or NULL (missing is not an error: no entries).
+ * The image chooses what is there: a FIFO would block us, /dev/zero
+ * never end; only a regular file of a sane size is read. */
 static FILE *open_in_root(int rootfd, const char *name)
 {
-	struct open_how_ how = { O_RDONLY | O_CLOEXEC, 0, RESOLVE_IN_ROOT_ };
+	int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
+	struct open_how_ how = { (uint64_t)flags, 0, RESOLVE_IN_ROOT_ | RESOLVE_NO_MAGICLINKS_ };
 	int fd = (int)syscall(SYS_openat2, rootfd, name, &how, sizeof(how));
+	struct stat st;
 	FILE *f;
 
 	if (fd < 0 && errno == ENOSYS) /* Linux < 5.6: no symlinks at all */
-		fd = openat(rootfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		fd = openat(rootfd, name, flags | O_NOFOLLOW);
 	if (fd < 0)
 		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > PASSWD_FILE_MAX) {
+		close(fd);
+		return NULL;
+	}
 	if (!(f = fdopen(fd, "r")))
 		close(fd);
 	return f;
