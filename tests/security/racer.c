@@ -26,10 +26,12 @@
  *       Call what the default seccomp filter refuses (Docker's profile)
  *       with arguments that change nothing even if let through: one
  *       line "NAME refused" or "NAME allowed (errno)" each.
- *   racer selftest
- *       Seize a child of our own before its execve and see the exec
- *       event: proves ptrace and the detection work in the container,
- *       so that "pre-exec 0" means something.
+ *   racer selftest SECRET
+ *       Seize a child of our own, stop it before its execve, find
+ *       SECRET (put in our environment by the test) in its
+ *       /proc/PID/environ, and see the exec event: proves ptrace and
+ *       both detections work in the container, so that "pre-exec 0
+ *       secret 0" means something. Prints "pre-exec 1 secret 1".
  *
  * Every loop is bounded: by STOPFILE, and by a count of tries that a
  * loaded machine does not reach in the tests' few seconds.
@@ -370,15 +372,17 @@ static int hold(const char *sock, const char *go)
 	return 0;
 }
 
-static int selftest(void)
+static int selftest(const char *secret)
 {
-	int p[2], pre = 0, leaked = 0;
+	int p[2], pre = 0, leaked, st;
 	pid_t pid;
 	char c = 0;
 
 	if (pipe(p) < 0 || (pid = fork()) < 0)
 		return 1;
 	if (pid == 0) {
+		/* the new program's environment has no SECRET: only the
+		 * process before its execve shows it */
 		char *argv[] = { "true", NULL }, *envp[] = { "RACER_SELFTEST=1", NULL };
 
 		close(p[1]);
@@ -393,8 +397,26 @@ static int selftest(void)
 		waitpid(pid, NULL, 0);
 		return 0;
 	}
+	/* stopped for us while it waits on the pipe: before its execve
+	 * whatever the scheduler does, then let go to exec */
+	ptrace(PTRACE_INTERRUPT, pid, 0, 0);
+	if (waitpid(pid, &st, __WALL) < 0 || !WIFSTOPPED(st)) {
+		printf("no stop\n");
+		return 0;
+	}
+	leaked = environ_has(pid, secret);
 	(void)!write(p[1], &c, 1);
-	watch(pid, "RACER_SELFTEST", &pre, &leaked);
+	ptrace(PTRACE_CONT, pid, 0, 0);
+	for (int i = 0; i < 1000 && waitpid(pid, &st, __WALL) == pid; i++) {
+		if (WIFEXITED(st) || WIFSIGNALED(st))
+			break;
+		if (st >> 8 == (SIGTRAP | (PTRACE_EVENT_EXEC << 8))) {
+			pre = 1;
+			ptrace(PTRACE_DETACH, pid, 0, 0);
+			break;
+		}
+		ptrace(PTRACE_CONT, pid, 0, (st >> 16) || WSTOPSIG(st) == SIGTRAP ? 0 : WSTOPSIG(st));
+	}
 	waitpid(pid, NULL, 0);
 	printf("pre-exec %d secret %d\n", pre, leaked);
 	return 0;
@@ -456,11 +478,11 @@ int main(int argc, char **argv)
 		return grab(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "hold"))
 		return hold(argv[2], argv[3]);
-	if (argc == 2 && !strcmp(argv[1], "selftest"))
-		return selftest();
+	if (argc == 3 && !strcmp(argv[1], "selftest"))
+		return selftest(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "syscalls"))
 		return syscalls();
 	fprintf(stderr, "usage: racer ptrace STOPFILE SECRET | exe STOPFILE | grab SOCKET |"
-		" hold SOCKET GOFILE | syscalls | selftest\n");
+		" hold SOCKET GOFILE | syscalls | selftest SECRET\n");
 	return 100;
 }
