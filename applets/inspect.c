@@ -242,8 +242,11 @@ static void graph_driver(struct json_w *w, const struct store *s, const struct c
 
 	while (c->layers && c->layers[n])
 		n++;
-	/* topmost first, as overlay's lowerdir and docker list them */
+	/* topmost first, as overlay's lowerdir and docker list them: the
+	 * store's init layer over the image's (overlay.h) */
 	*lower = 0;
+	if (!store_path(s, path, "init"))
+		len = (size_t)snprintf(lower, sizeof(lower), "%s", path);
 	for (int i = n - 1; i >= 0; i--) {
 		const char *d = c->layers[i];
 
