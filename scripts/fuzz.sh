@@ -5,7 +5,7 @@
 # not musl: libFuzzer and the sanitizers need it) with ASan and UBSan,
 # linked with core/*.c (less multicall.c) and the dependency libraries,
 # themselves rebuilt here by deps.sh with ASan and coverage so the
-# fuzzer also steers through LZ4F's and inflate's states. Then each runs
+# fuzzer also steers through LZ4's and inflate's states. Then each runs
 # SECONDS seconds on a copy of tests/fuzz/corpus/NAME (the seeds stay
 # untouched); a crash, leak or sanitizer report fails the run, and its
 # input is kept in OUTDIR/crash-NAME-*. Closes with

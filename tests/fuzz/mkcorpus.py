@@ -104,6 +104,12 @@ def lz4_corpus():
         "bad_offset": header(0x60, 0x40) + struct.pack("<I", 8) + b"\x1f\x41\xff\xff\x00\x00\x00\x00" + b"\0\0\0\0",
         "content_size_lies": header(0x68, 0x40, struct.pack("<Q", 5)) + stored + b"\0\0\0\0",
         "empty": b"",
+        # linked 256 KiB blocks with block checksums and the content size
+        "linked_sums_size": lz4("-B5", "-BD", "-BX", "--content-size", data=TEXT * 8),
+        # a dictionary ID (decoded without the dictionary)
+        "dict_id": header(0x61, 0x40, struct.pack("<I", 7)) + stored + b"\0\0\0\0",
+        # many skippable frames in a row: skipped in a loop, not a recursion
+        "many_skippable": b"\x50\x2a\x4d\x18\x00\x00\x00\x00" * 500 + ours,
     }
     write("lz4frame", c)
 

@@ -4,6 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <lz4.h>
+
+#include "applet.h"
+#include "digest.h"
 #include "err.h"
 #include "lz4frame.h"
 #include "stream.h"
@@ -15,6 +19,90 @@ static const unsigned char hello_lz4[] = {
 	0x04, 0x22, 0x4d, 0x18, 0x64, 0x40, 0xa7, 0x05, 0x00, 0x00, 0x80, 0x68,
 	0x65, 0x6c, 0x6c, 0x6f, 0x00, 0x00, 0x00, 0x00, 0xf9, 0x77, 0x00, 0xfb,
 };
+
+/* 200000 bytes: text words, then a stretch of noise, then text again, so
+ * there are compressed blocks, a stored block and a short last block. */
+static unsigned char *fixed_data(size_t n)
+{
+	static const char *words[] = { "usr ", "lib ", "bin/", "etc/", "boxcar ", "layer\n",
+				       "0644 ", "root ", "tar ", "x" };
+	unsigned char *p = malloc(n);
+	uint32_t s = 12345;
+
+	for (size_t i = 0; i < n;) {
+		s = s * 1103515245 + 12345;
+		if (i >= 70000 && i < 140000) {
+			p[i++] = s >> 16;
+			continue;
+		}
+		const char *w = words[(s >> 16) % 10];
+		for (size_t k = 0; w[k] && i < n; k++)
+			p[i++] = w[k];
+	}
+	return p;
+}
+
+/* sha256 of what compress() made of fixed_data(200000) at level. */
+static int compress(const unsigned char *data, size_t n, size_t piece, int level,
+		    struct vec_writer *v);
+
+static int frame_digest(int level, char hex[DIGEST_STR_LEN + 1])
+{
+	unsigned char *data = fixed_data(200000), sum[DIGEST_LEN];
+	struct vec_writer z;
+	int rc = compress(data, 200000, 7777, level, &z);
+
+	if (!rc) {
+		sha256(z.data, z.len, sum);
+		digest_format(hex, sum);
+	}
+	vec_free(&z);
+	free(data);
+	return rc;
+}
+
+unsigned int LZ4_XXH32(const void *p, size_t n, unsigned int seed); /* in liblz4 */
+
+static void put32(struct vec_writer *v, uint32_t x)
+{
+	unsigned char b[4] = { x, x >> 8, x >> 16, x >> 24 };
+
+	v->w.write(&v->w, b, 4);
+}
+
+/* A frame as lz4(1) may write it and boxcar never does: blocks of
+ * `block` bytes (a 256 KiB maximum), linked (each may refer into the 64
+ * KiB before it) or not, with block checksums and the content size. */
+static void odd_frame(const unsigned char *data, size_t n, size_t block, int linked,
+		      struct vec_writer *v)
+{
+	unsigned char h[15] = { 0x04, 0x22, 0x4d, 0x18, 0x5c | (linked ? 0 : 0x20), 0x50 };
+	LZ4_stream_t *st = LZ4_createStream();
+	char *out = malloc(LZ4_compressBound(block));
+
+	for (int i = 0; i < 8; i++)
+		h[6 + i] = (uint64_t)n >> (8 * i);
+	h[14] = LZ4_XXH32(h + 4, 10, 0) >> 8;
+	vec_init(v);
+	v->w.write(&v->w, h, sizeof(h));
+	for (size_t off = 0; off < n; off += block) {
+		size_t k = n - off < block ? n - off : block;
+		int c;
+
+		if (!linked)
+			LZ4_resetStream_fast(st);
+		/* the data stays put, so the stream may refer back into it */
+		c = LZ4_compress_fast_continue(st, (const char *)data + off, out, k,
+					       LZ4_compressBound(block), 1);
+		put32(v, c);
+		v->w.write(&v->w, out, c);
+		put32(v, LZ4_XXH32(out, c, 0));
+	}
+	put32(v, 0);
+	put32(v, LZ4_XXH32(data, n, 0));
+	free(out);
+	LZ4_freeStream(st);
+}
 
 /* Compress data into v, in writes of `piece` bytes. */
 static int compress(const unsigned char *data, size_t n, size_t piece, int level,
@@ -72,7 +160,7 @@ static int roundtrip(size_t n, int kind, size_t piece, size_t inmax, size_t ask,
 int main(void)
 {
 	static const size_t sizes[] = { 0, 1, 100, 65535, 65536, 65537, 200001 };
-	struct vec_writer z, out;
+	struct vec_writer z, z2, out;
 	char name[128];
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
@@ -92,7 +180,8 @@ int main(void)
 			CHECK(name, roundtrip(n, kind, 65536, 1, 65536, LZ4FRAME_FAST));
 		}
 	}
-	CHECK("round trip HC", roundtrip(150000, 1, 65536, 65536, 65536, LZ4FRAME_HC));
+	if (ENABLED(FEATURE_LZ4_HC))
+		CHECK("round trip HC", roundtrip(150000, 1, 65536, 65536, 65536, LZ4FRAME_HC));
 	CHECK("round trip 3 MiB in one write", roundtrip(3 << 20, 1, 3 << 20, 65536, 65536, 0));
 
 	/* What we write: 64 KiB independent blocks, content checksum. */
@@ -103,6 +192,22 @@ int main(void)
 	CHECK("BD: 64 KiB blocks", z.data[5] == 0x40);
 	CHECK("text compresses", z.len < 100000 * 2 / 3);
 	CHECK("writer finishes what it wraps", z.finished == 1);
+
+	/* Byte for byte what liblz4's LZ4F wrote with our preferences (the
+	 * digests were taken from it): a layer's digest is the sha256 of its
+	 * archive, so the same tree must give the same bytes forever. */
+	char hex[DIGEST_STR_LEN + 1];
+	CHECK("fast frame is what LZ4F wrote", frame_digest(LZ4FRAME_FAST, hex) == 0);
+	CHECK_STR("fast frame digest", hex,
+		  "sha256:8f56264a0d84966226d3439388d6dabc1d2b0d47349289842d0589d413f7b600");
+	if (ENABLED(FEATURE_LZ4_HC)) {
+		CHECK("HC frame is what LZ4F wrote", frame_digest(LZ4FRAME_HC, hex) == 0);
+		CHECK_STR("HC frame digest", hex,
+			  "sha256:35d542b933db47440655919e9d26a1dabf2108471607d9e59760f534b89f03e8");
+	} else {
+		CHECK("HC is refused without FEATURE_LZ4_HC",
+		      frame_digest(LZ4FRAME_HC, hex) == -1 && err_errno() == EINVAL);
+	}
 
 	/* Corruption. */
 	unsigned char *bad = malloc(z.len + 8);
@@ -211,6 +316,35 @@ int main(void)
 	CHECK("reads lz4(1) output", decompress(hello_lz4, sizeof(hello_lz4), 1, 1, &out) == 0 &&
 	      out.len == 5 && !memcmp(out.data, "hello", 5));
 	vec_free(&out);
+
+	/* What else the format has: linked blocks, block checksums, the
+	 * content size, blocks of more than 64 KiB. */
+	unsigned char *long_text = make_data(600000, 1);
+	for (int linked = 0; linked < 2; linked++) {
+		odd_frame(long_text, 600000, 200000, linked, &z2);
+		snprintf(name, sizeof(name), "%s 200 KB blocks, checksums, size",
+			 linked ? "linked" : "independent");
+		CHECK(name, decompress(z2.data, z2.len, 70000, 4096, &out) == 0 &&
+		      out.len == 600000 && !memcmp(out.data, long_text, 600000));
+		vec_free(&out);
+		if (linked) {
+			/* a block checksum that does not match */
+			z2.data[z2.len - 9] ^= 1;
+			CHECK("bad block checksum fails", decompress(z2.data, z2.len, 1 << 20, 65536, &out) == -1);
+			CHECK_STR("bad block checksum message", err_msg(),
+				  "corrupt LZ4 frame: blockChecksum_invalid");
+			vec_free(&out);
+			z2.data[z2.len - 9] ^= 1;
+			/* a content size that is one byte off */
+			z2.data[6] ^= 1;
+			z2.data[14] = LZ4_XXH32(z2.data + 4, 10, 0) >> 8;
+			CHECK("wrong content size fails", decompress(z2.data, z2.len, 1 << 20, 65536, &out) == -1);
+			CHECK_STR("wrong content size message", err_msg(), "corrupt LZ4 frame: frameSize_wrong");
+			vec_free(&out);
+		}
+		vec_free(&z2);
+	}
+	free(long_text);
 
 	/* An empty frame is valid: no data, no error. */
 	CHECK("empty frame", compress(NULL, 0, 1, 0, &out) == 0);
