@@ -7,6 +7,8 @@
 #   make test-qemu ARCH=aarch64  the same suite on a Debian kernel under QEMU
 #   make check                   test + test-qemu on every cross target
 #   make size | fuzz | install | clean | distclean | help
+#   make baseline, then make bloat  what a change added, symbol by symbol
+#   make size-budget             every defconfig within configs/size-budget
 #
 # Honoured: CROSS_COMPILE CC AR STRIP CFLAGS LDFLAGS V=1 O=DIR WERROR=1
 # DESTDIR PREFIX. Only make, a C compiler, sh and awk are needed to build
@@ -100,7 +102,7 @@ SEC_SRCS := $(sort $(wildcard $(SRCDIR)/tests/security/*.c))
 SEC_BINS := $(patsubst $(SRCDIR)/tests/security/%.c,$(B)/tests/security/%,$(SEC_SRCS))
 
 .PHONY: all help clean distclean deps test test-ash test-qemu check size fuzz \
-	install menuconfig oldconfig olddefconfig savedefconfig defconfig \
+	baseline bloat size-budget install menuconfig oldconfig olddefconfig savedefconfig defconfig \
 	allnoconfig allyesconfig tests FORCE
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
@@ -231,6 +233,21 @@ check:
 
 size: $(O)/boxcar
 	$(Q)$(SRCDIR)/scripts/size.sh $(O)/boxcar $(B)/boxcar.map
+
+# Symbol by symbol against BASE (an unstripped boxcar; by default the one
+# make baseline kept): build, make baseline, change, make bloat.
+BASE ?= $(B)/boxcar_unstripped.base
+baseline: $(O)/boxcar_unstripped
+	$(Q)cp $< $(B)/boxcar_unstripped.base
+	@echo "kept $(B)/boxcar_unstripped.base for make bloat"
+
+bloat: $(O)/boxcar_unstripped
+	$(Q)$(SRCDIR)/scripts/bloat.sh $(BASE) $< $(NM)
+
+# Each defconfig in configs/size-budget, built under build/sizes, within
+# its budget; part of make check. SIZE_CONFIGS= picks some.
+size-budget:
+	$(Q)$(SRCDIR)/scripts/size-budget.sh $(SRCDIR)/configs/size-budget $(SIZE_CONFIGS)
 
 # libFuzzer targets (clang, host glibc build with ASan/UBSan).
 fuzz:

@@ -121,6 +121,25 @@ static void unescape(char *s)
 	*d = 0;
 }
 
+/* A decimal number at *s, up to a character in stops (or the end):
+ * 0 and *s past it, or -1. What sscanf's %u did here, without pulling
+ * in scanf (4 KiB of libc). */
+static int read_number(char **s, const char *stops, unsigned *v)
+{
+	char *end;
+	unsigned long x;
+
+	if (**s < '0' || **s > '9')
+		return -1;
+	errno = 0;
+	x = strtoul(*s, &end, 10);
+	if (errno || x > UINT_MAX || (*end && !strchr(stops, *end)))
+		return -1;
+	*v = x;
+	*s = end;
+	return 0;
+}
+
 /* Split a mountinfo line: mount point, device, file system type, source
  * and super options. 0, or -1 for a line we cannot read. */
 static int mountinfo_fields(char *line, char **mnt, unsigned *maj, unsigned *min,
@@ -137,7 +156,7 @@ static int mountinfo_fields(char *line, char **mnt, unsigned *maj, unsigned *min
 	if (i < 5 || !p || !(sep = strstr(p, " - ")))
 		return -1;
 	p = sep + 3;
-	if (sscanf(f[2], "%u:%u", maj, min) != 2)
+	if (read_number(&f[2], ":", maj) || *f[2]++ != ':' || read_number(&f[2], "", min))
 		return -1;
 	*mnt = f[4];
 	*fs = p;
@@ -308,18 +327,31 @@ struct v1_group {
 static int read_proc_cgroups(struct v1_group *g, int max, int *bound)
 {
 	FILE *f = fopen("/proc/cgroups", "re");
-	char line[256], name[64];
-	int id, num, enabled, n = 0;
+	char line[256], *name, *p;
+	int n = 0;
 
 	*bound = 0;
 	if (!f)
 		return err_set("cannot open /proc/cgroups");
 	while (fgets(line, sizeof(line), f)) {
-		unsigned bit;
-		int i;
+		unsigned bit, v[3]; /* hierarchy ID, number of cgroups, enabled */
+		int i, id;
 
-		if (sscanf(line, "%63s %d %d %d", name, &id, &num, &enabled) != 4 || !enabled)
+		/* "NAME HIERARCHY NUM_CGROUPS ENABLED", tab-separated; the
+		 * first line names the columns and does not parse */
+		name = p = line;
+		p += strcspn(p, " \t");
+		if (!*p)
 			continue;
+		*p++ = 0;
+		for (i = 0; i < 3; i++) {
+			p += strspn(p, " \t");
+			if (read_number(&p, " \t\n", &v[i]))
+				break;
+		}
+		if (i < 3 || !v[2] || v[0] > INT_MAX)
+			continue;
+		id = v[0];
 		bit = ctrl_bit(name, strlen(name));
 		if (bit && id)
 			*bound = 1;

@@ -2,7 +2,8 @@
 # check.sh MAKE [ARGS...] - the whole suite: the host tests, then the same
 # tests under QEMU on every cross target (QEMU_ARCHS; those in QEMU_V2_ARCHS
 # boot with a pure cgroup v2 hierarchy), closed by one line
-# "N passed, N failed, N skipped" that adds them all up.
+# "N passed, N failed, N skipped" that adds them all up. Every defconfig's
+# size is checked against configs/size-budget first.
 set -u
 archs=${QEMU_ARCHS:-aarch64 armv7 mipsel}
 log=$(mktemp "${TMPDIR:-/tmp}/bxcheck.XXXXXX") || exit 1
@@ -28,6 +29,7 @@ run() {
 # A fresh clone has no .config yet: build for this machine.
 [ -f "${KCONFIG_CONFIG:-.config}" ] || "$@" defconfig
 
+run "size budget" "$@" size-budget
 run host "$@" test
 # This host is hybrid (v1 controllers + a v2 tree): the guests cover the
 # other layout, a pure cgroup v2 hierarchy, on the arches in QEMU_V2_ARCHS.
