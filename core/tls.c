@@ -4,7 +4,8 @@
  * which links every suite BearSSL has (3DES, CBC, CCM, static RSA/ECDH,
  * TLS 1.0 PRF...). Registries and their CDNs all speak ECDHE with AES-GCM
  * or ChaCha20-Poly1305, so those six suites are enough and the rest is left
- * out of the binary (docs/http-tls.md has the sizes).
+ * out of the binary (docs/http-tls.md has the sizes). Kconfig's TLS_*
+ * options leave out a cipher or a certificate key type too.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,6 +18,7 @@
 
 #include <bearssl.h>
 
+#include "applet.h"
 #include "err.h"
 #include "net.h"
 #include "tls.h"
@@ -598,42 +600,63 @@ static int aes_gcm_is_fast(void)
 	return br_aes_x86ni_ctr_get_vtable() && br_ghash_pclmul_get();
 }
 
-/* What the engine needs for our six suites, and nothing else. */
+/* What the engine needs for our six suites, and nothing else; each
+ * family of them and each key type can be left out of the build
+ * (TLS_* in Kconfig: at least one cipher and one key type stay). */
 static void engine_setup(struct tls_conn *t, const struct tls_anchors *a)
 {
-	static const uint16_t chacha_first[] = {
-		BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-		BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-		BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-		BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-		BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-		BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	enum { ECDSA = 1, RSA = 2, CHACHA = 4, GCM = 8 };
+	static const struct {
+		uint16_t id;
+		unsigned char needs;
+	} chacha_first[] = {
+		{ BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, ECDSA | CHACHA },
+		{ BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, RSA | CHACHA },
+		{ BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, ECDSA | GCM },
+		{ BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, RSA | GCM },
+		{ BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, ECDSA | GCM },
+		{ BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, RSA | GCM },
+	}, aes_first[] = {
+		{ BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, ECDSA | GCM },
+		{ BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, RSA | GCM },
+		{ BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, ECDSA | GCM },
+		{ BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, RSA | GCM },
+		{ BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, ECDSA | CHACHA },
+		{ BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, RSA | CHACHA },
 	};
-	static const uint16_t aes_first[] = {
-		BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-		BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-		BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-		BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-		BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-		BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-	};
+	const unsigned built = (ENABLED(TLS_ECDSA) ? ECDSA : 0) | (ENABLED(TLS_RSA) ? RSA : 0) |
+			       (ENABLED(TLS_CHACHA20) ? CHACHA : 0) | (ENABLED(TLS_AES_GCM) ? GCM : 0);
 	/* SHA-256/384/512 sign certificates and key exchanges in TLS 1.2;
 	 * SHA-1 is still used by a few intermediates and servers. */
 	static const br_hash_class *const hashes[] = {
 		&br_sha1_vtable, &br_sha256_vtable, &br_sha384_vtable, &br_sha512_vtable,
 	};
 	br_ssl_engine_context *eng = &t->cc.eng;
+	int gcm_first = ENABLED(TLS_AES_GCM) && aes_gcm_is_fast();
+	uint16_t suites[6];
+	size_t n = 0;
 
+	for (size_t i = 0; i < 6; i++) {
+		unsigned needs = gcm_first ? aes_first[i].needs : chacha_first[i].needs;
+
+		if ((needs & built) == needs)
+			suites[n++] = gcm_first ? aes_first[i].id : chacha_first[i].id;
+	}
 	br_ssl_client_zero(&t->cc);
 	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
 	br_x509_minimal_init(&t->xc.minimal, &br_sha256_vtable, a->ta, a->count);
-	br_ssl_engine_set_suites(eng, aes_gcm_is_fast() ? aes_first : chacha_first,
-				 sizeof(aes_first) / sizeof(aes_first[0]));
-	br_ssl_engine_set_default_rsavrfy(eng);
-	br_ssl_engine_set_default_ecdsa(eng);
-	br_x509_minimal_set_rsa(&t->xc.minimal, br_ssl_engine_get_rsavrfy(eng));
-	br_x509_minimal_set_ecdsa(&t->xc.minimal, br_ssl_engine_get_ec(eng),
-				  br_ssl_engine_get_ecdsa(eng));
+	br_ssl_engine_set_suites(eng, suites, n);
+	/* the curves for ECDHE (and ECDSA): P-256, P-384, P-521, X25519 */
+	br_ssl_engine_set_default_ec(eng);
+	if (ENABLED(TLS_RSA)) {
+		br_ssl_engine_set_default_rsavrfy(eng);
+		br_x509_minimal_set_rsa(&t->xc.minimal, br_ssl_engine_get_rsavrfy(eng));
+	}
+	if (ENABLED(TLS_ECDSA)) {
+		br_ssl_engine_set_default_ecdsa(eng);
+		br_x509_minimal_set_ecdsa(&t->xc.minimal, br_ssl_engine_get_ec(eng),
+					  br_ssl_engine_get_ecdsa(eng));
+	}
 	for (size_t i = 0; i < sizeof(hashes) / sizeof(hashes[0]); i++) {
 		int id = (hashes[i]->desc >> BR_HASHDESC_ID_OFF) & BR_HASHDESC_ID_MASK;
 
@@ -643,9 +666,12 @@ static void engine_setup(struct tls_conn *t, const struct tls_anchors *a)
 	t->xc.vtable = &ipx_vtable;
 	br_ssl_engine_set_x509(eng, &t->xc.vtable);
 	br_ssl_engine_set_prf_sha256(eng, &br_tls12_sha256_prf);
-	br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf);
-	br_ssl_engine_set_default_aes_gcm(eng);
-	br_ssl_engine_set_default_chapol(eng);
+	if (ENABLED(TLS_AES_GCM)) {
+		br_ssl_engine_set_prf_sha384(eng, &br_tls12_sha384_prf); /* AES-256 */
+		br_ssl_engine_set_default_aes_gcm(eng);
+	}
+	if (ENABLED(TLS_CHACHA20))
+		br_ssl_engine_set_default_chapol(eng);
 	br_ssl_engine_set_buffer(eng, t->buf, sizeof(t->buf), 0);
 }
 
