@@ -3,8 +3,9 @@
  * Our own frame code over liblz4's block functions (LZ4_decompress_safe,
  * LZ4_compress_fast_extState, and LZ4_compress_HC_extStateHC when
  * FEATURE_LZ4_HC is built): liblz4's frame API (LZ4F) would link its HC
- * compressor and its linked-block compressor into every build, ~60 KB
- * that a board which only runs images never uses.
+ * compressor, its linked-block compressor and itself into every build,
+ * ~50 KB, though we write only independent blocks and tiny builds never
+ * use HC.
  *
  * boxcar keeps layers as tar in LZ4 frames. We write 64 KiB independent
  * blocks with a content checksum and no content size, byte for byte what
