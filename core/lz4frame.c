@@ -208,10 +208,11 @@ static int next_frame(struct lz4frame_reader *lr)
 	h = lr->ibuf + lr->ipos;
 	if ((LZ4_XXH32(h + 4, hlen - 5, 0) >> 8 & 0xff) != h[hlen - 1])
 		return corrupt(lr, "headerChecksum_invalid");
-	lr->flg = flg;
 	lr->left = 0;
 	if (flg & FLG_SIZE)
 		lr->left = le32(h + 6) | (uint64_t)le32(h + 10) << 32;
+	/* LZ4F reads a content size of 0 as "not given": so do we */
+	lr->flg = lr->left ? flg : flg & ~FLG_SIZE;
 	lr->ipos += hlen;
 	/* 64 KiB, 256 KiB, 1 MiB, 4 MiB */
 	lr->bmax = (size_t)1 << (8 + 2 * (bd >> 4 & 7));
