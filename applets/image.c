@@ -9,7 +9,8 @@
 //usage:ls|inspect|rm|tag [--root DIR] ...
 //usage:Manage images in the store (--root DIR, else $BOXCAR_ROOT, else the built-in one).
 //usage:
-//usage:  ls                  REPOSITORY, TAG, IMAGE ID, CREATED and SIZE of each tag
+//usage:  ls [-q]              REPOSITORY, TAG, IMAGE ID, CREATED and SIZE of each tag
+//usage:                      (-q: the IMAGE IDs alone)
 //usage:  inspect IMAGE...    details as a JSON array, shaped like docker's
 //usage:  rm IMAGE...         drop the tag; with its last tag the image goes, and
 //usage:                      the layers no other image or container uses
@@ -68,12 +69,18 @@ static int add_row(const char *ref, const char *digest, void *arg)
 static int cmd_ls(struct store *s, int argc, char **argv)
 {
 	struct table t = { s, NULL, 0, 0 };
-	int w1 = 10, w2 = 3, w3 = 7;
+	int w1 = 10, w2 = 3, w3 = 7, quiet = argc == 1 && !strcmp(argv[0], "-q");
 
-	if (argc)
-		die_usage("ls takes no arguments");
+	if (argc && !quiet)
+		die_usage("ls takes no arguments but -q");
 	if (store_tag_each(s, add_row, &t) < 0)
 		die_err(EXIT_FAIL);
+	if (quiet) {
+		for (int i = t.n - 1; i >= 0; i--)
+			puts(t.rows[i].id);
+		free(t.rows);
+		return EXIT_OK;
+	}
 	for (int i = 0; i < t.n; i++) {
 		int a = strlen(t.rows[i].repo), b = strlen(t.rows[i].tag);
 		int c = strlen(t.rows[i].created);
@@ -190,4 +197,18 @@ int image_main(int argc, char **argv)
 		return rc;
 	}
 	die_usage("unknown subcommand '%s'", argv[i]);
+}
+
+/* images, rmi and tag (applets/images.c, rmi.c, tag.c): Docker's older
+ * names for image ls, rm and tag, run as `image SUB ARGS...`. */
+int image_alias_main(const char *sub, int argc, char **argv)
+{
+	char **av = calloc(argc + 2, sizeof(*av));
+
+	if (!av)
+		die(EXIT_FAIL, "out of memory");
+	av[0] = argv[0];
+	av[1] = (char *)sub;
+	memcpy(av + 2, argv + 1, (argc - 1) * sizeof(*av));
+	return image_main(argc + 1, av);
 }

@@ -805,6 +805,31 @@ static int freeze(const struct cgroup *cg, int on)
 	return 1; /* partly frozen still narrows the race; thawed after */
 }
 
+int cgroup_freeze(const struct cgroup *cg, int on)
+{
+	const char *dir = cgroup_path(cg, CG_FREEZER);
+	int v2 = dir && dir == cgroup_path(cg, CG_UNIFIED);
+
+	if (!dir)
+		return err_setn(EOPNOTSUPP, "no cgroup freezer here (v1 freezer or cgroup.freeze)");
+	if (on)
+		return freeze(cg, 1) ? 0 : -1; /* freeze() wrote, or recorded why not */
+	return cgroup_file_write(dir, v2 ? "cgroup.freeze" : "freezer.state", v2 ? "0" : "THAWED");
+}
+
+int cgroup_frozen(const struct cgroup *cg)
+{
+	const char *dir = cgroup_path(cg, CG_FREEZER);
+	char buf[32];
+
+	if (!dir)
+		return 0;
+	if (dir == cgroup_path(cg, CG_UNIFIED))
+		return cgroup_file_read(dir, "cgroup.freeze", buf, sizeof(buf)) ? -1 : buf[0] == '1';
+	return cgroup_file_read(dir, "freezer.state", buf, sizeof(buf)) ? -1
+	       : strncmp(buf, "THAWED", 6) != 0;
+}
+
 static int empty(const struct cgroup *cg)
 {
 	int dummy = 0;

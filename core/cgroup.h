@@ -163,6 +163,12 @@ int cgroup_procs(const struct cgroup *cg, pid_t *pids, int max);
  * SIGKILL uses v2 cgroup.kill when present, and waits (up to ~2 s) until
  * the cgroup is empty; ETIMEDOUT if it is not. */
 int cgroup_kill(const struct cgroup *cg, int sig);
+/* Pause (on) or resume every process in it, as `docker pause` does: v1
+ * freezer.state FROZEN/THAWED, else v2 cgroup.freeze; freezing waits
+ * (up to ~1 s) until the kernel says frozen. EOPNOTSUPP without either. */
+int cgroup_freeze(const struct cgroup *cg, int on);
+/* 1 if it is frozen or freezing, 0 if not (or no freezer), -1 on error. */
+int cgroup_frozen(const struct cgroup *cg);
 /* How many processes the OOM killer killed in it: v2 memory.events
  * "oom_kill"; v1 memory.oom_control "oom_kill" (Linux >= 4.13). 0 when
  * the kernel does not count them (older v1) or there is no memory

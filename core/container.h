@@ -234,6 +234,13 @@ void container_cgroup_name(const char *id, char *buf, size_t n);
  * it (cgroup_kill, cgroup_destroy). Safe to call again. */
 int container_release(const struct store *s, const char *id);
 
+/* Pausing (core/container_pause.c). Freeze (on) or thaw a running
+ * container's processes with the cgroup freezer, under its lock; errors
+ * as Docker's: "is not running", "is already paused", "is not paused". */
+int container_pause(const struct store *s, const char *id, int on);
+/* Is its cgroup frozen? Read from the freezer, not from a record. */
+int container_paused(const char *id);
+
 /* A process's start time from /proc/PID/stat (0 if it does not exist). */
 uint64_t proc_start_time(pid_t pid);
 /* Is pid alive and still the process that started at start? A zombie
