@@ -234,6 +234,10 @@ void container_cgroup_name(const char *id, char *buf, size_t n);
  * it (cgroup_kill, cgroup_destroy). Safe to call again. */
 int container_release(const struct store *s, const char *id);
 
+/* Changing a record (core/container_update.c). Give container id the
+ * name (unique as in container_name_reserve), running or not. */
+int container_rename(const struct store *s, const char *id, const char *name);
+
 /* Pausing (core/container_pause.c). Freeze (on) or thaw a running
  * container's processes with the cgroup freezer, under its lock; errors
  * as Docker's: "is not running", "is already paused", "is not paused". */
