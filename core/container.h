@@ -238,6 +238,15 @@ int container_release(const struct store *s, const char *id);
  * name (unique as in container_name_reserve), running or not. */
 int container_rename(const struct store *s, const char *id, const char *name);
 
+/* Its root file system as a directory fd, to copy files in or out
+ * (core/container_fs.c; resolve paths under it with pathsafe.h): a
+ * running container's through /proc/PID/root, its mounts and volumes
+ * included; a stopped one's overlay mounted in a new mount namespace of
+ * the caller's (unshare: single-threaded callers; the mount goes when the
+ * process exits) while it holds the container's lock, so it is not
+ * started meanwhile: *lock, for container_unlock, or -1. */
+int container_root_open(const struct store *s, const char *id, int *lock);
+
 /* Pausing (core/container_pause.c). Freeze (on) or thaw a running
  * container's processes with the cgroup freezer, under its lock; errors
  * as Docker's: "is not running", "is already paused", "is not paused". */

@@ -16,9 +16,13 @@ struct layer_pack_opts {
 	int overlay_to_oci;   /* the tree is an overlay upperdir: turn its
 			       * whiteouts (0/0 char devices, opaque xattrs)
 			       * into .wh.NAME and .wh..wh..opq entries */
+	const char *only;     /* pack only the entry of dir named this (one
+			       * component; its subtree if a directory) */
+	const char *as;       /* ... naming it this in the archive (cp) */
 };
 
-/* Pack the tree at dir (not dir itself) into w as tar: names sorted
+/* Pack the tree at dir (not dir itself; with o->only, that one entry)
+ * into w as tar: names sorted
  * bytewise per directory, so the same tree gives the same bytes; ends
  * with the two zero blocks; does not call writer_finish(). */
 int layer_pack(const char *dir, struct writer *w, const struct layer_pack_opts *o);

@@ -215,13 +215,15 @@ static int put_marker(struct pack *p, const struct stat *st)
 	return tar_write_header(p->w, &p->e);
 }
 
-static int pack_one(struct pack *p, struct level *l, const char *name)
+/* Pack name of l, shown in the archive as shown (the same but for
+ * layer_pack_opts.as). */
+static int pack_one(struct pack *p, struct level *l, const char *name, const char *shown)
 {
 	struct tar_entry *e = &p->e;
 	struct stat st;
 	int fd, opaque, rc;
 
-	if (set_name(p, l->plen, name, "") < 0)
+	if (set_name(p, l->plen, shown, "") < 0)
 		return -1;
 	if (fstatat(l->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return err_set("%s: cannot stat", p->path);
@@ -253,7 +255,7 @@ static int pack_one(struct pack *p, struct level *l, const char *name)
 			return err_set("%s: cannot open", p->path);
 		opaque = 0;
 		if (read_xattrs(p, fd, p->o->overlay_to_oci ? &opaque : NULL) < 0 ||
-		    set_name(p, l->plen, name, "/") < 0) {
+		    set_name(p, l->plen, shown, "/") < 0) {
 			close(fd);
 			return -1;
 		}
@@ -274,7 +276,7 @@ static int pack_one(struct pack *p, struct level *l, const char *name)
 	}
 	case S_IFCHR:
 		if (p->o->overlay_to_oci && st.st_rdev == makedev(0, 0)) {
-			if (set_name(p, l->plen, ".wh.", name) < 0)
+			if (set_name(p, l->plen, ".wh.", shown) < 0)
 				return -1;
 			return put_marker(p, &st);
 		}
@@ -312,6 +314,25 @@ int layer_pack(const char *dir, struct writer *w, const struct layer_pack_opts *
 	}
 	if (push_level(&p, fd, 0, 0) < 0)
 		goto out;
+	if (o->only) {
+		/* The one entry asked for: the top level holds its name alone. */
+		struct level *top = &p.lv[0];
+		size_t keep = top->n;
+
+		for (size_t i = 0; i < top->n; i++)
+			if (!strcmp(top->names[i], o->only))
+				keep = i;
+		if (keep == top->n) {
+			errno = ENOENT;
+			err_set("%s: no such file or directory", o->only);
+			goto out;
+		}
+		for (size_t i = 0; i < top->n; i++)
+			if (i != keep)
+				free(top->names[i]);
+		top->names[0] = top->names[keep];
+		top->n = 1;
+	}
 	while (p.depth) {
 		struct level *l = &p.lv[p.depth - 1];
 
@@ -328,7 +349,9 @@ int layer_pack(const char *dir, struct writer *w, const struct layer_pack_opts *
 			p.depth--;
 			continue;
 		}
-		if (pack_one(&p, l, l->names[l->i++]) < 0)
+		const char *name = l->names[l->i++];
+
+		if (pack_one(&p, l, name, p.depth == 1 && o->as ? o->as : name) < 0)
 			goto out;
 	}
 	rc = tar_write_end(w);
