@@ -16,6 +16,7 @@
 #include "tar.h"
 
 #define REF_NAME_ANNOTATION "org.opencontainers.image.ref.name"
+#define CONTAINERD_NAME_ANNOTATION "io.containerd.image.name" /* docker save, ctr */
 
 struct archive_entry {
 	char *name;
@@ -32,13 +33,50 @@ static int blob_path(const struct local_source *ls, const char *digest, char *bu
 	return 0;
 }
 
+static struct archive_entry *find_entry(const struct local_source *ls, const char *name);
+
+/* A small file of an archive (manifest.json, index.json, a manifest),
+ * NUL-terminated. */
+static int archive_read(const struct local_source *ls, const char *name, char **body,
+			size_t *n)
+{
+	struct archive_entry *e = find_entry(ls, name);
+
+	if (!e)
+		return err_setn(ENOENT, "%s: no %s in it", ls->path, name);
+	if (e->size > (int64_t)PULL_MANIFEST_MAX)
+		return err_setn(EFBIG, "%s: %s too big", ls->path, name);
+	if (!(*body = malloc(e->size + 1)))
+		return err_set("out of memory");
+	if (pread(ls->fd, *body, e->size, e->off) != e->size) {
+		free(*body);
+		return err_setn(EIO, "%s: reading %s", ls->path, name);
+	}
+	(*body)[e->size] = 0;
+	*n = e->size;
+	return 0;
+}
+
+/* A file of an OCI layout: in its directory, or in the archive of it. */
+static int layout_read(const struct local_source *ls, const char *name, char **body, size_t *n)
+{
+	char path[PATH_MAX];
+
+	if (ls->fd >= 0)
+		return archive_read(ls, name, body, n);
+	if (snprintf(path, sizeof(path), "%s/%s", ls->path, name) >= (int)sizeof(path))
+		return err_setn(0, "%s: path too long", ls->path);
+	return read_file(path, PULL_MANIFEST_MAX, body, n);
+}
+
 static int read_checked(const struct local_source *ls, const char *digest, char **body,
 			size_t *n)
 {
 	char path[PATH_MAX], got[DIGEST_STR_LEN + 1];
 	unsigned char sum[DIGEST_LEN];
 
-	if (blob_path(ls, digest, path) || read_file(path, PULL_MANIFEST_MAX, body, n))
+	if (blob_path(ls, digest, path) ||
+	    layout_read(ls, path + strlen(ls->path) + 1, body, n))
 		return -1;
 	sha256(*body, *n, sum);
 	digest_format(got, sum);
@@ -53,7 +91,7 @@ static int oci_manifest(struct pull_source *src, const char *reference, char **b
 			size_t *n, char type[PULL_TYPE_MAX], char digest[DIGEST_STR_LEN + 1])
 {
 	struct local_source *ls = (struct local_source *)src;
-	char path[PATH_MAX], *idx;
+	char *idx;
 	const char *d = NULL, *t = NULL;
 	struct json_doc doc;
 	uint32_t list, m, found = 0, count = 0;
@@ -64,22 +102,22 @@ static int oci_manifest(struct pull_source *src, const char *reference, char **b
 		strcpy(digest, reference);
 		return read_checked(ls, reference, body, n);
 	}
-	if (snprintf(path, sizeof(path), "%s/index.json", ls->path) >= (int)sizeof(path))
-		return err_setn(0, "%s: path too long", ls->path);
-	if (read_file(path, PULL_MANIFEST_MAX, &idx, &len))
+	if (layout_read(ls, "index.json", &idx, &len))
 		return -1;
 	if (json_parse(&doc, idx, len)) {
 		free(idx);
-		return err_prefix(path);
+		return err_prefix("index.json");
 	}
 	list = json_get(&doc, 0, "manifests");
 	for (m = list && json_type(&doc, list) == JSON_ARRAY ? json_first(&doc, list) : 0; m;
 	     m = json_next(&doc, m)) {
-		const char *name = json_get_str(&doc, json_get(&doc, m, "annotations"),
-						REF_NAME_ANNOTATION);
+		uint32_t an = json_get(&doc, m, "annotations");
+		const char *name = json_get_str(&doc, an, REF_NAME_ANNOTATION);
+		const char *full = json_get_str(&doc, an, CONTAINERD_NAME_ANNOTATION);
 
 		count++;
-		if (!reference[0] || (name && !strcmp(name, reference))) {
+		if (!reference[0] || (name && !strcmp(name, reference)) ||
+		    (full && !strcmp(full, reference))) {
 			if (!found)
 				found = m;
 		}
@@ -125,15 +163,28 @@ static int oci_blob(struct pull_source *src, const char *digest, int64_t size,
 	if (blob_path(ls, digest, path))
 		return -1;
 	b->path[0] = 0;
-	b->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (b->fd < 0)
-		return err_set("cannot open %s", path);
-	if (fstat(b->fd, &st) < 0 || st.st_size != size) {
+	if (ls->fd >= 0) {
+		struct archive_entry *e = find_entry(ls, path + strlen(ls->path) + 1);
+
+		if (!e)
+			return err_setn(0, "%s: no blob %.19s", ls->name, digest);
+		if ((b->fd = dup(ls->fd)) < 0)
+			return err_set("dup");
+		b->off = e->off;
+		st.st_size = e->size;
+	} else {
+		b->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (b->fd < 0)
+			return err_set("cannot open %s", path);
+		if (fstat(b->fd, &st) < 0)
+			st.st_size = -1;
+		b->off = 0;
+	}
+	if (st.st_size != size) {
 		pull_blob_release(b);
 		return err_setn(0, "%s: not the %lld bytes the manifest says", path,
 				(long long)size);
 	}
-	b->off = 0;
 	b->len = size;
 	if (p && p->status)
 		p->status(p->arg, digest, "Verifying");
@@ -254,22 +305,6 @@ static int hash_entry(struct local_source *ls, struct archive_entry *e)
 	return 0;
 }
 
-static int archive_manifest(struct pull_source *src, const char *reference, char **body,
-			    size_t *n, char type[PULL_TYPE_MAX], char digest[DIGEST_STR_LEN + 1])
-{
-	struct local_source *ls = (struct local_source *)src;
-	unsigned char sum[DIGEST_LEN];
-
-	if (!(*body = malloc(ls->manifest_len + 1)))
-		return err_set("manifest");
-	memcpy(*body, ls->manifest, ls->manifest_len + 1);
-	*n = ls->manifest_len;
-	strcpy(type, MT_DOCKER_MANIFEST);
-	sha256(*body, *n, sum);
-	digest_format(digest, sum);
-	return 0;
-}
-
 static int archive_blob(struct pull_source *src, const char *digest, int64_t size,
 			struct pull_blob *b, const struct pull_progress *p)
 {
@@ -315,41 +350,25 @@ static int describe(struct local_source *ls, struct json_w *w, const char *file,
 	return 0;
 }
 
-int docker_archive_open(struct local_source *ls, const char *spec, const char *want_tag)
+/* Make the registry-style manifest of the image of manifest.json whose
+ * RepoTags hold want_tag (NULL: the first image) into ls->manifest. */
+static int docker_select(struct local_source *ls, const char *want_tag)
 {
-	struct archive_entry *me;
 	struct json_doc d;
 	struct json_w w;
 	char *text;
+	size_t len;
 	uint32_t img = 0, layers;
 	int rc = -1;
 
-	memset(ls, 0, sizeof(*ls));
-	ls->fd = -1;
-	if (strlen(spec) >= sizeof(ls->path))
-		return err_setn(0, "docker-archive: path too long");
-	strcpy(ls->path, spec);
-	snprintf(ls->name, sizeof(ls->name), "docker-archive:%s", spec);
-	ls->src.manifest = archive_manifest;
-	ls->src.blob = archive_blob;
-	ls->src.name = ls->name;
-	if ((ls->fd = open(spec, O_RDONLY | O_CLOEXEC)) < 0)
-		return err_set("%s", spec);
-	if (index_archive(ls))
+	if (archive_read(ls, "manifest.json", &text, &len))
 		return -1;
-	if (!(me = find_entry(ls, "manifest.json")))
-		return err_setn(0, "%s: no manifest.json (not a docker save archive?)", spec);
-	if (me->size > (int64_t)PULL_MANIFEST_MAX || !(text = malloc(me->size + 1)))
-		return err_setn(0, "%s: manifest.json too big", spec);
-	if (pread(ls->fd, text, me->size, me->off) != me->size) {
-		free(text);
-		return err_setn(0, "%s: reading manifest.json", spec);
-	}
-	if (json_parse(&d, text, me->size)) {
+	if (json_parse(&d, text, len)) {
 		free(text);
 		return err_prefix("manifest.json");
 	}
 	free(text);
+	ls->repo_tag[0] = 0;
 	if (json_type(&d, 0) == JSON_ARRAY)
 		for (uint32_t i = json_first(&d, 0); i && !img; i = json_next(&d, i)) {
 			uint32_t tags = json_get(&d, i, "RepoTags");
@@ -370,7 +389,7 @@ int docker_archive_open(struct local_source *ls, const char *spec, const char *w
 		}
 	if (!img) {
 		json_free(&d);
-		return err_setn(0, "%s: no image%s%s in manifest.json", spec,
+		return err_setn(0, "%s: no image%s%s in manifest.json", ls->path,
 				want_tag ? " " : "", want_tag ? want_tag : "");
 	}
 	jw_init(&w, 0);
@@ -390,6 +409,7 @@ int docker_archive_open(struct local_source *ls, const char *spec, const char *w
 	jw_end(&w);
 	if (jw_finish(&w))
 		goto out;
+	free(ls->manifest);
 	ls->manifest = w.buf;
 	ls->manifest_len = w.len - 1;
 	ls->manifest[ls->manifest_len] = 0;
@@ -401,12 +421,141 @@ out:
 	return rc;
 }
 
+/* The manifest of the image the reference names by one of its RepoTags,
+ * or "" for the one chosen at open. */
+static int archive_manifest(struct pull_source *src, const char *reference, char **body,
+			    size_t *n, char type[PULL_TYPE_MAX], char digest[DIGEST_STR_LEN + 1])
+{
+	struct local_source *ls = (struct local_source *)src;
+	unsigned char sum[DIGEST_LEN];
+
+	if (reference[0] && docker_select(ls, reference))
+		return -1;
+	if (!ls->manifest)
+		return err_setn(0, "%s: no image chosen", ls->name);
+	if (!(*body = malloc(ls->manifest_len + 1)))
+		return err_set("manifest");
+	memcpy(*body, ls->manifest, ls->manifest_len + 1);
+	*n = ls->manifest_len;
+	strcpy(type, MT_DOCKER_MANIFEST);
+	sha256(*body, *n, sum);
+	digest_format(digest, sum);
+	return 0;
+}
+
+/* Append name to ls->names (NUL-separated). */
+static int add_name(struct local_source *ls, const char *name)
+{
+	size_t n = strlen(name) + 1;
+	char *p = realloc(ls->names, ls->names_len + n);
+
+	if (!p)
+		return err_set("out of memory");
+	memcpy(p + ls->names_len, name, n);
+	ls->names = p;
+	ls->names_len += n;
+	return 0;
+}
+
+/* Every name the archive gives its images: manifest.json's RepoTags, or
+ * index.json's image name annotations; ls->unnamed counts the others. */
+static int collect_names(struct local_source *ls)
+{
+	struct json_doc d;
+	char *text;
+	size_t len;
+	uint32_t list;
+	int rc = 0;
+
+	if (archive_read(ls, ls->oci ? "index.json" : "manifest.json", &text, &len))
+		return -1;
+	if (json_parse(&d, text, len)) {
+		free(text);
+		return err_prefix(ls->oci ? "index.json" : "manifest.json");
+	}
+	free(text);
+	list = ls->oci ? json_get(&d, 0, "manifests") : 0;
+	if (ls->oci ? list && json_type(&d, list) != JSON_ARRAY : json_type(&d, 0) != JSON_ARRAY) {
+		json_free(&d);
+		return err_setn(EINVAL, "%s: not a list of images", ls->oci ? "index.json"
+									: "manifest.json");
+	}
+	if (ls->oci && !list) {
+		json_free(&d);
+		return 0;
+	}
+	for (uint32_t i = json_first(&d, list); i && !rc; i = json_next(&d, i)) {
+		int named = 0;
+
+		if (ls->oci) {
+			uint32_t an = json_get(&d, i, "annotations");
+			const char *full = json_get_str(&d, an, CONTAINERD_NAME_ANNOTATION);
+			const char *ref = json_get_str(&d, an, REF_NAME_ANNOTATION);
+
+			/* ref.name is mostly a bare tag, but skopeo puts a
+			 * whole NAME:TAG there. */
+			if (!full && ref && strpbrk(ref, ":/"))
+				full = ref;
+			if (full && (named = 1))
+				rc = add_name(ls, full);
+		} else {
+			uint32_t tags = json_get(&d, i, "RepoTags");
+
+			if (tags && json_type(&d, tags) == JSON_ARRAY)
+				for (uint32_t t = json_first(&d, tags); t && !rc; t = json_next(&d, t))
+					if (json_str(&d, t) && (named = 1))
+						rc = add_name(ls, json_str(&d, t));
+		}
+		ls->unnamed += !named;
+	}
+	json_free(&d);
+	return rc;
+}
+
+int local_archive_open(struct local_source *ls, const char *spec)
+{
+	memset(ls, 0, sizeof(*ls));
+	ls->fd = -1;
+	if (strlen(spec) >= sizeof(ls->path))
+		return err_setn(0, "%s: path too long", spec);
+	strcpy(ls->path, spec);
+	if ((ls->fd = open(spec, O_RDONLY | O_CLOEXEC)) < 0)
+		return err_set("%s", spec);
+	if (index_archive(ls))
+		return -1;
+	if (find_entry(ls, "manifest.json")) {
+		snprintf(ls->name, sizeof(ls->name), "docker-archive:%s", spec);
+		ls->src.manifest = archive_manifest;
+		ls->src.blob = archive_blob;
+	} else if (find_entry(ls, "index.json")) {
+		snprintf(ls->name, sizeof(ls->name), "oci-archive:%s", spec);
+		ls->oci = 1;
+		ls->src.manifest = oci_manifest;
+		ls->src.blob = oci_blob;
+	} else
+		return err_setn(0, "%s: no manifest.json or index.json (not a docker save "
+				"or OCI archive?)", spec);
+	ls->src.name = ls->name;
+	return collect_names(ls);
+}
+
+int docker_archive_open(struct local_source *ls, const char *spec, const char *want_tag)
+{
+	if (local_archive_open(ls, spec))
+		return -1;
+	if (ls->oci)
+		return err_setn(0, "%s: no manifest.json (not a docker save archive?)", spec);
+	return docker_select(ls, want_tag);
+}
+
 void local_source_close(struct local_source *ls)
 {
 	for (size_t i = 0; i < ls->count; i++)
 		free(ls->entries[i].name);
 	free(ls->entries);
 	free(ls->manifest);
+	free(ls->names);
+	ls->names = NULL;
 	if (ls->fd >= 0)
 		close(ls->fd);
 	ls->fd = -1;

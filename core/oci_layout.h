@@ -4,6 +4,7 @@
  *                          TAG matches the org.opencontainers.image.ref.name
  *                          annotation; without it the layout must hold one
  *                          image, or be a multi-platform index
+ *   oci-archive:FILE       the same as a tar archive (load only)
  *   docker-archive:FILE    a `docker save` tarball: manifest.json naming the
  *                          config and layer files, either the legacy
  *                          HEX/layer.tar form or Docker 25's blobs/sha256/
@@ -34,12 +35,22 @@ struct local_source {
 	size_t count;
 	char *manifest;                 /* docker-archive: the one we made */
 	size_t manifest_len;
+	int oci;                        /* archive: an OCI layout (oci-archive) */
+	char *names;                    /* archive: its images' names, NUL-separated */
+	size_t names_len;
+	int unnamed;                    /* archive: images with no name */
 };
 
 /* spec is what follows "oci:" or "docker-archive:". want_tag (may be NULL)
  * picks an image of a docker-archive by its RepoTags. */
 int oci_layout_open(struct local_source *ls, const char *spec);
 int docker_archive_open(struct local_source *ls, const char *spec, const char *want_tag);
+/* A tar archive of either kind, for `load`: a docker save archive
+ * (manifest.json) or an OCI image layout (index.json, oci-archive), read
+ * in place. ls->names lists the names its images carry (RepoTags;
+ * io.containerd.image.name annotations); give one as the reference to
+ * pull_image to take that image. */
+int local_archive_open(struct local_source *ls, const char *spec);
 void local_source_close(struct local_source *ls);
 
 #endif
