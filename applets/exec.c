@@ -601,6 +601,8 @@ int exec_main(int argc, char **argv)
 	store_close(&s); /* the command may run for days */
 	if (st.status != ST_RUNNING)
 		diex(EXIT_FAIL, "container %.12s is not running", id);
+	if (container_paused(id))
+		diex(EXIT_FAIL, "container %.12s is paused, unpause the container before exec", id);
 	e.pid = st.pid;
 
 	/* What the container may do, from its init; its root before any

@@ -99,13 +99,13 @@ static void timestamp(struct json_w *w, const char *key, int64_t ns)
 	jw_kstr(w, key, t);
 }
 
-static void state(struct json_w *w, const struct container_state *st)
+static void state(struct json_w *w, const struct container_state *st, int paused)
 {
 	jw_key(w, "State");
 	jw_obj(w);
-	jw_kstr(w, "Status", container_status_name(st->status));
+	jw_kstr(w, "Status", paused ? "paused" : container_status_name(st->status));
 	boolean(w, "Running", st->status == ST_RUNNING || st->status == ST_RESTARTING);
-	boolean(w, "Paused", 0);
+	boolean(w, "Paused", paused);
 	boolean(w, "Restarting", st->status == ST_RESTARTING);
 	boolean(w, "OOMKilled", st->oom_killed);
 	boolean(w, "Dead", st->status == ST_DEAD);
@@ -368,7 +368,7 @@ static int inspect_container(struct json_w *w, const struct store *s, const char
 	for (int i = 1; i < argc; i++)
 		jw_str(w, c.argv[i]);
 	jw_end(w);
-	state(w, &st);
+	state(w, &st, st.status == ST_RUNNING && container_paused(id));
 	jw_kstr(w, "Image", c.image_id);
 	path_field(w, s, "LogPath", c.id, "container.log");
 	path_field(w, s, "ResolvConfPath", c.id, "resolv.conf");

@@ -89,6 +89,7 @@ static int add(const char *id, void *arg)
 	struct container_state st;
 	struct row *r;
 	char t[48];
+	int paused;
 
 	if (container_spec_load(ps->s, id, &c) || container_state_load(ps->s, id, &st)) {
 		errno = err_errno();
@@ -113,10 +114,14 @@ static int add(const char *id, void *arg)
 	container_time(c.created, t, sizeof(t));
 	human_age(r->created, sizeof(r->created), t);
 	container_status_text(&st, r->status, sizeof(r->status));
+	paused = st.status == ST_RUNNING && container_paused(id);
+	if (paused) /* docker's words */
+		snprintf(r->status + strlen(r->status), sizeof(r->status) - strlen(r->status),
+			 " (Paused)");
 	r->image = strdup(c.image ? c.image : c.image_id);
 	r->command = command_text(c.argv, ps->no_trunc || ps->json);
 	r->name = strdup(c.name);
-	r->state = (char *)container_status_name(st.status);
+	r->state = paused ? "paused" : (char *)container_status_name(st.status);
 	r->created_at = strdup(t);
 	container_spec_free(&c);
 	if (!r->image || !r->name || !r->created_at)

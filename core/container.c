@@ -1179,6 +1179,10 @@ int container_signal(const struct store *s, const char *id, int sig)
 	 * the monitor reaps it, and the monitor records that first. */
 	if (kill(st.pid, sig) < 0)
 		return err_set("cannot signal container %.12s (pid %d)", id, (int)st.pid);
+	/* A frozen init dies only once thawed: docker resumes a paused
+	 * container it kills (stop's SIGTERM waits, as there). */
+	if (sig == SIGKILL && container_paused(id))
+		container_pause(s, id, 0);
 	return 0;
 }
 

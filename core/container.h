@@ -237,6 +237,12 @@ int container_release(const struct store *s, const char *id);
 /* Changing a record (core/container_update.c). Give container id the
  * name (unique as in container_name_reserve), running or not. */
 int container_rename(const struct store *s, const char *id, const char *name);
+/* docker update: the limits set in l (0: unchanged; -1: unlimited, as in
+ * cgroup.h), written to its cgroup if it runs, then to its record for
+ * the next start. The monitor keeps the cgroup across restarts. */
+struct cgroup_limits;
+int container_update_limits(const struct store *s, const char *id,
+			    const struct cgroup_limits *l);
 
 /* Its root file system as a directory fd, to copy files in or out
  * (core/container_fs.c; resolve paths under it with pathsafe.h): a

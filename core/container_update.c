@@ -44,3 +44,66 @@ out:
 	container_unlock(lock);
 	return rc;
 }
+
+int container_update_limits(const struct store *s, const char *id,
+			    const struct cgroup_limits *l)
+{
+	struct container_spec c;
+	struct container_state st;
+	struct cgroup_limits now = { 0 };
+	struct cgroup cg;
+	char name[CGROUP_NAME_MAX];
+	int lock, rc = -1;
+
+	if ((lock = container_lock(id)) < 0)
+		return -1;
+	if (container_spec_load(s, id, &c))
+		goto out;
+	if (l->memory) {
+		int64_t swap = l->memory_swap ? l->memory_swap : c.memory_swap;
+
+		/* docker's rule: a new memory limit must stay under the swap
+		 * limit already set, unless that is changed too */
+		if (swap > 0 && l->memory > swap) {
+			err_setn(EINVAL, "memory limit should be smaller than already set "
+				 "memoryswap limit, update the memoryswap at the same time");
+			goto free;
+		}
+		c.memory = now.memory = l->memory;
+		c.memory_swap = now.memory_swap = swap;
+	} else if (l->memory_swap) {
+		if (!c.memory) {
+			err_setn(EINVAL, "you should always set the memory limit when using "
+				 "the memory-swap limit");
+			goto free;
+		}
+		if (l->memory_swap > 0 && l->memory_swap < c.memory) {
+			err_setn(EINVAL, "minimum memory-swap limit should be larger than the "
+				 "memory limit");
+			goto free;
+		}
+		now.memory = c.memory;
+		c.memory_swap = now.memory_swap = l->memory_swap;
+	}
+	if (l->cpu_millis)
+		c.cpu_millis = now.cpu_millis = l->cpu_millis;
+	if (l->cpu_shares)
+		c.cpu_shares = now.cpu_shares = l->cpu_shares;
+	if (l->pids_limit)
+		c.pids_limit = now.pids_limit = l->pids_limit;
+	/* The running cgroup first: a limit the kernel refuses (below what
+	 * is in use, a missing controller) leaves the record as it was. */
+	if (container_state_load(s, id, &st))
+		goto free;
+	if (st.status == ST_RUNNING || st.status == ST_RESTARTING) {
+		container_cgroup_name(id, name, sizeof(name));
+		if (cgroup_open(&cg, name) || cgroup_set_limits(&cg, &now))
+			goto free;
+	}
+	rc = container_spec_save(s, &c);
+free:
+	container_spec_free(&c);
+out:
+	container_unlock(lock);
+	return rc;
+}

@@ -1,0 +1,64 @@
+/* pause.c - `docker pause`: the cgroup freezer (core/container_pause.c). */
+//applet:pause
+//summary:pause all processes of containers
+//config:config APPLET_PAUSE
+//config:	bool "pause"
+//config:	default y
+//config:	help
+//config:	  Pause containers with the cgroup freezer, like `docker pause`.
+//usage:CONTAINER...
+//usage:Freeze every process of each running CONTAINER with the cgroup freezer
+//usage:(v1 freezer.state, or cgroup.freeze on cgroup v2), as docker pause
+//usage:does: they stay in memory, get no CPU and see no signal until
+//usage:unpause. ps and inspect show the container as paused; exec into it
+//usage:is refused. Prints each CONTAINER once it is paused.
+//usage:
+//usage:      --root DIR     store directory (default $BOXCAR_ROOT or the built-in one)
+//usage:      --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+
+#include "applet.h"
+#include "container.h"
+#include "err.h"
+#include "store.h"
+
+int pause_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, 0, 'R' },
+		{ "runtime-dir", required_argument, 0, 'D' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0 }
+	};
+	const char *root = NULL;
+	char id[CONTAINER_ID_LEN + 1];
+	struct store s;
+	int opt, rc = EXIT_OK;
+
+	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'R': root = optarg; break;
+		case 'D': container_runtime_dir(optarg); break;
+		case 'h': usage_exit(EXIT_OK);
+		default: die_usage("unknown option");
+		}
+	}
+	if (optind >= argc)
+		die_usage("need a CONTAINER");
+	if (store_open(&s, store_root(root), STORE_READ))
+		die_err(EXIT_FAIL);
+	for (int i = optind; i < argc; i++) {
+		if (container_resolve(&s, argv[i], id) || container_pause(&s, id, 1)) {
+			errno = err_errno();
+			warn("%s", err_msg());
+			rc = EXIT_FAIL;
+			continue;
+		}
+		puts(argv[i]);
+	}
+	store_close(&s);
+	return rc;
+}

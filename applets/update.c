@@ -1,0 +1,118 @@
+/* update.c - `docker update`: new resource limits for containers. */
+//applet:update
+//summary:change the resource limits of containers
+//config:config APPLET_UPDATE
+//config:	bool "update"
+//config:	default y
+//config:	help
+//config:	  Change the memory, CPU and pids limits of containers, running
+//config:	  or not, like `docker update`.
+//usage:[OPTIONS] CONTAINER...
+//usage:Change the limits of each CONTAINER: at once in its cgroup if it runs,
+//usage:and in its record for the next start. Prints each CONTAINER.
+//usage:
+//usage:  -m, --memory SIZE      memory limit (b, k, m, g; at least 6m)
+//usage:      --memory-swap SIZE memory + swap (-1: unlimited swap)
+//usage:      --cpus N           CPUs (1.5: one and a half)
+//usage:  -c, --cpu-shares N     relative CPU weight (v1 cpu.shares; v2 cpu.weight)
+//usage:      --pids-limit N     most processes (-1: unlimited)
+//usage:      --root DIR         store directory (default $BOXCAR_ROOT or the built-in one)
+//usage:      --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "applet.h"
+#include "cgroup.h"
+#include "container.h"
+#include "err.h"
+#include "human.h"
+#include "store.h"
+
+static int64_t number(const char *what, const char *s, int64_t min, int64_t max)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		die_usage("invalid %s: '%s'", what, s);
+	return v;
+}
+
+int update_main(int argc, char **argv)
+{
+	enum { O_SWAP = 256, O_CPUS, O_PIDS, O_ROOT, O_RUNDIR };
+	static const struct option opts[] = {
+		{ "memory", required_argument, 0, 'm' },
+		{ "memory-swap", required_argument, 0, O_SWAP },
+		{ "cpus", required_argument, 0, O_CPUS },
+		{ "cpu-shares", required_argument, 0, 'c' },
+		{ "pids-limit", required_argument, 0, O_PIDS },
+		{ "root", required_argument, 0, O_ROOT },
+		{ "runtime-dir", required_argument, 0, O_RUNDIR },
+		{ "help", no_argument, 0, 'h' },
+		{ 0 }
+	};
+	struct cgroup_limits l = { 0 };
+	const char *root = NULL;
+	char id[CONTAINER_ID_LEN + 1], *end;
+	struct store s;
+	double cpus;
+	int opt, rc = EXIT_OK;
+
+	while ((opt = getopt_long(argc, argv, "+m:c:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'm':
+			if (human_parse_size(optarg, &l.memory) || l.memory < (6 << 20))
+				die_usage("invalid memory limit '%s' (at least 6m)", optarg);
+			break;
+		case O_SWAP:
+			if (!strcmp(optarg, "-1"))
+				l.memory_swap = -1;
+			else if (human_parse_size(optarg, &l.memory_swap) || !l.memory_swap)
+				die_usage("invalid --memory-swap '%s'", optarg);
+			break;
+		case O_CPUS:
+			errno = 0;
+			cpus = strtod(optarg, &end);
+			if (errno || end == optarg || *end || cpus < 0.01 || cpus > 1e6)
+				die_usage("invalid --cpus '%s'", optarg);
+			l.cpu_millis = (int64_t)(cpus * 1000 + 0.5);
+			break;
+		case 'c': l.cpu_shares = number("--cpu-shares", optarg, 2, 262144); break;
+		case O_PIDS:
+			l.pids_limit = number("--pids-limit", optarg, -1, INT32_MAX);
+			if (l.pids_limit <= 0)
+				l.pids_limit = -1; /* docker: 0 and -1 both lift it */
+			break;
+		case O_ROOT: root = optarg; break;
+		case O_RUNDIR: container_runtime_dir(optarg); break;
+		case 'h': usage_exit(EXIT_OK);
+		default: die_usage("unknown option");
+		}
+	}
+	if (optind >= argc)
+		die_usage("need a CONTAINER");
+	if (!l.memory && !l.memory_swap && !l.cpu_millis && !l.cpu_shares && !l.pids_limit)
+		die_usage("you must provide one or more flags when using this command");
+	if (l.memory && l.memory_swap > 0 && l.memory_swap < l.memory)
+		die_usage("minimum memory-swap limit should be larger than the memory limit");
+	if (store_open(&s, store_root(root), STORE_READ))
+		die_err(EXIT_FAIL);
+	for (int i = optind; i < argc; i++) {
+		if (container_resolve(&s, argv[i], id) || container_update_limits(&s, id, &l)) {
+			errno = err_errno();
+			warn("%s", err_msg());
+			rc = EXIT_FAIL;
+			continue;
+		}
+		puts(argv[i]);
+	}
+	store_close(&s);
+	return rc;
+}
