@@ -6,7 +6,7 @@
 //config:	default y
 //config:	help
 //config:	  Manage the images in the store, like `docker image`.
-//usage:ls|inspect|rm|tag [--root DIR] ...
+//usage:ls|inspect|rm|tag|prune [--root DIR] ...
 //usage:Manage images in the store (--root DIR, else $BOXCAR_ROOT, else the built-in one).
 //usage:
 //usage:  ls [-q]              REPOSITORY, TAG, IMAGE ID, CREATED and SIZE of each tag
@@ -15,6 +15,11 @@
 //usage:  rm IMAGE...         drop the tag; with its last tag the image goes, and
 //usage:                      the layers no other image or container uses
 //usage:  tag SOURCE TARGET   give the image SOURCE the name TARGET (NAME[:TAG])
+//usage:  prune [-a] [-f]     remove the layers no image or container uses (what a
+//usage:                      failed pull or commit, or layer import, left); -a:
+//usage:                      also every image no container uses. Asks first
+//usage:                      unless -f (--force); prints what went and the
+//usage:                      space it freed
 //usage:
 //usage:IMAGE is NAME[:TAG] or an image ID (or a unique prefix of one).
 
@@ -24,6 +29,8 @@
 #include <string.h>
 
 #include "applet.h"
+#include "container.h"
+#include "du.h"
 #include "err.h"
 #include "human.h"
 #include "image.h"
@@ -158,6 +165,97 @@ static int cmd_tag(struct store *s, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* docker's prune question: 1 if the answer starts with y. */
+static int confirm(const char *what)
+{
+	char line[16];
+
+	printf("WARNING! This will remove %s.\nAre you sure you want to continue? [y/N] ", what);
+	fflush(stdout);
+	return fgets(line, sizeof(line), stdin) && (line[0] == 'y' || line[0] == 'Y');
+}
+
+struct names {
+	char **v;
+	int n;
+};
+
+static int collect_tag(const char *ref, const char *digest, void *arg)
+{
+	struct names *l = arg;
+
+	(void)digest;
+	if (!(l->n % 32) && !(l->v = realloc(l->v, (l->n + 32) * sizeof(*l->v))))
+		die(EXIT_FAIL, "out of memory");
+	if (!(l->v[l->n++] = strdup(ref)))
+		die(EXIT_FAIL, "out of memory");
+	return 0;
+}
+
+static int collect_layer(const struct layer_info *li, void *arg)
+{
+	return collect_tag(li->digest, NULL, arg);
+}
+
+static int deleted_any;
+
+/* As docker prune words it: "untagged: x", "deleted: sha256:...". */
+static void prune_report(const char *what, const char *id)
+{
+	if (!deleted_any++)
+		puts("Deleted Images:");
+	printf("%c%s: %s\n", what[0] | 0x20, what + 1, id);
+}
+
+static int cmd_prune(struct store *s, int argc, char **argv)
+{
+	struct names tags = { 0 }, layers = { 0 };
+	int all = 0, force = 0;
+	char size[16];
+	int64_t before;
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all"))
+			all = 1;
+		else if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--force"))
+			force = 1;
+		else if (!strcmp(argv[i], "-af") || !strcmp(argv[i], "-fa"))
+			all = force = 1;
+		else
+			die_usage("prune takes -a and -f");
+	}
+	if (!force && !confirm(all ? "all images without at least one container "
+			       "associated to them" : "all dangling images"))
+		return EXIT_OK;
+	before = disk_usage(s->root);
+	if (all) {
+		if (store_tag_each(s, collect_tag, &tags) < 0)
+			die_err(EXIT_FAIL);
+		for (int i = 0; i < tags.n; i++) {
+			char digest[DIGEST_STR_LEN + 1];
+
+			if (store_tag_get(s, tags.v[i], digest) == 0 &&
+			    !container_refers(s, "image", digest) &&
+			    image_remove(s, tags.v[i], prune_report))
+				warn("%s", err_msg());
+			free(tags.v[i]);
+		}
+	}
+	if (store_layer_each(s, collect_layer, &layers) < 0)
+		die_err(EXIT_FAIL);
+	for (int i = 0; i < layers.n; i++) {
+		/* refused when an image or a container uses it: kept */
+		if (image_layer_remove(s, layers.v[i]) == 0)
+			prune_report("deleted", layers.v[i]);
+		free(layers.v[i]);
+	}
+	free(tags.v);
+	free(layers.v);
+	human_size(size, sizeof(size), before - disk_usage(s->root));
+	printf("%sTotal reclaimed space: %s\n", deleted_any ? "\n" : "", size);
+	return EXIT_OK;
+}
+
 int image_main(int argc, char **argv)
 {
 	static const struct {
@@ -169,6 +267,7 @@ int image_main(int argc, char **argv)
 		{ "inspect", cmd_inspect, STORE_READ },
 		{ "rm", cmd_rm, STORE_WRITE },
 		{ "tag", cmd_tag, STORE_WRITE },
+		{ "prune", cmd_prune, STORE_WRITE },
 	};
 	const char *root = NULL;
 	struct store s;

@@ -185,6 +185,17 @@ int cgroup_destroy(const struct cgroup *cg);
  * reading statistics (memory.usage_in_bytes / memory.current, ...). */
 const char *cgroup_path(const struct cgroup *cg, unsigned ctrl);
 
+/* What `stats` shows (core/cgroup_stats.c); -1 where this host cannot
+ * say (no such controller or file). */
+struct cgroup_stats {
+	int64_t cpu_ns;      /* CPU time used by all its processes */
+	int64_t mem_usage;   /* bytes charged, less inactive page cache (docker's) */
+	int64_t mem_limit;   /* bytes; -1: none */
+	int64_t pids;        /* processes and threads */
+	int64_t blk_read, blk_write; /* bytes, v2 io.stat (the io controller) */
+};
+int cgroup_stats(const struct cgroup *cg, struct cgroup_stats *st);
+
 /* For cgroup*.c: write val to / read (at most n - 1 bytes, NUL-ended)
  * from dir/file, with err_set() on failure. */
 int cgroup_file_write(const char *dir, const char *file, const char *val);
