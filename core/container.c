@@ -52,6 +52,39 @@ static int name_index(const char *const *names, int n, const char *s)
 	return -1;
 }
 
+int container_restart_mode(const char *name)
+{
+	return name_index(restart_names, 4, name);
+}
+
+const char *container_restart_name(enum restart_mode mode)
+{
+	return (unsigned)mode < 4 ? restart_names[mode] : restart_names[0];
+}
+
+int container_should_restart(const struct container_spec *c,
+			     const struct container_state *st, enum restart_when when)
+{
+	int failed = st->exit_code != 0, fresh = 0;
+
+	if (when == RESTART_AT_BOOT && st->lost) {
+		/* it was running or between two runs when it was lost */
+		failed = 1;
+		fresh = 1;
+	}
+	switch (c->restart) {
+	case RESTART_ALWAYS:
+		return when == RESTART_AT_BOOT || !st->stopped_by_user;
+	case RESTART_UNLESS_STOPPED:
+		return !st->stopped_by_user;
+	case RESTART_ON_FAILURE:
+		return !st->stopped_by_user && failed
+			&& (fresh || c->restart_max <= 0 || st->restart_count < c->restart_max);
+	default:
+		return 0;
+	}
+}
+
 /* ---- paths and locks ----------------------------------------------------- */
 
 static char runtime_dir[PATH_MAX / 2];
@@ -790,6 +823,7 @@ int container_state_load(const struct store *s, const char *id, struct container
 	st->exit_signal = 0;
 	st->pid = 0;
 	st->monitor_pid = 0;
+	st->lost = 1;
 	return 0;
 }
 
@@ -1226,14 +1260,20 @@ int container_mark_stopped_by_user(const struct store *s, const char *id)
 int container_stop(const struct store *s, const char *id, int timeout_s,
 		   struct container_state *st)
 {
-	struct container_spec c;
-	int sig = SIGTERM;
+	return container_stop_signal(s, id, 0, timeout_s, st);
+}
 
-	if (container_spec_load(s, id, &c))
-		return -1;
-	if (c.stop_signal > 0)
-		sig = c.stop_signal;
-	container_spec_free(&c);
+int container_stop_signal(const struct store *s, const char *id, int sig, int timeout_s,
+			  struct container_state *st)
+{
+	struct container_spec c;
+
+	if (!sig) {
+		if (container_spec_load(s, id, &c))
+			return -1;
+		sig = c.stop_signal > 0 ? c.stop_signal : SIGTERM;
+		container_spec_free(&c);
+	}
 	if (container_state_load(s, id, st))
 		return -1;
 	if (st->status != ST_RUNNING && st->status != ST_RESTARTING)

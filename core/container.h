@@ -129,6 +129,11 @@ struct container_state {
 	int stopped_by_user;          /* for unless-stopped */
 	int64_t started_at, finished_at; /* unix time, ns */
 	/* Added by records: */
+	int lost;                     /* not in state.json: set by
+				       * container_state_load when init and
+				       * monitor are gone and the file still
+				       * says running or restarting (SIGKILL,
+				       * OOM, power loss, reboot) */
 	char error[256];              /* why it failed to start (inspect's
 				       * State.Error), "" if it did not */
 };
@@ -198,6 +203,34 @@ int container_name_release(const struct store *s, const char *name, const char *
  * cross mount points: a mount still there makes this fail). */
 int container_remove_record(const struct store *s, const char *id);
 
+/* Restart policies (core/container.c). */
+
+/* The policy named name ("no", "on-failure", "always", "unless-stopped"),
+ * or -1. */
+int container_restart_mode(const char *name);
+/* Docker's word for a policy. */
+const char *container_restart_name(enum restart_mode mode);
+
+enum restart_when {
+	RESTART_AFTER_EXIT,  /* the monitor saw its init exit */
+	RESTART_AT_BOOT,     /* start --all --filter restart-policy=: at boot,
+			      * or after a monitor was killed, when nobody
+			      * may have watched it end */
+};
+/* Does c's policy want it running again, given its last state st?
+ *   always:         yes, after an exit unless stopped by hand; at boot,
+ *                   yes, even if stopped by hand (as Docker's daemon
+ *                   restart)
+ *   unless-stopped: yes unless stopped by hand (kept in state.json, so
+ *                   across reboots too)
+ *   on-failure[:N]: unless stopped by hand, if it failed (a non-zero exit,
+ *                   or lost while running) and had not given up: fewer
+ *                   than N restarts behind it (lost while running: it had
+ *                   not)
+ *   no:             never. */
+int container_should_restart(const struct container_spec *c,
+			     const struct container_state *st, enum restart_when when);
+
 /* Docker's words for a status: "created", "running", "exited"... */
 const char *container_status_name(enum container_status st);
 /* A state as status text the way `docker ps` shows it: "Up 3 seconds",
@@ -225,6 +258,9 @@ int container_mark_stopped_by_user(const struct store *s, const char *id);
  * wait timeout_s seconds, then SIGKILL and wait for the record. */
 int container_stop(const struct store *s, const char *id, int timeout_s,
 		   struct container_state *st);
+/* The same with signal sig first instead of the spec's (0: the spec's). */
+int container_stop_signal(const struct store *s, const char *id, int sig, int timeout_s,
+			  struct container_state *st);
 /* The name of its cgroup for cgroup.h: "boxcar-ID", at the top of each
  * hierarchy as runc and crun put theirs: one directory to make and
  * remove per hierarchy, not a shared parent too. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -59,6 +60,26 @@ static int log_open(struct logfile *log, const char *path, const struct containe
 }
 
 /* ---- up and down -------------------------------------------------------- */
+
+/* The OOM killer should pick a container's processes, not the monitor
+ * that records how they ended and restarts them: a detached monitor runs
+ * at -999, as Docker's containerd-shim, and goes back to 0 while it
+ * clones an init, which inherits the value (and, from a write by root,
+ * its floor). Going down needs CAP_SYS_RESOURCE: without it the monitor
+ * stays as it was. Two writes to /proc per start. */
+#define MONITOR_OOM_SCORE_ADJ (-999)
+
+static void set_oom_score_adj(int v)
+{
+	char buf[16];
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC), n;
+
+	if (fd < 0)
+		return;
+	n = snprintf(buf, sizeof(buf), "%d", v);
+	(void)!write(fd, buf, n);
+	close(fd);
+}
 
 /* The devices policy: Docker's defaults and the --device nodes with
  * their PERMS; none with --privileged (every device, as Docker). A kernel
@@ -670,21 +691,6 @@ static void send_report(int *fd, int code)
 	*fd = -1;
 }
 
-static int should_restart(const struct container_spec *c, const struct container_state *st)
-{
-	if (st->stopped_by_user)
-		return 0;
-	switch (c->restart) {
-	case RESTART_ALWAYS:
-	case RESTART_UNLESS_STOPPED:
-		return 1;
-	case RESTART_ON_FAILURE:
-		return st->exit_code != 0 && (c->restart_max <= 0 || st->restart_count < c->restart_max);
-	default:
-		return 0;
-	}
-}
-
 /* Sleep ms, unless stop or a stop signal comes first: 1 if it did. */
 static int backoff(const struct store *s, const char *id, struct watch *w, int ms)
 {
@@ -713,6 +719,7 @@ __attribute__((noreturn)) static void monitor_main(struct store *s, struct conta
 	if (container_dir(s, c->id, rootfs) || path_join(path, rootfs, "container.log")
 	    || path_join(rootfs, rootfs, "merged"))
 		goto fail_early;
+	set_oom_score_adj(MONITOR_OOM_SCORE_ADJ);
 	if (prepare(s, c, &cg))
 		goto fail_early;
 	if (log_open(&container_log, path, c))
@@ -731,7 +738,9 @@ __attribute__((noreturn)) static void monitor_main(struct store *s, struct conta
 		}
 		memcpy(l.stdio, io.stdio, sizeof(l.stdio));
 		l.pty_master = &io.master;
+		set_oom_score_adj(0);
 		w.pid = launch_start(&l, &code);
+		set_oom_score_adj(MONITOR_OOM_SCORE_ADJ);
 		io_close(&io);
 		if (w.pid < 0) {
 			if (io.master >= 0)
@@ -765,7 +774,7 @@ start_failed:
 		exit_state(&st, w.status);
 		st.oom_killed = cgroup_oom_killed(&cg) > oom0;
 		st.stopped_by_user |= stopped_by_user(s, c->id);
-		if (w.stop || !should_restart(c, &st)) {
+		if (w.stop || !container_should_restart(c, &st, RESTART_AFTER_EXIT)) {
 			save_state(s, c->id, &st);
 			break;
 		}
@@ -847,4 +856,107 @@ int monitor_detached(struct store *s, struct container_spec *c, int *code)
 	r.msg[sizeof(r.msg) - 1] = 0;
 	*code = r.code;
 	return err_setn(r.err, "%s", r.msg);
+}
+
+/* ---- start -------------------------------------------------------------- */
+
+/* Two starts of one container at once would make two inits: the second
+ * waits on RUNDIR/ID/start.lock, then finds it running. Not the
+ * container lock: the monitor takes that to record "running". */
+static int start_lock(const char *id)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (container_run_dir(id, path) || mkdir_p(path, 0700) || path_join(path, path, "start.lock"))
+		return -1;
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		return err_set("cannot open %s", path);
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR) {
+			close(fd);
+			return err_set("cannot lock %s", path);
+		}
+	return fd;
+}
+
+/* A start clears what stop recorded, so the restart policy applies again
+ * (the monitor keeps a stopped_by_user it finds in state.json). */
+static int clear_stopped(const struct store *s, const char *id)
+{
+	struct container_state st;
+	int fd = container_lock(id), rc = 0;
+
+	if (fd < 0)
+		return -1;
+	if (container_state_load(s, id, &st) == 0 && st.stopped_by_user) {
+		st.stopped_by_user = 0;
+		rc = container_state_save(s, id, &st);
+	}
+	container_unlock(fd);
+	return rc;
+}
+
+/* What must be there before anything is mounted: the image's layers and
+ * the host's side of every volume and device. At boot a USB disk not
+ * mounted yet, or a layer deleted by hand, says so by name here rather
+ * than as a mount's errno. */
+/* What must be there before anything is mounted: the image's layers and
+ * the host's side of every volume and device. At boot a USB disk not
+ * mounted yet, or a layer deleted by hand, says so by name here rather
+ * than as a mount's errno. The message is whole (errno 0): it is the
+ * State.Error too. */
+static int check_sources(const struct store *s, const struct container_spec *c)
+{
+	char path[PATH_MAX];
+	struct stat sb;
+
+	for (int i = 0; c->layers && c->layers[i]; i++)
+		if (strncmp(c->layers[i], "sha256:", 7)
+		    || store_path(s, path, "layers/%s/link", c->layers[i] + 7)
+		    || stat(path, &sb) < 0)
+			return err_setn(0, "image %s: layer %s: %s", c->image ? c->image : "?",
+					c->layers[i], strerror(ENOENT));
+	for (int i = 0; i < c->nmounts; i++)
+		if (!c->mounts[i].tmpfs && c->mounts[i].source && stat(c->mounts[i].source, &sb) < 0)
+			return err_setn(0, "volume source %s: %s", c->mounts[i].source,
+					strerror(errno));
+	for (int i = 0; i < c->ndevices; i++)
+		if (c->devices[i].host && stat(c->devices[i].host, &sb) < 0)
+			return err_setn(0, "device %s: %s", c->devices[i].host, strerror(errno));
+	return 0;
+}
+
+int monitor_start(struct store *s, const char *id, int *started, int *code)
+{
+	struct container_state st;
+	struct container_spec c;
+	int fd, rc = -1;
+
+	*started = 0;
+	*code = EXIT_RUNTIME;
+	if (container_spec_load(s, id, &c))
+		return -1;
+	if ((fd = start_lock(id)) < 0)
+		goto out;
+	if (container_state_load(s, id, &st))
+		goto unlock;
+	if (st.status == ST_RUNNING || st.status == ST_RESTARTING) {
+		rc = 0;
+		goto unlock;
+	}
+	if (check_sources(s, &c)) {
+		fail_state(s, &c, EXIT_RUNTIME); /* ps -a and inspect say why */
+		goto unlock;
+	}
+	/* what a monitor that was killed left: its mount and cgroup */
+	if (container_release(s, id) || clear_stopped(s, id))
+		goto unlock;
+	if ((rc = monitor_detached(s, &c, code)) == 0)
+		*started = 1;
+unlock:
+	close(fd);
+out:
+	container_spec_free(&c);
+	return rc;
 }
