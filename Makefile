@@ -9,9 +9,15 @@
 #   make size | fuzz | install | clean | distclean | help
 #   make baseline, then make bloat  what a change added, symbol by symbol
 #   make size-budget             every defconfig within configs/size-budget
+#   make install-systemd | install-sysv | install-procd
+#                                the boot recipe for that init system
+#                                (contrib/init/, docs/containers.md)
+#   make packaging-check         stage the buildroot, Yocto and OpenWrt
+#                                recipes' builds (contrib/, README)
 #
 # Honoured: CROSS_COMPILE CC AR STRIP CFLAGS LDFLAGS V=1 O=DIR WERROR=1
-# DESTDIR PREFIX. Only make, a C compiler, sh and awk are needed to build
+# DESTDIR PREFIX BINDIR SYSCONFDIR INITDIR INITSCRIPT SYSTEMDUNITDIR.
+# Only make, a C compiler, sh and awk are needed to build
 # from an existing .config; the menu tools use python3-kconfiglib.
 
 SRCDIR := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
@@ -89,7 +95,8 @@ DEP_CFLAGS := -Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-t
 	$(call unquote,$(CONFIG_EXTRA_CFLAGS))
 
 # Configuration goals must not try to generate what needs a .config.
-CONFIG_ONLY := $(if $(MAKECMDGOALS),$(if $(filter-out %config help clean distclean,$(MAKECMDGOALS)),,y))
+CONFIG_ONLY := $(if $(MAKECMDGOALS),$(if $(filter-out %config help clean distclean install-systemd \
+	install-sysv install-procd packaging-check,$(MAKECMDGOALS)),,y))
 ifneq ($(CONFIG_ONLY),y)
 -include $(GEN)/applets.mk
 endif
@@ -102,7 +109,8 @@ SEC_SRCS := $(sort $(wildcard $(SRCDIR)/tests/security/*.c))
 SEC_BINS := $(patsubst $(SRCDIR)/tests/security/%.c,$(B)/tests/security/%,$(SEC_SRCS))
 
 .PHONY: all help clean distclean deps test test-ash test-qemu check size fuzz \
-	baseline bloat size-budget install menuconfig oldconfig olddefconfig savedefconfig defconfig \
+	baseline bloat size-budget install install-systemd install-sysv install-procd \
+	packaging-check menuconfig oldconfig olddefconfig savedefconfig defconfig \
 	allnoconfig allyesconfig tests FORCE
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
@@ -260,6 +268,33 @@ BINDIR ?= $(PREFIX)/bin
 install: $(O)/boxcar
 	$(Q)$(SRCDIR)/scripts/install.sh $(O)/boxcar "$(DESTDIR)$(BINDIR)" $(GEN)/applets.h \
 		$(KCONFIG_CONFIG)
+
+# The boot recipes: boxcar has no daemon, so an init script starts the
+# containers whose restart policy wants them back (contrib/init/). One
+# per init system, for the package recipes to pick (contrib/); none is
+# part of `make install`, which cannot know the board's init.
+SYSCONFDIR ?= /etc
+INITDIR ?= $(SYSCONFDIR)/init.d
+INITSCRIPT ?= boxcar
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+# install_init SRC DEST MODE: SRC with @BINDIR@ replaced
+install_init = mkdir -p "$(dir $(2))" && sed 's|@BINDIR@|$(BINDIR)|g' $(SRCDIR)/contrib/init/$(1) \
+	> "$(2).tmp" && chmod $(3) "$(2).tmp" && mv "$(2).tmp" "$(2)" && echo "installed $(2)"
+
+install-systemd:
+	$(Q)$(call install_init,boxcar-restart.service,$(DESTDIR)$(SYSTEMDUNITDIR)/boxcar-restart.service,0644)
+
+install-sysv:
+	$(Q)$(call install_init,boxcar.sysv,$(DESTDIR)$(INITDIR)/$(INITSCRIPT),0755)
+
+install-procd:
+	$(Q)$(call install_init,boxcar.procd,$(DESTDIR)$(INITDIR)/boxcar,0755)
+	$(Q)$(call install_init,boxcar.config,$(DESTDIR)$(SYSCONFDIR)/config/boxcar,0644)
+
+# Each package recipe's build and install commands, run into a staging
+# dir with this project's cross toolchains (scripts/packaging-check.sh).
+packaging-check:
+	$(Q)$(SRCDIR)/scripts/packaging-check.sh $(SRCDIR) $(B)/packaging
 
 clean:
 	rm -rf $(B)/obj $(B)/gen $(B)/libcore.a $(B)/boxcar.map $(B)/tests $(B)/fuzz \

@@ -138,6 +138,8 @@ cp "$BUILDDIR/boxcar" "$root/bin/boxcar"
 cp "$BUILDDIR/.config" "$root/boxcar.config" 2>/dev/null || : > "$root/boxcar.config"
 cp -R "$SRCDIR/tests" "$root/tests"
 rm -f "$root/tests/qemu-init.sh"
+mkdir -p "$root/contrib" # the init scripts boot.test runs under busybox sh
+cp -R "$SRCDIR/contrib/init" "$root/contrib/init"
 for prog in "$BUILDDIR"/build/tests/unit/*; do
 	[ -f "$prog" ] && [ -x "$prog" ] && cp "$prog" "$root/unit/"
 done
