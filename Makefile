@@ -145,16 +145,19 @@ savedefconfig: $(GEN)/Kconfig.applets
 	$(Q)$(KCONFIGLIB) savedefconfig --kconfig Kconfig --out $(O)/defconfig
 	@echo "wrote $(O)/defconfig"
 
-# A .config older than the Kconfig files gets the new symbols' defaults
-# when kconfiglib is there; without it the .config is used as it is.
+# A .config older than the Kconfig files gets the new symbols' defaults:
+# kconfiglib's olddefconfig, or without it scripts/kconfig-defaults.sh
+# (sh and awk), so a package recipe may write just the lines it sets.
 # The generators only rewrite files whose contents change, so a stamp
 # records that they ran.
 $(GEN)/config.stamp: $(KCONFIG_FILES) $(wildcard $(KCONFIG_CONFIG)) \
 		$(SRCDIR)/scripts/gen-config.sh $(SRCDIR)/scripts/gen-applets.sh \
+		$(SRCDIR)/scripts/kconfig-defaults.sh \
 		$(wildcard $(SRCDIR)/applets/*.c)
 	@test -f $(KCONFIG_CONFIG) || { echo "no $(KCONFIG_CONFIG): run 'make defconfig' (or make help)" >&2; exit 1; }
 	$(Q)if $(PYTHON) -c 'import kconfiglib' 2>/dev/null; then \
-		$(KCONFIGLIB) olddefconfig Kconfig >/dev/null; fi
+		$(KCONFIGLIB) olddefconfig Kconfig >/dev/null; \
+	else $(SRCDIR)/scripts/kconfig-defaults.sh $(KCONFIG_CONFIG) $(KCONFIG_FILES); fi
 	$(call msg,GEN,$(GEN)/config.h applets.h)
 	$(Q)$(SRCDIR)/scripts/gen-config.sh $(KCONFIG_CONFIG) $(GEN)/config.h $(KCONFIG_FILES)
 	$(Q)$(SRCDIR)/scripts/gen-applets.sh table $(SRCDIR) $(KCONFIG_CONFIG) $(GEN)
