@@ -57,11 +57,6 @@ int container_restart_mode(const char *name)
 	return name_index(restart_names, 4, name);
 }
 
-const char *container_restart_name(enum restart_mode mode)
-{
-	return (unsigned)mode < 4 ? restart_names[mode] : restart_names[0];
-}
-
 int container_should_restart(const struct container_spec *c,
 			     const struct container_state *st, enum restart_when when)
 {

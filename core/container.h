@@ -208,8 +208,6 @@ int container_remove_record(const struct store *s, const char *id);
 /* The policy named name ("no", "on-failure", "always", "unless-stopped"),
  * or -1. */
 int container_restart_mode(const char *name);
-/* Docker's word for a policy. */
-const char *container_restart_name(enum restart_mode mode);
 
 enum restart_when {
 	RESTART_AFTER_EXIT,  /* the monitor saw its init exit */

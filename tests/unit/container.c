@@ -395,6 +395,47 @@ static void removal(void)
 	CHECK("name free again", make(id, "alpha", 1) == 0);
 }
 
+/* The restart policies' one decision, after an exit and at boot. */
+static void restart_policies(void)
+{
+	static const struct {
+		const char *name;
+		enum restart_mode mode;
+		int max;
+		struct container_state st;
+		int after_exit, at_boot;
+	} cases[] = {
+		{ "no", RESTART_NO, 0, { .exit_code = 1, .lost = 1 }, 0, 0 },
+		{ "always, exit 0", RESTART_ALWAYS, 0, { .exit_code = 0 }, 1, 1 },
+		{ "always, stopped by hand", RESTART_ALWAYS, 0, { .stopped_by_user = 1 }, 0, 1 },
+		{ "unless-stopped, lost", RESTART_UNLESS_STOPPED, 0, { .exit_code = 255, .lost = 1 }, 1, 1 },
+		{ "unless-stopped, stopped by hand", RESTART_UNLESS_STOPPED, 0,
+		  { .exit_code = 137, .stopped_by_user = 1 }, 0, 0 },
+		{ "on-failure, exit 0", RESTART_ON_FAILURE, 0, { .exit_code = 0 }, 0, 0 },
+		{ "on-failure, exit 3", RESTART_ON_FAILURE, 0, { .exit_code = 3, .restart_count = 9 }, 1, 1 },
+		{ "on-failure:2, gave up", RESTART_ON_FAILURE, 2, { .exit_code = 3, .restart_count = 2 }, 0, 0 },
+		{ "on-failure:2, lost on its last run", RESTART_ON_FAILURE, 2,
+		  { .exit_code = 255, .restart_count = 2, .lost = 1 }, 0, 1 },
+		{ "on-failure, stopped by hand", RESTART_ON_FAILURE, 0,
+		  { .exit_code = 143, .stopped_by_user = 1 }, 0, 0 },
+	};
+	char name[128];
+
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct container_spec c = { .restart = cases[i].mode, .restart_max = cases[i].max };
+
+		snprintf(name, sizeof(name), "restart after an exit: %s", cases[i].name);
+		CHECK(name, container_should_restart(&c, &cases[i].st, RESTART_AFTER_EXIT)
+		      == cases[i].after_exit);
+		snprintf(name, sizeof(name), "restart at boot: %s", cases[i].name);
+		CHECK(name, container_should_restart(&c, &cases[i].st, RESTART_AT_BOOT)
+		      == cases[i].at_boot);
+	}
+	CHECK("restart policy names", container_restart_mode("unless-stopped") == RESTART_UNLESS_STOPPED
+	      && container_restart_mode("on-failure") == RESTART_ON_FAILURE
+	      && container_restart_mode("sometimes") == -1);
+}
+
 int main(void)
 {
 	char tmp[] = "/tmp/bxtest.unit-container.XXXXXX", root[PATH_MAX], run[PATH_MAX];
@@ -419,6 +460,7 @@ int main(void)
 	monitor_exits_between_reads();
 	status_text();
 	removal();
+	restart_policies();
 	store_close(&st);
 	rm_rf(tmp);
 	return UNIT_DONE();
