@@ -81,7 +81,7 @@ int commit_main(int argc, char **argv)
 	struct ref r;
 	int opt, n = 0, existed, argc_c = 0;
 
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "h", opts)) != -1) {
 		switch (opt) {
 		case 'R': root = optarg; break;
 		case 'D': container_runtime_dir(optarg); break;

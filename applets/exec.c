@@ -554,7 +554,7 @@ int exec_main(int argc, char **argv)
 		die_err(EXIT_RUNTIME);
 	if (!(e.env = calloc(argc + 1, sizeof(char *))))
 		die(EXIT_RUNTIME, "out of memory");
-	while ((opt = getopt_long(argc, argv, "+de:itu:w:h", opts, NULL)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "+de:itu:w:h", opts)) != -1) {
 		switch (opt) {
 		case 'd': e.detach = 1; break;
 		case 'e':

@@ -273,6 +273,7 @@ int image_main(int argc, char **argv)
 	struct store s;
 	int i = 1, n = 1, rc;
 
+	applet_help_anywhere(argc, argv); /* image SUBCOMMAND --help too */
 	/* --root DIR may come before or after the subcommand */
 	for (int k = 1; k < argc; k++) {
 		if (!strcmp(argv[k], "--root") && k + 1 < argc)

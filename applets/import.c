@@ -65,7 +65,7 @@ int import_main(int argc, char **argv)
 	struct stat st;
 	struct ref r;
 
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "", opts)) != -1) {
 		switch (opt) {
 		case 'R': root = optarg; break;
 		case 'c': push(&c.cmd, &ncmd, argc, optarg); break;

@@ -42,7 +42,7 @@ int kill_main(int argc, char **argv)
 	struct store s;
 	int opt, sig = SIGKILL, rc = EXIT_OK;
 
-	while ((opt = getopt_long(argc, argv, "+s:h", opts, NULL)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "s:h", opts)) != -1) {
 		switch (opt) {
 		case 's':
 			if ((sig = sig_from_name(optarg)) < 0)

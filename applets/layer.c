@@ -467,6 +467,7 @@ static const struct {
 
 int layer_main(int argc, char **argv)
 {
+	applet_help_anywhere(argc, argv); /* layer SUBCOMMAND --help too */
 	if (argc < 2)
 		die_usage("no subcommand");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

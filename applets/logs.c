@@ -260,7 +260,7 @@ int logs_main(int argc, char **argv)
 	int opt, follow_it = 0;
 	struct store s;
 
-	while ((opt = getopt_long(argc, argv, "+fn:th", opts, NULL)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "fn:th", opts)) != -1) {
 		switch (opt) {
 		case 'f': follow_it = 1; break;
 		case 'n':

@@ -154,7 +154,8 @@ static void print_json(const struct row *r, const char *format)
 	if (format) {
 		struct json_doc d;
 
-		if (json_parse(&d, w.buf, w.len) || template_render(format, &d, 0, stdout))
+		if (json_parse(&d, w.buf, w.len) || template_fields_exist(format, &d, 0)
+		    || template_render(format, &d, 0, stdout))
 			die_err(EXIT_FAIL);
 		putchar('\n');
 		json_free(&d);
@@ -211,7 +212,7 @@ int ps_main(int argc, char **argv)
 	struct store s;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "+aqh", opts, NULL)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "aqh", opts)) != -1) {
 		switch (opt) {
 		case 'a': ps.all = 1; break;
 		case 'q': ps.quiet = 1; break;

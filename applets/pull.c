@@ -153,7 +153,7 @@ int pull_main(int argc, char **argv)
 	struct ref lr;
 	int insecure = 0, insecure_realm = 0, opt, have_creds = 0, is_registry = 0, rc;
 
-	while ((opt = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "q", opts)) != -1) {
 		switch (opt) {
 		case 'R': root = optarg; break;
 		case 'p': platform = optarg; break;

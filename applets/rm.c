@@ -98,7 +98,7 @@ int rm_main(int argc, char **argv)
 	const char *root = NULL;
 	int opt, force = 0, rc = EXIT_OK;
 
-	while ((opt = getopt_long(argc, argv, "+fh", opts, NULL)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "fh", opts)) != -1) {
 		switch (opt) {
 		case 'f': force = 1; break;
 		case 'R': root = optarg; break;

@@ -50,8 +50,8 @@
 //usage:      --dns-search DOMAIN  search domain (repeatable)
 //usage:      --dns-option OPT     resolver option (repeatable)
 //usage:      --add-host NAME:IP   a line in /etc/hosts (repeatable)
-//usage:      --net, --network MODE  private (default, also bridge, none): own
-//usage:                           network with lo only; host: the host's
+//usage:      --net, --network MODE  private (default, also none): own
+//usage:                           network with lo only; host: the host's (no bridge yet)
 //usage:      --privileged         every capability, the host's devices, no masked paths,
 //usage:                           no seccomp filter
 //usage:      --security-opt OPT   seccomp=unconfined: no seccomp filter;
@@ -620,7 +620,7 @@ int run_main(int argc, char **argv)
 	guard_exe(); /* the init runs this binary in the container (guard.h) */
 	c.net = NET_PRIVATE;
 	/* "+": options end at IMAGE; what follows is the command's. */
-	while ((opt = getopt_long(argc, argv, "+dite:w:u:h:v:m:c:", opts, NULL)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "+dite:w:u:h:v:m:c:", opts)) != -1) {
 		switch (opt) {
 		case 'd': c.detach = 1; break;
 		case 'i': c.interactive = 1; break;
@@ -660,8 +660,10 @@ int run_main(int argc, char **argv)
 				c.net = NET_HOST;
 			else if (!strcmp(optarg, "none"))
 				c.net = NET_NONE;
-			else if (!strcmp(optarg, "bridge") || !strcmp(optarg, "default")
-				 || !strcmp(optarg, "private"))
+			else if (!strcmp(optarg, "bridge") || !strcmp(optarg, "default"))
+				diex(EXIT_RUNTIME, "--network %s: bridge networking is not supported yet "
+				     "(private: an own network with lo only; host; none)", optarg);
+			else if (!strcmp(optarg, "private"))
 				c.net = NET_PRIVATE;
 			else
 				diex(EXIT_RUNTIME, "unknown network mode '%s' (host, none, private)",

@@ -209,7 +209,7 @@ int start_main(int argc, char **argv)
 	int opt, all = 0, rc = EXIT_OK;
 
 	guard_exe(); /* the init runs this binary in the container (guard.h) */
-	while ((opt = getopt_long(argc, argv, "+af:h", opts, NULL)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "af:h", opts)) != -1) {
 		switch (opt) {
 		case 'a': all = 1; break;
 		case 'f': policies |= parse_filter(optarg); break;
@@ -230,7 +230,11 @@ int start_main(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		if (start_one(&s, store_root(root), argv[i])) {
 			errno = err_errno();
-			warn("%s: %s", argv[i], err_msg());
+			/* the name once: "no such container: NAME" has it */
+			if (strstr(err_msg(), argv[i]))
+				warn("%s", err_msg());
+			else
+				warn("%s: %s", argv[i], err_msg());
 			rc = EXIT_FAIL;
 			continue;
 		}

@@ -44,7 +44,7 @@ int stop_main(int argc, char **argv)
 	struct store s;
 	int opt, timeout = 10, rc = EXIT_OK;
 
-	while ((opt = getopt_long(argc, argv, "+t:h", opts, NULL)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "t:h", opts)) != -1) {
 		switch (opt) {
 		case 't':
 			timeout = strtol(optarg, &end, 10);

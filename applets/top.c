@@ -84,7 +84,7 @@ int top_main(int argc, char **argv)
 	int opt, n = 0, cap = 0, wu = 3;
 	DIR *d;
 
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "+h", opts)) != -1) {
 		switch (opt) {
 		case 'R': root = optarg; break;
 		case 'D': container_runtime_dir(optarg); break;

@@ -36,6 +36,18 @@ const struct applet *applet_find(const char *name);
 void usage_print(FILE *f);
 /* Print usage to stdout and exit(code): for -h/--help. */
 __attribute__((noreturn)) void usage_exit(int code);
+struct option;
+/* getopt_long() for applets, with one way of failing for all of them:
+ * an unknown option or a missing argument dies with one line,
+ *     boxcar: APPLET: unknown option '-p'
+ * and the "Try 'boxcar APPLET --help'" hint; --help wherever getopt
+ * meets it prints the usage and exits 0. Never returns '?' or ':'.
+ * optstring as getopt_long's ('+' first: stop at the first argument). */
+int applet_getopt(int argc, char **argv, const char *optstring, const struct option *opts);
+/* --help anywhere in argv[1..] before a "--": print usage, exit 0. For
+ * applets that read their arguments themselves (subcommands). */
+void applet_help_anywhere(int argc, char **argv);
+
 /* For applets that later issues implement: say so and exit non-zero. */
 __attribute__((noreturn)) void applet_not_implemented(void);
 

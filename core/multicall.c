@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,46 @@ void usage_exit(int code)
 {
 	usage_print(code ? stderr : stdout);
 	exit(code);
+}
+
+int applet_getopt(int argc, char **argv, const char *optstring, const struct option *opts)
+{
+	char spec[128];
+	const char *arg;
+	int plus = optstring[0] == '+', c;
+
+	/* a ':' after any '+': getopt says which of the two failures it was */
+	if (snprintf(spec, sizeof(spec), "%s:%s", plus ? "+" : "", optstring + plus)
+	    >= (int)sizeof(spec))
+		diex(EXIT_FAIL, "internal error: option string too long");
+	opterr = 0;
+	c = getopt_long(argc, argv, spec, opts, NULL);
+	if (c != '?' && c != ':')
+		return c;
+	/* The option at fault: a long one is argv[optind - 1] (getopt moved
+	 * past it), up to any '='; a short one is optopt. */
+	arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	if (!strncmp(arg, "--", 2) && arg[2] && (c == ':' || !optopt || optopt > 127)) {
+		int n = (int)strcspn(arg, "=");
+
+		if (n == 6 && !strncmp(arg, "--help", 6))
+			usage_exit(EXIT_OK);
+		if (c == ':')
+			die_usage("option '%.*s' needs an argument", n, arg);
+		if (arg[n] && optopt)
+			die_usage("option '%.*s' takes no argument", n, arg);
+		die_usage("unknown option '%.*s'", n, arg);
+	}
+	if (c == ':')
+		die_usage("option '-%c' needs an argument", optopt);
+	die_usage("unknown option '-%c'", optopt);
+}
+
+void applet_help_anywhere(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--help"))
+			usage_exit(EXIT_OK);
 }
 
 void applet_not_implemented(void)

@@ -164,6 +164,22 @@ static void put_text(const char *s, const char *end, FILE *out)
 	}
 }
 
+int template_fields_exist(const char *tmpl, const struct json_doc *d, uint32_t v)
+{
+	char act[ACTION_MAX];
+	const char *p = tmpl, *open, *path;
+	int r, json;
+
+	while ((r = next_action(&p, &open, act)) > 0) {
+		if (!(path = path_of(act, &json)))
+			return err_setn(EINVAL, "template: {{%s}}: only {{.Field}} and "
+					"{{json .Field}} are supported", act);
+		if (strcmp(path, ".") && !follow(d, v, path))
+			return err_setn(0, "template: {{%s}}: no such field", act);
+	}
+	return r;
+}
+
 int template_render(const char *tmpl, const struct json_doc *d, uint32_t v, FILE *out)
 {
 	char act[ACTION_MAX];

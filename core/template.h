@@ -14,6 +14,10 @@
 
 /* Check a template: 0, or -1 naming the action that is not supported. */
 int template_check(const char *tmpl);
+/* 0 if every {{.Path}} of tmpl names something in node v of d; else -1
+ * and "template: {{.Bogus}}: no such field". For values of a fixed shape
+ * (a ps line), where Docker's templates fail on an unknown field too. */
+int template_fields_exist(const char *tmpl, const struct json_doc *d, uint32_t v);
 /* Render tmpl against node v of d to out (no newline added). Values:
  * strings as they are, numbers, true/false, null as <nil>, a missing
  * field as <no value>, arrays as [a b], objects as map[k:v]; {{json .X}}
