@@ -214,8 +214,12 @@ int image_open(const struct store *s, const char *name, struct image *im)
 	struct ref r;
 	size_t hex;
 
-	if (!ref_parse(name, &r) && !store_tag_get(s, r.full, digest))
-		return image_open_manifest(s, digest, im);
+	if (!ref_parse(name, &r)) {
+		if (!store_tag_get(s, r.full, digest))
+			return image_open_manifest(s, digest, im);
+		if (err_errno())
+			return -1; /* images.json unreadable or corrupt: say so */
+	}
 	f.prefix = strncmp(name, "sha256:", 7) ? name : name + 7;
 	hex = strspn(f.prefix, "0123456789abcdef");
 	if (hex >= 4 && hex <= 64 && !f.prefix[hex]) {

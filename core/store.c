@@ -225,13 +225,21 @@ static int tags_load(const struct store *s, struct json_doc *d)
 			return -1;
 		return json_parse(d, "{}", 2);
 	}
+	/* Corrupt is not "no such image": EBADMSG, so callers that read
+	 * errno 0 as not found (run) say what is wrong instead. */
 	rc = json_parse(d, buf, n);
 	free(buf);
 	if (!rc && json_type(d, 0) != JSON_OBJECT) {
 		json_free(d);
-		return err_setn(0, "%s: not a JSON object", path);
+		return err_setn(EBADMSG, "%s is corrupt: not a JSON object", path);
 	}
-	return rc ? err_prefix(path) : 0;
+	if (rc) {
+		char why[200];
+
+		snprintf(why, sizeof(why), "%s", err_msg());
+		return err_setn(EBADMSG, "%s is corrupt: %s", path, why);
+	}
+	return 0;
 }
 
 int store_tag_get(const struct store *s, const char *ref, char digest[DIGEST_STR_LEN + 1])

@@ -176,8 +176,12 @@ static int read_meta(const char *path, struct layer_info *li)
 		return -1;
 	rc = json_parse(&d, buf, n);
 	free(buf);
-	if (rc)
-		return err_prefix(path);
+	if (rc) {
+		char why[200];
+
+		snprintf(why, sizeof(why), "%s", err_msg());
+		return err_setn(0, "%s is corrupt: %s", path, why);
+	}
 	digest = json_get_str(&d, 0, "digest");
 	diff_id = json_get_str(&d, 0, "diff_id");
 	link = json_get_str(&d, 0, "link");
@@ -186,7 +190,7 @@ static int read_meta(const char *path, struct layer_info *li)
 	    || json_int(&d, json_get(&d, 0, "size"), &li->size)
 	    || json_int(&d, json_get(&d, 0, "diff_size"), &li->diff_size)
 	    || json_int(&d, json_get(&d, 0, "files"), &li->files))
-		rc = err_setn(0, "%s: incomplete layer metadata", path);
+		rc = err_setn(0, "%s is corrupt: a field is missing or malformed", path);
 	else {
 		strcpy(li->digest, digest);
 		strcpy(li->diff_id, diff_id);
@@ -484,16 +488,29 @@ int store_layer_each(const struct store *s,
 	closedir(d);
 	if (!rc)
 		qsort(names, n, sizeof(*names), cmp_str);
+	/* A layer whose layer.json cannot be read is not passed over in
+	 * silence: the others are listed, then the first such error is. */
+	char bad[256] = "";
+	int bad_errno = 0;
+
 	for (size_t i = 0; i < n; i++) {
 		struct layer_info li;
 		char digest[DIGEST_STR_LEN + 1];
 
 		snprintf(digest, sizeof(digest), "sha256:%s", names[i]);
-		if (!rc && store_layer_get(s, digest, &li) == 0)
-			rc = fn(&li, arg);
+		if (!rc) {
+			if (store_layer_get(s, digest, &li) == 0)
+				rc = fn(&li, arg);
+			else if (!*bad) {
+				snprintf(bad, sizeof(bad), "%s", err_msg());
+				bad_errno = err_errno();
+			}
+		}
 		free(names[i]);
 	}
 	free(names);
+	if (!rc && *bad)
+		return err_setn(bad_errno, "%s", bad);
 	return rc;
 }
 
