@@ -35,6 +35,11 @@
 # system would on a real machine. Overlayfs cannot stack its upper dir on
 # another overlay, so the clone, /tmp and /var/lib/boxcar are bind mounts
 # of DIR and /run is a tmpfs, not the container's overlay root.
+#
+# While it runs, the containers of its suite are cgroups under its own
+# (/sys/fs/cgroup/CTRL/boxcar-ID/boxcar-...): a test run on the host at
+# the same time sees them come and go, and its runner may report them as
+# "left cgroups behind". Run other suites before or after it.
 set -eu
 
 [ "$(id -u)" -eq 0 ] || { echo "fresh-check.sh: run as root" >&2; exit 100; }
