@@ -63,6 +63,10 @@ int main(void)
 	good("127.0.0.1:5000/x", "127.0.0.1:5000", "127.0.0.1:5000", "x", "latest", "",
 	     "127.0.0.1:5000/x");
 	good("reg:5000/x", "reg:5000", "reg:5000", "x", "latest", "", "reg:5000/x");
+	/* a bracketed IPv6 registry, with or without a port */
+	good("[::1]:5000/x:1", "[::1]:5000", "[::1]:5000", "x", "1", "", "[::1]:5000/x");
+	good("[fd00::A:10]/a/b", "[fd00::A:10]", "[fd00::A:10]", "a/b", "latest", "",
+	     "[fd00::A:10]/a/b");
 	/* "reg" alone is a path component: no dot, no port, not localhost */
 	good("reg/x", "docker.io", "registry-1.docker.io", "reg/x", "latest", "", "reg/x");
 	good("docker.io/library/a/b", "docker.io", "registry-1.docker.io", "library/a/b",
@@ -90,6 +94,12 @@ int main(void)
 	bad("a/");
 	bad("-a.com/x");
 	bad("host:port/x");
+	bad("[]:5000/x");
+	bad("[::1/x");
+	bad("[::g]:5000/x");
+	bad("[::1]x:5000/y");
+	bad("[::1]:/x");
+	bad("[1.2.3.4]/x");
 	bad("a b");
 	bad("x:-tag");
 	memset(long_name, 'a', sizeof(long_name) - 1);
