@@ -83,7 +83,7 @@ static int prune(int argc, char **argv)
 	int opt, force = 0, shown = 0, rc = EXIT_OK;
 	char line[16], size[16];
 
-	while ((opt = getopt_long(argc, argv, "+fh", opts, NULL)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "+fh", opts)) != -1) {
 		switch (opt) {
 		case 'f': force = 1; break;
 		case 'R': root = optarg; break;

@@ -127,7 +127,7 @@ static int df(int argc, char **argv)
 	struct store s;
 	int opt, json = 0;
 
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "+h", opts)) != -1) {
 		switch (opt) {
 		case 'F':
 			if (strcmp(optarg, "json"))
