@@ -83,7 +83,7 @@ static int prune(int argc, char **argv)
 	int opt, force = 0, shown = 0, rc = EXIT_OK;
 	char line[16], size[16];
 
-	while ((opt = applet_getopt(argc, argv, "+fh", opts)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "fh", opts)) != -1) {
 		switch (opt) {
 		case 'f': force = 1; break;
 		case 'R': root = optarg; break;
@@ -126,8 +126,11 @@ static int prune(int argc, char **argv)
 
 int container_main(int argc, char **argv)
 {
+	applet_help_anywhere(argc, argv); /* container SUBCOMMAND --help too */
 	if (argc < 2)
 		die_usage("missing subcommand");
+	if (argv[1][0] == '-')
+		die_usage("unknown option '%s'", argv[1]);
 	if (strcmp(argv[1], "prune"))
 		die_usage("unknown subcommand '%s' (this build has prune)", argv[1]);
 	return prune(argc - 1, argv + 1);

@@ -294,7 +294,7 @@ int cp_main(int argc, char **argv)
 	struct store st;
 	int opt, archive = 0, lock, rc;
 
-	while ((opt = applet_getopt(argc, argv, "+ah", opts)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "ah", opts)) != -1) {
 		switch (opt) {
 		case 'a': archive = 1; break;
 		case 'R': root = optarg; break;

@@ -307,6 +307,12 @@ int image_alias_main(const char *sub, int argc, char **argv)
 
 	if (!av)
 		die(EXIT_FAIL, "out of memory");
+	applet_help_anywhere(argc, argv);
+	/* what image SUB takes are names, but for ls's -q and --root */
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "-q") && strcmp(argv[i], "--root")
+		    && strncmp(argv[i], "--root=", 7) && (i == 1 || strcmp(argv[i - 1], "--root")))
+			die_usage("unknown option '%s'", argv[i]);
 	av[0] = argv[0];
 	av[1] = (char *)sub;
 	memcpy(av + 2, argv + 1, (argc - 1) * sizeof(*av));

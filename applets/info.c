@@ -245,7 +245,7 @@ int info_main(int argc, char **argv)
 	struct store s;
 	int opt;
 
-	while ((opt = applet_getopt(argc, argv, "+f:h", opts)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "f:h", opts)) != -1) {
 		switch (opt) {
 		case 'f':
 			if (template_check(optarg))

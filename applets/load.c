@@ -153,7 +153,7 @@ int load_main(int argc, char **argv)
 	char path[64], local[REF_NAME_MAX + REF_TAG_MAX + 2];
 	int opt, quiet = 0, fd, n = 0;
 
-	while ((opt = applet_getopt(argc, argv, "+i:qh", opts)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "i:qh", opts)) != -1) {
 		switch (opt) {
 		case 'i': in = optarg; break;
 		case 'q': quiet = 1; break;

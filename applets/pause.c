@@ -38,7 +38,7 @@ int pause_main(int argc, char **argv)
 	struct store s;
 	int opt, rc = EXIT_OK;
 
-	while ((opt = applet_getopt(argc, argv, "+h", opts)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "h", opts)) != -1) {
 		switch (opt) {
 		case 'R': root = optarg; break;
 		case 'D': container_runtime_dir(optarg); break;

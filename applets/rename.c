@@ -35,7 +35,7 @@ int rename_main(int argc, char **argv)
 	struct store s;
 	int opt;
 
-	while ((opt = applet_getopt(argc, argv, "+h", opts)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "h", opts)) != -1) {
 		switch (opt) {
 		case 'R': root = optarg; break;
 		case 'D': container_runtime_dir(optarg); break;

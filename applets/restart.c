@@ -71,7 +71,7 @@ int restart_main(int argc, char **argv)
 	int opt, timeout = 10, sig = 0, rc = EXIT_OK;
 
 	guard_exe(); /* the init runs this binary in the container (guard.h) */
-	while ((opt = applet_getopt(argc, argv, "+t:s:h", opts)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "t:s:h", opts)) != -1) {
 		switch (opt) {
 		case 't':
 			timeout = strtol(optarg, &end, 10);

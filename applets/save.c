@@ -53,7 +53,7 @@ int save_main(int argc, char **argv)
 	struct store s;
 	int opt, fd = 1, rc;
 
-	while ((opt = applet_getopt(argc, argv, "+o:h", opts)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "o:h", opts)) != -1) {
 		switch (opt) {
 		case 'o': out = optarg; break;
 		case 'F':

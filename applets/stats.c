@@ -290,7 +290,7 @@ int stats_main(int argc, char **argv)
 	int64_t host_mem = 0, t0, t1;
 	int opt, stream = 1, tty = isatty(1);
 
-	while ((opt = applet_getopt(argc, argv, "+ah", opts)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "ah", opts)) != -1) {
 		switch (opt) {
 		case 'a': st.all = 1; break;
 		case O_NO_STREAM: stream = 0; break;

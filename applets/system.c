@@ -127,7 +127,7 @@ static int df(int argc, char **argv)
 	struct store s;
 	int opt, json = 0;
 
-	while ((opt = applet_getopt(argc, argv, "+h", opts)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "h", opts)) != -1) {
 		switch (opt) {
 		case 'F':
 			if (strcmp(optarg, "json"))
@@ -162,8 +162,11 @@ static int df(int argc, char **argv)
 
 int system_main(int argc, char **argv)
 {
+	applet_help_anywhere(argc, argv); /* system SUBCOMMAND --help too */
 	if (argc < 2)
 		die_usage("missing subcommand");
+	if (argv[1][0] == '-')
+		die_usage("unknown option '%s'", argv[1]);
 	if (strcmp(argv[1], "df"))
 		die_usage("unknown subcommand '%s' (this build has df)", argv[1]);
 	return df(argc - 1, argv + 1);

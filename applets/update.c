@@ -65,7 +65,7 @@ int update_main(int argc, char **argv)
 	double cpus;
 	int opt, rc = EXIT_OK;
 
-	while ((opt = applet_getopt(argc, argv, "+m:c:h", opts)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "m:c:h", opts)) != -1) {
 		switch (opt) {
 		case 'm':
 			if (human_parse_size(optarg, &l.memory) || l.memory < (6 << 20))

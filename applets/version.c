@@ -40,7 +40,7 @@ int version_main(int argc, char **argv)
 	struct json_w w;
 	int opt;
 
-	while ((opt = applet_getopt(argc, argv, "+f:h", opts)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "f:h", opts)) != -1) {
 		switch (opt) {
 		case 'f':
 			if (template_check(optarg))
