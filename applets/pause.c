@@ -25,7 +25,9 @@
 #include "err.h"
 #include "store.h"
 
-int pause_main(int argc, char **argv)
+/* pause and unpause (applets/unpause.c): the same but for the freezer's
+ * direction. */
+int pause_freeze_main(int argc, char **argv, int freeze)
 {
 	static const struct option opts[] = {
 		{ "root", required_argument, 0, 'R' },
@@ -51,7 +53,7 @@ int pause_main(int argc, char **argv)
 	if (store_open(&s, store_root(root), STORE_READ))
 		die_err(EXIT_FAIL);
 	for (int i = optind; i < argc; i++) {
-		if (container_resolve(&s, argv[i], id) || container_pause(&s, id, 1)) {
+		if (container_resolve(&s, argv[i], id) || container_pause(&s, id, freeze)) {
 			errno = err_errno();
 			warn("%s", err_msg());
 			rc = EXIT_FAIL;
@@ -61,4 +63,9 @@ int pause_main(int argc, char **argv)
 	}
 	store_close(&s);
 	return rc;
+}
+
+int pause_main(int argc, char **argv)
+{
+	return pause_freeze_main(argc, argv, 1);
 }
