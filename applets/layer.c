@@ -19,7 +19,7 @@
 //usage:	Pack the tree under DIR. Output goes to FILE, or to stdout
 //usage:	("-", the default) unless that is a terminal. --mtime (default:
 //usage:	$SOURCE_DATE_EPOCH) clamps later mtimes. --level: 0 fast (the
-//usage:	default), 3-12 LZ4 HC.
+//usage:	default), 3-12 LZ4 HC (builds with FEATURE_LZ4_HC).
 //usage:  diff [--root DIR] [-o FILE] [--mtime EPOCH] [--level N] CONTAINER|DIR
 //usage:	A container's changes (its overlay upperdir), or DIR that
 //usage:	looks like one: overlay whiteouts become .wh.NAME entries and
