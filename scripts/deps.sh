@@ -235,7 +235,8 @@ recipe() {
 		;;
 	zlib)
 		lib=z
-		cppflags=
+		# the CRC-32 tables (10 KB of flash) made at first use, in .bss
+		cppflags=-DDYNAMIC_CRC_TABLE
 		# no gz*.c: boxcar streams through inflate/deflate, and the
 		# stdio layer wants the zconf.h that configure would write
 		files="adler32.c compress.c crc32.c deflate.c infback.c inffast.c
