@@ -91,6 +91,7 @@
 
 #include "applet.h"
 #include "caps.h"
+#include "cgroup.h"
 #include "container.h"
 #include "err.h"
 #include "etcfiles.h"
@@ -206,14 +207,11 @@ static int64_t parse_int(const char *what, const char *s, int64_t min, int64_t m
 /* "1.5" -> 1500. */
 static int64_t parse_cpus(const char *s)
 {
-	char *end;
-	double v;
+	int64_t millis;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= 0.01 && v <= 1e6)) /* NaN too */
+	if (cgroup_parse_cpus(s, &millis))
 		diex(EXIT_RUNTIME, "invalid --cpus: '%s'", s);
-	return (int64_t)(v * 1000 + 0.5);
+	return millis;
 }
 
 static void parse_ulimit(struct container_spec *c, const char *s)

@@ -88,8 +88,9 @@ static void net_io(pid_t pid, int64_t *rx, int64_t *tx)
 	if (!(f = fopen(path, "re")))
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		char *colon = strchr(line, ':'), *name = line;
-		long long r, t, skip;
+		char *colon = strchr(line, ':'), *name = line, *p, *end;
+		long long v[9];
+		int i;
 
 		if (!colon)
 			continue; /* the two header lines */
@@ -98,11 +99,17 @@ static void net_io(pid_t pid, int64_t *rx, int64_t *tx)
 		*colon = 0;
 		if (!strcmp(name, "lo"))
 			continue;
-		/* rx: bytes packets errs drop fifo frame compressed multicast; tx: bytes */
-		if (sscanf(colon + 1, "%lld %lld %lld %lld %lld %lld %lld %lld %lld", &r, &skip,
-			   &skip, &skip, &skip, &skip, &skip, &skip, &t) == 9) {
-			*rx += r;
-			*tx += t;
+		/* rx: bytes packets errs drop fifo frame compressed multicast;
+		 * tx: bytes. (strtoll, not sscanf: scanf would link 6 KB of libc
+		 * for this one line.) */
+		for (i = 0, p = colon + 1; i < 9; i++, p = end) {
+			v[i] = strtoll(p, &end, 10);
+			if (end == p)
+				break;
+		}
+		if (i == 9) {
+			*rx += v[0];
+			*tx += v[8];
 		}
 	}
 	fclose(f);

@@ -60,9 +60,8 @@ int update_main(int argc, char **argv)
 	};
 	struct cgroup_limits l = { 0 };
 	const char *root = NULL;
-	char id[CONTAINER_ID_LEN + 1], *end;
+	char id[CONTAINER_ID_LEN + 1];
 	struct store s;
-	double cpus;
 	int opt, rc = EXIT_OK;
 
 	while ((opt = applet_getopt(argc, argv, "m:c:h", opts)) != -1) {
@@ -78,11 +77,8 @@ int update_main(int argc, char **argv)
 				die_usage("invalid --memory-swap '%s'", optarg);
 			break;
 		case O_CPUS:
-			errno = 0;
-			cpus = strtod(optarg, &end);
-			if (errno || end == optarg || *end || cpus < 0.01 || cpus > 1e6)
+			if (cgroup_parse_cpus(optarg, &l.cpu_millis))
 				die_usage("invalid --cpus '%s'", optarg);
-			l.cpu_millis = (int64_t)(cpus * 1000 + 0.5);
 			break;
 		case 'c': l.cpu_shares = number("--cpu-shares", optarg, 2, 262144); break;
 		case O_PIDS:

@@ -113,6 +113,9 @@ int cgroup_open(struct cgroup *cg, const char *name);
 /* Write the limits that are set. A limit whose controller is missing is
  * an error (EOPNOTSUPP naming it), not silently dropped. */
 int cgroup_set_limits(const struct cgroup *cg, const struct cgroup_limits *l);
+/* --cpus: "1.5" -> *millis 1500, rounded to the nearest thousandth; 0,
+ * or -1 (EINVAL) unless s is a decimal number from 0.01 to 1000000. */
+int cgroup_parse_cpus(const char *s, int64_t *millis);
 /* A device rule: type 'c', 'b' or 'a' (any); major, minor, -1 for any;
  * access a part of "rwm" (read, write, mknod). */
 struct cgroup_device {

@@ -9,6 +9,7 @@
 
 #include "cgroup.h"
 #include "err.h"
+#include "number.h"
 
 #define CFS_PERIOD_US 100000
 
@@ -112,6 +113,22 @@ static int set_cpu(const struct cgroup *cg, int64_t millis, int64_t shares)
 		if (cgroup_file_write(dir, v2 ? "cpu.weight" : "cpu.shares", buf))
 			return -1;
 	}
+	return 0;
+}
+
+int cgroup_parse_cpus(const char *s, int64_t *millis)
+{
+	const char *end;
+	uint64_t micro;
+
+	/* in millionths first: 0.0099 is under the minimum, not rounded up
+	 * to it */
+	if (number_parse_fixed(s, 1000000, 1000000000000ull, &micro, &end) || *end ||
+	    micro < 10000) {
+		errno = EINVAL;
+		return -1;
+	}
+	*millis = (int64_t)((micro + 500) / 1000);
 	return 0;
 }
 

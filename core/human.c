@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "human.h"
+#include "number.h"
 
 /* n digits at s, or -1. (No sscanf: it would pull in 10 KiB of libc.) */
 static int digits(const char *s, int n)
@@ -96,14 +97,12 @@ void human_size(char *buf, size_t n, int64_t size)
 int human_parse_size(const char *s, int64_t *bytes)
 {
 	static const char units[] = "bkmgtp";
-	const char *u;
-	char *end;
-	double v;
+	const char *u, *end;
+	uint64_t v;
 	int shift = 0;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || v < 0 || *s == '-' || *s == '+')
+	/* where the number ends, for the unit that scales it */
+	if (number_parse_fixed(s, 1, UINT64_MAX, &v, &end))
 		return -1;
 	if (*end) {
 		if (!(u = strchr(units, end[0] | 0x20)))
@@ -117,8 +116,7 @@ int human_parse_size(const char *s, int64_t *bytes)
 		if (*end)
 			return -1;
 	}
-	v *= (double)(1ull << shift);
-	if (v >= 9.2e18)
+	if (number_parse_fixed(s, 1ull << shift, INT64_MAX, &v, NULL))
 		return -1;
 	*bytes = (int64_t)v;
 	return 0;
