@@ -18,16 +18,18 @@
 
 #include <errno.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "applet.h"
 #include "container.h"
 #include "err.h"
+#include "passwd.h"
 #include "procfs.h"
 #include "store.h"
 
@@ -45,7 +47,7 @@ static int by_pid(const void *a, const void *b)
 static int read_proc(int pid, struct proc *p)
 {
 	char v[256], *last;
-	struct passwd *pw;
+	int root;
 
 	p->pid = pid;
 	if (proc_status_field(pid, "PPid", v, sizeof(v)))
@@ -59,10 +61,12 @@ static int read_proc(int pid, struct proc *p)
 	if (proc_status_field(pid, "Uid", v, sizeof(v)))
 		return -1;
 	v[strcspn(v, " \t")] = 0;
-	if ((pw = getpwuid(atoi(v))))
-		snprintf(p->user, sizeof(p->user), "%s", pw->pw_name);
-	else
+	/* the host's name for the uid, as docker top shows */
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0 || passwd_name(root, (uid_t)atoi(v), p->user, sizeof(p->user)))
 		snprintf(p->user, sizeof(p->user), "%.31s", v);
+	if (root >= 0)
+		close(root);
 	return proc_cmdline(pid, p->cmd, sizeof(p->cmd));
 }
 

@@ -95,6 +95,17 @@ static int find_user(FILE *f, const char *name, long uid, struct user_ids *u, ch
 	return 0;
 }
 
+int passwd_name(int rootfd, uid_t uid, char *name, size_t n)
+{
+	FILE *pw = open_in_root(rootfd, "etc/passwd");
+	struct user_ids u;
+	int found = find_user(pw, NULL, (long)uid, &u, name, n);
+
+	if (pw)
+		fclose(pw);
+	return found ? 0 : -1;
+}
+
 int passwd_resolve(int rootfd, const char *spec, struct user_ids *u)
 {
 	char user[256], uname[256] = "", line[4096], *group, *fl[4];

@@ -10,6 +10,7 @@
 #ifndef BOXCAR_PASSWD_H
 #define BOXCAR_PASSWD_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 #define PASSWD_GROUPS_MAX 64
@@ -26,5 +27,8 @@ struct user_ids {
  * lookup (files are opened under it with RESOLVE_IN_ROOT, so a symlinked
  * /etc/passwd cannot point out of it). */
 int passwd_resolve(int rootfd, const char *spec, struct user_ids *u);
+/* The name of uid in rootfd's etc/passwd into name: 0, or -1 if it has
+ * none (no error recorded). For listings: top's USER column. */
+int passwd_name(int rootfd, uid_t uid, char *name, size_t n);
 
 #endif
