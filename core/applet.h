@@ -23,8 +23,8 @@ struct applet {
 	const char *name;
 	int (*main)(int argc, char **argv);
 	const char *summary; /* one line for `boxcar --help` */
-	const char *usage;   /* first line: arguments; then the help text */
-	unsigned flags;
+	unsigned flags;      /* the usage text (first line: arguments, then the
+			      * help) is packed apart: usage_print */
 };
 
 extern const struct applet applets[];

@@ -20,6 +20,8 @@
 #include "version.h"
 
 #include "applets.h" /* generated: applets[] and prototypes */
+#include "lz4.h"
+#include "usage_lz4.h" /* generated: the usage texts, packed */
 
 const struct applet *current_applet;
 
@@ -41,15 +43,26 @@ const struct applet *applet_find(const char *name)
 	return NULL;
 }
 
+/* Every applet's usage text, one LZ4 block (scripts/usage-pack.c): 40%
+ * of its size, with the decoder the layers need anyway. */
 void usage_print(FILE *f)
 {
-	const char *u = current_applet->usage;
-	const char *nl = strchr(u, '\n');
+	char *text = malloc(USAGE_TEXT_SIZE);
+	const char *u, *nl;
 
+	if (!text || LZ4_decompress_safe((const char *)usage_lz4, text, (int)sizeof(usage_lz4),
+					 USAGE_TEXT_SIZE) != USAGE_TEXT_SIZE) {
+		fprintf(f, "Usage: boxcar %s (its help text is unreadable)\n", current_applet->name);
+		free(text);
+		return;
+	}
+	u = text + usage_off[current_applet - applets];
+	nl = strchr(u, '\n');
 	fprintf(f, "Usage: boxcar %s %.*s\n", current_applet->name,
 		nl ? (int)(nl - u) : (int)strlen(u), u);
 	if (nl && nl[1])
 		fprintf(f, "\n%s", nl + 1);
+	free(text);
 }
 
 void usage_exit(int code)
