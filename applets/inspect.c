@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "applet.h"
+#include "caps.h"
 #include "container.h"
 #include "err.h"
 #include "overlay.h"
@@ -38,17 +39,6 @@
 #include "signame.h"
 #include "store.h"
 #include "template.h"
-
-/* capability(7) names by number, for CapAdd/CapDrop. */
-static const char *const cap_names[] = {
-	"CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID",
-	"SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST",
-	"NET_ADMIN", "NET_RAW", "IPC_LOCK", "IPC_OWNER", "SYS_MODULE", "SYS_RAWIO",
-	"SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT", "SYS_ADMIN", "SYS_BOOT", "SYS_NICE",
-	"SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE",
-	"AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM",
-	"BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
-};
 
 static void caps(struct json_w *w, const char *key, uint64_t mask)
 {
@@ -63,8 +53,8 @@ static void caps(struct json_w *w, const char *key, uint64_t mask)
 	for (unsigned i = 0; i < 64; i++) {
 		if (!(mask & (1ull << i)))
 			continue;
-		if (i < sizeof(cap_names) / sizeof(cap_names[0]))
-			snprintf(name, sizeof(name), "CAP_%s", cap_names[i]);
+		if (cap_name((int)i))
+			snprintf(name, sizeof(name), "CAP_%s", cap_name((int)i));
 		else
 			snprintf(name, sizeof(name), "CAP_%u", i);
 		jw_str(w, name);

@@ -35,6 +35,12 @@ int cap_from_name(const char *name)
 	return err_setn(0, "unknown capability: \"%s\"", name);
 }
 
+const char *cap_name(int cap)
+{
+	return cap >= 0 && (unsigned)cap < sizeof(cap_names) / sizeof(cap_names[0])
+		? cap_names[cap] : NULL;
+}
+
 uint64_t caps_effective_set(uint64_t add, uint64_t drop, int privileged)
 {
 	uint64_t set = CAPS_DEFAULT;

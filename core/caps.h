@@ -23,6 +23,9 @@
 /* "NET_ADMIN", "CAP_NET_ADMIN", any case -> its number; "ALL" -> 64;
  * -1 (EINVAL, err_set) if unknown. */
 int cap_from_name(const char *name);
+/* Its capability(7) name without CAP_ ("NET_ADMIN"), or NULL for a
+ * number this table does not know. */
+const char *cap_name(int cap);
 /* The set a container gets: CAPS_DEFAULT, minus drop (CAPS_ALL drops
  * everything first), plus add; privileged gets everything. */
 uint64_t caps_effective_set(uint64_t add, uint64_t drop, int privileged);
