@@ -77,6 +77,7 @@ static int remove_one(const char *root, const char *ref, int force)
 	 * this changes what the store may delete. */
 	if (store_open(&s, root, STORE_WRITE))
 		return -1;
+	container_sweep(&s);
 	if ((fd = container_lock(id)) < 0)
 		goto out;
 	rc = container_release(&s, id) || container_remove_record(&s, id) ? -1 : 0;

@@ -400,12 +400,13 @@ fail:
 	return -1;
 }
 
-static int save_json(const struct store *s, const char *id, const char *file, struct json_w *w)
+/* w, finished, into DIR/FILE; w is freed. */
+static int save_json_in(const char *dir, const char *file, struct json_w *w)
 {
 	char path[PATH_MAX];
 	int rc;
 
-	if (jw_finish(w) || container_dir(s, id, path) || path_join(path, path, file)) {
+	if (jw_finish(w) || path_join(path, dir, file)) {
 		jw_free(w);
 		return -1;
 	}
@@ -414,94 +415,182 @@ static int save_json(const struct store *s, const char *id, const char *file, st
 	return rc;
 }
 
+static int save_json(const struct store *s, const char *id, const char *file, struct json_w *w)
+{
+	char dir[PATH_MAX];
+
+	if (container_dir(s, id, dir)) {
+		jw_free(w);
+		return -1;
+	}
+	return save_json_in(dir, file, w);
+}
+
+static void spec_json(struct json_w *w, const struct container_spec *c)
+{
+	jw_init(w, 1);
+	jw_obj(w);
+	jw_kstr(w, "id", c->id);
+	jw_kstr(w, "name", c->name);
+	put_str(w, "image", c->image);
+	jw_kstr(w, "image_id", c->image_id);
+	jw_kstr(w, "manifest", c->manifest);
+	put_list(w, "layers", c->layers);
+	put_list(w, "argv", c->argv);
+	jw_kint(w, "argv_entrypoint", c->argv_entrypoint);
+	put_list(w, "env", c->env);
+	put_list(w, "dns", c->dns);
+	put_list(w, "dns_search", c->dns_search);
+	put_list(w, "dns_options", c->dns_options);
+	put_list(w, "extra_hosts", c->extra_hosts);
+	put_str(w, "workdir", c->workdir);
+	put_str(w, "user", c->user);
+	put_str(w, "hostname", c->hostname);
+	jw_key(w, "tty"); jw_bool(w, c->tty);
+	jw_key(w, "interactive"); jw_bool(w, c->interactive);
+	jw_key(w, "detach"); jw_bool(w, c->detach);
+	jw_key(w, "auto_remove"); jw_bool(w, c->auto_remove);
+	jw_key(w, "read_only"); jw_bool(w, c->read_only);
+	jw_key(w, "privileged"); jw_bool(w, c->privileged);
+	jw_key(w, "seccomp_unconfined"); jw_bool(w, c->seccomp_unconfined);
+	jw_key(w, "init"); jw_bool(w, c->init);
+	jw_kstr(w, "net", net_names[c->net < 3 ? c->net : 0]);
+	jw_key(w, "mounts");
+	jw_arr(w);
+	for (int i = 0; i < c->nmounts; i++) {
+		jw_obj(w);
+		put_str(w, "source", c->mounts[i].source);
+		put_str(w, "target", c->mounts[i].target);
+		jw_key(w, "readonly"); jw_bool(w, c->mounts[i].readonly);
+		jw_key(w, "tmpfs"); jw_bool(w, c->mounts[i].tmpfs);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_key(w, "ulimits");
+	jw_arr(w);
+	for (int i = 0; i < c->nulimits; i++) {
+		jw_obj(w);
+		jw_kint(w, "resource", c->ulimits[i].resource);
+		/* RLIM_INFINITY does not fit an int64: -1 */
+		jw_kint(w, "soft", c->ulimits[i].soft == RLIM_INFINITY ? -1
+			: (int64_t)c->ulimits[i].soft);
+		jw_kint(w, "hard", c->ulimits[i].hard == RLIM_INFINITY ? -1
+			: (int64_t)c->ulimits[i].hard);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_key(w, "devices");
+	jw_arr(w);
+	for (int i = 0; i < c->ndevices; i++) {
+		jw_obj(w);
+		put_str(w, "host", c->devices[i].host);
+		put_str(w, "path", c->devices[i].path);
+		jw_kstr(w, "perms", c->devices[i].perms);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_kint(w, "cap_add", (int64_t)c->cap_add);
+	jw_kint(w, "cap_drop", (int64_t)c->cap_drop);
+	jw_kint(w, "memory", c->memory);
+	jw_kint(w, "memory_swap", c->memory_swap);
+	jw_kint(w, "cpu_millis", c->cpu_millis);
+	jw_kint(w, "cpu_shares", c->cpu_shares);
+	jw_kint(w, "pids_limit", c->pids_limit);
+	jw_key(w, "pids_default");
+	jw_bool(w, c->pids_default);
+	put_str(w, "storage_size", c->storage_size);
+	jw_kint(w, "stop_signal", c->stop_signal);
+	jw_kstr(w, "restart", restart_names[c->restart < 4 ? c->restart : 0]);
+	jw_kint(w, "restart_max", c->restart_max);
+	jw_kint(w, "created", c->created);
+	jw_key(w, "log_opts");
+	jw_obj(w);
+	if (c->log_max_size)
+		jw_kstr(w, "max-size", c->log_max_size);
+	if (c->log_max_file)
+		jw_kstr(w, "max-file", c->log_max_file);
+	jw_end(w);
+	jw_end(w);
+}
+
 int container_spec_save(const struct store *s, const struct container_spec *c)
 {
 	struct json_w w;
 
-	jw_init(&w, 1);
-	jw_obj(&w);
-	jw_kstr(&w, "id", c->id);
-	jw_kstr(&w, "name", c->name);
-	put_str(&w, "image", c->image);
-	jw_kstr(&w, "image_id", c->image_id);
-	jw_kstr(&w, "manifest", c->manifest);
-	put_list(&w, "layers", c->layers);
-	put_list(&w, "argv", c->argv);
-	jw_kint(&w, "argv_entrypoint", c->argv_entrypoint);
-	put_list(&w, "env", c->env);
-	put_list(&w, "dns", c->dns);
-	put_list(&w, "dns_search", c->dns_search);
-	put_list(&w, "dns_options", c->dns_options);
-	put_list(&w, "extra_hosts", c->extra_hosts);
-	put_str(&w, "workdir", c->workdir);
-	put_str(&w, "user", c->user);
-	put_str(&w, "hostname", c->hostname);
-	jw_key(&w, "tty"); jw_bool(&w, c->tty);
-	jw_key(&w, "interactive"); jw_bool(&w, c->interactive);
-	jw_key(&w, "detach"); jw_bool(&w, c->detach);
-	jw_key(&w, "auto_remove"); jw_bool(&w, c->auto_remove);
-	jw_key(&w, "read_only"); jw_bool(&w, c->read_only);
-	jw_key(&w, "privileged"); jw_bool(&w, c->privileged);
-	jw_key(&w, "seccomp_unconfined"); jw_bool(&w, c->seccomp_unconfined);
-	jw_key(&w, "init"); jw_bool(&w, c->init);
-	jw_kstr(&w, "net", net_names[c->net < 3 ? c->net : 0]);
-	jw_key(&w, "mounts");
-	jw_arr(&w);
-	for (int i = 0; i < c->nmounts; i++) {
-		jw_obj(&w);
-		put_str(&w, "source", c->mounts[i].source);
-		put_str(&w, "target", c->mounts[i].target);
-		jw_key(&w, "readonly"); jw_bool(&w, c->mounts[i].readonly);
-		jw_key(&w, "tmpfs"); jw_bool(&w, c->mounts[i].tmpfs);
-		jw_end(&w);
-	}
-	jw_end(&w);
-	jw_key(&w, "ulimits");
-	jw_arr(&w);
-	for (int i = 0; i < c->nulimits; i++) {
-		jw_obj(&w);
-		jw_kint(&w, "resource", c->ulimits[i].resource);
-		/* RLIM_INFINITY does not fit an int64: -1 */
-		jw_kint(&w, "soft", c->ulimits[i].soft == RLIM_INFINITY ? -1
-			: (int64_t)c->ulimits[i].soft);
-		jw_kint(&w, "hard", c->ulimits[i].hard == RLIM_INFINITY ? -1
-			: (int64_t)c->ulimits[i].hard);
-		jw_end(&w);
-	}
-	jw_end(&w);
-	jw_key(&w, "devices");
-	jw_arr(&w);
-	for (int i = 0; i < c->ndevices; i++) {
-		jw_obj(&w);
-		put_str(&w, "host", c->devices[i].host);
-		put_str(&w, "path", c->devices[i].path);
-		jw_kstr(&w, "perms", c->devices[i].perms);
-		jw_end(&w);
-	}
-	jw_end(&w);
-	jw_kint(&w, "cap_add", (int64_t)c->cap_add);
-	jw_kint(&w, "cap_drop", (int64_t)c->cap_drop);
-	jw_kint(&w, "memory", c->memory);
-	jw_kint(&w, "memory_swap", c->memory_swap);
-	jw_kint(&w, "cpu_millis", c->cpu_millis);
-	jw_kint(&w, "cpu_shares", c->cpu_shares);
-	jw_kint(&w, "pids_limit", c->pids_limit);
-	jw_key(&w, "pids_default");
-	jw_bool(&w, c->pids_default);
-	put_str(&w, "storage_size", c->storage_size);
-	jw_kint(&w, "stop_signal", c->stop_signal);
-	jw_kstr(&w, "restart", restart_names[c->restart < 4 ? c->restart : 0]);
-	jw_kint(&w, "restart_max", c->restart_max);
-	jw_kint(&w, "created", c->created);
-	jw_key(&w, "log_opts");
-	jw_obj(&w);
-	if (c->log_max_size)
-		jw_kstr(&w, "max-size", c->log_max_size);
-	if (c->log_max_file)
-		jw_kstr(&w, "max-file", c->log_max_file);
-	jw_end(&w);
-	jw_end(&w);
+	spec_json(&w, c);
 	return save_json(s, c->id, "config.json", &w);
+}
+
+/* Records are made whole in a staging dir and renamed into place (see
+ * container_record_stage): a dir named by an ID is a complete record or
+ * gone, whenever its maker is killed. Transient ones stage next to where
+ * they go (rename cannot cross file systems), under a name that is no
+ * ID and starts with a dot, so no listing and no container_refers sees
+ * them. */
+#define TRANSIENT_STAGE ".new-"
+
+int container_record_stage(const struct store *s, const struct container_spec *c,
+			   char *stage)
+{
+	char path[PATH_MAX], *buf;
+	struct json_w w;
+	size_t len = 0;
+	int rc;
+
+	if (c->auto_remove) {
+		/* The base goes with the store's last transient record (rm):
+		 * make it again if it went between the two calls. */
+		for (int tries = 0;; tries++) {
+			if (container_transient_base(s, stage) || mkdir_p(stage, 0700)
+			    || path_join(stage, stage, TRANSIENT_STAGE "XXXXXX"))
+				return -1;
+			if (mkdtemp(stage))
+				break;
+			if (errno != ENOENT || tries > 10)
+				return err_set("cannot create %s", stage);
+		}
+	} else if (store_mktemp(s, stage))
+		return -1;
+	for (int i = 0; c->layers && c->layers[i]; i++)
+		len += strlen(c->layers[i]) + 1;
+	if (!(buf = malloc(len + 1))) {
+		rm_rf(stage);
+		return err_setn(ENOMEM, "layers");
+	}
+	len = 0;
+	for (int i = 0; c->layers && c->layers[i]; i++)
+		len += sprintf(buf + len, "%s\n", c->layers[i]);
+	spec_json(&w, c);
+	rc = path_join(path, stage, "layers") || write_file_atomic(path, buf, len, 0600)
+		|| path_join(path, stage, "image")
+		|| write_file_atomic(path, c->manifest, strlen(c->manifest), 0600);
+	free(buf);
+	if (rc)
+		jw_free(&w);
+	else
+		rc = save_json_in(stage, "config.json", &w);
+	if (rc) {
+		int e = err_errno();
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "%s", err_msg());
+		rm_rf(stage);
+		return err_setn(e, "%s", msg);
+	}
+	return 0;
+}
+
+int container_record_commit(const struct store *s, const struct container_spec *c,
+			    const char *stage)
+{
+	char dir[PATH_MAX];
+
+	if (c->auto_remove ? container_transient_dir(s, c->id, dir)
+	    : store_path(s, dir, "containers/%s", c->id))
+		return -1;
+	if (rename(stage, dir) < 0)
+		return err_set("cannot create %s", dir);
+	return c->auto_remove ? 0 : fsync_parent(dir);
 }
 
 static int load_json(const struct store *s, const char *id, const char *file,
@@ -994,6 +1083,35 @@ int container_name_release(const struct store *s, const char *name, const char *
 			return err_set("cannot remove %s", path);
 	}
 	return 0;
+}
+
+/* Under the store's write lock, which every maker and remover of records
+ * holds: what is staged now was left by a killed run, what is being
+ * removed by a killed rm, and a name whose record is gone by either. */
+void container_sweep(const struct store *s)
+{
+	char dirs[2][PATH_MAX], path[PATH_MAX], id[CONTAINER_ID_LEN + 1];
+	struct dirent *e;
+	DIR *d;
+
+	if (container_transient_base(s, dirs[0]) || !(d = opendir(dirs[0])))
+		goto names;
+	while ((e = readdir(d)))
+		if ((!strncmp(e->d_name, TRANSIENT_STAGE, strlen(TRANSIENT_STAGE))
+		     || !strncmp(e->d_name, "gone-", 5))
+		    && !path_join(path, dirs[0], e->d_name) && rm_rf(path))
+			warn("%s", err_msg());
+	closedir(d);
+names:
+	for (int t = 0; t < 2; t++) {
+		if (names_dir(s, t, dirs[t]) || !(d = opendir(dirs[t])))
+			continue;
+		while ((e = readdir(d)))
+			if (e->d_name[0] != '.' && !read_name(dirs[t], e->d_name, path, id)
+			    && !live(s, id))
+				unlink(path);
+		closedir(d);
+	}
 }
 
 int container_remove_record(const struct store *s, const char *id)
