@@ -606,8 +606,12 @@ static int load_json(const struct store *s, const char *id, const char *file,
 		return -1;
 	rc = json_parse(d, data, n);
 	free(data);
-	if (rc)
-		return err_prefix(path);
+	if (rc) {
+		char msg[200];
+
+		snprintf(msg, sizeof(msg), "%s", err_msg());
+		return err_setn(EINVAL, "%s: %s (a damaged record: rm -f removes it)", path, msg);
+	}
 	return 0;
 }
 
@@ -838,11 +842,12 @@ static int state_read(const struct store *s, const char *id, struct container_st
 
 	memset(st, 0, sizeof(*st));
 	if (load_json(s, id, "state.json", &d)) {
-		if (err_errno() == ENOENT) {
-			st->status = ST_CREATED;
-			return 0;
-		}
-		return -1;
+		/* What cannot be read is dead, as Docker shows a container
+		 * its daemon cannot restore: listed, and removable. */
+		st->status = err_errno() == ENOENT ? ST_CREATED : ST_DEAD;
+		if (st->status == ST_DEAD)
+			copy_fixed(st->error, sizeof(st->error), err_msg());
+		return 0;
 	}
 	i = name_index(status_names, 6, json_get_str(&d, 0, "status"));
 	st->status = i < 0 ? ST_DEAD : (enum container_status)i;
@@ -1114,6 +1119,28 @@ names:
 	}
 }
 
+/* Drop every name that points at id: for a record whose config.json,
+ * which names it, cannot be read. */
+static int release_names_of(const struct store *s, const char *id)
+{
+	char dir[PATH_MAX], path[PATH_MAX], owner[CONTAINER_ID_LEN + 1];
+	struct dirent *e;
+	DIR *d;
+
+	for (int t = 0; t < 2; t++) {
+		if (names_dir(s, t, dir))
+			return -1;
+		if (!(d = opendir(dir)))
+			continue;
+		while ((e = readdir(d)))
+			if (e->d_name[0] != '.' && !read_name(dir, e->d_name, path, owner)
+			    && !strcmp(owner, id))
+				unlink(path);
+		closedir(d);
+	}
+	return 0;
+}
+
 int container_remove_record(const struct store *s, const char *id)
 {
 	char dir[PATH_MAX], tmp[PATH_MAX], name[CONTAINER_NAME_MAX + 1] = "";
@@ -1124,7 +1151,8 @@ int container_remove_record(const struct store *s, const char *id)
 	if (!container_spec_load(s, id, &c)) {
 		strcpy(name, c.name);
 		container_spec_free(&c);
-	}
+	} else if (release_names_of(s, id))
+		return -1;
 	/* Rename first, so the record is whole or gone: a crash half-way
 	 * through rm_rf leaves a dir that is not a container any more. A
 	 * transient one is renamed next to itself (rename cannot cross file
@@ -1191,26 +1219,35 @@ static int list_dir(const struct store *s, const char *dir, struct entries *l)
 		return errno == ENOENT ? 0 : err_set("cannot open %s", dir);
 	while ((de = readdir(d))) {
 		struct container_spec c;
+		struct stat sb;
+		int64_t created;
 
 		if (!id_valid(de->d_name))
 			continue;
-		if (container_spec_load(s, de->d_name, &c))
-			continue; /* being made or being removed */
+		/* A dir named by an ID is a whole record (staged, renamed in
+		 * and out): one whose config cannot be read is damaged, and
+		 * listed all the same (ps shows it Dead, rm removes it). */
+		if (!container_spec_load(s, de->d_name, &c)) {
+			created = c.created;
+			container_spec_free(&c);
+		} else if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0
+			   && S_ISDIR(sb.st_mode))
+			created = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
+		else
+			continue;
 		if (l->n == l->cap) {
 			int cap = l->cap ? 2 * l->cap : 16;
 			struct entry *ne = realloc(l->e, cap * sizeof(*ne));
 
 			if (!ne) {
-				container_spec_free(&c);
 				closedir(d);
 				return err_setn(ENOMEM, "listing containers");
 			}
 			l->e = ne;
 			l->cap = cap;
 		}
-		strcpy(l->e[l->n].id, c.id);
-		l->e[l->n++].created = c.created;
-		container_spec_free(&c);
+		strcpy(l->e[l->n].id, de->d_name);
+		l->e[l->n++].created = created;
 	}
 	closedir(d);
 	return 0;
@@ -1382,10 +1419,13 @@ int container_stop_signal(const struct store *s, const char *id, int sig, int ti
 	struct container_spec c;
 
 	if (!sig) {
-		if (container_spec_load(s, id, &c))
-			return -1;
-		sig = c.stop_signal > 0 ? c.stop_signal : SIGTERM;
-		container_spec_free(&c);
+		/* a damaged config still lets it be stopped */
+		sig = SIGTERM;
+		if (!container_spec_load(s, id, &c)) {
+			if (c.stop_signal > 0)
+				sig = c.stop_signal;
+			container_spec_free(&c);
+		}
 	}
 	if (container_state_load(s, id, st))
 		return -1;
