@@ -528,6 +528,7 @@ int container_spec_save(const struct store *s, const struct container_spec *c)
  * ID and starts with a dot, so no listing and no container_refers sees
  * them. */
 #define TRANSIENT_STAGE ".new-"
+#define TRANSIENT_GONE ".gone-"   /* a removal's (container_remove_record) */
 
 int container_record_stage(const struct store *s, const struct container_spec *c,
 			   char *stage)
@@ -867,6 +868,33 @@ static int state_read(const struct store *s, const char *id, struct container_st
 	return 0;
 }
 
+/* A container whose init and monitor are both gone (its foreground run
+ * or monitor was killed) has nobody left to undo its run: its overlay
+ * stays mounted, its cgroup made. Whoever finds it so does what the
+ * monitor would have, if nobody holds the container's lock (a start or
+ * rm under way does it itself; and a caller holding it must not wait on
+ * itself). The record stays, read as exited (255). */
+static void release_lost(const struct store *s, const char *id)
+{
+	char path[PATH_MAX], name[CGROUP_NAME_MAX];
+	struct cgroup cg;
+	int fd, busy;
+
+	container_cgroup_name(id, name, sizeof(name));
+	busy = overlay_mounted(s, id) > 0;
+	if (!busy && !cgroup_open(&cg, name))
+		busy = 1;
+	if (!busy || container_run_dir(id, path) || mkdir_p(path, 0700)
+	    || path_join(path, path, "lock"))
+		return;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && container_release(s, id))
+		warn("%.12s: %s", id, err_msg());
+	close(fd);
+}
+
 /* How long a reader waits for a live monitor to record the exit of an
  * init that is gone. It reaps at once, but its record is fsync'd twice:
  * on a busy disk or a board's NAND flash that can take seconds. The wait
@@ -913,6 +941,7 @@ int container_state_load(const struct store *s, const char *id, struct container
 	st->pid = 0;
 	st->monitor_pid = 0;
 	st->lost = 1;
+	release_lost(s, id);
 	return 0;
 }
 
@@ -1090,6 +1119,17 @@ int container_name_release(const struct store *s, const char *name, const char *
 	return 0;
 }
 
+static void remove_lost(const struct store *s, const char *id)
+{
+	int fd = container_lock(id);
+
+	if (fd < 0)
+		return;
+	if (container_release(s, id) || container_remove_record(s, id))
+		warn("%.12s: %s", id, err_msg());
+	container_unlock(fd);
+}
+
 /* Under the store's write lock, which every maker and remover of records
  * holds: what is staged now was left by a killed run, what is being
  * removed by a killed rm, and a name whose record is gone by either. */
@@ -1101,11 +1141,18 @@ void container_sweep(const struct store *s)
 
 	if (container_transient_base(s, dirs[0]) || !(d = opendir(dirs[0])))
 		goto names;
-	while ((e = readdir(d)))
+	while ((e = readdir(d))) {
+		struct container_state st;
+
 		if ((!strncmp(e->d_name, TRANSIENT_STAGE, strlen(TRANSIENT_STAGE))
-		     || !strncmp(e->d_name, "gone-", 5))
+		     || !strncmp(e->d_name, TRANSIENT_GONE, strlen(TRANSIENT_GONE)))
 		    && !path_join(path, dirs[0], e->d_name) && rm_rf(path))
 			warn("%s", err_msg());
+		/* a --rm container whose monitor was killed: nobody else
+		 * will remove it (state_load released its mount) */
+		if (id_valid(e->d_name) && !container_state_load(s, e->d_name, &st) && st.lost)
+			remove_lost(s, e->d_name);
+	}
 	closedir(d);
 names:
 	for (int t = 0; t < 2; t++) {
@@ -1143,7 +1190,7 @@ static int release_names_of(const struct store *s, const char *id)
 
 int container_remove_record(const struct store *s, const char *id)
 {
-	char dir[PATH_MAX], tmp[PATH_MAX], name[CONTAINER_NAME_MAX + 1] = "";
+	char dir[PATH_MAX], tmp[PATH_MAX], run[PATH_MAX], name[CONTAINER_NAME_MAX + 1] = "";
 	struct container_spec c;
 
 	if (container_dir(s, id, dir))
@@ -1158,19 +1205,23 @@ int container_remove_record(const struct store *s, const char *id)
 	 * transient one is renamed next to itself (rename cannot cross file
 	 * systems); the name is no ID, so no listing sees it. */
 	if (container_transient(s, id)) {
-		if (container_transient_base(s, tmp) || path_join(tmp, tmp, "gone-")
+		if (container_transient_base(s, tmp) || path_join(tmp, tmp, TRANSIENT_GONE)
 		    || strlen(tmp) + CONTAINER_ID_LEN >= PATH_MAX)
 			return -1;
 		strcat(tmp, id);
 	} else if (store_path(s, tmp, "tmp/container-%s", id))
+		return -1;
+	/* RUNDIR/ID (its lock, which the caller holds) before the record:
+	 * a killed rm leaves the record whole, to be removed again, never
+	 * a run dir without one (RUNDIR is shared by stores: nobody else
+	 * could tell whose it is). */
+	if (container_run_dir(id, run) || rm_rf(run))
 		return -1;
 	if (rm_rf(tmp) || (rename(dir, tmp) < 0 && errno != ENOENT))
 		return err_set("cannot remove %s", dir);
 	if (container_name_release(s, name, id))
 		return -1;
 	if (rm_rf(tmp))
-		return -1;
-	if (container_run_dir(id, dir) || rm_rf(dir))
 		return -1;
 	/* The last transient record of the store takes its dir (and names
 	 * dir) along; one being made meanwhile makes them again (see run's
