@@ -202,6 +202,28 @@ int container_lock(const char *id)
 	return fd;
 }
 
+int container_start_lock(const char *id, int timeout_ms)
+{
+	char path[PATH_MAX];
+	int fd, waited = 0, step = 0;
+
+	if (container_run_dir(id, path) || mkdir_p(path, 0700) || path_join(path, path, "start.lock"))
+		return -1;
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		return err_set("cannot open %s", path);
+	while (flock(fd, timeout_ms < 0 ? LOCK_EX : LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK && waited < timeout_ms) {
+			waited += poll_sleep(&step);
+			continue;
+		}
+		if (errno != EINTR) {
+			close(fd);
+			return err_set("cannot lock %s", path);
+		}
+	}
+	return fd;
+}
+
 void container_unlock(int fd)
 {
 	if (fd >= 0)

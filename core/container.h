@@ -183,6 +183,11 @@ int container_run_dir(const char *id, char *buf);
  * process to die. Returns the fd to give to container_unlock, or -1. */
 int container_lock(const char *id);
 void container_unlock(int fd);
+/* RUNDIR/ID/start.lock: held from a start (run, start) until its monitor
+ * reports the container running or has undone a failed start, so that
+ * nothing removes a record whose container is being made. timeout_ms
+ * < 0: wait as long as it takes; else -1 (EWOULDBLOCK) after it. */
+int container_start_lock(const char *id, int timeout_ms);
 /* A fresh random ID (64 hex digits). */
 int container_new_id(char id[CONTAINER_ID_LEN + 1]);
 
