@@ -105,6 +105,7 @@ static int prune(int argc, char **argv)
 	 * under the store's lock, as rm does. */
 	if (store_open(&s, store_root(root), STORE_WRITE))
 		die_err(EXIT_FAIL);
+	container_sweep(&s);
 	if (container_each(&s, collect, &p) < 0)
 		die_err(EXIT_FAIL);
 	for (int i = 0; i < p.n; i++) {

@@ -16,10 +16,11 @@
 //usage:                      the layers no other image or container uses
 //usage:  tag SOURCE TARGET   give the image SOURCE the name TARGET (NAME[:TAG])
 //usage:  prune [-a] [-f]     remove the layers no image or container uses (what a
-//usage:                      failed pull or commit, or layer import, left); -a:
-//usage:                      also every image no container uses. Asks first
-//usage:                      unless -f (--force); prints what went and the
-//usage:                      space it freed
+//usage:                      failed pull or commit, or layer import, left), the
+//usage:                      blobs nothing refers to and the partial downloads
+//usage:                      no pull holds; -a: also every image no container
+//usage:                      uses. Asks first unless -f (--force); prints
+//usage:                      what went and the space it freed
 //usage:
 //usage:IMAGE is NAME[:TAG] or an image ID (or a unique prefix of one).
 
@@ -153,6 +154,9 @@ static int cmd_rm(struct store *s, int argc, char **argv)
 			warn("%s", err_msg());
 			rc = EXIT_FAIL;
 		}
+	/* what the removals left to the sweep (and what a killed one did) */
+	if (image_gc_pending(s))
+		warn("%s", err_msg());
 	return rc;
 }
 
@@ -207,10 +211,18 @@ static void prune_report(const char *what, const char *id)
 	printf("%c%s: %s\n", what[0] | 0x20, what + 1, id);
 }
 
+static void prune_blob(const char *digest, int64_t size)
+{
+	(void)size;
+	prune_report("deleted", digest);
+}
+
 static int cmd_prune(struct store *s, int argc, char **argv)
 {
 	struct names tags = { 0 }, layers = { 0 };
-	int all = 0, force = 0;
+	struct image_gc_result gc;
+	int all = 0, force = 0, parts;
+	int64_t part_bytes;
 	char size[16];
 	int64_t before;
 
@@ -251,6 +263,13 @@ static int cmd_prune(struct store *s, int argc, char **argv)
 	}
 	free(tags.v);
 	free(layers.v);
+	/* blobs nothing refers to, and downloads no pull holds */
+	if (image_gc(s, 0, &gc, prune_blob) || store_gc_done(s)
+	    || store_partials(s, 1, &parts, &part_bytes))
+		warn("%s", err_msg());
+	else if (parts)
+		printf("%sDeleted %d partial download%s\n", deleted_any++ ? "" : "Deleted Images:\n",
+		       parts, parts == 1 ? "" : "s");
 	human_size(size, sizeof(size), before - disk_usage(s->root));
 	printf("%sTotal reclaimed space: %s\n", deleted_any ? "\n" : "", size);
 	return EXIT_OK;

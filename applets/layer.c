@@ -415,11 +415,13 @@ static int rm_main(int argc, char **argv)
 static int export_main(int argc, char **argv)
 {
 	const char *root = store_args(&argc, argv), *out = "-", *id = NULL;
-	char digest[DIGEST_STR_LEN + 1], path[PATH_MAX];
+	char digest[DIGEST_STR_LEN + 1], got[DIGEST_STR_LEN + 1], path[PATH_MAX];
+	unsigned char sum[DIGEST_LEN];
+	struct digest_reader dr;
 	struct fd_reader fr;
 	struct fd_writer fw;
 	struct store s;
-	int in, fd = 1;
+	int in, fd = 1, ok = 1;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-o") && i + 1 < argc)
@@ -441,12 +443,30 @@ static int export_main(int argc, char **argv)
 		die(EXIT_FAIL, "%s", path);
 	if (strcmp(out, "-") && (fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
 		die(EXIT_FAIL, "%s", out);
+	/* Checked while it streams (docs/store.md: blobs read back are
+	 * checked): a blob altered or cut on disk fails the export, and a
+	 * file written from it is removed; stdout gets an error status. */
 	fd_reader_init(&fr, in, path);
+	digest_reader_init(&dr, &fr.r);
 	fd_writer_init(&fw, fd, fd == 1 ? "stdout" : out);
-	if (stream_copy(&fr.r, &fw.w) < 0)
+	if (stream_copy(&dr.r, &fw.w) < 0)
+		ok = 0;
+	else {
+		digest_final(&dr.d, sum);
+		digest_format(got, sum);
+		if (strcmp(got, digest)) {
+			err_setn(EIO, "blob %s is corrupt (hashes to %s)", digest, got);
+			ok = 0;
+		}
+	}
+	if (fd != 1 && close(fd) < 0 && ok) {
+		err_set("%s", out);
+		ok = 0;
+	}
+	if (!ok && fd != 1)
+		unlink(out);
+	if (!ok)
 		die_err(EXIT_FAIL);
-	if (fd != 1 && close(fd) < 0)
-		die(EXIT_FAIL, "%s", out);
 	store_close(&s);
 	return EXIT_OK;
 }

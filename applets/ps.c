@@ -91,10 +91,18 @@ static int add(const char *id, void *arg)
 	char t[48];
 	int paused;
 
-	if (container_spec_load(ps->s, id, &c) || container_state_load(ps->s, id, &st)) {
+	if (container_state_load(ps->s, id, &st)) {
 		errno = err_errno();
 		warn("%.12s: %s", id, err_msg());
 		return 0;
+	}
+	if (container_spec_load(ps->s, id, &c)) {
+		/* a damaged record: listed Dead (docker's word), so that it
+		 * can be seen and removed */
+		warnx("%.12s: %s", id, err_msg());
+		memset(&st, 0, sizeof(st));
+		st.status = ST_DEAD;
+		strcpy(c.id, id);
 	}
 	if (!ps->all && st.status != ST_RUNNING && st.status != ST_RESTARTING) {
 		container_spec_free(&c);

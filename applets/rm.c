@@ -54,13 +54,19 @@ static int remove_one(const char *root, const char *ref, int force)
 	char id[CONTAINER_ID_LEN + 1];
 	struct container_state st;
 	struct store s;
-	int rc = -1, fd;
+	int rc = -1, fd, sl = -1;
 
 	/* Stopping needs no write lock on the store; a monitor may want to
 	 * read it to record the exit. */
 	if (store_open(&s, root, STORE_READ))
 		return -1;
-	if (container_resolve(&s, ref, id) || container_state_load(&s, id, &st))
+	if (container_resolve(&s, ref, id))
+		goto out;
+	/* a container being started (its run may have been killed, its
+	 * monitor not): wait until it runs, or its start failed */
+	if ((sl = container_start_lock(id, 30000)) < 0 && err_errno() != EWOULDBLOCK)
+		goto out;
+	if (container_state_load(&s, id, &st))
 		goto out;
 	if (st.status == ST_RUNNING || st.status == ST_RESTARTING) {
 		if (!force) {
@@ -69,19 +75,25 @@ static int remove_one(const char *root, const char *ref, int force)
 			goto out;
 		}
 		store_close(&s);
-		if (force_stop(&s, id))
+		if (force_stop(&s, id)) {
+			container_unlock(sl);
 			return -1;
+		}
 	}
 	store_close(&s);
 	/* The layers it used are free once the record is gone: like image rm,
 	 * this changes what the store may delete. */
-	if (store_open(&s, root, STORE_WRITE))
+	if (store_open(&s, root, STORE_WRITE)) {
+		container_unlock(sl);
 		return -1;
+	}
+	container_sweep(&s);
 	if ((fd = container_lock(id)) < 0)
 		goto out;
 	rc = container_release(&s, id) || container_remove_record(&s, id) ? -1 : 0;
 	container_unlock(fd);
 out:
+	container_unlock(sl);
 	store_close(&s);
 	return rc;
 }

@@ -502,63 +502,37 @@ static void random_name(char *buf, size_t n)
 
 /* The record: ROOT/containers/ID/{config.json,layers,image} and the
  * name; with --rm it is transient, in the runtime dir (container_dir).
- * On failure nothing is left. */
+ * Staged whole and renamed into place, so a run killed at any point
+ * leaves a record ps shows or none (what it left is swept first). On
+ * failure nothing is left. */
 static int create(struct store *s, struct container_spec *c, int named)
 {
-	char dir[PATH_MAX], path[PATH_MAX], *buf;
-	size_t len = 0;
-	int rc;
+	char stage[PATH_MAX], msg[256];
+	int e;
 
-	if (c->auto_remove) {
-		/* The base goes with the store's last transient record: if
-		 * another rm took it between the two mkdirs, make it again. */
-		for (int tries = 0;; tries++) {
-			if (container_transient_base(s, dir) || mkdir_p(dir, 0700)
-			    || container_transient_dir(s, c->id, dir))
-				return -1;
-			if (mkdir(dir, 0700) == 0)
-				break;
-			if (errno != ENOENT || tries > 10)
-				return err_set("cannot create %s", dir);
-		}
-	} else if (store_path(s, dir, "containers/%s", c->id) || mkdir(dir, 0700) < 0)
-		return err_set("cannot create %s", dir);
+	container_sweep(s);
+	if (container_record_stage(s, c, stage))
+		return -1;
 	for (int tries = 0;; tries++) {
 		if (!container_name_reserve(s, c->name, c->id, !c->auto_remove))
 			break;
 		if (named || err_errno() != EEXIST || tries > 20) {
-			rmdir(dir);
-			return -1;
+			e = err_errno();
+			snprintf(msg, sizeof(msg), "%s", err_msg());
+			rm_rf(stage);
+			return err_setn(e, "%s", msg);
 		}
 		random_name(c->name, sizeof(c->name));
 		if (tries > 10)
 			snprintf(c->name + strlen(c->name), 8, "%d", tries);
 	}
-	for (int i = 0; c->layers[i]; i++)
-		len += strlen(c->layers[i]) + 1;
-	if (!(buf = malloc(len + 1)))
-		rc = err_setn(ENOMEM, "layers");
-	else {
-		len = 0;
-		for (int i = 0; c->layers[i]; i++)
-			len += sprintf(buf + len, "%s\n", c->layers[i]);
-		rc = path_join(path, dir, "layers") || write_file_atomic(path, buf, len, 0600)
-			|| path_join(path, dir, "image")
-			|| write_file_atomic(path, c->manifest, strlen(c->manifest), 0600)
-			|| container_spec_save(s, c);
-		rc = rc ? -1 : 0;
-		free(buf);
-	}
-	if (rc) {
-		int e = err_errno();
-		char msg[256];
-
-		snprintf(msg, sizeof(msg), "%s", err_msg());
-		container_name_release(s, c->name, c->id);
-		rm_rf(dir);
-		return err_setn(e, "%s", msg);
-	}
-	return 0;
+	if (!container_record_commit(s, c, stage))
+		return 0;
+	e = err_errno();
+	snprintf(msg, sizeof(msg), "%s", err_msg());
+	container_name_release(s, c->name, c->id);
+	rm_rf(stage);
+	return err_setn(e, "%s", msg);
 }
 
 enum {

@@ -17,6 +17,11 @@
 //usage:                      layers and logs; RECLAIMABLE: the stopped ones'
 //usage:                      (what container prune frees)
 //usage:      Local Volumes, Build Cache: boxcar keeps none
+//usage:      Blobs           manifests, configs and layer archives nothing refers
+//usage:                      to (a removal cut short, a retag); all reclaimable
+//usage:      Downloads       partial downloads no pull holds (ROOT/downloads,
+//usage:                      kept to resume); all reclaimable
+//usage:                      (image prune removes both)
 //usage:      --format json   one JSON object per line (Type, TotalCount,
 //usage:                      Active, Size, Reclaimable), as docker's
 //usage:
@@ -34,6 +39,7 @@
 #include "du.h"
 #include "err.h"
 #include "human.h"
+#include "image.h"
 #include "store.h"
 
 struct usage {
@@ -43,7 +49,7 @@ struct usage {
 
 struct df {
 	const struct store *s;
-	struct usage images, containers;
+	struct usage images, containers, blobs, downloads;
 	char (*seen)[DIGEST_STR_LEN + 1];
 	int nseen;
 };
@@ -124,6 +130,7 @@ static int df(int argc, char **argv)
 	const char *root = NULL;
 	struct usage none = { 0 };
 	struct df d = { 0 };
+	struct image_gc_result gc;
 	struct store s;
 	int opt, json = 0;
 
@@ -146,8 +153,12 @@ static int df(int argc, char **argv)
 		die_err(EXIT_FAIL);
 	d.s = &s;
 	if (store_tag_each(&s, add_image, &d) < 0 || store_layer_each(&s, add_layer, &d) < 0 ||
-	    container_each(&s, add_container, &d) < 0)
+	    container_each(&s, add_container, &d) < 0 || image_gc(&s, 1, &gc, NULL)
+	    || store_partials(&s, 0, &d.downloads.count, &d.downloads.size))
 		die_err(EXIT_FAIL);
+	d.blobs.count = gc.blobs;
+	d.blobs.size = d.blobs.reclaimable = gc.bytes;
+	d.downloads.reclaimable = d.downloads.size;
 	store_close(&s);
 	free(d.seen);
 	if (!json)
@@ -157,6 +168,8 @@ static int df(int argc, char **argv)
 	row("Containers", &d.containers, json);
 	row("Local Volumes", &none, json);
 	row("Build Cache", &none, json);
+	row("Blobs", &d.blobs, json);
+	row("Downloads", &d.downloads, json);
 	return EXIT_OK;
 }
 

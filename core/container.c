@@ -202,6 +202,28 @@ int container_lock(const char *id)
 	return fd;
 }
 
+int container_start_lock(const char *id, int timeout_ms)
+{
+	char path[PATH_MAX];
+	int fd, waited = 0, step = 0;
+
+	if (container_run_dir(id, path) || mkdir_p(path, 0700) || path_join(path, path, "start.lock"))
+		return -1;
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		return err_set("cannot open %s", path);
+	while (flock(fd, timeout_ms < 0 ? LOCK_EX : LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK && waited < timeout_ms) {
+			waited += poll_sleep(&step);
+			continue;
+		}
+		if (errno != EINTR) {
+			close(fd);
+			return err_set("cannot lock %s", path);
+		}
+	}
+	return fd;
+}
+
 void container_unlock(int fd)
 {
 	if (fd >= 0)
@@ -400,12 +422,13 @@ fail:
 	return -1;
 }
 
-static int save_json(const struct store *s, const char *id, const char *file, struct json_w *w)
+/* w, finished, into DIR/FILE; w is freed. */
+static int save_json_in(const char *dir, const char *file, struct json_w *w)
 {
 	char path[PATH_MAX];
 	int rc;
 
-	if (jw_finish(w) || container_dir(s, id, path) || path_join(path, path, file)) {
+	if (jw_finish(w) || path_join(path, dir, file)) {
 		jw_free(w);
 		return -1;
 	}
@@ -414,94 +437,183 @@ static int save_json(const struct store *s, const char *id, const char *file, st
 	return rc;
 }
 
+static int save_json(const struct store *s, const char *id, const char *file, struct json_w *w)
+{
+	char dir[PATH_MAX];
+
+	if (container_dir(s, id, dir)) {
+		jw_free(w);
+		return -1;
+	}
+	return save_json_in(dir, file, w);
+}
+
+static void spec_json(struct json_w *w, const struct container_spec *c)
+{
+	jw_init(w, 1);
+	jw_obj(w);
+	jw_kstr(w, "id", c->id);
+	jw_kstr(w, "name", c->name);
+	put_str(w, "image", c->image);
+	jw_kstr(w, "image_id", c->image_id);
+	jw_kstr(w, "manifest", c->manifest);
+	put_list(w, "layers", c->layers);
+	put_list(w, "argv", c->argv);
+	jw_kint(w, "argv_entrypoint", c->argv_entrypoint);
+	put_list(w, "env", c->env);
+	put_list(w, "dns", c->dns);
+	put_list(w, "dns_search", c->dns_search);
+	put_list(w, "dns_options", c->dns_options);
+	put_list(w, "extra_hosts", c->extra_hosts);
+	put_str(w, "workdir", c->workdir);
+	put_str(w, "user", c->user);
+	put_str(w, "hostname", c->hostname);
+	jw_key(w, "tty"); jw_bool(w, c->tty);
+	jw_key(w, "interactive"); jw_bool(w, c->interactive);
+	jw_key(w, "detach"); jw_bool(w, c->detach);
+	jw_key(w, "auto_remove"); jw_bool(w, c->auto_remove);
+	jw_key(w, "read_only"); jw_bool(w, c->read_only);
+	jw_key(w, "privileged"); jw_bool(w, c->privileged);
+	jw_key(w, "seccomp_unconfined"); jw_bool(w, c->seccomp_unconfined);
+	jw_key(w, "init"); jw_bool(w, c->init);
+	jw_kstr(w, "net", net_names[c->net < 3 ? c->net : 0]);
+	jw_key(w, "mounts");
+	jw_arr(w);
+	for (int i = 0; i < c->nmounts; i++) {
+		jw_obj(w);
+		put_str(w, "source", c->mounts[i].source);
+		put_str(w, "target", c->mounts[i].target);
+		jw_key(w, "readonly"); jw_bool(w, c->mounts[i].readonly);
+		jw_key(w, "tmpfs"); jw_bool(w, c->mounts[i].tmpfs);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_key(w, "ulimits");
+	jw_arr(w);
+	for (int i = 0; i < c->nulimits; i++) {
+		jw_obj(w);
+		jw_kint(w, "resource", c->ulimits[i].resource);
+		/* RLIM_INFINITY does not fit an int64: -1 */
+		jw_kint(w, "soft", c->ulimits[i].soft == RLIM_INFINITY ? -1
+			: (int64_t)c->ulimits[i].soft);
+		jw_kint(w, "hard", c->ulimits[i].hard == RLIM_INFINITY ? -1
+			: (int64_t)c->ulimits[i].hard);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_key(w, "devices");
+	jw_arr(w);
+	for (int i = 0; i < c->ndevices; i++) {
+		jw_obj(w);
+		put_str(w, "host", c->devices[i].host);
+		put_str(w, "path", c->devices[i].path);
+		jw_kstr(w, "perms", c->devices[i].perms);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_kint(w, "cap_add", (int64_t)c->cap_add);
+	jw_kint(w, "cap_drop", (int64_t)c->cap_drop);
+	jw_kint(w, "memory", c->memory);
+	jw_kint(w, "memory_swap", c->memory_swap);
+	jw_kint(w, "cpu_millis", c->cpu_millis);
+	jw_kint(w, "cpu_shares", c->cpu_shares);
+	jw_kint(w, "pids_limit", c->pids_limit);
+	jw_key(w, "pids_default");
+	jw_bool(w, c->pids_default);
+	put_str(w, "storage_size", c->storage_size);
+	jw_kint(w, "stop_signal", c->stop_signal);
+	jw_kstr(w, "restart", restart_names[c->restart < 4 ? c->restart : 0]);
+	jw_kint(w, "restart_max", c->restart_max);
+	jw_kint(w, "created", c->created);
+	jw_key(w, "log_opts");
+	jw_obj(w);
+	if (c->log_max_size)
+		jw_kstr(w, "max-size", c->log_max_size);
+	if (c->log_max_file)
+		jw_kstr(w, "max-file", c->log_max_file);
+	jw_end(w);
+	jw_end(w);
+}
+
 int container_spec_save(const struct store *s, const struct container_spec *c)
 {
 	struct json_w w;
 
-	jw_init(&w, 1);
-	jw_obj(&w);
-	jw_kstr(&w, "id", c->id);
-	jw_kstr(&w, "name", c->name);
-	put_str(&w, "image", c->image);
-	jw_kstr(&w, "image_id", c->image_id);
-	jw_kstr(&w, "manifest", c->manifest);
-	put_list(&w, "layers", c->layers);
-	put_list(&w, "argv", c->argv);
-	jw_kint(&w, "argv_entrypoint", c->argv_entrypoint);
-	put_list(&w, "env", c->env);
-	put_list(&w, "dns", c->dns);
-	put_list(&w, "dns_search", c->dns_search);
-	put_list(&w, "dns_options", c->dns_options);
-	put_list(&w, "extra_hosts", c->extra_hosts);
-	put_str(&w, "workdir", c->workdir);
-	put_str(&w, "user", c->user);
-	put_str(&w, "hostname", c->hostname);
-	jw_key(&w, "tty"); jw_bool(&w, c->tty);
-	jw_key(&w, "interactive"); jw_bool(&w, c->interactive);
-	jw_key(&w, "detach"); jw_bool(&w, c->detach);
-	jw_key(&w, "auto_remove"); jw_bool(&w, c->auto_remove);
-	jw_key(&w, "read_only"); jw_bool(&w, c->read_only);
-	jw_key(&w, "privileged"); jw_bool(&w, c->privileged);
-	jw_key(&w, "seccomp_unconfined"); jw_bool(&w, c->seccomp_unconfined);
-	jw_key(&w, "init"); jw_bool(&w, c->init);
-	jw_kstr(&w, "net", net_names[c->net < 3 ? c->net : 0]);
-	jw_key(&w, "mounts");
-	jw_arr(&w);
-	for (int i = 0; i < c->nmounts; i++) {
-		jw_obj(&w);
-		put_str(&w, "source", c->mounts[i].source);
-		put_str(&w, "target", c->mounts[i].target);
-		jw_key(&w, "readonly"); jw_bool(&w, c->mounts[i].readonly);
-		jw_key(&w, "tmpfs"); jw_bool(&w, c->mounts[i].tmpfs);
-		jw_end(&w);
-	}
-	jw_end(&w);
-	jw_key(&w, "ulimits");
-	jw_arr(&w);
-	for (int i = 0; i < c->nulimits; i++) {
-		jw_obj(&w);
-		jw_kint(&w, "resource", c->ulimits[i].resource);
-		/* RLIM_INFINITY does not fit an int64: -1 */
-		jw_kint(&w, "soft", c->ulimits[i].soft == RLIM_INFINITY ? -1
-			: (int64_t)c->ulimits[i].soft);
-		jw_kint(&w, "hard", c->ulimits[i].hard == RLIM_INFINITY ? -1
-			: (int64_t)c->ulimits[i].hard);
-		jw_end(&w);
-	}
-	jw_end(&w);
-	jw_key(&w, "devices");
-	jw_arr(&w);
-	for (int i = 0; i < c->ndevices; i++) {
-		jw_obj(&w);
-		put_str(&w, "host", c->devices[i].host);
-		put_str(&w, "path", c->devices[i].path);
-		jw_kstr(&w, "perms", c->devices[i].perms);
-		jw_end(&w);
-	}
-	jw_end(&w);
-	jw_kint(&w, "cap_add", (int64_t)c->cap_add);
-	jw_kint(&w, "cap_drop", (int64_t)c->cap_drop);
-	jw_kint(&w, "memory", c->memory);
-	jw_kint(&w, "memory_swap", c->memory_swap);
-	jw_kint(&w, "cpu_millis", c->cpu_millis);
-	jw_kint(&w, "cpu_shares", c->cpu_shares);
-	jw_kint(&w, "pids_limit", c->pids_limit);
-	jw_key(&w, "pids_default");
-	jw_bool(&w, c->pids_default);
-	put_str(&w, "storage_size", c->storage_size);
-	jw_kint(&w, "stop_signal", c->stop_signal);
-	jw_kstr(&w, "restart", restart_names[c->restart < 4 ? c->restart : 0]);
-	jw_kint(&w, "restart_max", c->restart_max);
-	jw_kint(&w, "created", c->created);
-	jw_key(&w, "log_opts");
-	jw_obj(&w);
-	if (c->log_max_size)
-		jw_kstr(&w, "max-size", c->log_max_size);
-	if (c->log_max_file)
-		jw_kstr(&w, "max-file", c->log_max_file);
-	jw_end(&w);
-	jw_end(&w);
+	spec_json(&w, c);
 	return save_json(s, c->id, "config.json", &w);
+}
+
+/* Records are made whole in a staging dir and renamed into place (see
+ * container_record_stage): a dir named by an ID is a complete record or
+ * gone, whenever its maker is killed. Transient ones stage next to where
+ * they go (rename cannot cross file systems), under a name that is no
+ * ID and starts with a dot, so no listing and no container_refers sees
+ * them. */
+#define TRANSIENT_STAGE ".new-"
+#define TRANSIENT_GONE ".gone-"   /* a removal's (container_remove_record) */
+
+int container_record_stage(const struct store *s, const struct container_spec *c,
+			   char *stage)
+{
+	char path[PATH_MAX], *buf;
+	struct json_w w;
+	size_t len = 0;
+	int rc;
+
+	if (c->auto_remove) {
+		/* The base goes with the store's last transient record (rm):
+		 * make it again if it went between the two calls. */
+		for (int tries = 0;; tries++) {
+			if (container_transient_base(s, stage) || mkdir_p(stage, 0700)
+			    || path_join(stage, stage, TRANSIENT_STAGE "XXXXXX"))
+				return -1;
+			if (mkdtemp(stage))
+				break;
+			if (errno != ENOENT || tries > 10)
+				return err_set("cannot create %s", stage);
+		}
+	} else if (store_mktemp(s, stage))
+		return -1;
+	for (int i = 0; c->layers && c->layers[i]; i++)
+		len += strlen(c->layers[i]) + 1;
+	if (!(buf = malloc(len + 1))) {
+		rm_rf(stage);
+		return err_setn(ENOMEM, "layers");
+	}
+	len = 0;
+	for (int i = 0; c->layers && c->layers[i]; i++)
+		len += sprintf(buf + len, "%s\n", c->layers[i]);
+	spec_json(&w, c);
+	rc = path_join(path, stage, "layers") || write_file_atomic(path, buf, len, 0600)
+		|| path_join(path, stage, "image")
+		|| write_file_atomic(path, c->manifest, strlen(c->manifest), 0600);
+	free(buf);
+	if (rc)
+		jw_free(&w);
+	else
+		rc = save_json_in(stage, "config.json", &w);
+	if (rc) {
+		int e = err_errno();
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "%s", err_msg());
+		rm_rf(stage);
+		return err_setn(e, "%s", msg);
+	}
+	return 0;
+}
+
+int container_record_commit(const struct store *s, const struct container_spec *c,
+			    const char *stage)
+{
+	char dir[PATH_MAX];
+
+	if (c->auto_remove ? container_transient_dir(s, c->id, dir)
+	    : store_path(s, dir, "containers/%s", c->id))
+		return -1;
+	if (rename(stage, dir) < 0)
+		return err_set("cannot create %s", dir);
+	return c->auto_remove ? 0 : fsync_parent(dir);
 }
 
 static int load_json(const struct store *s, const char *id, const char *file,
@@ -517,8 +629,12 @@ static int load_json(const struct store *s, const char *id, const char *file,
 		return -1;
 	rc = json_parse(d, data, n);
 	free(data);
-	if (rc)
-		return err_prefix(path);
+	if (rc) {
+		char msg[200];
+
+		snprintf(msg, sizeof(msg), "%s", err_msg());
+		return err_setn(EINVAL, "%s: %s (a damaged record: rm -f removes it)", path, msg);
+	}
 	return 0;
 }
 
@@ -749,11 +865,12 @@ static int state_read(const struct store *s, const char *id, struct container_st
 
 	memset(st, 0, sizeof(*st));
 	if (load_json(s, id, "state.json", &d)) {
-		if (err_errno() == ENOENT) {
-			st->status = ST_CREATED;
-			return 0;
-		}
-		return -1;
+		/* What cannot be read is dead, as Docker shows a container
+		 * its daemon cannot restore: listed, and removable. */
+		st->status = err_errno() == ENOENT ? ST_CREATED : ST_DEAD;
+		if (st->status == ST_DEAD)
+			copy_fixed(st->error, sizeof(st->error), err_msg());
+		return 0;
 	}
 	i = name_index(status_names, 6, json_get_str(&d, 0, "status"));
 	st->status = i < 0 ? ST_DEAD : (enum container_status)i;
@@ -771,6 +888,33 @@ static int state_read(const struct store *s, const char *id, struct container_st
 	copy_fixed(st->error, sizeof(st->error), json_get_str(&d, 0, "error"));
 	json_free(&d);
 	return 0;
+}
+
+/* A container whose init and monitor are both gone (its foreground run
+ * or monitor was killed) has nobody left to undo its run: its overlay
+ * stays mounted, its cgroup made. Whoever finds it so does what the
+ * monitor would have, if nobody holds the container's lock (a start or
+ * rm under way does it itself; and a caller holding it must not wait on
+ * itself). The record stays, read as exited (255). */
+static void release_lost(const struct store *s, const char *id)
+{
+	char path[PATH_MAX], name[CGROUP_NAME_MAX];
+	struct cgroup cg;
+	int fd, busy;
+
+	container_cgroup_name(id, name, sizeof(name));
+	busy = overlay_mounted(s, id) > 0;
+	if (!busy && !cgroup_open(&cg, name))
+		busy = 1;
+	if (!busy || container_run_dir(id, path) || mkdir_p(path, 0700)
+	    || path_join(path, path, "lock"))
+		return;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0 && container_release(s, id))
+		warn("%.12s: %s", id, err_msg());
+	close(fd);
 }
 
 /* How long a reader waits for a live monitor to record the exit of an
@@ -819,6 +963,7 @@ int container_state_load(const struct store *s, const char *id, struct container
 	st->pid = 0;
 	st->monitor_pid = 0;
 	st->lost = 1;
+	release_lost(s, id);
 	return 0;
 }
 
@@ -996,9 +1141,78 @@ int container_name_release(const struct store *s, const char *name, const char *
 	return 0;
 }
 
+static void remove_lost(const struct store *s, const char *id)
+{
+	int fd = container_lock(id);
+
+	if (fd < 0)
+		return;
+	if (container_release(s, id) || container_remove_record(s, id))
+		warn("%.12s: %s", id, err_msg());
+	container_unlock(fd);
+}
+
+/* Under the store's write lock, which every maker and remover of records
+ * holds: what is staged now was left by a killed run, what is being
+ * removed by a killed rm, and a name whose record is gone by either. */
+void container_sweep(const struct store *s)
+{
+	char dirs[2][PATH_MAX], path[PATH_MAX], id[CONTAINER_ID_LEN + 1];
+	struct dirent *e;
+	DIR *d;
+
+	if (container_transient_base(s, dirs[0]) || !(d = opendir(dirs[0])))
+		goto names;
+	while ((e = readdir(d))) {
+		struct container_state st;
+
+		if ((!strncmp(e->d_name, TRANSIENT_STAGE, strlen(TRANSIENT_STAGE))
+		     || !strncmp(e->d_name, TRANSIENT_GONE, strlen(TRANSIENT_GONE)))
+		    && !path_join(path, dirs[0], e->d_name) && rm_rf(path))
+			warn("%s", err_msg());
+		/* a --rm container whose monitor was killed: nobody else
+		 * will remove it (state_load released its mount) */
+		if (id_valid(e->d_name) && !container_state_load(s, e->d_name, &st) && st.lost)
+			remove_lost(s, e->d_name);
+	}
+	closedir(d);
+names:
+	for (int t = 0; t < 2; t++) {
+		if (names_dir(s, t, dirs[t]) || !(d = opendir(dirs[t])))
+			continue;
+		while ((e = readdir(d)))
+			if (e->d_name[0] != '.' && !read_name(dirs[t], e->d_name, path, id)
+			    && !live(s, id))
+				unlink(path);
+		closedir(d);
+	}
+}
+
+/* Drop every name that points at id: for a record whose config.json,
+ * which names it, cannot be read. */
+static int release_names_of(const struct store *s, const char *id)
+{
+	char dir[PATH_MAX], path[PATH_MAX], owner[CONTAINER_ID_LEN + 1];
+	struct dirent *e;
+	DIR *d;
+
+	for (int t = 0; t < 2; t++) {
+		if (names_dir(s, t, dir))
+			return -1;
+		if (!(d = opendir(dir)))
+			continue;
+		while ((e = readdir(d)))
+			if (e->d_name[0] != '.' && !read_name(dir, e->d_name, path, owner)
+			    && !strcmp(owner, id))
+				unlink(path);
+		closedir(d);
+	}
+	return 0;
+}
+
 int container_remove_record(const struct store *s, const char *id)
 {
-	char dir[PATH_MAX], tmp[PATH_MAX], name[CONTAINER_NAME_MAX + 1] = "";
+	char dir[PATH_MAX], tmp[PATH_MAX], run[PATH_MAX], name[CONTAINER_NAME_MAX + 1] = "";
 	struct container_spec c;
 
 	if (container_dir(s, id, dir))
@@ -1006,25 +1220,30 @@ int container_remove_record(const struct store *s, const char *id)
 	if (!container_spec_load(s, id, &c)) {
 		strcpy(name, c.name);
 		container_spec_free(&c);
-	}
+	} else if (release_names_of(s, id))
+		return -1;
 	/* Rename first, so the record is whole or gone: a crash half-way
 	 * through rm_rf leaves a dir that is not a container any more. A
 	 * transient one is renamed next to itself (rename cannot cross file
 	 * systems); the name is no ID, so no listing sees it. */
 	if (container_transient(s, id)) {
-		if (container_transient_base(s, tmp) || path_join(tmp, tmp, "gone-")
+		if (container_transient_base(s, tmp) || path_join(tmp, tmp, TRANSIENT_GONE)
 		    || strlen(tmp) + CONTAINER_ID_LEN >= PATH_MAX)
 			return -1;
 		strcat(tmp, id);
 	} else if (store_path(s, tmp, "tmp/container-%s", id))
+		return -1;
+	/* RUNDIR/ID (its lock, which the caller holds) before the record:
+	 * a killed rm leaves the record whole, to be removed again, never
+	 * a run dir without one (RUNDIR is shared by stores: nobody else
+	 * could tell whose it is). */
+	if (container_run_dir(id, run) || rm_rf(run))
 		return -1;
 	if (rm_rf(tmp) || (rename(dir, tmp) < 0 && errno != ENOENT))
 		return err_set("cannot remove %s", dir);
 	if (container_name_release(s, name, id))
 		return -1;
 	if (rm_rf(tmp))
-		return -1;
-	if (container_run_dir(id, dir) || rm_rf(dir))
 		return -1;
 	/* The last transient record of the store takes its dir (and names
 	 * dir) along; one being made meanwhile makes them again (see run's
@@ -1073,26 +1292,35 @@ static int list_dir(const struct store *s, const char *dir, struct entries *l)
 		return errno == ENOENT ? 0 : err_set("cannot open %s", dir);
 	while ((de = readdir(d))) {
 		struct container_spec c;
+		struct stat sb;
+		int64_t created;
 
 		if (!id_valid(de->d_name))
 			continue;
-		if (container_spec_load(s, de->d_name, &c))
-			continue; /* being made or being removed */
+		/* A dir named by an ID is a whole record (staged, renamed in
+		 * and out): one whose config cannot be read is damaged, and
+		 * listed all the same (ps shows it Dead, rm removes it). */
+		if (!container_spec_load(s, de->d_name, &c)) {
+			created = c.created;
+			container_spec_free(&c);
+		} else if (fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0
+			   && S_ISDIR(sb.st_mode))
+			created = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
+		else
+			continue;
 		if (l->n == l->cap) {
 			int cap = l->cap ? 2 * l->cap : 16;
 			struct entry *ne = realloc(l->e, cap * sizeof(*ne));
 
 			if (!ne) {
-				container_spec_free(&c);
 				closedir(d);
 				return err_setn(ENOMEM, "listing containers");
 			}
 			l->e = ne;
 			l->cap = cap;
 		}
-		strcpy(l->e[l->n].id, c.id);
-		l->e[l->n++].created = c.created;
-		container_spec_free(&c);
+		strcpy(l->e[l->n].id, de->d_name);
+		l->e[l->n++].created = created;
 	}
 	closedir(d);
 	return 0;
@@ -1264,10 +1492,13 @@ int container_stop_signal(const struct store *s, const char *id, int sig, int ti
 	struct container_spec c;
 
 	if (!sig) {
-		if (container_spec_load(s, id, &c))
-			return -1;
-		sig = c.stop_signal > 0 ? c.stop_signal : SIGTERM;
-		container_spec_free(&c);
+		/* a damaged config still lets it be stopped */
+		sig = SIGTERM;
+		if (!container_spec_load(s, id, &c)) {
+			if (c.stop_signal > 0)
+				sig = c.stop_signal;
+			container_spec_free(&c);
+		}
 	}
 	if (container_state_load(s, id, st))
 		return -1;

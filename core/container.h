@@ -183,6 +183,11 @@ int container_run_dir(const char *id, char *buf);
  * process to die. Returns the fd to give to container_unlock, or -1. */
 int container_lock(const char *id);
 void container_unlock(int fd);
+/* RUNDIR/ID/start.lock: held from a start (run, start) until its monitor
+ * reports the container running or has undone a failed start, so that
+ * nothing removes a record whose container is being made. timeout_ms
+ * < 0: wait as long as it takes; else -1 (EWOULDBLOCK) after it. */
+int container_start_lock(const char *id, int timeout_ms);
 /* A fresh random ID (64 hex digits). */
 int container_new_id(char id[CONTAINER_ID_LEN + 1]);
 
@@ -198,6 +203,21 @@ int container_name_reserve(const struct store *s, const char *name, const char *
 			   int durable);
 /* Drop name if it still points at id; 0 if it is already gone. */
 int container_name_release(const struct store *s, const char *name, const char *id);
+/* Making a record, so that a killed maker leaves a whole record or none:
+ * stage writes c's layers, image and config.json into a fresh staging dir
+ * (ROOT/tmp/XXXXXX, or RUNDIR/store-DEV-INO/.new-XXXXXX for --rm), named
+ * into stage[PATH_MAX]; nothing is left on failure. Take its name
+ * (container_name_reserve) between the two; commit renames it into
+ * place: ROOT/containers/ID or the transient dir. Under the store's
+ * write lock. */
+int container_record_stage(const struct store *s, const struct container_spec *c,
+			   char *stage);
+int container_record_commit(const struct store *s, const struct container_spec *c,
+			    const char *stage);
+/* Sweep what killed makers and removers of records left: transient
+ * staging and half-removed dirs, names whose record is gone (ROOT/tmp is
+ * the store's to sweep). Under the store's write lock. */
+void container_sweep(const struct store *s);
 /* Remove ROOT/containers/ID, its name and RUNDIR/ID. The caller stopped
  * it, unmounted merged/ and destroyed its cgroup before (rm_rf does not
  * cross mount points: a mount still there makes this fail). */

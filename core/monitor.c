@@ -679,10 +679,21 @@ struct report {
 	char msg[256];
 };
 
+/* The start lock, shared with whoever forked the monitor (run, start),
+ * held by the monitor until it reports the container running: a run or
+ * start killed meanwhile does not let an rm remove a record whose
+ * container is still being made. A failure keeps it until _exit, after
+ * the monitor released what it made. */
+static int monitor_start_lock = -1, held_start_lock = -1;
+
 static void send_report(int *fd, int code)
 {
 	struct report r = { code, code ? err_errno() : 0, "" };
 
+	if (!code && monitor_start_lock >= 0) {
+		close(monitor_start_lock);
+		monitor_start_lock = -1;
+	}
 	if (*fd < 0)
 		return;
 	if (code)
@@ -810,18 +821,23 @@ fail_early:
 int monitor_detached(struct store *s, struct container_spec *c, int *code)
 {
 	struct report r;
-	int p[2], st;
+	int p[2], st, sl = held_start_lock;
 	ssize_t n;
 	pid_t pid;
 
 	*code = EXIT_RUNTIME;
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return err_set("pipe");
+	if (sl < 0 && (sl = container_start_lock(c->id, -1)) < 0)
+		return -1;
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		err_set("pipe");
+		goto fail;
+	}
 	fflush(NULL);
 	if ((pid = fork()) < 0) {
 		close(p[0]);
 		close(p[1]);
-		return err_set("fork");
+		err_set("fork");
+		goto fail;
 	}
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -836,14 +852,17 @@ int monitor_detached(struct store *s, struct container_spec *c, int *code)
 			for (int i = 0; i < 3; i++)
 				dup2(null, i);
 		for (int fd = 3; fd < 1024; fd++)
-			if (fd != p[1] && fd != null)
+			if (fd != p[1] && fd != null && fd != sl)
 				close(fd);
 		if (null > 2)
 			close(null);
 		(void)!chdir("/");
+		monitor_start_lock = sl;
 		monitor_main(s, c, p[1]);
 	}
 	close(p[1]);
+	if (sl != held_start_lock)
+		close(sl);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	do
@@ -857,29 +876,13 @@ int monitor_detached(struct store *s, struct container_spec *c, int *code)
 	r.msg[sizeof(r.msg) - 1] = 0;
 	*code = r.code;
 	return err_setn(r.err, "%s", r.msg);
+fail:
+	if (sl != held_start_lock)
+		close(sl);
+	return -1;
 }
 
 /* ---- start -------------------------------------------------------------- */
-
-/* Two starts of one container at once would make two inits: the second
- * waits on RUNDIR/ID/start.lock, then finds it running. Not the
- * container lock: the monitor takes that to record "running". */
-static int start_lock(const char *id)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	if (container_run_dir(id, path) || mkdir_p(path, 0700) || path_join(path, path, "start.lock"))
-		return -1;
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
-		return err_set("cannot open %s", path);
-	while (flock(fd, LOCK_EX) < 0)
-		if (errno != EINTR) {
-			close(fd);
-			return err_set("cannot lock %s", path);
-		}
-	return fd;
-}
 
 /* A start clears what stop recorded, so the restart policy applies again
  * (the monitor keeps a stopped_by_user it finds in state.json). */
@@ -938,7 +941,9 @@ int monitor_start(struct store *s, const char *id, int *started, int *code)
 	*code = EXIT_RUNTIME;
 	if (container_spec_load(s, id, &c))
 		return -1;
-	if ((fd = start_lock(id)) < 0)
+	/* Two starts at once would make two inits: the second waits here,
+	 * then finds it running (container.h). */
+	if ((fd = container_start_lock(id, -1)) < 0)
 		goto out;
 	if (container_state_load(s, id, &st))
 		goto unlock;
@@ -953,8 +958,10 @@ int monitor_start(struct store *s, const char *id, int *started, int *code)
 	/* what a monitor that was killed left: its mount and cgroup */
 	if (container_release(s, id) || clear_stopped(s, id))
 		goto unlock;
+	held_start_lock = fd;
 	if ((rc = monitor_detached(s, &c, code)) == 0)
 		*started = 1;
+	held_start_lock = -1;
 unlock:
 	close(fd);
 out:

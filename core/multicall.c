@@ -17,6 +17,8 @@
 #include "applet.h"
 #include "err.h"
 #include "guard.h"
+#include "image.h"
+#include "store.h"
 #include "version.h"
 
 #include "applets.h" /* generated: applets[] and prototypes */
@@ -180,6 +182,7 @@ static int run_applet(const struct applet *a, int argc, char **argv)
 {
 	current_applet = a;
 	applet_name = a->name;
+	store_gc_hook = image_gc_pending; /* store.h: the store knows no images */
 	if (argc > 1 && !strcmp(argv[1], "--help"))
 		usage_exit(EXIT_OK);
 	return a->main(argc, argv);

@@ -77,6 +77,76 @@ static void clean_leftovers(const struct store *s)
 		unlink(path);
 }
 
+int (*store_gc_hook)(const struct store *s);
+
+int store_gc_mark(const struct store *s)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (store_path(s, path, "gc-pending"))
+		return -1;
+	if (stat(path, &st) == 0)
+		return 0;
+	return write_file_atomic(path, "", 0, 0600);
+}
+
+int store_gc_done(const struct store *s)
+{
+	char path[PATH_MAX];
+
+	if (store_path(s, path, "gc-pending"))
+		return -1;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return err_set("cannot remove %s", path);
+	return 0;
+}
+
+/* A removal was cut short, or left blobs to reclaim: sweep them. */
+static void gc_pending(const struct store *s)
+{
+	char path[PATH_MAX];
+
+	if (!store_gc_hook || store_path(s, path, "gc-pending") || access(path, F_OK) < 0)
+		return;
+	if (store_gc_hook(s))
+		warn("%s", err_msg());
+}
+
+int store_partials(const struct store *s, int remove, int *count, int64_t *bytes)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	*count = 0;
+	*bytes = 0;
+	if (store_path(s, path, "downloads"))
+		return -1;
+	if (!(d = opendir(path)))
+		return errno == ENOENT ? 0 : err_set("cannot open %s", path);
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		struct stat st;
+		int fd;
+
+		if (len < 6 || strcmp(e->d_name + len - 5, ".part"))
+			continue;
+		fd = openat(dirfd(d), e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0)
+			continue;
+		/* a pull holds its part locked: not ours to count as waste */
+		if (!fstat(fd, &st) && S_ISREG(st.st_mode) && !flock(fd, LOCK_EX | LOCK_NB)
+		    && (!remove || unlinkat(dirfd(d), e->d_name, 0) == 0)) {
+			++*count;
+			*bytes += st.st_size;
+		}
+		close(fd);
+	}
+	closedir(d);
+	return 0;
+}
+
 int store_open(struct store *s, const char *root, int mode)
 {
 	static const char *const dirs[] = { "blobs/sha256", "layers", "l", "tmp", "containers" };
@@ -105,8 +175,10 @@ int store_open(struct store *s, const char *root, int mode)
 			store_close(s);
 			return -1;
 		}
-	if (mode == STORE_WRITE)
+	if (mode == STORE_WRITE) {
 		clean_leftovers(s);
+		gc_pending(s);
+	}
 	return 0;
 }
 
@@ -275,6 +347,12 @@ int store_tag_set(const struct store *s, const char *ref, const char *digest)
 			continue;
 		if (!strcmp(name, ref)) {
 			seen = 1;
+			/* the manifest it named may be left unreferenced */
+			if ((!digest || strcmp(v, digest)) && store_gc_mark(s)) {
+				json_free(&d);
+				jw_free(&w);
+				return -1;
+			}
 			v = digest;
 		}
 		if (v)

@@ -69,6 +69,20 @@ int store_tag_set(const struct store *s, const char *ref, const char *digest);
 int store_tag_each(const struct store *s,
 		   int (*fn)(const char *ref, const char *digest, void *arg), void *arg);
 
+/* Unreferenced blobs (docs/store.md): a removal that leaves blobs for a
+ * sweep to reclaim marks the store first (ROOT/gc-pending, durable);
+ * store_open(STORE_WRITE) then runs store_gc_hook (image_gc_pending,
+ * set by the multicall entry: the store does not know what refers to a
+ * blob), which calls store_gc_done once nothing unreferenced is left. */
+int store_gc_mark(const struct store *s);
+int store_gc_done(const struct store *s);
+extern int (*store_gc_hook)(const struct store *s);
+
+/* Partial downloads (ROOT/downloads/HEX.part, docs/pull.md): how many and
+ * their bytes; with remove, delete those no pull holds (flock) and count
+ * what went. */
+int store_partials(const struct store *s, int remove, int *count, int64_t *bytes);
+
 /* Put "what: " before the recorded error message; returns -1. */
 int err_prefix(const char *what);
 

@@ -522,8 +522,9 @@ int store_layer_remove(const struct store *s, const char *digest)
 	if (store_layer_get(s, digest, &li) || store_mktemp(s, st))
 		return -1;
 	/* One rename makes it disappear; the rest is cleanup that a crash
-	 * may interrupt (ROOT/tmp and dangling l/ links are swept). */
-	if (store_path(s, path, "layers/%s", digest + 7))
+	 * may interrupt (ROOT/tmp and dangling l/ links are swept, and the
+	 * blob, once the layer is gone, by the sweep the mark asks for). */
+	if (store_gc_mark(s) || store_path(s, path, "layers/%s", digest + 7))
 		return -1;
 	strcat(st, "/layer");
 	if (rename(path, st) < 0)
