@@ -453,6 +453,8 @@ int container_spec_save(const struct store *s, const struct container_spec *c)
 		put_str(&w, "target", c->mounts[i].target);
 		jw_key(&w, "readonly"); jw_bool(&w, c->mounts[i].readonly);
 		jw_key(&w, "tmpfs"); jw_bool(&w, c->mounts[i].tmpfs);
+		if (c->mounts[i].options)
+			put_str(&w, "options", c->mounts[i].options);
 		jw_end(&w);
 	}
 	jw_end(&w);
@@ -620,6 +622,7 @@ int container_spec_load(const struct store *s, const char *id, struct container_
 			ms->target = dup_str(&d, m, "target", &bad);
 			ms->readonly = get_bool(&d, m, "readonly");
 			ms->tmpfs = get_bool(&d, m, "tmpfs");
+			ms->options = dup_str(&d, m, "options", &bad);
 		}
 	}
 	a = json_get(&d, 0, "ulimits");
@@ -703,6 +706,7 @@ void container_spec_free(struct container_spec *c)
 	for (int i = 0; i < c->nmounts; i++) {
 		free(c->mounts[i].source);
 		free(c->mounts[i].target);
+		free(c->mounts[i].options);
 	}
 	for (int i = 0; i < c->ndevices; i++) {
 		free(c->devices[i].host);

@@ -53,6 +53,8 @@ struct mount_spec {
 	char *target;        /* absolute path inside the container */
 	int readonly;
 	int tmpfs;
+	char *options;       /* tmpfs: its options; bind: propagation, NULL
+			      * rprivate (core/mountspec.h) */
 };
 
 struct device_spec {  /* --device HOST[:CONTAINER[:PERMS]] */
