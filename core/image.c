@@ -363,27 +363,16 @@ static int config_in_use(const struct store *s, const char *config)
 	return store_tag_each(s, uses_config, &u) != 0; /* errors: keep it */
 }
 
-int image_remove(const struct store *s, const char *name,
-		 void (*report)(const char *what, const char *id))
+/* The image with this manifest goes: the layers only it used (not those
+ * of a container's record: it runs on them), then its blobs. */
+static int image_delete(const struct store *s, const char *digest,
+			void (*report)(const char *what, const char *id))
 {
-	char digest[DIGEST_STR_LEN + 1], left[8], path[PATH_MAX];
+	char path[PATH_MAX];
 	struct image im;
-	struct ref r;
 	uint32_t l;
 	int rc = 0;
 
-	if (ref_parse(name, &r))
-		return -1;
-	if (store_tag_get(s, r.full, digest))
-		return -1;
-	if (image_tags(s, digest, left, sizeof(left)) == 1 && container_refers(s, "image", digest))
-		return err_setn(0, "image %s is used by a container", r.full);
-	if (store_tag_set(s, r.full, NULL))
-		return -1;
-	report("Untagged", r.full);
-	if (image_tags(s, digest, left, sizeof(left)) != 0)
-		return 0; /* still tagged under another name */
-	/* Last tag gone: the image goes, and the layers only it used. */
 	if (image_open_manifest(s, digest, &im))
 		return -1;
 	for (l = json_first(&im.manifest, im.layers); l; l = json_next(&im.manifest, l)) {
@@ -408,6 +397,73 @@ int image_remove(const struct store *s, const char *name,
 	report("Deleted", im.id);
 	image_close(&im);
 	return rc;
+}
+
+/* By ID, as docker rmi ID: every tag goes, then the image; without
+ * force refused when more than one tag names it, or a container uses
+ * it (docker's words, and the containers named). */
+static int remove_by_id(const struct store *s, const char *name, int force,
+			void (*report)(const char *what, const char *id))
+{
+	char digest[DIGEST_STR_LEN + 1], tags[1024], users[512];
+	struct image im;
+	int ntags;
+
+	if (image_open(s, name, &im))
+		return -1;
+	strcpy(digest, im.manifest_digest);
+	image_close(&im);
+	if ((ntags = image_tags(s, digest, tags, sizeof(tags))) < 0)
+		return -1;
+	if (ntags > 1 && !force)
+		return err_setn(0, "conflict: unable to delete %s (must be forced) - image is "
+				"referenced in multiple repositories (%s)", name, tags);
+	if (!force && container_refers_names(s, "image", digest, users, sizeof(users)))
+		return err_setn(0, "conflict: unable to delete %s (must be forced) - image is "
+				"being used by container %s", name, users);
+	while (ntags-- > 0) {
+		char *comma = strchr(tags, ',');
+
+		if (comma)
+			*comma = 0;
+		if (store_tag_set(s, tags, NULL))
+			return -1;
+		report("Untagged", tags);
+		if (comma)
+			memmove(tags, comma + 1, strlen(comma + 1) + 1);
+	}
+	return image_delete(s, digest, report);
+}
+
+int image_remove_force(const struct store *s, const char *name, int force,
+		       void (*report)(const char *what, const char *id))
+{
+	char digest[DIGEST_STR_LEN + 1], left[8], users[512];
+	struct ref r;
+
+	if (ref_parse(name, &r))
+		return remove_by_id(s, name, force, report);
+	if (store_tag_get(s, r.full, digest))
+		return err_errno() ? -1 /* images.json unreadable: say so */
+			: remove_by_id(s, name, force, report);
+	if (!force && image_tags(s, digest, left, sizeof(left)) == 1
+	    && container_refers_names(s, "image", digest, users, sizeof(users)))
+		return err_setn(0, "conflict: unable to remove repository reference \"%s\" (must "
+				"force) - container %s is using its referenced image %.19s", name,
+				users, digest);
+	if (store_tag_set(s, r.full, NULL))
+		return -1;
+	report("Untagged", r.full);
+	if (image_tags(s, digest, left, sizeof(left)) != 0)
+		return 0; /* still tagged under another name */
+	/* Last tag gone: the image goes, and the layers only it used. */
+	return image_delete(s, digest, report);
+}
+
+int image_remove(const struct store *s, const char *name,
+		 void (*report)(const char *what, const char *id))
+{
+	return image_remove_force(s, name, 0, report);
 }
 
 /* ---- inspect ---- */

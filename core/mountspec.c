@@ -401,9 +401,11 @@ static int mount_field(struct mount_args *a, char *field)
 		if (errno || *end || end == val || *val == '-' || *val == '+' || a->mode > 07777)
 			return err_setn(0, "invalid value for %s: %s", key, val);
 	} else {
+		size_t k = strlen(key);
+
 		if (eq)
 			*eq = '=';
-		return err_setn(0, "unknown option '%s' in '%s'", key, field);
+		return err_setn(0, "unknown option '%.*s' in '%s'", (int)k, key, field);
 	}
 	return 0;
 }
