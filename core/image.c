@@ -73,6 +73,10 @@ int image_create(const struct store *s, const char *ref, const struct layer_info
 	jw_init(&w, 0);
 	jw_obj(&w);
 	jw_kstr(&w, "created", created);
+	if (c->author)
+		jw_kstr(&w, "author", c->author);
+	if (c->comment) /* where Docker's commit keeps it too */
+		jw_kstr(&w, "comment", c->comment);
 	jw_kstr(&w, "architecture", image_arch());
 	jw_kstr(&w, "os", "linux");
 	jw_key(&w, "config");
@@ -102,6 +106,16 @@ int image_create(const struct store *s, const char *ref, const struct layer_info
 	}
 	if (c->stop_signal)
 		jw_kstr(&w, "StopSignal", c->stop_signal);
+	if (c->exposed) {
+		jw_key(&w, "ExposedPorts");
+		jw_obj(&w);
+		for (char **p = c->exposed; *p; p++) {
+			jw_key(&w, *p);
+			jw_obj(&w);
+			jw_end(&w);
+		}
+		jw_end(&w);
+	}
 	jw_end(&w);
 	jw_key(&w, "rootfs");
 	jw_obj(&w);
@@ -116,7 +130,11 @@ int image_create(const struct store *s, const char *ref, const struct layer_info
 	jw_arr(&w);
 	jw_obj(&w);
 	jw_kstr(&w, "created", created);
-	jw_kstr(&w, "created_by", "boxcar import");
+	if (c->author)
+		jw_kstr(&w, "author", c->author);
+	jw_kstr(&w, "created_by", c->created_by ? c->created_by : "boxcar import");
+	if (c->comment)
+		jw_kstr(&w, "comment", c->comment);
 	jw_end(&w);
 	jw_end(&w);
 	jw_end(&w);
@@ -544,7 +562,9 @@ void image_inspect_json(struct json_w *w, const struct store *s, struct image *i
 	for (char *t = strtok(tags, ","); t; t = strtok(NULL, ","))
 		jw_str(w, t);
 	jw_end(w);
+	jw_kstr(w, "Comment", (p = json_get_str(c, 0, "comment")) ? p : "");
 	jw_kstr(w, "Created", (p = json_get_str(c, 0, "created")) ? p : "");
+	jw_kstr(w, "Author", (p = json_get_str(c, 0, "author")) ? p : "");
 	jw_kstr(w, "Architecture", (p = json_get_str(c, 0, "architecture")) ? p : "");
 	jw_kstr(w, "Os", (p = json_get_str(c, 0, "os")) ? p : "");
 	jw_kint(w, "Size", im->size);
@@ -567,6 +587,17 @@ void image_inspect_json(struct json_w *w, const struct store *s, struct image *i
 	} else
 		jw_null(w);
 	copy_str(w, c, cfg, "StopSignal", 1);
+	if ((labels = cfg ? json_get(c, cfg, "ExposedPorts") : 0) && json_type(c, labels) == JSON_OBJECT) {
+		jw_key(w, "ExposedPorts");
+		jw_obj(w);
+		for (uint32_t k = json_first(c, labels); k; k = json_next(c, k))
+			if (json_str(c, k)) {
+				jw_key(w, json_str(c, k));
+				jw_obj(w);
+				jw_end(w);
+			}
+		jw_end(w);
+	}
 	jw_end(w);
 	jw_key(w, "RootFS");
 	jw_obj(w);

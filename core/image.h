@@ -20,6 +20,10 @@
 struct image_config {
 	char **env, **cmd, **entrypoint, **labels;
 	const char *workdir, *user, *stop_signal;
+	char **exposed;          /* "80/tcp"...: ExposedPorts */
+	const char *author;      /* the config's author, and its history entry's */
+	const char *comment;     /* the history entry's comment */
+	const char *created_by;  /* the history entry's (NULL: "boxcar import") */
 };
 
 /* GOARCH name of the machine this binary was built for (amd64, arm64,
