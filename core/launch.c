@@ -630,7 +630,15 @@ static void init_title(char **argv)
 		return;
 	for (int field = 2; *p && field < 48; p++)
 		field += *p == ' ';
-	if (sscanf(p, "%lu %lu %lu %lu", &a[0], &a[1], &a[2], &a[3]) != 4 || a[0] >= a[1]
+	for (int i = 0; i < 4; i++) { /* strtoul: no scanf in small builds */
+		char *end;
+
+		a[i] = strtoul(p, &end, 10);
+		if (end == p || (*end != ' ' && *end != '\n' && *end))
+			return;
+		p = end;
+	}
+	if (a[0] >= a[1]
 	    || a[1] > a[2] || a[2] > a[3] || a[2] - a[1] > 1)
 		return; /* not the layout execve makes: leave it alone */
 	start = (char *)a[0];
