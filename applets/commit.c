@@ -14,11 +14,18 @@
 //usage:[OPTIONS] CONTAINER NAME[:TAG]
 //usage:Make the image NAME[:TAG] from CONTAINER: its image's layers and a new
 //usage:one holding what the container changed (deleted files become
-//usage:whiteouts), with the container's command, entrypoint, environment,
-//usage:working directory, user and stop signal. Prints the image ID. A
-//usage:running container is not paused: files it writes meanwhile may be
-//usage:caught half-written.
+//usage:whiteouts), with the container's configuration as Docker records it:
+//usage:its command (the one it was run with: give -c 'CMD ...' to make another
+//usage:the default), entrypoint, environment, working directory, user, stop
+//usage:signal and its image's labels. Prints the image ID. A running
+//usage:container is not paused: files it writes meanwhile may be caught
+//usage:half-written.
 //usage:
+//usage:  -a, --author AUTHOR  the image's author ("Name <mail>")
+//usage:  -m, --message TEXT   a comment for the image (image inspect's Comment)
+//usage:  -c, --change LINE    a Dockerfile instruction applied to the config:
+//usage:                       CMD, ENTRYPOINT (JSON or shell form), ENV, LABEL,
+//usage:                       EXPOSE, USER, WORKDIR, STOPSIGNAL (repeatable)
 //usage:  --root DIR         store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:  --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
 
@@ -33,6 +40,7 @@
 #include "err.h"
 #include "overlay.h"
 #include "fsutil.h"
+#include "imgchange.h"
 #include "image.h"
 #include "layer.h"
 #include "ref.h"
@@ -62,9 +70,89 @@ static char **image_labels(const struct store *s, const char *manifest)
 	return l;
 }
 
+/* KEY=VALUE into a NULL-terminated list (a new one), replacing KEY. */
+static char **kv_set(char **list, const char *kv)
+{
+	size_t k = strcspn(kv, "="), n = 0;
+	char **l;
+
+	while (list && list[n])
+		n++;
+	if (!(l = calloc(n + 2, sizeof(char *))))
+		die(EXIT_FAIL, "out of memory");
+	if (n)
+		memcpy(l, list, n * sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(l[i], kv, k) && (l[i][k] == '=' || !l[i][k])) {
+			l[i] = (char *)kv;
+			return l;
+		}
+	l[n] = (char *)kv;
+	return l;
+}
+
+/* -c LINE, as Docker's builder applies it to the container's config
+ * (an ENTRYPOINT clears a CMD not given by another -c, as in a
+ * Dockerfile). */
+static void apply_change(struct image_config *cfg, const char *line, int *cmd_set)
+{
+	struct imgchange ch;
+
+	if (imgchange_parse(line, &ch))
+		diex(EXIT_FAIL, "invalid change '%s': %s", line, err_msg());
+	switch (ch.kind) {
+	case CHANGE_CMD:
+		cfg->cmd = ch.args;
+		*cmd_set = 1;
+		break;
+	case CHANGE_ENTRYPOINT:
+		cfg->entrypoint = ch.args;
+		if (!*cmd_set)
+			cfg->cmd = NULL;
+		break;
+	case CHANGE_ENV:
+		for (int i = 0; i < ch.n; i++)
+			cfg->env = kv_set(cfg->env, ch.args[i]);
+		break;
+	case CHANGE_LABEL:
+		for (int i = 0; i < ch.n; i++)
+			cfg->labels = kv_set(cfg->labels, ch.args[i]);
+		break;
+	case CHANGE_EXPOSE:
+		for (int i = 0; i < ch.n; i++)
+			cfg->exposed = kv_set(cfg->exposed, ch.args[i]);
+		break;
+	case CHANGE_USER:
+		cfg->user = ch.args[0];
+		break;
+	case CHANGE_WORKDIR:
+		if (ch.args[0][0] == '/')
+			cfg->workdir = ch.args[0];
+		else { /* relative: to the one before, as in a Dockerfile */
+			const char *base = cfg->workdir && *cfg->workdir ? cfg->workdir : "/";
+			char *w = malloc(strlen(base) + strlen(ch.args[0]) + 2);
+
+			if (!w)
+				die(EXIT_FAIL, "out of memory");
+			sprintf(w, "%s%s%s", base, base[strlen(base) - 1] == '/' ? "" : "/", ch.args[0]);
+			cfg->workdir = w;
+		}
+		break;
+	case CHANGE_STOPSIGNAL:
+		if (sig_from_name(ch.args[0]) < 0)
+			diex(EXIT_FAIL, "invalid change '%s': invalid signal: %s", line, ch.args[0]);
+		cfg->stop_signal = ch.args[0];
+		break;
+	}
+	/* the strings now belong to cfg, until we exit */
+}
+
 int commit_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "author", required_argument, 0, 'a' },
+		{ "message", required_argument, 0, 'm' },
+		{ "change", required_argument, 0, 'c' },
 		{ "root", required_argument, 0, 'R' },
 		{ "runtime-dir", required_argument, 0, 'D' },
 		{ "help", no_argument, 0, 'h' },
@@ -79,10 +167,16 @@ int commit_main(int argc, char **argv)
 	struct layer_info *li;
 	struct store s;
 	struct ref r;
-	int opt, n = 0, existed, argc_c = 0;
+	int opt, n = 0, existed, argc_c = 0, nchanges = 0, cmd_set = 0;
+	char **changes = calloc(argc, sizeof(char *));
 
-	while ((opt = applet_getopt(argc, argv, "h", opts)) != -1) {
+	if (!changes)
+		die(EXIT_FAIL, "out of memory");
+	while ((opt = applet_getopt(argc, argv, "ha:m:c:", opts)) != -1) {
 		switch (opt) {
+		case 'a': cfg.author = optarg; break;
+		case 'm': cfg.comment = optarg; break;
+		case 'c': changes[nchanges++] = optarg; break;
 		case 'R': root = optarg; break;
 		case 'D': container_runtime_dir(optarg); break;
 		case 'h': usage_exit(EXIT_OK);
@@ -91,6 +185,9 @@ int commit_main(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		die_usage("need CONTAINER and NAME[:TAG]");
+	/* bad changes refused before anything is packed */
+	for (int i = 0, scratch_cmd = 0; i < nchanges; i++)
+		apply_change(&(struct image_config){ 0 }, changes[i], &scratch_cmd);
 	if (ref_parse(argv[optind + 1], &r))
 		die_err(EXIT_FAIL);
 	if (store_open(&s, store_root(root), STORE_WRITE))
@@ -126,6 +223,20 @@ int commit_main(int argc, char **argv)
 	cfg.labels = image_labels(&s, c.manifest);
 	if (c.stop_signal > 0)
 		cfg.stop_signal = sig_name(c.stop_signal);
+	/* Docker's history line: the container's command */
+	{
+		size_t len = 1;
+		char *by;
+
+		for (int i = 0; i < argc_c; i++)
+			len += strlen(c.argv[i]) + 1;
+		if ((by = calloc(1, len)))
+			for (int i = 0; i < argc_c; i++)
+				strcat(strcat(by, i ? " " : ""), c.argv[i]);
+		cfg.created_by = by;
+	}
+	for (int i = 0; i < nchanges; i++)
+		apply_change(&cfg, changes[i], &cmd_set);
 	if (image_create(&s, r.full, li, n + 1, &cfg, image_id))
 		die_err(EXIT_FAIL);
 	store_close(&s);

@@ -85,32 +85,44 @@ struct exec {
 	int theirs[3];     /* the command's ends, -1 where not piped */
 };
 
-/* The environment: the container's, then -e, then HOME if unset. */
+static int env_has(char **env, int n, const char *kv)
+{
+	size_t kl = strcspn(kv, "=");
+
+	for (int j = 0; j < n; j++)
+		if (!strncmp(env[j], kv, kl) && env[j][kl] == '=')
+			return j;
+	return -1;
+}
+
+/* The environment as docker exec makes it: the container's, then -e;
+ * then what run's init gets too where unset: HOSTNAME, TERM=xterm with
+ * -t (ours, not the container's -t), HOME from passwd. */
 static char **make_env(struct exec *e, const char *home)
 {
 	int n = 0, k = 0;
-	char **env;
+	char **env, *extra[3];
 
 	while (e->c.env && e->c.env[n])
 		n++;
-	if (!(env = calloc(n + e->nenv + 2, sizeof(char *))))
+	if (!(env = calloc(n + e->nenv + 4, sizeof(char *))))
 		return NULL;
 	for (int i = 0; i < n; i++)
 		env[k++] = e->c.env[i];
 	for (int i = 0; i < e->nenv; i++) {
-		size_t kl = strcspn(e->env[i], "=");
-		int j;
+		int j = env_has(env, k, e->env[i]);
 
-		for (j = 0; j < k; j++)
-			if (!strncmp(env[j], e->env[i], kl) && env[j][kl] == '=')
-				break;
-		env[j == k ? k++ : j] = e->env[i];
+		env[j < 0 ? k++ : j] = e->env[i];
 	}
-	for (int j = 0; j < k; j++)
-		if (!strncmp(env[j], "HOME=", 5))
-			return env;
-	if ((env[k] = malloc(strlen(home) + 6)))
-		sprintf(env[k], "HOME=%s", home);
+	extra[0] = e->c.hostname ? malloc(strlen(e->c.hostname) + 10) : NULL;
+	if (extra[0])
+		sprintf(extra[0], "HOSTNAME=%s", e->c.hostname);
+	extra[1] = e->tty ? "TERM=xterm" : NULL;
+	if ((extra[2] = malloc(strlen(home) + 6)))
+		sprintf(extra[2], "HOME=%s", home);
+	for (int i = 0; i < 3; i++)
+		if (extra[i] && env_has(env, k, extra[i]) < 0)
+			env[k++] = extra[i];
 	return env;
 }
 

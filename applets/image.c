@@ -12,8 +12,10 @@
 //usage:  ls [-q]              REPOSITORY, TAG, IMAGE ID, CREATED and SIZE of each tag
 //usage:                      (-q: the IMAGE IDs alone)
 //usage:  inspect IMAGE...    details as a JSON array, shaped like docker's
-//usage:  rm IMAGE...         drop the tag; with its last tag the image goes, and
-//usage:                      the layers no other image or container uses
+//usage:  rm [-f] IMAGE...    drop the tag; with its last tag the image goes, and
+//usage:                      the layers no other image or container uses. By
+//usage:                      ID: every tag. Refused, naming them, if containers
+//usage:                      use it (or, by ID, several tags name it) unless -f
 //usage:  tag SOURCE TARGET   give the image SOURCE the name TARGET (NAME[:TAG])
 //usage:  prune [-a] [-f]     remove the layers no image or container uses (what a
 //usage:                      failed pull or commit, or layer import, left), the
@@ -145,12 +147,19 @@ static void report(const char *what, const char *id)
 
 static int cmd_rm(struct store *s, int argc, char **argv)
 {
-	int rc = EXIT_OK;
+	int rc = EXIT_OK, force = 0, n = 0;
 
-	if (!argc)
-		die_usage("rm needs an IMAGE");
 	for (int i = 0; i < argc; i++)
-		if (image_remove(s, argv[i], report)) {
+		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--force"))
+			force = 1;
+		else if (argv[i][0] == '-' && argv[i][1])
+			die_usage("unknown option '%s'", argv[i]);
+		else
+			argv[n++] = argv[i];
+	if (!n)
+		die_usage("rm needs an IMAGE");
+	for (int i = 0; i < n; i++)
+		if (image_remove_force(s, argv[i], force, report)) {
 			warn("%s", err_msg());
 			rc = EXIT_FAIL;
 		}
@@ -330,6 +339,7 @@ int image_alias_main(const char *sub, int argc, char **argv)
 	/* what image SUB takes are names, but for ls's -q and --root */
 	for (int i = 1; i < argc; i++)
 		if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "-q") && strcmp(argv[i], "--root")
+		    && strcmp(argv[i], "-f") && strcmp(argv[i], "--force")
 		    && strncmp(argv[i], "--root=", 7) && (i == 1 || strcmp(argv[i - 1], "--root")))
 			die_usage("unknown option '%s'", argv[i]);
 	av[0] = argv[0];

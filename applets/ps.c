@@ -7,7 +7,7 @@
 //config:	default y
 //config:	help
 //config:	  List containers with their state and host PIDs.
-//usage:[-a] [-q] [--no-trunc] [--format json]
+//usage:[-a] [-q] [--no-trunc] [-f FILTER]... [--format json|TEMPLATE]
 //usage:List running containers, newest first: CONTAINER ID, IMAGE, COMMAND,
 //usage:CREATED, STATUS, the host PID of the container's init and NAMES.
 //usage:A container whose processes died with nobody to record it (its
@@ -17,12 +17,21 @@
 //usage:  -a, --all          all containers, not only running ones
 //usage:  -q, --quiet        only the IDs
 //usage:      --no-trunc     full IDs and commands
+//usage:  -f, --filter K=V   only containers with name=NAME (a part of it; ^ and $
+//usage:                     anchor), id=ID (a prefix), status=STATE (created,
+//usage:                     running, paused, restarting, exited, dead; implies
+//usage:                     -a), label=KEY[=VALUE] (the image's labels),
+//usage:                     ancestor=IMAGE (name[:tag] or ID), exited=CODE;
+//usage:                     several: each key must match, one of its values
 //usage:      --format json  one JSON object per line, as docker's
 //usage:      --format T     a line per container from the Go-style template T:
-//usage:                     {{.ID}} {{.Names}} {{.Status}} {{.Pid}}, \t, \n
+//usage:                     {{.ID}} {{.Names}} {{.Status}} {{.Pid}} (0 when not
+//usage:                     running), \t, \n; "table T": aligned columns
+//usage:                     under a header
 //usage:      --root DIR     store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:      --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stddef.h>
@@ -34,6 +43,7 @@
 #include "container.h"
 #include "err.h"
 #include "human.h"
+#include "image.h"
 #include "json.h"
 #include "store.h"
 #include "template.h"
@@ -45,8 +55,11 @@ struct row {
 
 struct ps {
 	const struct store *s;
-	int all, quiet, no_trunc, json;
+	int all, quiet, no_trunc, json, table;
 	const char *format;
+	char **filters; /* KEY=VALUE, checked */
+	int nfilters;
+	FILE *out;      /* table: the rendered lines, aligned at the end */
 	struct row *rows;
 	int n, cap;
 };
@@ -82,6 +95,133 @@ static char *command_text(char **argv, int no_trunc)
 	return s;
 }
 
+/* ---- -f KEY=VALUE (docker ps --filter) ---------------------------------- */
+
+static const char *const filter_keys[] = {
+	"name", "id", "status", "label", "ancestor", "exited",
+};
+
+static void filter_check(const char *f)
+{
+	static const char *const states[] = {
+		"created", "restarting", "running", "removing", "paused", "exited", "dead",
+	};
+	size_t k = strcspn(f, "=");
+	unsigned i, ok = 0;
+
+	for (i = 0; i < sizeof(filter_keys) / sizeof(filter_keys[0]); i++)
+		if (strlen(filter_keys[i]) == k && !strncmp(filter_keys[i], f, k))
+			break;
+	if (!f[k] || i == sizeof(filter_keys) / sizeof(filter_keys[0]))
+		diex(EXIT_FAIL, "invalid filter '%.*s'", (int)k, f);
+	if (i == 2) {
+		for (unsigned j = 0; j < sizeof(states) / sizeof(states[0]); j++)
+			ok |= !strcmp(f + k + 1, states[j]);
+		if (!ok)
+			diex(EXIT_FAIL, "invalid filter 'status=%s'", f + k + 1);
+	}
+	if (i == 5 && (!f[k + 1] || strspn(f + k + 1, "0123456789") != strlen(f + k + 1)))
+		diex(EXIT_FAIL, "invalid filter 'exited=%s'", f + k + 1);
+}
+
+/* name=: a part of the name; "^" and "$" anchor it (what the regular
+ * expressions users give docker mostly are). */
+static int name_match(const char *name, const char *pat)
+{
+	size_t n = strlen(pat), len = strlen(name);
+	int head = *pat == '^', tail = n > (size_t)head && pat[n - 1] == '$';
+	const char *p;
+
+	pat += head;
+	n -= head + tail;
+	if (head && *pat == '/') /* docker's names start with "/" */
+		pat++, n--;
+	if (head && tail)
+		return n == len && !strncmp(name, pat, n);
+	if (head)
+		return !strncmp(name, pat, n);
+	if (tail)
+		return len >= n && !strncmp(name + len - n, pat, n);
+	for (p = name; *p || !n; p++)
+		if (!strncmp(p, pat, n))
+			return 1;
+	return 0;
+}
+
+static int label_match(const struct store *s, const struct container_spec *c, const char *want)
+{
+	size_t k = strcspn(want, "=");
+	struct image im;
+	uint32_t cfg, l, v;
+	int found = 0;
+
+	if (!*c->manifest || image_open_manifest(s, c->manifest, &im))
+		return 0;
+	cfg = json_get(&im.config, 0, "config");
+	l = cfg ? json_get(&im.config, cfg, "Labels") : 0;
+	for (uint32_t i = l && json_type(&im.config, l) == JSON_OBJECT ? json_first(&im.config, l) : 0;
+	     i && !found; i = json_next(&im.config, i)) {
+		const char *key = json_str(&im.config, i);
+
+		v = i + 1;
+		found = key && strlen(key) == k && !strncmp(key, want, k)
+			&& (!want[k] || (json_str(&im.config, v)
+					 && !strcmp(json_str(&im.config, v), want + k + 1)));
+	}
+	image_close(&im);
+	return found;
+}
+
+static int ancestor_match(const struct store *s, const struct container_spec *c,
+			  const char *want)
+{
+	struct image im;
+	int found;
+
+	if (c->image && (!strcmp(c->image, want)
+			 || (!strchr(want, ':') && !strncmp(c->image, want, strlen(want))
+			     && !strcmp(c->image + strlen(want), ":latest"))))
+		return 1;
+	if (image_open(s, want, &im))
+		return 0;
+	found = !strcmp(im.id, c->image_id);
+	image_close(&im);
+	return found;
+}
+
+static int filter_one(const struct ps *ps, const char *f, const char *id,
+		      const struct container_spec *c, const struct container_state *st,
+		      const char *state)
+{
+	const char *v = strchr(f, '=') + 1;
+
+	switch (*f) {
+	case 'n': return name_match(c->name, v);
+	case 'i': return !strncmp(id, v, strlen(v));
+	case 's': return !strcmp(state, v);
+	case 'l': return label_match(ps->s, c, v);
+	case 'a': return ancestor_match(ps->s, c, v);
+	default: /* exited */
+		return st->status == ST_EXITED && st->exit_code == atoi(v);
+	}
+}
+
+/* Each key given must match; of one key's values, any. */
+static int filters_match(const struct ps *ps, const char *id, const struct container_spec *c,
+			 const struct container_state *st, const char *state)
+{
+	for (int i = 0; i < ps->nfilters; i++) {
+		int any = 0;
+
+		for (int j = 0; j < ps->nfilters && !any; j++)
+			any = *ps->filters[j] == *ps->filters[i]
+				&& filter_one(ps, ps->filters[j], id, c, st, state);
+		if (!any)
+			return 0;
+	}
+	return 1;
+}
+
 static int add(const char *id, void *arg)
 {
 	struct ps *ps = arg;
@@ -104,7 +244,10 @@ static int add(const char *id, void *arg)
 		st.status = ST_DEAD;
 		strcpy(c.id, id);
 	}
-	if (!ps->all && st.status != ST_RUNNING && st.status != ST_RESTARTING) {
+	paused = st.status == ST_RUNNING && container_paused(id);
+	if ((!ps->all && st.status != ST_RUNNING && st.status != ST_RESTARTING)
+	    || !filters_match(ps, id, &c, &st,
+			      paused ? "paused" : container_status_name(st.status))) {
 		container_spec_free(&c);
 		return 0;
 	}
@@ -122,7 +265,6 @@ static int add(const char *id, void *arg)
 	container_time(c.created, t, sizeof(t));
 	human_age(r->created, sizeof(r->created), t);
 	container_status_text(&st, r->status, sizeof(r->status));
-	paused = st.status == ST_RUNNING && container_paused(id);
 	if (paused) /* docker's words */
 		snprintf(r->status + strlen(r->status), sizeof(r->status) - strlen(r->status),
 			 " (Paused)");
@@ -137,7 +279,7 @@ static int add(const char *id, void *arg)
 	return 0;
 }
 
-static void print_json(const struct row *r, const char *format)
+static void print_json(const struct row *r, const char *format, FILE *out)
 {
 	struct json_w w;
 
@@ -148,11 +290,8 @@ static void print_json(const struct row *r, const char *format)
 	jw_kstr(&w, "ID", r->id);
 	jw_kstr(&w, "Image", r->image);
 	jw_kstr(&w, "Names", r->name);
-	jw_key(&w, "Pid");
-	if (strcmp(r->pid, "-"))
-		jw_int(&w, atoi(r->pid));
-	else
-		jw_null(&w);
+	/* 0 when not running: what docker's State.Pid says then */
+	jw_kint(&w, "Pid", strcmp(r->pid, "-") ? atoi(r->pid) : 0);
 	jw_kstr(&w, "RunningFor", r->created);
 	jw_kstr(&w, "State", r->state);
 	jw_kstr(&w, "Status", r->status);
@@ -163,9 +302,9 @@ static void print_json(const struct row *r, const char *format)
 		struct json_doc d;
 
 		if (json_parse(&d, w.buf, w.len) || template_fields_exist(format, &d, 0)
-		    || template_render(format, &d, 0, stdout))
+		    || template_render(format, &d, 0, out))
 			die_err(EXIT_FAIL);
-		putchar('\n');
+		putc('\n', out);
 		json_free(&d);
 	} else
 		fwrite(w.buf, 1, w.len, stdout);
@@ -203,13 +342,98 @@ static void cell(const char *s, int w, const char *sep)
 		putchar('\n');
 }
 
+/* ---- --format 'table T' ------------------------------------------------- */
+
+/* Literal text of a template: \t and \n as the renderer makes them. */
+static void literal(const char *t, size_t n, FILE *out)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i] == '\\' && i + 1 < n && (t[i + 1] == 't' || t[i + 1] == 'n'))
+			putc(t[++i] == 't' ? '\t' : '\n', out);
+		else
+			putc(t[i], out);
+}
+
+/* The header line of a table: each {{.Field}} as docker titles it. */
+static void table_header(const char *t, FILE *out)
+{
+	static const char *const titles[][2] = {
+		{ "ID", "CONTAINER ID" }, { "Image", "IMAGE" }, { "Command", "COMMAND" },
+		{ "CreatedAt", "CREATED AT" }, { "RunningFor", "CREATED" }, { "State", "STATE" },
+		{ "Status", "STATUS" }, { "Names", "NAMES" }, { "Pid", "PID" },
+	};
+
+	while (*t) {
+		const char *o = strstr(t, "{{"), *c = o ? strstr(o, "}}") : NULL, *f;
+
+		if (!o || !c) {
+			literal(t, strlen(t), out);
+			break;
+		}
+		literal(t, o - t, out);
+		f = o + 2 + strspn(o + 2, " ");
+		if (!strncmp(f, "json ", 5))
+			f += 5 + strspn(f + 5, " ");
+		f += *f == '.';
+		{
+			size_t n = strcspn(f, " }.");
+			unsigned i;
+
+			for (i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+				if (strlen(titles[i][0]) == n && !strncmp(titles[i][0], f, n)) {
+					fputs(titles[i][1], out);
+					break;
+				}
+			for (size_t k = 0; i == sizeof(titles) / sizeof(titles[0]) && k < n; k++)
+				putc(toupper((unsigned char)f[k]), out);
+		}
+		t = c + 2;
+	}
+	putc('\n', out);
+}
+
+/* The table's lines in buf, cells cut at tabs, aligned as docker's
+ * tabwriter does it (cells at least 10 wide, 3 blanks between). */
+static void table_print(char *buf)
+{
+	int w[64] = { 0 };
+	char *line, *save;
+
+	for (int pass = 0; pass < 2; pass++) {
+		char *copy = strdup(buf);
+
+		if (!copy)
+			die(EXIT_FAIL, "out of memory");
+		for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			int col = 0;
+
+			for (char *cell = line, *tab; cell; cell = tab ? tab + 1 : NULL, col++) {
+				int k = 0;
+
+				if ((tab = strchr(cell, '\t')))
+					*tab = 0;
+				for (const char *p = cell; *p; p++)
+					k += (*p & 0xc0) != 0x80;
+				if (!pass && tab && col < 64 && k + 3 > w[col])
+					w[col] = k + 3 < 10 ? 10 : k + 3;
+				if (pass)
+					printf("%s%*s", cell, tab && col < 64 ? w[col] - k : 0, "");
+			}
+			if (pass)
+				putchar('\n');
+		}
+		free(copy);
+	}
+}
+
 int ps_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "all", no_argument, 0, 'a' },
 		{ "quiet", no_argument, 0, 'q' },
 		{ "no-trunc", no_argument, 0, 'N' },
-		{ "format", required_argument, 0, 'f' },
+		{ "format", required_argument, 0, 'F' },
+		{ "filter", required_argument, 0, 'f' },
 		{ "root", required_argument, 0, 'R' },
 		{ "runtime-dir", required_argument, 0, 'D' },
 		{ "help", no_argument, 0, 'h' },
@@ -218,16 +442,35 @@ int ps_main(int argc, char **argv)
 	struct ps ps = { 0 };
 	const char *root = NULL;
 	struct store s;
+	char *table = NULL;
+	size_t table_len = 0;
 	int opt;
 
-	while ((opt = applet_getopt(argc, argv, "aqh", opts)) != -1) {
+	if (!(ps.filters = calloc(argc, sizeof(char *))))
+		die(EXIT_FAIL, "out of memory");
+	ps.out = stdout;
+	while ((opt = applet_getopt(argc, argv, "aqhf:", opts)) != -1) {
 		switch (opt) {
 		case 'a': ps.all = 1; break;
+		case 'f':
+			filter_check(optarg);
+			ps.filters[ps.nfilters++] = optarg;
+			if (!strncmp(optarg, "status=", 7))
+				ps.all = 1; /* as docker: a status filter looks at all */
+			break;
 		case 'q': ps.quiet = 1; break;
 		case 'N': ps.no_trunc = 1; break;
-		case 'f':
+		case 'F':
 			ps.json = 1;
-			if (strcmp(optarg, "json")) {
+			if (!strncmp(optarg, "table", 5) && (!optarg[5] || strchr(" \t", optarg[5]))) {
+				optarg += 5 + strspn(optarg + 5, " \t");
+				ps.table = 1;
+				if (!*optarg) { /* "table" alone: the usual table */
+					ps.json = ps.table = 0;
+					break;
+				}
+			}
+			if (strcmp(optarg, "json") || ps.table) {
 				if (template_check(optarg))
 					die_usage("%s", err_msg());
 				ps.format = optarg;
@@ -255,6 +498,11 @@ int ps_main(int argc, char **argv)
 	int wst = width(&ps, "STATUS", offsetof(struct row, status), 0);
 	int wpid = width(&ps, "PID", offsetof(struct row, pid), 0);
 
+	if (ps.table && !ps.quiet) {
+		if (!(ps.out = open_memstream(&table, &table_len)))
+			die(EXIT_FAIL, "out of memory");
+		table_header(ps.format, ps.out);
+	}
 	if (!ps.quiet && !ps.json) {
 		cell("CONTAINER ID", wid, "   ");
 		cell("IMAGE", wim, "   ");
@@ -271,7 +519,7 @@ int ps_main(int argc, char **argv)
 		if (ps.quiet)
 			puts(r->id);
 		else if (ps.json)
-			print_json(r, ps.format);
+			print_json(r, ps.format, ps.out);
 		else {
 			cell(r->id, wid, "   ");
 			cell(r->image, wim, "   ");
@@ -287,5 +535,10 @@ int ps_main(int argc, char **argv)
 		free(r->created_at);
 	}
 	free(ps.rows);
+	if (ps.out != stdout) {
+		fclose(ps.out);
+		table_print(table);
+		free(table);
+	}
 	return EXIT_OK;
 }

@@ -7,11 +7,14 @@
 //config:	depends on APPLET_IMAGE
 //config:	help
 //config:	  Docker's `rmi`: the same as `image rm`.
-//usage:[--root DIR] IMAGE...
+//usage:[-f] [--root DIR] IMAGE...
 //usage:Drop each IMAGE's tag; with its last tag the image goes, and the layers
 //usage:no other image or container uses. The same as `boxcar image rm`.
-//usage:IMAGE is NAME[:TAG] or an image ID (or a unique prefix of one).
+//usage:IMAGE is NAME[:TAG] or an image ID (or a unique prefix of one): by ID,
+//usage:every tag goes. Refused, naming them, if containers use the image (or,
+//usage:by ID, several tags name it), unless -f.
 //usage:
+//usage:  -f, --force     remove anyway (a container keeps the layers it runs on)
 //usage:  --root DIR      store directory (default $BOXCAR_ROOT or the built-in one)
 
 int image_alias_main(const char *sub, int argc, char **argv);

@@ -43,8 +43,13 @@
 //usage:  -u, --user USER[:GROUP]  name or number, from the image's /etc/passwd
 //usage:  -h, --hostname NAME      host name (default: the short ID)
 //usage:      --entrypoint CMD     override the image's entrypoint
-//usage:  -v, --volume SRC:DST[:ro]  bind-mount host path SRC on DST
-//usage:      --tmpfs DST          mount a tmpfs on DST
+//usage:  -v, --volume SRC:DST[:OPTS]  bind-mount host path SRC on DST; OPTS:
+//usage:                           ro|rw, [r]private|[r]slave|[r]shared, z|Z
+//usage:      --tmpfs DST[:OPTS]   mount a tmpfs on DST; OPTS: size=, mode=, uid=,
+//usage:                           gid=, nr_inodes=, ro, exec, suid, dev (default
+//usage:                           noexec,nosuid,nodev, as Docker)
+//usage:      --mount type=bind|tmpfs,source=SRC,target=DST[,readonly]
+//usage:                           [,bind-propagation=P][,tmpfs-size=S][,tmpfs-mode=M]
 //usage:      --read-only          mount the root file system read-only
 //usage:      --dns IP             nameserver in /etc/resolv.conf (repeatable; default the host's)
 //usage:      --dns-search DOMAIN  search domain (repeatable)
@@ -94,6 +99,7 @@
 #include "cgroup.h"
 #include "container.h"
 #include "err.h"
+#include "envfile.h"
 #include "etcfiles.h"
 #include "guard.h"
 #include "pathsafe.h"
@@ -103,6 +109,7 @@
 #include "json.h"
 #include "launch.h"
 #include "monitor.h"
+#include "mountspec.h"
 #include "passwd.h"
 #include "signame.h"
 #include "store.h"
@@ -166,20 +173,21 @@ static void env_arg(struct list *env, const char *arg)
 	env_set(env, kv);
 }
 
+static int env_file_add(const char *kv, void *env)
+{
+	env_set(env, kv);
+	return 0;
+}
+
+/* Docker's format and messages (core/envfile.h). */
 static void env_file(struct list *env, const char *path)
 {
-	char line[8192];
 	FILE *f = fopen(path, "re");
 
 	if (!f)
 		die(EXIT_RUNTIME, "open %s", path);
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line + strspn(line, " \t");
-
-		p[strcspn(p, "\r\n")] = 0;
-		if (*p && *p != '#')
-			env_arg(env, p);
-	}
+	if (envfile_parse(f, path, NULL, env_file_add, env))
+		die_err(EXIT_RUNTIME);
 	fclose(f);
 }
 
@@ -250,54 +258,27 @@ static void parse_ulimit(struct container_spec *c, const char *s)
 	c->ulimits[c->nulimits++] = u;
 }
 
-static void add_mount(struct container_spec *c, const char *src, const char *dst, int ro,
-		      int tmpfs)
+/* -v, --tmpfs, --mount: parsed and checked by core/mountspec.c; here
+ * what needs the file system (the source exists) and the other mounts
+ * (one mount per target, as Docker: "Duplicate mount point"). */
+static void add_mount(struct container_spec *c, enum mountspec_kind kind, const char *arg)
 {
-	char rel[PATH_MAX];
+	struct mount_spec m;
 	struct stat st;
 
-	/* all of it checked now, before anything is made (launch checks
-	 * again, inside the rootfs) */
-	if (*dst != '/')
-		diex(EXIT_RUNTIME, "invalid mount target %s: not an absolute path", dst);
-	if (path_clean(dst, rel))
-		diex(EXIT_RUNTIME, "invalid mount target %s: \"..\" is not allowed", dst);
-	if (!*rel)
-		diex(EXIT_RUNTIME, "invalid mount target %s: cannot mount over the container's root",
-		     dst);
-	if (!tmpfs) {
-		if (*src != '/')
-			diex(EXIT_RUNTIME, "invalid volume source %s: only absolute host paths "
-			     "(named volumes are not supported)", src);
-		if (stat(src, &st) < 0)
-			die(EXIT_RUNTIME, "invalid volume source %s", src);
+	if (mountspec_parse(kind, arg, &m))
+		die_err(EXIT_RUNTIME);
+	if (!m.tmpfs && stat(m.source, &st) < 0)
+		die(EXIT_RUNTIME, "invalid volume source %s", m.source);
+	for (int i = 0; i < c->nmounts; i++) {
+		char a[PATH_MAX], b[PATH_MAX];
+
+		if (!path_clean(c->mounts[i].target, a) && !path_clean(m.target, b) && !strcmp(a, b))
+			diex(EXIT_RUNTIME, "duplicate mount point: /%s", b);
 	}
 	if (!(c->mounts = realloc(c->mounts, (c->nmounts + 1) * sizeof(*c->mounts))))
 		die(EXIT_RUNTIME, "out of memory");
-	c->mounts[c->nmounts++] = (struct mount_spec){
-		tmpfs ? NULL : xstrdup(src), xstrdup(dst), ro, tmpfs
-	};
-}
-
-/* -v SRC:DST[:ro|rw] */
-static void parse_volume(struct container_spec *c, const char *arg)
-{
-	char *s = xstrdup(arg), *dst, *mode;
-	int ro = 0;
-
-	if (!(dst = strchr(s, ':')))
-		diex(EXIT_RUNTIME, "invalid volume %s: want SRC:DST[:ro]", arg);
-	*dst++ = 0;
-	if ((mode = strchr(dst, ':'))) {
-		*mode++ = 0;
-		for (char *o = strtok(mode, ","); o; o = strtok(NULL, ","))
-			if (!strcmp(o, "ro"))
-				ro = 1;
-			else if (strcmp(o, "rw") && strcmp(o, "z") && strcmp(o, "Z"))
-				diex(EXIT_RUNTIME, "invalid volume mode %s", o);
-	}
-	add_mount(c, s, dst, ro, 0);
-	free(s);
+	c->mounts[c->nmounts++] = m;
 }
 
 /* --device HOST[:CONTAINER[:PERMS]], as Docker: HOST a char or block
@@ -368,7 +349,8 @@ static void parse_restart(struct container_spec *c, const char *s)
 		if (s[10])
 			c->restart_max = parse_int("restart count", s + 11, 0, INT32_MAX);
 	} else
-		diex(EXIT_RUNTIME, "invalid restart policy '%s'", s);
+		diex(EXIT_RUNTIME, "invalid restart policy: unknown policy '%s'; use one of "
+		     "'no', 'always', 'on-failure', or 'unless-stopped'", s);
 }
 
 /* Checked here, kept as given: inspect shows them so, start uses them. */
@@ -540,6 +522,7 @@ enum {
 	O_CAP_ADD, O_CAP_DROP, O_ULIMIT, O_MEM_SWAP, O_CPUS, O_PIDS, O_STOP_SIGNAL,
 	O_RESTART, O_INIT, O_LOG_OPT, O_DEVICE, O_SECURITY_OPT, O_ROOT, O_RUNTIME_DIR, O_HELP,
 	O_STORAGE_OPT, O_DNS, O_DNS_SEARCH, O_DNS_OPTION, O_ADD_HOST,
+	O_MOUNT = 512, /* docker habits (issue 16): numbered apart from the rest */
 };
 
 int run_main(int argc, char **argv)
@@ -553,6 +536,7 @@ int run_main(int argc, char **argv)
 		{ "hostname", required_argument, 0, 'h' },
 		{ "entrypoint", required_argument, 0, O_ENTRYPOINT },
 		{ "volume", required_argument, 0, 'v' }, { "tmpfs", required_argument, 0, O_TMPFS },
+		{ "mount", required_argument, 0, O_MOUNT },
 		{ "read-only", no_argument, 0, O_READ_ONLY },
 		{ "net", required_argument, 0, O_NET }, { "network", required_argument, 0, O_NET },
 		{ "privileged", no_argument, 0, O_PRIV },
@@ -589,6 +573,7 @@ int run_main(int argc, char **argv)
 	uint32_t cfg, a;
 	int opt, named = 0, has_entrypoint = 0, status, code, pids_set = 0;
 
+	die_usage_code = EXIT_RUNTIME; /* docker: 125 for a bad option too */
 	guard_exe(); /* the init runs this binary in the container (guard.h) */
 	c.net = NET_PRIVATE;
 	/* "+": options end at IMAGE; what follows is the command's. */
@@ -616,16 +601,9 @@ int run_main(int argc, char **argv)
 		case 'u': c.user = xstrdup(optarg); break;
 		case 'h': c.hostname = xstrdup(optarg); break;
 		case O_ENTRYPOINT: entrypoint = optarg; has_entrypoint = 1; break;
-		case 'v': parse_volume(&c, optarg); break;
-		case O_TMPFS: {
-			char *t = xstrdup(optarg), *o = strchr(t, ':');
-
-			if (o)
-				*o++ = 0;
-			add_mount(&c, NULL, t, o && strstr(o, "ro") == o, 1);
-			free(t);
-			break;
-		}
+		case 'v': add_mount(&c, MOUNTSPEC_VOLUME, optarg); break;
+		case O_TMPFS: add_mount(&c, MOUNTSPEC_TMPFS, optarg); break;
+		case O_MOUNT: add_mount(&c, MOUNTSPEC_MOUNT, optarg); break;
 		case O_READ_ONLY: c.read_only = 1; break;
 		case O_NET:
 			if (!strcmp(optarg, "host"))

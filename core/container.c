@@ -485,6 +485,8 @@ static void spec_json(struct json_w *w, const struct container_spec *c)
 		put_str(w, "target", c->mounts[i].target);
 		jw_key(w, "readonly"); jw_bool(w, c->mounts[i].readonly);
 		jw_key(w, "tmpfs"); jw_bool(w, c->mounts[i].tmpfs);
+		if (c->mounts[i].options)
+			put_str(w, "options", c->mounts[i].options);
 		jw_end(w);
 	}
 	jw_end(w);
@@ -736,6 +738,7 @@ int container_spec_load(const struct store *s, const char *id, struct container_
 			ms->target = dup_str(&d, m, "target", &bad);
 			ms->readonly = get_bool(&d, m, "readonly");
 			ms->tmpfs = get_bool(&d, m, "tmpfs");
+			ms->options = dup_str(&d, m, "options", &bad);
 		}
 	}
 	a = json_get(&d, 0, "ulimits");
@@ -819,6 +822,7 @@ void container_spec_free(struct container_spec *c)
 	for (int i = 0; i < c->nmounts; i++) {
 		free(c->mounts[i].source);
 		free(c->mounts[i].target);
+		free(c->mounts[i].options);
 	}
 	for (int i = 0; i < c->ndevices; i++) {
 		free(c->devices[i].host);
@@ -1346,33 +1350,64 @@ static int list(const struct store *s, struct entry **out, int *count)
 }
 
 /* Does the FILE ("layers", "image") of any container's record name digest
- * on a line of its own? What keeps a layer or image from being removed. */
-int container_refers(const struct store *s, const char *file, const char *digest)
+ * on a line of its own? What keeps a layer or image from being removed.
+ * With buf: every such container, "NAME (SHORT-ID)" comma-separated (as
+ * much as fits n bytes), and how many. */
+static int refers(const struct store *s, const char *file, const char *digest, char *buf,
+		  size_t n)
 {
-	char dirs[2][PATH_MAX], path[PATH_MAX], *buf;
+	char dirs[2][PATH_MAX], path[PATH_MAX], *data;
 	struct dirent *e;
 	int used = 0;
-	size_t n;
+	size_t len = 0, size;
 	DIR *d;
 
+	if (buf && n)
+		*buf = 0;
 	if (record_dirs(s, dirs))
 		return 0;
-	for (int k = 0; k < 2 && !used; k++) {
+	for (int k = 0; k < 2 && (buf || !used); k++) {
 		if (!(d = opendir(dirs[k])))
 			continue;
-		while (!used && (e = readdir(d))) {
+		while ((buf || !used) && (e = readdir(d))) {
+			struct container_spec c;
+			char name[CONTAINER_NAME_MAX + 1] = "?";
+			int hit = 0;
+
 			if (e->d_name[0] == '.'
 			    || snprintf(path, sizeof(path), "%s/%s/%s", dirs[k], e->d_name,
 					file) >= (int)sizeof(path)
-			    || read_file(path, RECORD_MAX, &buf, &n))
+			    || read_file(path, RECORD_MAX, &data, &size))
 				continue;
-			for (char *line = strtok(buf, "\n"); line && !used; line = strtok(NULL, "\n"))
-				used = !strcmp(line, digest);
-			free(buf);
+			for (char *line = strtok(data, "\n"); line && !hit; line = strtok(NULL, "\n"))
+				hit = !strcmp(line, digest);
+			free(data);
+			used += hit;
+			if (!hit || !buf)
+				continue;
+			if (!container_spec_load(s, e->d_name, &c)) {
+				snprintf(name, sizeof(name), "%s", c.name);
+				container_spec_free(&c);
+			}
+			len += snprintf(len < n ? buf + len : NULL, len < n ? n - len : 0, "%s%s (%.12s)",
+					used > 1 ? ", " : "", name, e->d_name);
 		}
 		closedir(d);
 	}
+	if (buf && len >= n && n > 4)
+		strcpy(buf + n - 4, "...");
 	return used;
+}
+
+int container_refers(const struct store *s, const char *file, const char *digest)
+{
+	return refers(s, file, digest, NULL, 0);
+}
+
+int container_refers_names(const struct store *s, const char *file, const char *digest,
+			   char *buf, size_t n)
+{
+	return refers(s, file, digest, buf, n);
 }
 
 int container_each(const struct store *s, int (*fn)(const char *id, void *arg), void *arg)

@@ -53,6 +53,8 @@ struct mount_spec {
 	char *target;        /* absolute path inside the container */
 	int readonly;
 	int tmpfs;
+	char *options;       /* tmpfs: its options; bind: propagation, NULL
+			      * rprivate (core/mountspec.h) */
 };
 
 struct device_spec {  /* --device HOST[:CONTAINER[:PERMS]] */
@@ -151,6 +153,10 @@ int container_transient_dir(const struct store *s, const char *id, char *buf);
 /* Does the FILE ("layers", "image") of any container's record name digest
  * on a line of its own? What keeps a layer or image from being removed. */
 int container_refers(const struct store *s, const char *file, const char *digest);
+/* The same, naming them: "web (3f2a1b2c3d4e), db (...)" into buf (n
+ * bytes, cut with "..."); returns how many. */
+int container_refers_names(const struct store *s, const char *file, const char *digest,
+			   char *buf, size_t n);
 
 /* Records (core/container.c). */
 int container_spec_save(const struct store *s, const struct container_spec *c);

@@ -7,6 +7,7 @@
 #include "err.h"
 
 const char *applet_name = "boxcar";
+int die_usage_code = EXIT_FAIL;
 
 static char last_msg[256];
 static int last_errno;
@@ -129,5 +130,5 @@ void die_usage(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "Try 'boxcar %s --help' for more information.\n",
 		applet_name);
-	exit(EXIT_FAIL);
+	exit(die_usage_code);
 }

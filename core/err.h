@@ -43,8 +43,11 @@ __attribute__((noreturn, format(printf, 2, 3)))
 void diex(int code, const char *fmt, ...);
 /* Report the context recorded by core (err_set) and exit(code). */
 __attribute__((noreturn)) void die_err(int code);
-/* Bad usage: message, a hint to --help, exit(EXIT_FAIL). */
+/* Bad usage: message, a hint to --help, exit(die_usage_code). */
 __attribute__((noreturn, format(printf, 1, 2)))
 void die_usage(const char *fmt, ...);
+/* EXIT_FAIL, as busybox and util-linux; run sets EXIT_RUNTIME, the code
+ * docker run gives for every bad option or value. */
+extern int die_usage_code;
 
 #endif

@@ -73,6 +73,10 @@ int image_create(const struct store *s, const char *ref, const struct layer_info
 	jw_init(&w, 0);
 	jw_obj(&w);
 	jw_kstr(&w, "created", created);
+	if (c->author)
+		jw_kstr(&w, "author", c->author);
+	if (c->comment) /* where Docker's commit keeps it too */
+		jw_kstr(&w, "comment", c->comment);
 	jw_kstr(&w, "architecture", image_arch());
 	jw_kstr(&w, "os", "linux");
 	jw_key(&w, "config");
@@ -102,6 +106,16 @@ int image_create(const struct store *s, const char *ref, const struct layer_info
 	}
 	if (c->stop_signal)
 		jw_kstr(&w, "StopSignal", c->stop_signal);
+	if (c->exposed) {
+		jw_key(&w, "ExposedPorts");
+		jw_obj(&w);
+		for (char **p = c->exposed; *p; p++) {
+			jw_key(&w, *p);
+			jw_obj(&w);
+			jw_end(&w);
+		}
+		jw_end(&w);
+	}
 	jw_end(&w);
 	jw_key(&w, "rootfs");
 	jw_obj(&w);
@@ -116,7 +130,11 @@ int image_create(const struct store *s, const char *ref, const struct layer_info
 	jw_arr(&w);
 	jw_obj(&w);
 	jw_kstr(&w, "created", created);
-	jw_kstr(&w, "created_by", "boxcar import");
+	if (c->author)
+		jw_kstr(&w, "author", c->author);
+	jw_kstr(&w, "created_by", c->created_by ? c->created_by : "boxcar import");
+	if (c->comment)
+		jw_kstr(&w, "comment", c->comment);
 	jw_end(&w);
 	jw_end(&w);
 	jw_end(&w);
@@ -363,27 +381,16 @@ static int config_in_use(const struct store *s, const char *config)
 	return store_tag_each(s, uses_config, &u) != 0; /* errors: keep it */
 }
 
-int image_remove(const struct store *s, const char *name,
-		 void (*report)(const char *what, const char *id))
+/* The image with this manifest goes: the layers only it used (not those
+ * of a container's record: it runs on them), then its blobs. */
+static int image_delete(const struct store *s, const char *digest,
+			void (*report)(const char *what, const char *id))
 {
-	char digest[DIGEST_STR_LEN + 1], left[8], path[PATH_MAX];
+	char path[PATH_MAX];
 	struct image im;
-	struct ref r;
 	uint32_t l;
 	int rc = 0;
 
-	if (ref_parse(name, &r))
-		return -1;
-	if (store_tag_get(s, r.full, digest))
-		return -1;
-	if (image_tags(s, digest, left, sizeof(left)) == 1 && container_refers(s, "image", digest))
-		return err_setn(0, "image %s is used by a container", r.full);
-	if (store_tag_set(s, r.full, NULL))
-		return -1;
-	report("Untagged", r.full);
-	if (image_tags(s, digest, left, sizeof(left)) != 0)
-		return 0; /* still tagged under another name */
-	/* Last tag gone: the image goes, and the layers only it used. */
 	if (image_open_manifest(s, digest, &im))
 		return -1;
 	for (l = json_first(&im.manifest, im.layers); l; l = json_next(&im.manifest, l)) {
@@ -408,6 +415,73 @@ int image_remove(const struct store *s, const char *name,
 	report("Deleted", im.id);
 	image_close(&im);
 	return rc;
+}
+
+/* By ID, as docker rmi ID: every tag goes, then the image; without
+ * force refused when more than one tag names it, or a container uses
+ * it (docker's words, and the containers named). */
+static int remove_by_id(const struct store *s, const char *name, int force,
+			void (*report)(const char *what, const char *id))
+{
+	char digest[DIGEST_STR_LEN + 1], tags[1024], users[512];
+	struct image im;
+	int ntags;
+
+	if (image_open(s, name, &im))
+		return -1;
+	strcpy(digest, im.manifest_digest);
+	image_close(&im);
+	if ((ntags = image_tags(s, digest, tags, sizeof(tags))) < 0)
+		return -1;
+	if (ntags > 1 && !force)
+		return err_setn(0, "conflict: unable to delete %s (must be forced) - image is "
+				"referenced in multiple repositories (%s)", name, tags);
+	if (!force && container_refers_names(s, "image", digest, users, sizeof(users)))
+		return err_setn(0, "conflict: unable to delete %s (must be forced) - image is "
+				"being used by container %s", name, users);
+	while (ntags-- > 0) {
+		char *comma = strchr(tags, ',');
+
+		if (comma)
+			*comma = 0;
+		if (store_tag_set(s, tags, NULL))
+			return -1;
+		report("Untagged", tags);
+		if (comma)
+			memmove(tags, comma + 1, strlen(comma + 1) + 1);
+	}
+	return image_delete(s, digest, report);
+}
+
+int image_remove_force(const struct store *s, const char *name, int force,
+		       void (*report)(const char *what, const char *id))
+{
+	char digest[DIGEST_STR_LEN + 1], left[8], users[512];
+	struct ref r;
+
+	if (ref_parse(name, &r))
+		return remove_by_id(s, name, force, report);
+	if (store_tag_get(s, r.full, digest))
+		return err_errno() ? -1 /* images.json unreadable: say so */
+			: remove_by_id(s, name, force, report);
+	if (!force && image_tags(s, digest, left, sizeof(left)) == 1
+	    && container_refers_names(s, "image", digest, users, sizeof(users)))
+		return err_setn(0, "conflict: unable to remove repository reference \"%s\" (must "
+				"force) - container %s is using its referenced image %.19s", name,
+				users, digest);
+	if (store_tag_set(s, r.full, NULL))
+		return -1;
+	report("Untagged", r.full);
+	if (image_tags(s, digest, left, sizeof(left)) != 0)
+		return 0; /* still tagged under another name */
+	/* Last tag gone: the image goes, and the layers only it used. */
+	return image_delete(s, digest, report);
+}
+
+int image_remove(const struct store *s, const char *name,
+		 void (*report)(const char *what, const char *id))
+{
+	return image_remove_force(s, name, 0, report);
 }
 
 /* ---- inspect ---- */
@@ -488,7 +562,9 @@ void image_inspect_json(struct json_w *w, const struct store *s, struct image *i
 	for (char *t = strtok(tags, ","); t; t = strtok(NULL, ","))
 		jw_str(w, t);
 	jw_end(w);
+	jw_kstr(w, "Comment", (p = json_get_str(c, 0, "comment")) ? p : "");
 	jw_kstr(w, "Created", (p = json_get_str(c, 0, "created")) ? p : "");
+	jw_kstr(w, "Author", (p = json_get_str(c, 0, "author")) ? p : "");
 	jw_kstr(w, "Architecture", (p = json_get_str(c, 0, "architecture")) ? p : "");
 	jw_kstr(w, "Os", (p = json_get_str(c, 0, "os")) ? p : "");
 	jw_kint(w, "Size", im->size);
@@ -511,6 +587,17 @@ void image_inspect_json(struct json_w *w, const struct store *s, struct image *i
 	} else
 		jw_null(w);
 	copy_str(w, c, cfg, "StopSignal", 1);
+	if ((labels = cfg ? json_get(c, cfg, "ExposedPorts") : 0) && json_type(c, labels) == JSON_OBJECT) {
+		jw_key(w, "ExposedPorts");
+		jw_obj(w);
+		for (uint32_t k = json_first(c, labels); k; k = json_next(c, k))
+			if (json_str(c, k)) {
+				jw_key(w, json_str(c, k));
+				jw_obj(w);
+				jw_end(w);
+			}
+		jw_end(w);
+	}
 	jw_end(w);
 	jw_key(w, "RootFS");
 	jw_obj(w);

@@ -20,6 +20,10 @@
 struct image_config {
 	char **env, **cmd, **entrypoint, **labels;
 	const char *workdir, *user, *stop_signal;
+	char **exposed;          /* "80/tcp"...: ExposedPorts */
+	const char *author;      /* the config's author, and its history entry's */
+	const char *comment;     /* the history entry's comment */
+	const char *created_by;  /* the history entry's (NULL: "boxcar import") */
 };
 
 /* GOARCH name of the machine this binary was built for (amd64, arm64,
@@ -57,6 +61,12 @@ int image_layer_users(const struct store *s, const char *digest, char *buf, size
  * container uses. report() is told each step ("Untagged", "Deleted"). */
 int image_remove(const struct store *s, const char *name,
 		 void (*report)(const char *what, const char *id));
+/* The same, also by image ID (short, full, sha256:): all its tags go,
+ * then the image. Refused (naming the containers) when a container's
+ * record names the image or, by ID, when more than one tag does; force:
+ * done anyway (a container keeps the layers it runs on). */
+int image_remove_force(const struct store *s, const char *name, int force,
+		       void (*report)(const char *what, const char *id));
 /* Point dst (NAME[:TAG]) at the image src names. */
 int image_tag(const struct store *s, const char *src, const char *dst);
 /* Delete a layer unless an image or a container uses it. */

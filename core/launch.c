@@ -52,6 +52,7 @@
 #include "fsutil.h"
 #include "guard.h"
 #include "launch.h"
+#include "mountspec.h"
 #include "passwd.h"
 #include "pathsafe.h"
 #include "pty.h"
@@ -450,23 +451,40 @@ static int setup_volumes(const struct container_spec *c, int rootfd)
 		if ((fd = open_target(rootfd, m->target, S_ISDIR(st.st_mode))) < 0)
 			return -1;
 		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-		if (m->tmpfs)
-			rc = do_mount("tmpfs", fdpath, "tmpfs", MS_NOSUID | MS_NODEV
-				      | (m->readonly ? MS_RDONLY : 0), "mode=1777");
-		else
+		if (m->tmpfs) {
+			/* the options as checked at run (core/mountspec.h) */
+			char data[256];
+			unsigned long flags;
+
+			rc = mountspec_tmpfs(m->options, &flags, data, sizeof(data));
+			if (!rc)
+				rc = do_mount("tmpfs", fdpath, "tmpfs",
+					      flags | (m->readonly ? MS_RDONLY : 0), data);
+		} else
 			rc = do_mount(m->source, fdpath, NULL, MS_BIND | MS_REC, NULL);
 		close(fd);
 		if (rc)
 			return err_prefix(m->target);
-		if (!m->readonly || m->tmpfs)
+		if (m->tmpfs)
 			continue;
 		/* The fd named the directory under the mount: open the target
-		 * again to reach the new mount and make it read-only, with the
+		 * again to reach the new mount, give it its propagation
+		 * (rprivate unless asked) and make it read-only, with the
 		 * mounts under it (a :ro volume of a tree with mounts in it
 		 * must not leave those writable); Linux < 5.12: the top one. */
 		if ((fd = open_target(rootfd, m->target, S_ISDIR(st.st_mode))) < 0)
 			return -1;
 		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+		if (!mountspec_propagation(m->options))
+			rc = err_setn(EINVAL, "bad propagation '%s'", m->options);
+		else
+			rc = do_mount(NULL, fdpath, NULL, mountspec_propagation(m->options), NULL);
+		if (rc || !m->readonly) {
+			close(fd);
+			if (rc)
+				return err_prefix(m->target);
+			continue;
+		}
 		rc = readonly_tree(fd);
 		if (rc < 0 && (errno == ENOSYS || errno == EINVAL))
 			rc = do_mount(NULL, fdpath, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
@@ -582,6 +600,64 @@ __attribute__((noreturn)) static void exec_command(char **argv, char **env)
 	}
 	err_setn(0, "exec: \"%s\": executable file not found in $PATH", argv[0]);
 	fail(EXIT_NOT_FOUND);
+}
+
+/* --init: PID 1 is our process, whose command line is the host's
+ * (`boxcar run -e DB_PASSWORD=... IMAGE`, host paths) and whose
+ * environment area is the host shell's; any process in the container
+ * may read /proc/1/cmdline. Make them what Docker's PID 1 shows,
+ * "boxcar-init -- COMMAND ARGS", and an empty environment: the strings
+ * are overwritten in place (the host's are gone from memory, not only
+ * hidden), then the kernel is told the new ends (PR_SET_MM, which needs
+ * CAP_SYS_RESOURCE: called before the capabilities go). Without it the
+ * strings are still gone, the rest of the old area reads as NULs. A
+ * command too long for the area is cut at an argument. */
+static void init_title(char **argv)
+{
+	unsigned long a[4] = { 0 };
+	char buf[1024], *p, *start;
+	size_t len = 0, area;
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = 0;
+	/* after the ")" of comm: field 3, state; arg_start is field 48 */
+	if (!(p = strrchr(buf, ')')))
+		return;
+	for (int field = 2; *p && field < 48; p++)
+		field += *p == ' ';
+	for (int i = 0; i < 4; i++) { /* strtoul: no scanf in small builds */
+		char *end;
+
+		a[i] = strtoul(p, &end, 10);
+		if (end == p || (*end != ' ' && *end != '\n' && *end))
+			return;
+		p = end;
+	}
+	if (a[0] >= a[1]
+	    || a[1] > a[2] || a[2] > a[3] || a[2] - a[1] > 1)
+		return; /* not the layout execve makes: leave it alone */
+	start = (char *)a[0];
+	area = a[3] - a[0];
+	memset(start, 0, area);
+	static const char *const head[] = { "boxcar-init", "--" };
+	for (int i = 0; i < 2; i++) {
+		memcpy(start + len, head[i], strlen(head[i]) + 1);
+		len += strlen(head[i]) + 1;
+	}
+	for (int i = 0; argv[i] && len + strlen(argv[i]) + 1 <= area; i++) {
+		memcpy(start + len, argv[i], strlen(argv[i]) + 1);
+		len += strlen(argv[i]) + 1;
+	}
+	prctl(PR_SET_NAME, "boxcar-init", 0, 0, 0);
+	/* env first: its start may not pass its end, nor args' end its start */
+	if (prctl(PR_SET_MM, PR_SET_MM_ENV_START, a[0] + len, 0, 0) == 0
+	    && prctl(PR_SET_MM, PR_SET_MM_ENV_END, a[0] + len, 0, 0) == 0)
+		prctl(PR_SET_MM, PR_SET_MM_ARG_END, a[0] + len, 0, 0);
 }
 
 /* --init: PID 1 stays boxcar (already in memory: nothing to find in the
@@ -760,6 +836,8 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, const ch
 		err_set("cannot make a cgroup namespace");
 		fail(EXIT_RUNTIME);
 	}
+	if (c->init)
+		init_title(c->argv);
 	if (!c->privileged && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		err_set("cannot set no_new_privs");
 		fail(EXIT_RUNTIME);
