@@ -9,13 +9,16 @@
 //config:	  or not, like `docker update`.
 //usage:[OPTIONS] CONTAINER...
 //usage:Change the limits of each CONTAINER: at once in its cgroup if it runs,
-//usage:and in its record for the next start. Prints each CONTAINER.
+//usage:and in its record for the next start; or its restart policy. Prints
+//usage:each CONTAINER.
 //usage:
 //usage:  -m, --memory SIZE      memory limit (b, k, m, g; at least 6m)
 //usage:      --memory-swap SIZE memory + swap (-1: unlimited swap)
 //usage:      --cpus N           CPUs (1.5: one and a half)
 //usage:  -c, --cpu-shares N     relative CPU weight (v1 cpu.shares; v2 cpu.weight)
 //usage:      --pids-limit N     most processes (-1: unlimited)
+//usage:      --restart POLICY   no, on-failure[:N], always, unless-stopped; a running
+//usage:                         container follows it when its process next exits
 //usage:      --root DIR         store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:      --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
 
@@ -46,13 +49,14 @@ static int64_t number(const char *what, const char *s, int64_t min, int64_t max)
 
 int update_main(int argc, char **argv)
 {
-	enum { O_SWAP = 256, O_CPUS, O_PIDS, O_ROOT, O_RUNDIR };
+	enum { O_SWAP = 256, O_CPUS, O_PIDS, O_ROOT, O_RUNDIR, O_RESTART };
 	static const struct option opts[] = {
 		{ "memory", required_argument, 0, 'm' },
 		{ "memory-swap", required_argument, 0, O_SWAP },
 		{ "cpus", required_argument, 0, O_CPUS },
 		{ "cpu-shares", required_argument, 0, 'c' },
 		{ "pids-limit", required_argument, 0, O_PIDS },
+		{ "restart", required_argument, 0, O_RESTART },
 		{ "root", required_argument, 0, O_ROOT },
 		{ "runtime-dir", required_argument, 0, O_RUNDIR },
 		{ "help", no_argument, 0, 'h' },
@@ -62,7 +66,7 @@ int update_main(int argc, char **argv)
 	const char *root = NULL;
 	char id[CONTAINER_ID_LEN + 1];
 	struct store s;
-	int opt, rc = EXIT_OK;
+	int opt, rc = EXIT_OK, restart = -1, restart_max = 0;
 
 	while ((opt = applet_getopt(argc, argv, "m:c:h", opts)) != -1) {
 		switch (opt) {
@@ -86,6 +90,18 @@ int update_main(int argc, char **argv)
 			if (l.pids_limit <= 0)
 				l.pids_limit = -1; /* docker: 0 and -1 both lift it */
 			break;
+		case O_RESTART: {
+			char mode[16];
+			size_t n = strcspn(optarg, ":");
+
+			snprintf(mode, sizeof(mode), "%.*s", (int)(n < 15 ? n : 15), optarg);
+			restart = container_restart_mode(mode);
+			if (restart < 0 || (optarg[n] && restart != RESTART_ON_FAILURE))
+				die_usage("invalid restart policy '%s'", optarg);
+			if (optarg[n])
+				restart_max = number("restart count", optarg + n + 1, 0, INT32_MAX);
+			break;
+		}
 		case O_ROOT: root = optarg; break;
 		case O_RUNDIR: container_runtime_dir(optarg); break;
 		case 'h': usage_exit(EXIT_OK);
@@ -94,14 +110,19 @@ int update_main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		die_usage("need a CONTAINER");
-	if (!l.memory && !l.memory_swap && !l.cpu_millis && !l.cpu_shares && !l.pids_limit)
+	if (!l.memory && !l.memory_swap && !l.cpu_millis && !l.cpu_shares && !l.pids_limit &&
+	    restart < 0)
 		die_usage("you must provide one or more flags when using this command");
 	if (l.memory && l.memory_swap > 0 && l.memory_swap < l.memory)
 		die_usage("minimum memory-swap limit should be larger than the memory limit");
 	if (store_open(&s, store_root(root), STORE_READ))
 		die_err(EXIT_FAIL);
 	for (int i = optind; i < argc; i++) {
-		if (container_resolve(&s, argv[i], id) || container_update_limits(&s, id, &l)) {
+		int limits = l.memory || l.memory_swap || l.cpu_millis || l.cpu_shares || l.pids_limit;
+
+		if (container_resolve(&s, argv[i], id) ||
+		    (limits && container_update_limits(&s, id, &l)) ||
+		    (restart >= 0 && container_update_restart(&s, id, restart, restart_max))) {
 			errno = err_errno();
 			warn("%s", err_msg());
 			rc = EXIT_FAIL;

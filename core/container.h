@@ -303,6 +303,11 @@ int container_rename(const struct store *s, const char *id, const char *name);
 struct cgroup_limits;
 int container_update_limits(const struct store *s, const char *id,
 			    const struct cgroup_limits *l);
+/* docker update --restart: a new restart policy (max: on-failure's
+ * count), in the record, where a running container's monitor reads it
+ * when its process exits. Refused for --rm containers, as docker does. */
+int container_update_restart(const struct store *s, const char *id,
+			     enum restart_mode mode, int max);
 
 /* Its root file system as a directory fd, to copy files in or out
  * (core/container_fs.c; resolve paths under it with pathsafe.h): a

@@ -107,3 +107,27 @@ out:
 	container_unlock(lock);
 	return rc;
 }
+
+int container_update_restart(const struct store *s, const char *id,
+			     enum restart_mode mode, int max)
+{
+	struct container_spec c;
+	int lock, rc = -1;
+
+	if ((lock = container_lock(id)) < 0)
+		return -1;
+	if (container_spec_load(s, id, &c))
+		goto out;
+	if (c.auto_remove && mode != RESTART_NO)
+		err_setn(0, "Restart policy cannot be updated because AutoRemove is "
+			 "enabled for the container");
+	else {
+		c.restart = mode;
+		c.restart_max = mode == RESTART_ON_FAILURE ? max : 0;
+		rc = container_spec_save(s, &c);
+	}
+	container_spec_free(&c);
+out:
+	container_unlock(lock);
+	return rc;
+}

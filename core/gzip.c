@@ -127,7 +127,86 @@ int gzip_reader_init(struct gzip_reader *gz, struct reader *in)
 	return 0;
 }
 
+/* ---- compressing ---- */
+
+enum { D_MORE, D_FINISH, D_DONE, D_FAILED };
+
+static ssize_t gzd_read(struct reader *r, void *buf, size_t n)
+{
+	struct gzip_deflater *gz = (struct gzip_deflater *)r;
+	z_stream *zs = gz->zs;
+
+	if (gz->state == D_FAILED)
+		return err_setn(EIO, "gzip compression already failed");
+	if (gz->state == D_DONE || n == 0)
+		return 0;
+	zs->next_out = buf;
+	zs->avail_out = n > 1u << 30 ? 1u << 30 : n;
+	size_t want = zs->avail_out;
+	while (zs->avail_out == want) {
+		int rc;
+
+		if (gz->state == D_MORE && !zs->avail_in) {
+			ssize_t got = reader_read(gz->in, gz->buf, sizeof(gz->buf));
+
+			if (got < 0) {
+				gz->state = D_FAILED;
+				return -1;
+			}
+			zs->next_in = gz->buf;
+			zs->avail_in = got;
+			if (got == 0)
+				gz->state = D_FINISH;
+		}
+		rc = deflate(zs, gz->state == D_FINISH ? Z_FINISH : Z_NO_FLUSH);
+		if (rc == Z_STREAM_END) {
+			gz->state = D_DONE;
+			break;
+		}
+		if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			gz->state = D_FAILED;
+			return err_setn(EIO, "gzip compression failed (%d)", rc);
+		}
+	}
+	return want - zs->avail_out;
+}
+
+static void gzd_close(struct reader *r)
+{
+	struct gzip_deflater *gz = (struct gzip_deflater *)r;
+
+	if (gz->zs) {
+		deflateEnd(gz->zs);
+		free(gz->zs);
+		gz->zs = NULL;
+	}
+}
+
+int gzip_deflater_init(struct gzip_deflater *gz, struct reader *in)
+{
+	gz->r.read = gzd_read;
+	gz->r.close = gzd_close;
+	gz->in = in;
+	gz->state = D_MORE;
+	gz->zs = calloc(1, sizeof(*gz->zs));
+	if (!gz->zs)
+		return err_setn(ENOMEM, "gzip compressor");
+	/* 16 + MAX_WBITS: a gzip wrapper (zlib writes mtime 0, no name). */
+	if (deflateInit2(gz->zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(gz->zs);
+		gz->zs = NULL;
+		return err_setn(ENOMEM, "gzip compressor");
+	}
+	return 0;
+}
+
 #else
+
+int gzip_deflater_init(struct gzip_deflater *gz, struct reader *in)
+{
+	gz->zs = NULL;
+	return err_setn(ENOTSUP, "gzip support not built (FEATURE_GZIP)");
+}
 
 int gzip_reader_init(struct gzip_reader *gz, struct reader *in)
 {

@@ -88,8 +88,10 @@ static struct writer *conn_writer(struct conn *k)
 }
 
 /* A connection to u: the idle one we have if the server has not closed
- * it (*reused = 1), else a new one in a free or the least recent slot. */
-static struct conn *conn_get(struct http_client *c, const struct url *u, int *reused)
+ * it (*reused = 1), unless fresh, else a new one in a free or the least
+ * recent slot. */
+static struct conn *conn_get(struct http_client *c, const struct url *u, int fresh,
+			     int *reused)
 {
 	struct conn *k, *pick = NULL;
 
@@ -98,7 +100,7 @@ static struct conn *conn_get(struct http_client *c, const struct url *u, int *re
 		k = &c->conns[i];
 		if (k->fd >= 0 && k->tls == u->tls && k->port == u->port &&
 		    !strcmp(k->host, u->host)) {
-			if (!net_peer_gone(k->fd)) {
+			if (!fresh && !net_peer_gone(k->fd)) {
 				*reused = 1;
 				k->used = ++c->tick;
 				return k;
@@ -176,7 +178,7 @@ static int compose(struct http_client *c, const struct http_request *rq,
 		memcpy(buf + at + len, "\r\n", 2);
 		at += len + 2;
 	}
-	if (rq->body) {
+	if (rq->body || rq->body_reader) {
 		r = snprintf(buf + at, n - at, "Content-Length: %zu\r\n", rq->body_len);
 		if (r < 0 || (size_t)r >= n - at)
 			goto too_long;
@@ -198,6 +200,30 @@ static int timeout_ms(const struct http_client *c)
 	return c->o.timeout_ms > 0 ? c->o.timeout_ms : NET_TIMEOUT_MS;
 }
 
+/* Stream body_len bytes of rq->body_reader to w: 0, or -1 (a reader that
+ * ends early is an error: the Content-Length would lie). Each write has
+ * the socket's timeout; the whole body has none (a blob may be large). */
+static int send_stream(struct http_client *c, const struct http_request *rq, struct writer *w)
+{
+	unsigned char buf[16384];
+	size_t left = rq->body_len;
+
+	net_pace(0, 0, 0);
+	while (left) {
+		ssize_t n = reader_read(rq->body_reader, buf, left < sizeof(buf) ? left : sizeof(buf));
+
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return err_setn(EIO, "request body: %zu bytes short", left);
+		if (writer_write(w, buf, n))
+			return -1;
+		left -= n;
+	}
+	net_pace(timeout_ms(c), 0, 0);
+	return 0;
+}
+
 int http_request(struct http_client *c, const struct http_request *rq,
 		 struct http_response *rs)
 {
@@ -216,7 +242,13 @@ int http_request(struct http_client *c, const struct http_request *rq,
 	/* connect, handshake, request and head: one timeout in all */
 	net_pace(timeout_ms(c), 0, 0);
 	for (int attempt = 0;; attempt++) {
-		k = conn_get(c, &u, &reused);
+		int fresh = rq->body_reader && !rq->body_rewind;
+
+		if (attempt && rq->body_reader && rq->body_rewind(rq->body_reader)) {
+			net_pace(0, 0, 0);
+			return -1;
+		}
+		k = conn_get(c, &u, fresh, &reused);
 		if (!k)
 			return -1;
 		/* composed again on a retry: the failed response overwrote it */
@@ -225,11 +257,13 @@ int http_request(struct http_client *c, const struct http_request *rq,
 			return -1;
 		if (writer_write(conn_writer(k), buf, len) == 0 &&
 		    (!rq->body || writer_write(conn_writer(k), rq->body, rq->body_len) == 0) &&
+		    (!rq->body_reader || send_stream(c, rq, conn_writer(k)) == 0) &&
 		    http_msg_begin(&c->msg, conn_reader(k), k->what, head) == 0)
 			break;
 		conn_close(k);
 		/* A kept-alive connection the server dropped just as we used
-		 * it: once more on a new one. Our methods are idempotent. */
+		 * it: once more on a new one. Our methods are idempotent (an
+		 * upload's PUT or PATCH names its range or digest). */
 		if (!reused || attempt > 0 ||
 		    !(c->msg.silent || err_errno() == ECONNRESET || err_errno() == EPIPE)) {
 			net_pace(0, 0, 0);

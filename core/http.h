@@ -70,6 +70,13 @@ struct http_request {
 	                              * (CR, LF or NUL in them is refused) */
 	const void *body;            /* sent with Content-Length when non-NULL */
 	size_t body_len;
+	/* Or a body streamed from a reader (blob uploads): exactly body_len
+	 * bytes (fewer is an error), sent with Content-Length. A request
+	 * whose connection turns out dead is sent again on a new one only if
+	 * body_rewind takes the reader back to its start (0); without it,
+	 * such a request always goes on a new connection. */
+	struct reader *body_reader;
+	int (*body_rewind)(struct reader *r);
 };
 
 /* ---- the parsing layer: no sockets, any struct reader as the source ----

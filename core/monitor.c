@@ -501,6 +501,20 @@ static int io_detached(struct io *io, int tty)
 
 /* ---- foreground --------------------------------------------------------- */
 
+/* `update --restart` changes the record while we run: the policy in
+ * force is the one there when the process exits (kept as it was if the
+ * record cannot be read). */
+static void reload_restart_policy(const struct store *s, struct container_spec *c)
+{
+	struct container_spec now;
+
+	if (container_spec_load(s, c->id, &now))
+		return;
+	c->restart = now.restart;
+	c->restart_max = now.restart_max;
+	container_spec_free(&now);
+}
+
 static void fail_state(const struct store *s, const struct container_spec *c, int code)
 {
 	struct container_state st = { .status = ST_EXITED, .exit_code = code };
@@ -786,6 +800,7 @@ start_failed:
 		exit_state(&st, w.status);
 		st.oom_killed = cgroup_oom_killed(&cg) > oom0;
 		st.stopped_by_user |= stopped_by_user(s, c->id);
+		reload_restart_policy(s, c);
 		if (w.stop || !container_should_restart(c, &st, RESTART_AFTER_EXIT)) {
 			save_state(s, c->id, &st);
 			break;

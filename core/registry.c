@@ -51,23 +51,26 @@ static int transient(int status)
 	return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
 }
 
-/* One request, retried on broken connections, 429 and 5xx. 0 with rs
- * open (whatever its status once the retries are spent), or -1. */
-static int send_retry(struct registry *r, const char *url, const char *const *hdrs,
+/* One request, retried on broken connections, 429 and 5xx (a streamed
+ * body only if it can be rewound). 0 with rs open (whatever its status
+ * once the retries are spent), or -1. */
+static int send_retry(struct registry *r, const struct http_request *rq,
 		      struct http_response *rs)
 {
-	struct http_request rq = { .url = url, .headers = hdrs };
+	int can_retry = !rq->body_reader || rq->body_rewind;
 
 	for (int attempt = 0;; attempt++) {
 		long ms;
 
-		if (!http_request(r->http, &rq, rs)) {
-			if (!transient(rs->status) || attempt == REGISTRY_RETRIES)
+		if (attempt && rq->body_reader && rq->body_rewind(rq->body_reader))
+			return -1;
+		if (!http_request(r->http, rq, rs)) {
+			if (!transient(rs->status) || attempt == REGISTRY_RETRIES || !can_retry)
 				return 0;
 			ms = delay_ms(r, attempt, rs);
 			http_response_close(rs);
 		} else {
-			if (attempt == REGISTRY_RETRIES)
+			if (attempt == REGISTRY_RETRIES || !can_retry)
 				return -1;
 			ms = delay_ms(r, attempt, NULL);
 		}
@@ -92,7 +95,8 @@ static int fetch_token(struct registry *r, const struct regauth_challenge *c)
 	if (c->scope[0])
 		snprintf(scope, sizeof(scope), "%s", c->scope);
 	else
-		snprintf(scope, sizeof(scope), "repository:%s:pull", r->ref.path);
+		snprintf(scope, sizeof(scope), "repository:%s:%s", r->ref.path,
+			 r->push ? "pull,push" : "pull");
 	if (regauth_urlencode(c->service, enc_service, sizeof(enc_service)) ||
 	    regauth_urlencode(scope, enc_scope, sizeof(enc_scope)))
 		return -1;
@@ -121,7 +125,7 @@ static int fetch_token(struct registry *r, const struct regauth_challenge *c)
 		snprintf(authh, sizeof(authh), "Authorization: %s", basic);
 		hdrs[0] = authh;
 	}
-	rc = send_retry(r, url, hdrs, &rs);
+	rc = send_retry(r, &(struct http_request){ .url = url, .headers = hdrs }, &rs);
 	explicit_bzero(authh, sizeof(authh));
 	explicit_bzero(basic, sizeof(basic));
 	if (rc)
@@ -187,22 +191,29 @@ static int is_redirect(int st)
 	return st == 301 || st == 302 || st == 303 || st == 307 || st == 308;
 }
 
-/* GET path (under base) or an absolute url, with auth, redirects and
- * retries. 0 with rs open whatever the final status, or -1. */
-static int reg_get(struct registry *r, const char *path, const char *accept,
-		   const char *range, struct http_response *rs)
+/* method on path (under base) or on an absolute url (an upload's
+ * Location), with auth, redirects (GET and HEAD only: a body is not sent
+ * twice to wherever a 3xx says) and retries; extra: more header lines or
+ * NULL; b: the body or NULL. 0 with rs open whatever the final status,
+ * or -1. */
+static int reg_send(struct registry *r, const char *method, const char *path,
+		    const char *const *extra, const struct registry_body *b,
+		    struct http_response *rs)
 {
 	char url[URL_MAX], next[URL_MAX], hdr[HEADER_COPY_MAX + 1];
-	char authh[sizeof(r->auth) + 16], accepth[512], rangeh[64];
+	char authh[sizeof(r->auth) + 16];
 	struct url base, u;
 	int reauthed = 0, redirects = 0;
+	int follow = !strcmp(method, "GET") || !strcmp(method, "HEAD");
 
-	if (snprintf(url, sizeof(url), "%s%s", r->base, path) >= (int)sizeof(url))
+	if (snprintf(url, sizeof(url), "%s%s", strncmp(path, "http", 4) ? r->base : "", path) >=
+	    (int)sizeof(url))
 		return err_setn(0, "URL too long");
 	if (url_parse(&base, r->base))
 		return -1;
 	for (;;) {
-		const char *hdrs[4];
+		const char *hdrs[REGISTRY_EXTRA_HEADERS + 2];
+		struct http_request rq = { .method = method, .url = url, .headers = hdrs };
 		int h = 0, same;
 
 		if (url_parse(&u, url))
@@ -215,18 +226,21 @@ static int reg_get(struct registry *r, const char *path, const char *accept,
 			snprintf(authh, sizeof(authh), "Authorization: %s", r->auth);
 			hdrs[h++] = authh;
 		}
-		if (accept) {
-			snprintf(accepth, sizeof(accepth), "Accept: %s", accept);
-			hdrs[h++] = accepth;
-		}
-		if (range) {
-			snprintf(rangeh, sizeof(rangeh), "Range: %s", range);
-			hdrs[h++] = rangeh;
-		}
+		for (int i = 0; extra && extra[i] && i < REGISTRY_EXTRA_HEADERS; i++)
+			hdrs[h++] = extra[i];
 		hdrs[h] = NULL;
-		if (send_retry(r, url, hdrs, rs))
+		if (b) {
+			rq.body = b->data;
+			rq.body_reader = b->reader;
+			rq.body_rewind = b->rewind;
+			rq.body_len = b->len;
+			if (!b->data && !b->reader)
+				rq.body = ""; /* an empty body, with Content-Length: 0 */
+		}
+		if (send_retry(r, &rq, rs))
 			return -1;
-		if (rs->status == 401 && same && !reauthed) {
+		if (rs->status == 401 && same && !reauthed &&
+		    (!b || !b->reader || b->rewind)) {
 			const char *wa = http_header(rs, "WWW-Authenticate");
 
 			if (wa && strlen(wa) >= sizeof(hdr)) {
@@ -241,10 +255,12 @@ static int reg_get(struct registry *r, const char *path, const char *accept,
 				return err_setn(0, "%s: 401 without a challenge", r->ref.host);
 			if (answer(r, hdr))
 				return -1;
+			if (b && b->reader && b->rewind(b->reader))
+				return -1;
 			reauthed = 1;
 			continue;
 		}
-		if (is_redirect(rs->status)) {
+		if (follow && is_redirect(rs->status)) {
 			const char *loc = http_header(rs, "Location");
 			struct url nu;
 
@@ -262,6 +278,33 @@ static int reg_get(struct registry *r, const char *path, const char *accept,
 		}
 		return 0;
 	}
+}
+
+/* GET with Accept and Range. */
+static int reg_get(struct registry *r, const char *path, const char *accept,
+		   const char *range, struct http_response *rs)
+{
+	char accepth[512], rangeh[80];
+	const char *hdrs[3];
+	int h = 0;
+
+	if (accept) {
+		snprintf(accepth, sizeof(accepth), "Accept: %s", accept);
+		hdrs[h++] = accepth;
+	}
+	if (range) {
+		snprintf(rangeh, sizeof(rangeh), "Range: %s", range);
+		hdrs[h++] = rangeh;
+	}
+	hdrs[h] = NULL;
+	return reg_send(r, "GET", path, hdrs, NULL, rs);
+}
+
+int registry_request(struct registry *r, const char *method, const char *path,
+		     const char *const *headers, const struct registry_body *b,
+		     struct http_response *rs)
+{
+	return reg_send(r, method, path, headers, b, rs);
 }
 
 static int http_error(struct registry *r, struct http_response *rs, const char *what)
@@ -615,6 +658,7 @@ int registry_open(struct registry *r, const struct imgref *ref, const struct reg
 	r->ref = *ref;
 	r->insecure = o->insecure;
 	r->insecure_realm = o->insecure_realm;
+	r->push = o->push;
 	r->creds = o->creds;
 	r->retry_base_ms = env && atoi(env) > 0 ? atoi(env) : 1000;
 	ho.timeout_ms = tenv && atoi(tenv) > 0 ? atoi(tenv) : 0; /* the tests' */

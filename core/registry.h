@@ -35,6 +35,7 @@
 #define REGISTRY_MAX_REDIRECTS 5
 #define REGISTRY_RETRIES 5
 #define REGISTRY_RETRY_AFTER_MAX 10 /* back-off units (1 s) a Retry-After may ask */
+#define REGISTRY_EXTRA_HEADERS 4    /* header lines registry_request() adds */
 
 struct registry {
 	struct pull_source src;      /* first: a struct registry is a source */
@@ -44,6 +45,7 @@ struct registry {
 	char name[URL_HOST_MAX + REF_NAME_MAX + 2];
 	char downloads[PATH_MAX];    /* ROOT/downloads */
 	int insecure, insecure_realm;
+	int push;                    /* tokens ask for pull,push */
 	const struct credentials *creds; /* NULL: anonymous */
 	char auth[REGAUTH_TOKEN_MAX + 16]; /* the Authorization value, or "" */
 	time_t auth_expires;         /* 0: does not expire (Basic) */
@@ -59,9 +61,30 @@ struct registry_opts {
 				  * another origin than the registry too */
 	const struct credentials *creds;
 	const char *root;        /* store root, for ROOT/downloads */
+	int push;                /* ask tokens for "repository:PATH:pull,push" */
 };
 
 int registry_open(struct registry *r, const struct imgref *ref, const struct registry_opts *o);
 void registry_close(struct registry *r);
+
+/* A request body: data (n bytes), or len bytes streamed from reader,
+ * which rewind takes back to its start for a retry (NULL: not retried).
+ * Both NULL: an empty body. */
+struct registry_body {
+	const void *data;
+	struct reader *reader;
+	int (*rewind)(struct reader *r);
+	size_t len;
+};
+
+/* method on path ("/v2/...", under the registry) or on an absolute URL
+ * (an upload's Location, checked by the caller), with the registry's
+ * authentication (Authorization only to its own origin), retries (429,
+ * 5xx, broken connections), and redirects for GET and HEAD. headers: up
+ * to REGISTRY_EXTRA_HEADERS "Name: value" lines, NULL-terminated, or
+ * NULL. 0 with rs open whatever its status, or -1. */
+int registry_request(struct registry *r, const char *method, const char *path,
+		     const char *const *headers, const struct registry_body *b,
+		     struct http_response *rs);
 
 #endif

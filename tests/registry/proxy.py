@@ -21,6 +21,11 @@ each request it reads MODEFILE, a list of words that say how to misbehave:
   500       every blob GET answers 500
   stall     the first GET of each blob over 4 KiB without a Range header sends half
             its body, then hangs (the test kills the client)
+  patchlost the second PATCH (of this proxy's life) reaches the registry, but its
+            answer does not: the connection closes (push must resume)
+
+POST, PUT and PATCH (push) are forwarded with their bodies; their log
+line shows Content-Range as range=.
 
 Every request is logged to LOGFILE as one line:
   METHOD PATH host=HOST auth=SCHEME|- range=RANGE|- -> STATUS
@@ -67,7 +72,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             f.write("%s %s host=%s auth=%s range=%s -> %d\n" % (
                 self.command, self.path, self.headers.get("Host", "-"),
                 auth.split()[0] if auth else "-",
-                self.headers.get("Range", "-"), status))
+                self.headers.get("Range", self.headers.get("Content-Range", "-")
+                                 if self.command in ("PATCH", "PUT") else "-"), status))
 
     def reply(self, status, body=b"", headers=()):
         self.log(status)
@@ -137,11 +143,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def forward(self, path, ms, cdn=False):
         up = http.client.HTTPConnection("127.0.0.1", UP_PORT, timeout=30)
         hdrs = {k: v for k, v in self.headers.items()
-                if k.lower() in ("accept", "range")}
-        up.request(self.command, path, headers=hdrs)
+                if k.lower() in ("accept", "range", "content-type", "content-range",
+                                 "content-length")}
+        n = int(self.headers.get("Content-Length", "0") or 0)
+        data = self.rfile.read(n) if n else None
+        up.request(self.command, path, body=data, headers=hdrs)
         r = up.getresponse()
         body = r.read()
         up.close()
+        if self.command == "PATCH" and "patchlost" in ms:
+            with lock:
+                state["npatch"] = state.get("npatch", 0) + 1
+                lost = state["npatch"] == 2
+            if lost:
+                self.log(0)
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
         blob = "/blobs/" in path and r.status in (200, 206)
         if blob and "corrupt" in ms and body:
             body = body[:-1] + bytes([body[-1] ^ 1])
@@ -177,6 +195,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     do_HEAD = do_GET
+    do_POST = do_GET
+    do_PUT = do_GET
+    do_PATCH = do_GET
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
