@@ -177,7 +177,8 @@ $(GEN)/config.h $(GEN)/applets.h $(GEN)/applets.mk $(GEN)/usage_text.h: $(GEN)/c
 $(B)/host/usage-pack: $(SRCDIR)/scripts/usage-pack.c | $(DEPS)/lib/liblz4.a
 	$(call msg,HOSTCC,$@)
 	@mkdir -p $(dir $@)
-	$(Q)lz4=$(DEPS_SRC)/lz4-$$(awk '$$1 == "lz4" { print $$2 }' $(SRCDIR)/scripts/deps.lock)/lib && \
+	$(Q)lz4=$(DEPS_SRC)/lz4-$$(awk '$$1 == "lz4" { sub(/^[0-9]+:/, "", $$2); print $$2 }' \
+		$(SRCDIR)/scripts/deps.lock)/lib && \
 		$(HOSTCC) -O2 -I$$lz4 -o $@ $< $$lz4/lz4.c $$lz4/lz4hc.c
 
 $(GEN)/usage_lz4.h: $(GEN)/usage_text.h $(B)/host/usage-pack
