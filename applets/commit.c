@@ -16,9 +16,11 @@
 //usage:one holding what the container changed (deleted files become
 //usage:whiteouts), with the container's command, entrypoint, environment,
 //usage:working directory, user and stop signal. Prints the image ID. A
-//usage:running container is not paused: files it writes meanwhile may be
-//usage:caught half-written.
+//usage:running container is paused while its changes are packed (as
+//usage:docker's); with --pause=false it runs on, files it deletes meanwhile
+//usage:are left out and files it writes may be caught half-written.
 //usage:
+//usage:  -p, --pause[=BOOL] pause a running container while packing (default true)
 //usage:  --root DIR         store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:  --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
 
@@ -65,12 +67,15 @@ static char **image_labels(const struct store *s, const char *manifest)
 int commit_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "pause", optional_argument, 0, 'p' },
 		{ "root", required_argument, 0, 'R' },
 		{ "runtime-dir", required_argument, 0, 'D' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
-	struct layer_pack_opts po = { .overlay_to_oci = 1 };
+	/* live: a running container may delete what the walk just listed */
+	struct layer_pack_opts po = { .overlay_to_oci = 1, .live = 1 };
+	int pause = 1, paused = 0, packed;
 	const char *root = NULL;
 	char id[CONTAINER_ID_LEN + 1], image_id[DIGEST_STR_LEN + 1], diff[PATH_MAX];
 	char **cmd = NULL, **entrypoint = NULL;
@@ -81,8 +86,16 @@ int commit_main(int argc, char **argv)
 	struct ref r;
 	int opt, n = 0, existed, argc_c = 0;
 
-	while ((opt = applet_getopt(argc, argv, "h", opts)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "ph", opts)) != -1) {
 		switch (opt) {
+		case 'p':
+			if (!optarg || !strcmp(optarg, "true") || !strcmp(optarg, "1"))
+				pause = 1;
+			else if (!strcmp(optarg, "false") || !strcmp(optarg, "0"))
+				pause = 0;
+			else
+				die_usage("--pause: true or false");
+			break;
 		case 'R': root = optarg; break;
 		case 'D': container_runtime_dir(optarg); break;
 		case 'h': usage_exit(EXIT_OK);
@@ -104,8 +117,19 @@ int commit_main(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		if (store_layer_get(&s, c.layers[i], &li[i]))
 			die_err(EXIT_FAIL);
-	if (overlay_dir(&s, id, "diff", diff)
-	    || store_layer_import_dir_opts(&s, diff, &po, &li[n], &existed))
+	/* Paused by us only if it runs and is not paused already; a build
+	 * without a freezer commits it live. */
+	if (pause && !container_paused(id)) {
+		if (!container_pause(&s, id, 1))
+			paused = 1;
+		else if (err_errno() == EOPNOTSUPP || err_errno() == ENOENT)
+			warn("%.12s: cannot pause, committing it running: %s", id, err_msg());
+	}
+	packed = !overlay_dir(&s, id, "diff", diff)
+		&& !store_layer_import_dir_opts(&s, diff, &po, &li[n], &existed);
+	if (paused && container_pause(&s, id, 0))
+		warn("%.12s: %s", id, err_msg());
+	if (!packed)
 		die_err(EXIT_FAIL);
 
 	/* its command as the image's: entrypoint and cmd apart again */
