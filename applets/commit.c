@@ -18,14 +18,16 @@
 //usage:its command (the one it was run with: give -c 'CMD ...' to make another
 //usage:the default), entrypoint, environment, working directory, user, stop
 //usage:signal and its image's labels. Prints the image ID. A running
-//usage:container is not paused: files it writes meanwhile may be caught
-//usage:half-written.
+//usage:container is paused while its changes are packed (as docker's); with
+//usage:--pause=false it runs on, files it deletes meanwhile are left out and
+//usage:files it writes may be caught half-written.
 //usage:
 //usage:  -a, --author AUTHOR  the image's author ("Name <mail>")
 //usage:  -m, --message TEXT   a comment for the image (image inspect's Comment)
 //usage:  -c, --change LINE    a Dockerfile instruction applied to the config:
 //usage:                       CMD, ENTRYPOINT (JSON or shell form), ENV, LABEL,
 //usage:                       EXPOSE, USER, WORKDIR, STOPSIGNAL (repeatable)
+//usage:  -p, --pause[=BOOL]   pause a running container while packing (default true)
 //usage:  --root DIR         store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:  --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
 
@@ -153,12 +155,15 @@ int commit_main(int argc, char **argv)
 		{ "author", required_argument, 0, 'a' },
 		{ "message", required_argument, 0, 'm' },
 		{ "change", required_argument, 0, 'c' },
+		{ "pause", optional_argument, 0, 'p' },
 		{ "root", required_argument, 0, 'R' },
 		{ "runtime-dir", required_argument, 0, 'D' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
-	struct layer_pack_opts po = { .overlay_to_oci = 1 };
+	/* live: a running container may delete what the walk just listed */
+	struct layer_pack_opts po = { .overlay_to_oci = 1, .live = 1 };
+	int pause = 1, paused = 0, packed;
 	const char *root = NULL;
 	char id[CONTAINER_ID_LEN + 1], image_id[DIGEST_STR_LEN + 1], diff[PATH_MAX];
 	char **cmd = NULL, **entrypoint = NULL;
@@ -172,11 +177,19 @@ int commit_main(int argc, char **argv)
 
 	if (!changes)
 		die(EXIT_FAIL, "out of memory");
-	while ((opt = applet_getopt(argc, argv, "ha:m:c:", opts)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "ha:m:c:p", opts)) != -1) {
 		switch (opt) {
 		case 'a': cfg.author = optarg; break;
 		case 'm': cfg.comment = optarg; break;
 		case 'c': changes[nchanges++] = optarg; break;
+		case 'p':
+			if (!optarg || !strcmp(optarg, "true") || !strcmp(optarg, "1"))
+				pause = 1;
+			else if (!strcmp(optarg, "false") || !strcmp(optarg, "0"))
+				pause = 0;
+			else
+				die_usage("--pause: true or false");
+			break;
 		case 'R': root = optarg; break;
 		case 'D': container_runtime_dir(optarg); break;
 		case 'h': usage_exit(EXIT_OK);
@@ -201,8 +214,19 @@ int commit_main(int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		if (store_layer_get(&s, c.layers[i], &li[i]))
 			die_err(EXIT_FAIL);
-	if (overlay_dir(&s, id, "diff", diff)
-	    || store_layer_import_dir_opts(&s, diff, &po, &li[n], &existed))
+	/* Paused by us only if it runs and is not paused already; a build
+	 * without a freezer commits it live. */
+	if (pause && !container_paused(id)) {
+		if (!container_pause(&s, id, 1))
+			paused = 1;
+		else if (err_errno() == EOPNOTSUPP || err_errno() == ENOENT)
+			warn("%.12s: cannot pause, committing it running: %s", id, err_msg());
+	}
+	packed = !overlay_dir(&s, id, "diff", diff)
+		&& !store_layer_import_dir_opts(&s, diff, &po, &li[n], &existed);
+	if (paused && container_pause(&s, id, 0))
+		warn("%.12s: %s", id, err_msg());
+	if (!packed)
 		die_err(EXIT_FAIL);
 
 	/* its command as the image's: entrypoint and cmd apart again */

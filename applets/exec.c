@@ -605,7 +605,7 @@ int exec_main(int argc, char **argv)
 	if (e.tty && e.detach)
 		die_usage("-t and -d: a detached command has nobody to talk to");
 
-	if (store_open(&s, store_root(root), STORE_READ))
+	if (store_open(&s, store_root(root), STORE_RECORDS))
 		die_err(EXIT_FAIL);
 	if (container_resolve(&s, argv[optind], id) || container_spec_load(&s, id, &e.c)
 	    || container_state_load(&s, id, &st))

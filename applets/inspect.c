@@ -414,7 +414,7 @@ int inspect_main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		die_usage("need a container or image");
-	if (store_open(&s, store_root(root), STORE_READ))
+	if (store_open(&s, store_root(root), STORE_RECORDS))
 		die_err(EXIT_FAIL);
 	jw_init(&w, 1);
 	jw_arr(&w);

@@ -56,7 +56,7 @@ int kill_main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		die_usage("need a CONTAINER");
-	if (store_open(&s, store_root(root), STORE_READ))
+	if (store_open(&s, store_root(root), STORE_RECORDS))
 		die_err(EXIT_FAIL);
 	for (int i = optind; i < argc; i++) {
 		if (container_resolve(&s, argv[i], id) || container_spec_load(&s, id, &c)) {

@@ -131,17 +131,17 @@ static void print_entry(struct logs *o, const char *line)
 	json_free(&d);
 }
 
-/* Print (or, with count, count) the lines of one file. With end, *end
- * says where the partial last line, if any, starts: follow() goes on
- * from there. */
-static long do_file(struct logs *o, const char *path, int count, off_t *end)
+/* Print (or, with count, count) the lines of the open file fd, from its
+ * start. With end, *end says where the partial last line, if any,
+ * starts: follow() goes on from there. */
+static long do_file(struct logs *o, int fd, int count, off_t *end)
 {
 	struct lines l;
 	long n = 0;
 	char *line;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), eof;
+	int eof;
 
-	if (fd < 0)
+	if (lseek(fd, 0, SEEK_SET) < 0)
 		return 0;
 	lines_init(&l, fd);
 	/* a last line without its newline is being written, or was cut by a
@@ -155,34 +155,70 @@ static long do_file(struct logs *o, const char *path, int count, off_t *end)
 	if (end)
 		*end = lseek(fd, 0, SEEK_CUR) - (off_t)(l.len - l.start);
 	free(l.buf);
-	close(fd);
 	return n;
 }
 
-static int rotated_count(const char *log)
-{
-	char path[PATH_MAX + 16];
-	int n = 0;
+#define LOG_FILES_MAX 64
 
-	for (;;) {
-		snprintf(path, sizeof(path), "%s.%d", log, n + 1);
-		if (access(path, F_OK) < 0)
-			return n;
-		n++;
-	}
+/* The log files, oldest first (container.log.N ... .1, then
+ * container.log), opened as one snapshot: the monitor rotates by
+ * renaming (.1 to .2 ..., container.log to .1), so files opened one by
+ * one while it rotates would skip one, or read one twice. container.log
+ * is opened first and the rest after it; if it was rotated meanwhile
+ * (another inode has its name), open them all again. */
+struct snapshot {
+	int fd[LOG_FILES_MAX];
+	int n;  /* fd[n - 1] is container.log */
+};
+
+static void snapshot_close(struct snapshot *sn)
+{
+	for (int i = 0; i < sn->n; i++)
+		if (sn->fd[i] >= 0)
+			close(sn->fd[i]);
+	sn->n = 0;
 }
 
-/* Every file, oldest first: container.log.N ... .1, then container.log. */
-static long all_files(struct logs *o, const char *log, int count, off_t *end)
+static void snapshot_open(struct snapshot *sn, const char *log)
 {
 	char path[PATH_MAX + 16];
+
+	for (int tries = 0; tries < 10; tries++) {
+		int rev[LOG_FILES_MAX], n = 0;
+		struct stat a, b;
+
+		if ((rev[n] = open(log, O_RDONLY | O_CLOEXEC)) < 0) {
+			sn->n = 0;
+			return;
+		}
+		for (n = 1; n < LOG_FILES_MAX; n++) {
+			snprintf(path, sizeof(path), "%s.%d", log, n);
+			if ((rev[n] = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+				break;
+		}
+		sn->n = n;
+		for (int i = 0; i < n; i++)
+			sn->fd[i] = rev[n - 1 - i];
+		if (fstat(rev[0], &a) == 0 && stat(log, &b) == 0 && a.st_ino == b.st_ino
+		    && a.st_dev == b.st_dev)
+			return;
+		snapshot_close(sn);
+	}
+	/* rotated at every try: what the last one got (never reached in
+	 * practice: a rotation takes microseconds, and comes at max-size) */
+	sn->n = 0;
+	if ((sn->fd[0] = open(log, O_RDONLY | O_CLOEXEC)) >= 0)
+		sn->n = 1;
+}
+
+/* Every file of the snapshot, oldest first. */
+static long all_files(struct logs *o, const struct snapshot *sn, int count, off_t *end)
+{
 	long n = 0;
 
-	for (int i = rotated_count(log); i > 0; i--) {
-		snprintf(path, sizeof(path), "%s.%d", log, i);
-		n += do_file(o, path, count, NULL);
-	}
-	return n + do_file(o, log, count, end);
+	for (int i = 0; i < sn->n; i++)
+		n += do_file(o, sn->fd[i], count, i == sn->n - 1 ? end : NULL);
+	return n;
 }
 
 static int still_running(const struct store *s, const char *id)
@@ -197,12 +233,12 @@ static int still_running(const struct store *s, const char *id)
  * (renamed to .1 and made again), finish the old file, then take the new
  * one. Ends when the container is not running and all is printed. */
 static void follow(struct logs *o, const struct store *s, const char *id, const char *log,
-		   off_t from)
+		   int fd, off_t from)
 {
 	struct lines l;
 	struct stat a, b;
 	char *line;
-	int fd = open(log, O_RDONLY | O_CLOEXEC), eof;
+	int eof;
 
 	while (fd < 0 && still_running(s, id)) {
 		usleep(100000);
@@ -255,6 +291,7 @@ int logs_main(int argc, char **argv)
 	struct logs o = { 0 };
 	const char *root = NULL;
 	char id[CONTAINER_ID_LEN + 1], log[PATH_MAX], *e;
+	struct snapshot sn;
 	off_t end;
 	long tail = -1;
 	int opt, follow_it = 0;
@@ -279,7 +316,7 @@ int logs_main(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		die_usage("need one CONTAINER");
-	if (store_open(&s, store_root(root), STORE_READ))
+	if (store_open(&s, store_root(root), STORE_RECORDS))
 		die_err(EXIT_FAIL);
 	if (container_resolve(&s, argv[optind], id) || container_dir(&s, id, log)
 	    || path_join(log, log, "container.log"))
@@ -287,14 +324,20 @@ int logs_main(int argc, char **argv)
 	/* Following may take hours: do not hold the store's lock (its paths
 	 * are all we use from here on). */
 	store_close(&s);
+	snapshot_open(&sn, log);
 	if (tail >= 0) {
-		o.skip = all_files(&o, log, 1, NULL) - tail;
+		o.skip = all_files(&o, &sn, 1, NULL) - tail;
 		if (o.skip < 0)
 			o.skip = 0;
 	}
 	end = 0;
-	all_files(&o, log, 0, follow_it ? &end : NULL);
-	if (follow_it)
-		follow(&o, &s, id, log, end);
+	all_files(&o, &sn, 0, follow_it ? &end : NULL);
+	if (follow_it) {
+		/* on from where the snapshot's container.log ended */
+		int fd = sn.n ? dup(sn.fd[sn.n - 1]) : -1;
+
+		follow(&o, &s, id, log, fd, end);
+	}
+	snapshot_close(&sn);
 	return EXIT_OK;
 }

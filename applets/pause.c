@@ -50,7 +50,7 @@ int pause_freeze_main(int argc, char **argv, int freeze)
 	}
 	if (optind >= argc)
 		die_usage("need a CONTAINER");
-	if (store_open(&s, store_root(root), STORE_READ))
+	if (store_open(&s, store_root(root), STORE_RECORDS))
 		die_err(EXIT_FAIL);
 	for (int i = optind; i < argc; i++) {
 		if (container_resolve(&s, argv[i], id) || container_pause(&s, id, freeze)) {

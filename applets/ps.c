@@ -484,7 +484,7 @@ int ps_main(int argc, char **argv)
 	}
 	if (optind < argc)
 		die_usage("no arguments expected");
-	if (store_open(&s, store_root(root), STORE_READ))
+	if (store_open(&s, store_root(root), STORE_RECORDS))
 		die_err(EXIT_FAIL);
 	ps.s = &s;
 	if (container_each(&s, add, &ps) < 0)

@@ -58,7 +58,7 @@ static int remove_one(const char *root, const char *ref, int force)
 
 	/* Stopping needs no write lock on the store; a monitor may want to
 	 * read it to record the exit. */
-	if (store_open(&s, root, STORE_READ))
+	if (store_open(&s, root, STORE_RECORDS))
 		return -1;
 	if (container_resolve(&s, ref, id))
 		goto out;

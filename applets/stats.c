@@ -314,7 +314,7 @@ int stats_main(int argc, char **argv)
 	}
 	if (sysinfo(&si) == 0)
 		host_mem = (int64_t)si.totalram * si.mem_unit;
-	if (store_open(&s, store_root(root), STORE_READ))
+	if (store_open(&s, store_root(root), STORE_RECORDS))
 		die_err(EXIT_FAIL);
 	st.s = &s;
 	if (optind < argc) {

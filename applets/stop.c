@@ -61,7 +61,7 @@ int stop_main(int argc, char **argv)
 		die_usage("need a CONTAINER");
 	/* Resolve under the store's lock, then let it go: waiting for a
 	 * container must not hold up image imports. */
-	if (store_open(&s, store_root(root), STORE_READ))
+	if (store_open(&s, store_root(root), STORE_RECORDS))
 		die_err(EXIT_FAIL);
 	if (!(ids = calloc(argc, sizeof(*ids))))
 		die(EXIT_FAIL, "out of memory");

@@ -98,7 +98,7 @@ int top_main(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		die_usage("need one CONTAINER");
-	if (store_open(&s, store_root(root), STORE_READ))
+	if (store_open(&s, store_root(root), STORE_RECORDS))
 		die_err(EXIT_FAIL);
 	if (container_resolve(&s, argv[optind], id) || container_state_load(&s, id, &st))
 		die_err(EXIT_FAIL);

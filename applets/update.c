@@ -115,7 +115,7 @@ int update_main(int argc, char **argv)
 		die_usage("you must provide one or more flags when using this command");
 	if (l.memory && l.memory_swap > 0 && l.memory_swap < l.memory)
 		die_usage("minimum memory-swap limit should be larger than the memory limit");
-	if (store_open(&s, store_root(root), STORE_READ))
+	if (store_open(&s, store_root(root), STORE_RECORDS))
 		die_err(EXIT_FAIL);
 	for (int i = optind; i < argc; i++) {
 		int limits = l.memory || l.memory_swap || l.cpu_millis || l.cpu_shares || l.pids_limit;

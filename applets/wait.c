@@ -79,7 +79,7 @@ int wait_main(int argc, char **argv)
 	for (int i = optind; i < argc; i++) {
 		/* The store's lock only to resolve: waiting must not hold
 		 * up imports or removals. */
-		if (store_open(&s, store_root(root), STORE_READ))
+		if (store_open(&s, store_root(root), STORE_RECORDS))
 			die_err(EXIT_FAIL);
 		opt = container_resolve(&s, argv[i], id);
 		store_close(&s);

@@ -19,6 +19,10 @@ struct layer_pack_opts {
 	const char *only;     /* pack only the entry of dir named this (one
 			       * component; its subtree if a directory) */
 	const char *as;       /* ... naming it this in the archive (cp) */
+	int live;             /* the tree may change meanwhile (commit of a
+			       * running container): an entry gone between
+			       * readdir and its stat or open is skipped, a
+			       * file that shrank is padded with zeros */
 };
 
 /* Pack the tree at dir (not dir itself; with o->only, that one entry)

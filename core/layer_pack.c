@@ -168,7 +168,11 @@ static int copy_data(struct pack *p, int fd, uint64_t size)
 			continue;
 		if (n < 0)
 			return err_set("%s: read error", p->path);
-		if (n == 0)
+		if (n == 0 && p->o->live) {
+			/* the header said size: keep the archive whole */
+			n = left < BUF_SIZE ? (ssize_t)left : BUF_SIZE;
+			memset(p->buf, 0, (size_t)n);
+		} else if (n == 0)
 			return err_setn(EIO, "%s: file shrank while being packed", p->path);
 		if (writer_write(p->w, p->buf, (size_t)n) < 0)
 			return -1;
@@ -215,6 +219,13 @@ static int put_marker(struct pack *p, const struct stat *st)
 	return tar_write_header(p->w, &p->e);
 }
 
+/* Did the entry just looked at go away (or turn into another type) in a
+ * live tree? Then it is left out, as if readdir had not seen it. */
+static int vanished(const struct pack *p)
+{
+	return p->o->live && (errno == ENOENT || errno == ENOTDIR || errno == ELOOP);
+}
+
 /* Pack name of l, shown in the archive as shown (the same but for
  * layer_pack_opts.as). */
 static int pack_one(struct pack *p, struct level *l, const char *name, const char *shown)
@@ -226,7 +237,7 @@ static int pack_one(struct pack *p, struct level *l, const char *name, const cha
 	if (set_name(p, l->plen, shown, "") < 0)
 		return -1;
 	if (fstatat(l->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return err_set("%s: cannot stat", p->path);
+		return vanished(p) ? 0 : err_set("%s: cannot stat", p->path);
 	fill_entry(p, &st);
 	switch (st.st_mode & S_IFMT) {
 	case S_IFREG:
@@ -241,7 +252,7 @@ static int pack_one(struct pack *p, struct level *l, const char *name, const cha
 		}
 		fd = openat(l->fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
-			return err_set("%s: cannot open", p->path);
+			return vanished(p) ? 0 : err_set("%s: cannot open", p->path);
 		e->type = TAR_REG;
 		e->size = (uint64_t)st.st_size;
 		strcpy(e->path, p->path);
@@ -252,7 +263,7 @@ static int pack_one(struct pack *p, struct level *l, const char *name, const cha
 	case S_IFDIR:
 		fd = openat(l->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
-			return err_set("%s: cannot open", p->path);
+			return vanished(p) ? 0 : err_set("%s: cannot open", p->path);
 		opaque = 0;
 		if (read_xattrs(p, fd, p->o->overlay_to_oci ? &opaque : NULL) < 0 ||
 		    set_name(p, l->plen, shown, "/") < 0) {
@@ -268,6 +279,8 @@ static int pack_one(struct pack *p, struct level *l, const char *name, const cha
 		return push_level(p, fd, strlen(p->path), opaque);
 	case S_IFLNK: {
 		ssize_t n = readlinkat(l->fd, name, e->link, PATH_MAX);
+		if (n < 0 && vanished(p))
+			return 0;
 		if (n < 0 || n >= PATH_MAX)
 			return err_set("%s: cannot read link", p->path);
 		e->link[n] = '\0';

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "applet.h"
@@ -147,6 +148,66 @@ int store_partials(const struct store *s, int remove, int *count, int64_t *bytes
 	return 0;
 }
 
+/* The pid holding a flock on fd's file, from /proc/locks (0 if none is
+ * found): for the message of a command that has to wait. */
+static pid_t lock_holder(int fd)
+{
+	char line[256], want[64];
+	struct stat st;
+	pid_t pid = 0;
+	FILE *f;
+
+	if (fstat(fd, &st) < 0 || !(f = fopen("/proc/locks", "re")))
+		return 0;
+	snprintf(want, sizeof(want), " %02x:%02x:%llu ", major(st.st_dev), minor(st.st_dev),
+		 (unsigned long long)st.st_ino);
+	while (!pid && fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, want);
+		int k;
+
+		/* "N: FLOCK  ADVISORY  WRITE PID MAJ:MIN:INO 0 EOF"; "->" lines wait */
+		if (!p || !strstr(line, "FLOCK") || strstr(line, "->"))
+			continue;
+		while (p > line && p[-1] == ' ')
+			p--;
+		for (k = 0; p > line && p[-1] >= '0' && p[-1] <= '9'; k++)
+			p--;
+		if (k)
+			pid = (pid_t)atoi(p);
+	}
+	fclose(f);
+	return pid;
+}
+
+/* flock, saying once on stderr whom it waits for when it has to: a
+ * store writer can hold the lock for a whole import or pull. */
+static int lock_store(const struct store *s, int how)
+{
+	int said = 0;
+
+	while (flock(s->lockfd, how | LOCK_NB) < 0) {
+		pid_t pid;
+
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK)
+			return -1;
+		if (!said++) {
+			if ((pid = lock_holder(s->lockfd)) > 0)
+				fprintf(stderr, "%s: waiting for the store lock held by pid %d\n",
+					applet_name ? applet_name : "boxcar", (int)pid);
+			else
+				fprintf(stderr, "%s: waiting for the store lock\n",
+					applet_name ? applet_name : "boxcar");
+		}
+		while (flock(s->lockfd, how) < 0)
+			if (errno != EINTR)
+				return -1;
+		return 0;
+	}
+	return 0;
+}
+
 int store_open(struct store *s, const char *root, int mode)
 {
 	static const char *const dirs[] = { "blobs/sha256", "layers", "l", "tmp", "containers" };
@@ -169,12 +230,13 @@ int store_open(struct store *s, const char *root, int mode)
 	 * killed import go at the next command of any kind. */
 	if (mode == STORE_READ && flock(s->lockfd, LOCK_EX | LOCK_NB) == 0)
 		clean_leftovers(s);
-	while (flock(s->lockfd, mode == STORE_WRITE ? LOCK_EX : LOCK_SH) < 0)
-		if (errno != EINTR) {
-			err_set("cannot lock %s", path);
-			store_close(s);
-			return -1;
-		}
+	if (mode == STORE_RECORDS)
+		return 0;
+	if (lock_store(s, mode == STORE_WRITE ? LOCK_EX : LOCK_SH) < 0) {
+		err_set("cannot lock %s", path);
+		store_close(s);
+		return -1;
+	}
 	if (mode == STORE_WRITE) {
 		clean_leftovers(s);
 		gc_pending(s);

@@ -22,7 +22,13 @@
 #define SHORT_ID_LEN 26      /* ROOT/l/ names, as overlay2's */
 #define STORE_META_MAX (4u << 20) /* largest JSON file we read */
 
-enum { STORE_READ, STORE_WRITE };
+/* STORE_RECORDS: no lock at all, for commands that read or control
+ * containers only (ps, logs, inspect, stop, kill, exec...): container
+ * records are made and removed by renames (container.h), so they never
+ * wait for a store writer, which may hold its lock for a whole pull.
+ * A command that has to wait says so once on stderr ("waiting for the
+ * store lock held by pid N"). */
+enum { STORE_READ, STORE_WRITE, STORE_RECORDS };
 
 struct store {
 	char root[PATH_MAX / 2]; /* leaves room under it for our paths */
