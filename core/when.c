@@ -7,6 +7,7 @@
 #include "when.h"
 
 #define NS 1000000000LL
+#define MAX_SECONDS 9000000000LL
 
 /* n digits at s into *v; 0 if they are not all digits */
 static int digits(const char *s, int n, int *v)
@@ -69,6 +70,8 @@ static int rfc3339(const char *s, int64_t *ns)
 	tm.tm_min = mi;
 	tm.tm_sec = se;
 	t = (int64_t)timegm(&tm);
+	if (t > MAX_SECONDS || t < -MAX_SECONDS)
+		return -1; /* nanoseconds in an int64_t: years 1678 to 2262 */
 	*ns = t * NS + frac;
 	return 0;
 }
@@ -128,9 +131,9 @@ int when_parse(const char *s, int64_t now_ns, int64_t *ns)
 			return 0;
 		}
 		/* Unix seconds, with a fraction */
-		for (d = 0; *p >= '0' && *p <= '9' && d < 100000000000LL; p++)
+		for (d = 0; *p >= '0' && *p <= '9' && d <= MAX_SECONDS; p++)
 			d = d * 10 + (*p - '0');
-		if (p != s && !*fraction(p, &frac)) {
+		if (p != s && d <= MAX_SECONDS && !*fraction(p, &frac)) {
 			*ns = d * NS + frac;
 			return 0;
 		}
