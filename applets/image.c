@@ -44,6 +44,7 @@
 
 struct row {
 	char repo[256], tag[129], id[13], created[32], size[16], at[40];
+	int seq; /* the order the store lists tags in */
 };
 
 struct table {
@@ -68,7 +69,8 @@ static int add_row(const char *ref, const char *digest, void *arg)
 		if (!(t->rows = realloc(t->rows, t->cap * sizeof(*t->rows))))
 			die(EXIT_FAIL, "out of memory");
 	}
-	r = &t->rows[t->n++];
+	r = &t->rows[t->n];
+	r->seq = t->n++;
 	snprintf(r->repo, sizeof(r->repo), "%.*s", (int)(colon - ref), ref);
 	snprintf(r->tag, sizeof(r->tag), "%s", colon + 1);
 	memcpy(r->id, im.id + 7, 12);
@@ -94,7 +96,7 @@ static int by_created(const void *a, const void *b)
 	const struct row *x = a, *y = b;
 	int c = strcmp(y->at, x->at);
 
-	return c ? c : (x < y ? 1 : -1);
+	return c ? c : y->seq - x->seq;
 }
 
 static const char *const image_titles[][2] = {
