@@ -9,8 +9,11 @@
 //usage:ls|inspect|rm|tag|prune [--root DIR] ...
 //usage:Manage images in the store (--root DIR, else $BOXCAR_ROOT, else the built-in one).
 //usage:
-//usage:  ls [-q]              REPOSITORY, TAG, IMAGE ID, CREATED and SIZE of each tag
-//usage:                      (-q: the IMAGE IDs alone)
+//usage:  ls [-q] [--format T]  REPOSITORY, TAG, IMAGE ID, CREATED and SIZE of each
+//usage:                      tag, newest image first (-q: the IMAGE IDs alone;
+//usage:                      --format json, or a template of {{.Repository}}
+//usage:                      {{.Tag}} {{.ID}} {{.CreatedAt}} {{.CreatedSince}}
+//usage:                      {{.Size}}, "table T" with a header)
 //usage:  inspect IMAGE...    details as a JSON array, shaped like docker's
 //usage:  rm [-f] IMAGE...    drop the tag; with its last tag the image goes, and
 //usage:                      the layers no other image or container uses. By
@@ -38,9 +41,11 @@
 #include "human.h"
 #include "image.h"
 #include "store.h"
+#include "template.h"
 
 struct row {
-	char repo[256], tag[129], id[13], created[32], size[16];
+	char repo[256], tag[129], id[13], created[32], size[16], at[40];
+	int seq; /* the order the store lists tags in */
 };
 
 struct table {
@@ -65,29 +70,120 @@ static int add_row(const char *ref, const char *digest, void *arg)
 		if (!(t->rows = realloc(t->rows, t->cap * sizeof(*t->rows))))
 			die(EXIT_FAIL, "out of memory");
 	}
-	r = &t->rows[t->n++];
+	r = &t->rows[t->n];
+	r->seq = t->n++;
 	snprintf(r->repo, sizeof(r->repo), "%.*s", (int)(colon - ref), ref);
 	snprintf(r->tag, sizeof(r->tag), "%s", colon + 1);
 	memcpy(r->id, im.id + 7, 12);
 	r->id[12] = 0;
 	human_age(r->created, sizeof(r->created), json_get_str(&im.config, 0, "created"));
+	/* for the order, and docker's CreatedAt: "2024-01-02 03:04:05 +0000 UTC" */
+	{
+		const char *c = json_get_str(&im.config, 0, "created");
+
+		if (c && strlen(c) >= 19 && c[10] == 'T')
+			snprintf(r->at, sizeof(r->at), "%.10s %.8s +0000 UTC", c, c + 11);
+		else
+			*r->at = 0;
+	}
 	human_size(r->size, sizeof(r->size), im.size);
 	image_close(&im);
 	return 0;
 }
 
+/* Newest first, as docker lists; tags of one image in the order made. */
+static int by_created(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+	int c = strcmp(y->at, x->at);
+
+	return c ? c : y->seq - x->seq;
+}
+
+static const char *const image_titles[][2] = {
+	{ "Repository", "REPOSITORY" }, { "Tag", "TAG" }, { "ID", "IMAGE ID" },
+	{ "CreatedAt", "CREATED AT" }, { "CreatedSince", "CREATED" }, { "Size", "SIZE" },
+	{ "Digest", "DIGEST" },
+};
+
+/* --format T (or json, or "table T"): each row as docker's JSON line. */
+static void print_format(const struct row *r, const char *format, FILE *out)
+{
+	struct json_doc d;
+	struct json_w w;
+
+	jw_init(&w, 0);
+	jw_obj(&w);
+	jw_kstr(&w, "CreatedAt", r->at);
+	jw_kstr(&w, "CreatedSince", r->created);
+	jw_kstr(&w, "Digest", "<none>");
+	jw_kstr(&w, "ID", r->id);
+	jw_kstr(&w, "Repository", r->repo);
+	jw_kstr(&w, "Size", r->size);
+	jw_kstr(&w, "Tag", r->tag);
+	jw_end(&w);
+	if (jw_finish(&w))
+		die_err(EXIT_FAIL);
+	if (!format)
+		fwrite(w.buf, 1, w.len, out);
+	else if (json_parse(&d, w.buf, w.len) || template_fields_exist(format, &d, 0)
+		 || template_render(format, &d, 0, out))
+		die_err(EXIT_FAIL);
+	else {
+		json_free(&d);
+		putc('\n', out);
+	}
+	jw_free(&w);
+}
+
 static int cmd_ls(struct store *s, int argc, char **argv)
 {
 	struct table t = { s, NULL, 0, 0 };
-	int w1 = 10, w2 = 3, w3 = 7, quiet = argc == 1 && !strcmp(argv[0], "-q");
+	int w1 = 10, w2 = 3, w3 = 7, quiet = 0, table = 0;
+	const char *format = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = stdout;
 
-	if (argc && !quiet)
-		die_usage("ls takes no arguments but -q");
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+			quiet = 1;
+		else if (!strcmp(argv[i], "--format") && i + 1 < argc)
+			format = argv[++i];
+		else if (!strncmp(argv[i], "--format=", 9))
+			format = argv[i] + 9;
+		else
+			die_usage("ls takes -q and --format only");
+	}
+	if (format && !strncmp(format, "table", 5) && (!format[5] || strchr(" \t", format[5]))) {
+		format += 5 + strspn(format + 5, " \t");
+		table = *format != 0;
+		if (!table)
+			format = NULL; /* "table" alone: the usual listing */
+	} else if (format && !strcmp(format, "json"))
+		format = ""; /* the JSON lines themselves */
+	if (format && *format && template_check(format))
+		die_usage("%s", err_msg());
 	if (store_tag_each(s, add_row, &t) < 0)
 		die_err(EXIT_FAIL);
-	if (quiet) {
-		for (int i = t.n - 1; i >= 0; i--)
-			puts(t.rows[i].id);
+	qsort(t.rows, t.n, sizeof(*t.rows), by_created);
+	if (quiet || format) {
+		if (table && !quiet) {
+			if (!(out = open_memstream(&buf, &len)))
+				die(EXIT_FAIL, "out of memory");
+			template_table_header(format, image_titles,
+					      sizeof(image_titles) / sizeof(image_titles[0]), out);
+		}
+		for (int i = 0; i < t.n; i++)
+			if (quiet)
+				puts(t.rows[i].id);
+			else
+				print_format(&t.rows[i], *format ? format : NULL, out);
+		if (out != stdout) {
+			fclose(out);
+			template_table_print(buf);
+			free(buf);
+		}
 		free(t.rows);
 		return EXIT_OK;
 	}
@@ -101,8 +197,7 @@ static int cmd_ls(struct store *s, int argc, char **argv)
 	}
 	printf("%-*s   %-*s   %-12s   %-*s   %s\n", w1, "REPOSITORY", w2, "TAG",
 	       "IMAGE ID", w3, "CREATED", "SIZE");
-	/* newest tag first, as docker lists */
-	for (int i = t.n - 1; i >= 0; i--) {
+	for (int i = 0; i < t.n; i++) {
 		struct row *r = &t.rows[i];
 
 		printf("%-*s   %-*s   %-12s   %-*s   %s\n", w1, r->repo, w2, r->tag, r->id,
@@ -340,6 +435,8 @@ int image_alias_main(const char *sub, int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "-q") && strcmp(argv[i], "--root")
 		    && strcmp(argv[i], "-f") && strcmp(argv[i], "--force")
+		    && strcmp(argv[i], "--quiet") && strcmp(argv[i], "--format")
+		    && strncmp(argv[i], "--format=", 9)
 		    && strncmp(argv[i], "--root=", 7) && (i == 1 || strcmp(argv[i - 1], "--root")))
 			die_usage("unknown option '%s'", argv[i]);
 	av[0] = argv[0];

@@ -7,11 +7,13 @@
 //config:	depends on APPLET_IMAGE
 //config:	help
 //config:	  Docker's `images`: the same as `image ls`.
-//usage:[-q] [--root DIR]
+//usage:[-q] [--format T] [--root DIR]
 //usage:List the images in the store: REPOSITORY, TAG, IMAGE ID, CREATED and
 //usage:SIZE of each tag, newest first. The same as `boxcar image ls`.
 //usage:
 //usage:  -q              the IMAGE IDs alone
+//usage:  --format T      json, a template ({{.Repository}}:{{.Tag}} {{.ID}}...), or
+//usage:                  "table T" with a header (see image --help)
 //usage:  --root DIR      store directory (default $BOXCAR_ROOT or the built-in one)
 
 int image_alias_main(const char *sub, int argc, char **argv);

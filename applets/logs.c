@@ -16,6 +16,9 @@
 //usage:  -f, --follow       keep printing new output until the container stops
 //usage:  -n, --tail N       only the last N lines (default all)
 //usage:  -t, --timestamps   put the time of each line in front of it
+//usage:      --since TIME   only lines from TIME on: RFC 3339 (2024-01-02T03:04:05Z,
+//usage:                     or the date), Unix seconds, or a duration ago (10m, 1h30m)
+//usage:      --until TIME   only lines up to TIME (the same forms)
 //usage:      --root DIR     store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:      --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
 
@@ -26,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "applet.h"
@@ -33,6 +37,7 @@
 #include "err.h"
 #include "fsutil.h"
 #include "json.h"
+#include "when.h"
 #include "store.h"
 
 #define LINE_MAX_BYTES (1u << 20) /* longer lines are cut (json-file's are 16 KiB) */
@@ -100,8 +105,19 @@ static char *next_line(struct lines *l, int final, int *eof)
 
 struct logs {
 	int timestamps;
+	int64_t since, until; /* ns; 0: no bound (--since, --until) */
 	long skip; /* lines still to skip before printing (--tail) */
 };
+
+/* --since and --until: a line without a readable time is shown. */
+static int in_window(const struct logs *o, const char *t)
+{
+	int64_t ns;
+
+	if ((!o->since && !o->until) || !t || when_parse(t, 0, &ns))
+		return 1;
+	return (!o->since || ns >= o->since) && (!o->until || ns <= o->until);
+}
 
 /* {"log":"...","stream":"stdout","time":"..."}: print the log text on the
  * stream it came from. */
@@ -121,7 +137,7 @@ static void print_entry(struct logs *o, const char *line)
 	log = json_get(&d, 0, "log");
 	stream = json_get_str(&d, 0, "stream");
 	t = json_get_str(&d, 0, "time");
-	if (log && json_type(&d, log) == JSON_STRING) {
+	if (log && json_type(&d, log) == JSON_STRING && in_window(o, t)) {
 		out = stream && !strcmp(stream, "stderr") ? stderr : stdout;
 		if (o->timestamps)
 			fprintf(out, "%s ", t ? t : "");
@@ -283,6 +299,8 @@ int logs_main(int argc, char **argv)
 		{ "follow", no_argument, 0, 'f' },
 		{ "tail", required_argument, 0, 'n' },
 		{ "timestamps", no_argument, 0, 't' },
+		{ "since", required_argument, 0, 'S' },
+		{ "until", required_argument, 0, 'U' },
 		{ "root", required_argument, 0, 'R' },
 		{ "runtime-dir", required_argument, 0, 'D' },
 		{ "help", no_argument, 0, 'h' },
@@ -308,6 +326,18 @@ int logs_main(int argc, char **argv)
 				die_usage("--tail %s: not a number of lines", optarg);
 			break;
 		case 't': o.timestamps = 1; break;
+		case 'S':
+		case 'U': {
+			struct timespec now;
+			int64_t *when = opt == 'S' ? &o.since : &o.until;
+
+			clock_gettime(CLOCK_REALTIME, &now);
+			if (when_parse(optarg, now.tv_sec * 1000000000LL + now.tv_nsec, when))
+				die_usage("--%s: %s", opt == 'S' ? "since" : "until", err_msg());
+			if (!*when)
+				*when = 1; /* the epoch itself: still a bound */
+			break;
+		}
 		case 'R': root = optarg; break;
 		case 'D': container_runtime_dir(optarg); break;
 		case 'h': usage_exit(EXIT_OK);

@@ -31,7 +31,6 @@
 //usage:      --root DIR     store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:      --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
 
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stddef.h>
@@ -342,89 +341,12 @@ static void cell(const char *s, int w, const char *sep)
 		putchar('\n');
 }
 
-/* ---- --format 'table T' ------------------------------------------------- */
-
-/* Literal text of a template: \t and \n as the renderer makes them. */
-static void literal(const char *t, size_t n, FILE *out)
-{
-	for (size_t i = 0; i < n; i++)
-		if (t[i] == '\\' && i + 1 < n && (t[i + 1] == 't' || t[i + 1] == 'n'))
-			putc(t[++i] == 't' ? '\t' : '\n', out);
-		else
-			putc(t[i], out);
-}
-
-/* The header line of a table: each {{.Field}} as docker titles it. */
-static void table_header(const char *t, FILE *out)
-{
-	static const char *const titles[][2] = {
-		{ "ID", "CONTAINER ID" }, { "Image", "IMAGE" }, { "Command", "COMMAND" },
-		{ "CreatedAt", "CREATED AT" }, { "RunningFor", "CREATED" }, { "State", "STATE" },
-		{ "Status", "STATUS" }, { "Names", "NAMES" }, { "Pid", "PID" },
-	};
-
-	while (*t) {
-		const char *o = strstr(t, "{{"), *c = o ? strstr(o, "}}") : NULL, *f;
-
-		if (!o || !c) {
-			literal(t, strlen(t), out);
-			break;
-		}
-		literal(t, o - t, out);
-		f = o + 2 + strspn(o + 2, " ");
-		if (!strncmp(f, "json ", 5))
-			f += 5 + strspn(f + 5, " ");
-		f += *f == '.';
-		{
-			size_t n = strcspn(f, " }.");
-			unsigned i;
-
-			for (i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
-				if (strlen(titles[i][0]) == n && !strncmp(titles[i][0], f, n)) {
-					fputs(titles[i][1], out);
-					break;
-				}
-			for (size_t k = 0; i == sizeof(titles) / sizeof(titles[0]) && k < n; k++)
-				putc(toupper((unsigned char)f[k]), out);
-		}
-		t = c + 2;
-	}
-	putc('\n', out);
-}
-
-/* The table's lines in buf, cells cut at tabs, aligned as docker's
- * tabwriter does it (cells at least 10 wide, 3 blanks between). */
-static void table_print(char *buf)
-{
-	int w[64] = { 0 };
-	char *line, *save;
-
-	for (int pass = 0; pass < 2; pass++) {
-		char *copy = strdup(buf);
-
-		if (!copy)
-			die(EXIT_FAIL, "out of memory");
-		for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			int col = 0;
-
-			for (char *cell = line, *tab; cell; cell = tab ? tab + 1 : NULL, col++) {
-				int k = 0;
-
-				if ((tab = strchr(cell, '\t')))
-					*tab = 0;
-				for (const char *p = cell; *p; p++)
-					k += (*p & 0xc0) != 0x80;
-				if (!pass && tab && col < 64 && k + 3 > w[col])
-					w[col] = k + 3 < 10 ? 10 : k + 3;
-				if (pass)
-					printf("%s%*s", cell, tab && col < 64 ? w[col] - k : 0, "");
-			}
-			if (pass)
-				putchar('\n');
-		}
-		free(copy);
-	}
-}
+/* --format 'table T': docker's column titles for ps */
+static const char *const ps_titles[][2] = {
+	{ "ID", "CONTAINER ID" }, { "Image", "IMAGE" }, { "Command", "COMMAND" },
+	{ "CreatedAt", "CREATED AT" }, { "RunningFor", "CREATED" }, { "State", "STATE" },
+	{ "Status", "STATUS" }, { "Names", "NAMES" }, { "Pid", "PID" },
+};
 
 int ps_main(int argc, char **argv)
 {
@@ -501,7 +423,8 @@ int ps_main(int argc, char **argv)
 	if (ps.table && !ps.quiet) {
 		if (!(ps.out = open_memstream(&table, &table_len)))
 			die(EXIT_FAIL, "out of memory");
-		table_header(ps.format, ps.out);
+		template_table_header(ps.format, ps_titles,
+				      sizeof(ps_titles) / sizeof(ps_titles[0]), ps.out);
 	}
 	if (!ps.quiet && !ps.json) {
 		cell("CONTAINER ID", wid, "   ");
@@ -537,7 +460,7 @@ int ps_main(int argc, char **argv)
 	free(ps.rows);
 	if (ps.out != stdout) {
 		fclose(ps.out);
-		table_print(table);
+		template_table_print(table);
 		free(table);
 	}
 	return EXIT_OK;

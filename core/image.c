@@ -423,7 +423,7 @@ static int image_delete(const struct store *s, const char *digest,
 static int remove_by_id(const struct store *s, const char *name, int force,
 			void (*report)(const char *what, const char *id))
 {
-	char digest[DIGEST_STR_LEN + 1], tags[1024], users[512];
+	char digest[DIGEST_STR_LEN + 1], tags[1024], users[100]; /* the message holds 256 */
 	struct image im;
 	int ntags;
 
@@ -456,7 +456,7 @@ static int remove_by_id(const struct store *s, const char *name, int force,
 int image_remove_force(const struct store *s, const char *name, int force,
 		       void (*report)(const char *what, const char *id))
 {
-	char digest[DIGEST_STR_LEN + 1], left[8], users[512];
+	char digest[DIGEST_STR_LEN + 1], left[8], users[100]; /* the message holds 256 */
 	struct ref r;
 
 	if (ref_parse(name, &r))

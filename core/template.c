@@ -1,6 +1,8 @@
 /* template.c - {{.Field}} and {{json .Field}} (see template.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
@@ -214,5 +216,83 @@ int template_render(const char *tmpl, const struct json_doc *d, uint32_t v, FILE
 			jw_free(&w);
 		} else
 			put_go(d, n, out);
+	}
+}
+
+/* ---- --format 'table T' (template.h) ---------------------------------- */
+
+/* Literal text of a template: \t and \n as the renderer makes them. */
+static void literal(const char *t, size_t n, FILE *out)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i] == '\\' && i + 1 < n && (t[i + 1] == 't' || t[i + 1] == 'n'))
+			putc(t[++i] == 't' ? '\t' : '\n', out);
+		else
+			putc(t[i], out);
+}
+
+void template_table_header(const char *t, const char *const titles[][2], unsigned ntitles,
+			   FILE *out)
+{
+	while (*t) {
+		const char *o = strstr(t, "{{"), *c = o ? strstr(o, "}}") : NULL, *f;
+
+		if (!o || !c) {
+			literal(t, strlen(t), out);
+			break;
+		}
+		literal(t, o - t, out);
+		f = o + 2 + strspn(o + 2, " ");
+		if (!strncmp(f, "json ", 5))
+			f += 5 + strspn(f + 5, " ");
+		f += *f == '.';
+		{
+			size_t n = strcspn(f, " }.");
+			unsigned i;
+
+			for (i = 0; i < ntitles; i++)
+				if (strlen(titles[i][0]) == n && !strncmp(titles[i][0], f, n)) {
+					fputs(titles[i][1], out);
+					break;
+				}
+			for (size_t k = 0; i == ntitles && k < n; k++)
+				putc(toupper((unsigned char)f[k]), out);
+		}
+		t = c + 2;
+	}
+	putc('\n', out);
+}
+
+/* The table's lines in buf, cells cut at tabs, aligned as docker's
+ * tabwriter does it (cells at least 10 wide, 3 blanks between). */
+void template_table_print(char *buf)
+{
+	int w[64] = { 0 };
+	char *line, *save;
+
+	for (int pass = 0; pass < 2; pass++) {
+		char *copy = strdup(buf);
+
+		if (!copy)
+			return;
+		for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			int col = 0;
+
+			for (char *cell = line, *tab; cell; cell = tab ? tab + 1 : NULL, col++) {
+				int k = 0;
+
+				if ((tab = strchr(cell, '\t')))
+					*tab = 0;
+				for (const char *p = cell; *p; p++)
+					k += (*p & 0xc0) != 0x80;
+				if (!pass && tab && col < 64 && k + 3 > w[col])
+					w[col] = k + 3 < 10 ? 10 : k + 3;
+				if (pass)
+					printf("%s%*s", cell, tab && col < 64 ? w[col] - k : 0, "");
+			}
+			if (pass)
+				putchar('\n');
+		}
+		free(copy);
 	}
 }

@@ -24,4 +24,14 @@ int template_fields_exist(const char *tmpl, const struct json_doc *d, uint32_t v
  * gives X as compact JSON. */
 int template_render(const char *tmpl, const struct json_doc *d, uint32_t v, FILE *out);
 
+/* --format "table T": the header line, each {{.Field}} as titles names
+ * it ({ "Names", "NAMES" }...; else the field in capitals), literal text
+ * kept, \t and \n as the renderer makes them. */
+void template_table_header(const char *t, const char *const titles[][2], unsigned ntitles,
+			   FILE *out);
+/* Print the table's lines (buf, header first, cells cut at tabs) aligned
+ * as docker's tabwriter aligns them: a cell at least 10 wide, 3 blanks of
+ * padding, the last cell of a line as it is. */
+void template_table_print(char *buf);
+
 #endif

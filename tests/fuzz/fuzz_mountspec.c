@@ -3,7 +3,6 @@
  * file, the rest (cut at a NUL) is the argument. What parses must give
  * an absolute target, a source only for a bind, and tmpfs options that
  * parse again into flags and data. */
-#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
