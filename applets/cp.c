@@ -13,7 +13,7 @@
 //config:	  Copy files and directories into and out of containers, like
 //config:	  `docker cp`, with no way out of the container's root through
 //config:	  its symbolic links.
-//usage:[-a] CONTAINER:SRC DEST|-   or   [-a] SRC|- CONTAINER:DEST
+//usage:[-aL] CONTAINER:SRC DEST|-   or   [-aL] SRC|- CONTAINER:DEST
 //usage:Copy SRC (a file, a directory and all under it, or a symbolic link as
 //usage:such) between the host and CONTAINER, running or stopped, as docker
 //usage:cp does: to an existing directory DEST, SRC goes inside it as its own
@@ -27,6 +27,8 @@
 //usage:
 //usage:  -a, --archive      keep the owners (uid:gid) of SRC; without it the
 //usage:                     copies belong to root, as docker makes them
+//usage:  -L, --follow-link  SRC a symbolic link: copy what it points to (in the
+//usage:                     container: resolved inside its root), under SRC's name
 //usage:      --root DIR     store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:      --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
 
@@ -57,6 +59,9 @@ struct end {
 	int contents;       /* ends in "/." (or is "."): what the dir holds */
 	int slash;          /* ends in "/" */
 	char parent[PATH_MAX], base[NAME_MAX + 1];
+	char name[NAME_MAX + 1];  /* the name a copy gets: base, or with -L
+	                           * the link's own name */
+	char followed[PATH_MAX];  /* -L: the path the link led to */
 };
 
 enum kind { MISSING, DIRECTORY, OTHER };
@@ -84,7 +89,7 @@ static void split(struct end *e)
 	slash = strrchr(buf, '/');
 	if (e->root >= 0 && !*buf) {     /* the container's / itself */
 		e->contents = 1;
-		e->parent[0] = e->base[0] = 0;
+		e->parent[0] = e->base[0] = e->name[0] = 0;
 		return;
 	}
 	if (!slash) {
@@ -99,6 +104,7 @@ static void split(struct end *e)
 		die(EXIT_FAIL, "%s", e->path);
 	}
 	strcpy(e->base, slash + 1);
+	strcpy(e->name, e->base);
 	if (!strcmp(e->base, ".") || !strcmp(e->base, "..") || !*e->base) {
 		/* "/", ".", "..": a directory with no name of its own to
 		 * give a copy; what it holds is copied. */
@@ -148,6 +154,107 @@ static enum kind look(const struct end *e, int *parent, int *dir)
 	if (S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode))
 		*dir = open_dir(e, rel);
 	return *dir >= 0 ? DIRECTORY : OTHER;
+}
+
+/* path (inside the container whose root is root) with every symbolic
+ * link in it expanded, into out (relative, "" for the root): one
+ * component at a time, a link's target put in front of what is left (an
+ * absolute one from the root), ".." never above the root, at most
+ * MAXSYMLINKS links; as docker's FollowSymlinkInScope. Every directory
+ * is opened under root (pathsafe), so nothing here leaves it. */
+static int resolve_in_root(int root, const char *path, char *out)
+{
+	char todo[2 * PATH_MAX], rest[2 * PATH_MAX], link[PATH_MAX], comp[NAME_MAX + 1];
+	char *p = todo;
+	int links = 0;
+
+	out[0] = 0;
+	if (strlen(path) >= sizeof(todo))
+		return err_setn(ENAMETOOLONG, "%s: path too long", path);
+	strcpy(todo, path);
+	for (;;) {
+		struct stat st;
+		size_t n, at;
+		ssize_t l;
+		int dfd;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			return 0;
+		n = strcspn(p, "/");
+		if (n > NAME_MAX)
+			return err_setn(ENAMETOOLONG, "%s: name too long", path);
+		memcpy(comp, p, n);
+		comp[n] = 0;
+		p += n;
+		if (!strcmp(comp, "."))
+			continue;
+		if (!strcmp(comp, "..")) {
+			char *up = strrchr(out, '/');
+
+			*(up ? up : out) = 0;
+			continue;
+		}
+		if ((dfd = pathsafe_open_dir(root, out, 0)) < 0)
+			return -1;
+		if (fstatat(dfd, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+			l = readlinkat(dfd, comp, link, sizeof(link) - 1);
+			close(dfd);
+			if (l < 0)
+				return err_set("%s", path);
+			if (++links > 40)
+				return err_setn(0, "%s: too many levels of symbolic links", path);
+			link[l] = 0;
+			if (snprintf(rest, sizeof(rest), "%s/%s", link, p) >= (int)sizeof(rest))
+				return err_setn(ENAMETOOLONG, "%s: path too long", path);
+			strcpy(todo, rest);
+			p = todo;
+			if (link[0] == '/')
+				out[0] = 0;
+			continue;
+		}
+		close(dfd);
+		at = strlen(out);
+		if (at + 1 + n >= PATH_MAX)
+			return err_setn(ENAMETOOLONG, "%s: path too long", path);
+		if (at)
+			out[at++] = '/';
+		strcpy(out + at, comp);
+	}
+}
+
+/* -L: when e names a symbolic link, make it name what the link leads
+ * to, keeping the link's name for the copy. */
+static void follow_link(struct end *e)
+{
+	char keep[NAME_MAX + 1], rel[PATH_MAX];
+	struct stat st;
+	int parent;
+
+	if (!*e->base || e->contents)
+		return;
+	if ((parent = open_dir(e, e->parent)) < 0)
+		die_err(EXIT_FAIL);
+	if (fstatat(parent, e->base, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISLNK(st.st_mode)) {
+		close(parent);
+		return;
+	}
+	close(parent);
+	strcpy(keep, e->name);
+	if (e->root >= 0) {
+		if (resolve_in_root(e->root, e->path, rel))
+			die_err(EXIT_FAIL);
+		if (strlen(rel) + 2 > sizeof(e->followed))
+			diex(EXIT_FAIL, "%s: path too long", e->path);
+		e->followed[0] = '/';
+		strcpy(e->followed + 1, rel);
+	} else if (!realpath(e->path, e->followed))
+		die(EXIT_FAIL, "%s", e->path);
+	e->path = e->followed;
+	split(e);
+	if (*e->base)
+		strcpy(e->name, keep);
 }
 
 static void fd_path(char *buf, size_t n, int fd)
@@ -219,8 +326,10 @@ static int to_stdout(struct end *s)
 
 	if (look(s, &parent, &dir) == MISSING)
 		diex(EXIT_FAIL, "%s: no such file or directory", s->path);
-	if (!s->contents)
-		po.only = po.as = s->base;
+	if (!s->contents) {
+		po.only = s->base;
+		po.as = s->name;
+	}
 	fd_path(src, sizeof(src), s->contents ? dir : parent);
 	fd_writer_init(&fw, 1, "stdout");
 	if (layer_pack(src, &fw.w, &po) || writer_finish(&fw.w))
@@ -247,7 +356,7 @@ static int copy_ends(struct end *s, struct end *d, int archive)
 	if (dk == DIRECTORY) {
 		if (s->contents)
 			return copy(sdir, NULL, NULL, ddir, archive);
-		return copy(sparent, s->base, s->base, ddir, archive);
+		return copy(sparent, s->base, s->name, ddir, archive);
 	}
 	if (dk == OTHER && sk == DIRECTORY)
 		diex(EXIT_FAIL, "%s: cannot copy a directory to a file", d->path);
@@ -283,6 +392,7 @@ int cp_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "archive", no_argument, 0, 'a' },
+		{ "follow-link", no_argument, 0, 'L' },
 		{ "root", required_argument, 0, 'R' },
 		{ "runtime-dir", required_argument, 0, 'D' },
 		{ "help", no_argument, 0, 'h' },
@@ -292,11 +402,12 @@ int cp_main(int argc, char **argv)
 	char id[CONTAINER_ID_LEN + 1], *spath, *dpath;
 	struct end s = { .root = -1 }, d = { .root = -1 }, *in;
 	struct store st;
-	int opt, archive = 0, lock, rc;
+	int opt, archive = 0, follow = 0, lock, rc;
 
-	while ((opt = applet_getopt(argc, argv, "ah", opts)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "aLh", opts)) != -1) {
 		switch (opt) {
 		case 'a': archive = 1; break;
+		case 'L': follow = 1; break;
 		case 'R': root = optarg; break;
 		case 'D': container_runtime_dir(optarg); break;
 		case 'h': usage_exit(EXIT_OK);
@@ -328,9 +439,13 @@ int cp_main(int argc, char **argv)
 		rc = from_stdin(&d, archive);
 	} else if (!strcmp(d.path, "-") && !dpath) {
 		split(&s);
+		if (follow)
+			follow_link(&s);
 		rc = to_stdout(&s);
 	} else {
 		split(&s);
+		if (follow)
+			follow_link(&s);
 		split(&d);
 		rc = copy_ends(&s, &d, archive);
 	}
