@@ -10,7 +10,7 @@
 #include "applet.h"
 #include "err.h"
 #include "http.h"
-#include "net.h"
+#include "tcp.h"
 #include "tls.h"
 #include "url.h"
 #include "version.h"
@@ -24,7 +24,7 @@ struct conn {
 	char host[URL_HOST_MAX];
 	char what[URL_HOST_MAX + 8]; /* "host[:port]", for messages */
 	unsigned long used;     /* for evicting the least recently used */
-	struct net_stream ns;
+	struct tcp_stream ns;
 	struct tls_conn *t;
 };
 
@@ -98,7 +98,7 @@ static struct conn *conn_get(struct http_client *c, const struct url *u, int *re
 		k = &c->conns[i];
 		if (k->fd >= 0 && k->tls == u->tls && k->port == u->port &&
 		    !strcmp(k->host, u->host)) {
-			if (!net_peer_gone(k->fd)) {
+			if (!tcp_peer_gone(k->fd)) {
 				*reused = 1;
 				k->used = ++c->tick;
 				return k;
@@ -133,10 +133,10 @@ static struct conn *conn_get(struct http_client *c, const struct url *u, int *re
 	snprintf(k->host, sizeof(k->host), "%s", u->host);
 	k->port = u->port;
 	k->tls = u->tls;
-	k->fd = net_connect(u->host, u->port, c->o.timeout_ms);
+	k->fd = tcp_connect(u->host, u->port, c->o.timeout_ms);
 	if (k->fd < 0)
 		return NULL;
-	net_stream_init(&k->ns, k->fd, k->what);
+	tcp_stream_init(&k->ns, k->fd, k->what);
 	if (ENABLED(FEATURE_TLS) && u->tls) {
 		k->t = tls_connect(k->fd, u->host, c->anchors);
 		if (!k->t) {
@@ -195,7 +195,7 @@ _Static_assert(HTTP_REQUEST_MAX <= HTTP_HEAD_MAX, "requests are composed in the 
 
 static int timeout_ms(const struct http_client *c)
 {
-	return c->o.timeout_ms > 0 ? c->o.timeout_ms : NET_TIMEOUT_MS;
+	return c->o.timeout_ms > 0 ? c->o.timeout_ms : TCP_TIMEOUT_MS;
 }
 
 int http_request(struct http_client *c, const struct http_request *rq,
@@ -214,7 +214,7 @@ int http_request(struct http_client *c, const struct http_request *rq,
 	if (url_parse(&u, rq->url))
 		return -1;
 	/* connect, handshake, request and head: one timeout in all */
-	net_pace(timeout_ms(c), 0, 0);
+	tcp_pace(timeout_ms(c), 0, 0);
 	for (int attempt = 0;; attempt++) {
 		k = conn_get(c, &u, &reused);
 		if (!k)
@@ -232,12 +232,12 @@ int http_request(struct http_client *c, const struct http_request *rq,
 		 * it: once more on a new one. Our methods are idempotent. */
 		if (!reused || attempt > 0 ||
 		    !(c->msg.silent || err_errno() == ECONNRESET || err_errno() == EPIPE)) {
-			net_pace(0, 0, 0);
+			tcp_pace(0, 0, 0);
 			return -1;
 		}
 	}
 	/* the body: it must keep coming */
-	net_pace(0, timeout_ms(c), HTTP_MIN_PROGRESS);
+	tcp_pace(0, timeout_ms(c), HTTP_MIN_PROGRESS);
 	c->busy = k;
 	rs->status = c->msg.head.status;
 	/* for HEAD, the size a GET would have: what a registry HEAD is for */
@@ -276,7 +276,7 @@ ssize_t http_read_body(struct http_response *rs, char **out, size_t max)
 		return err_set("HTTP response body");
 	/* a document, not a blob: all of it within one timeout */
 	if (rs->client)
-		net_pace(timeout_ms(rs->client), 0, 0);
+		tcp_pace(timeout_ms(rs->client), 0, 0);
 	for (;;) {
 		if (len + 1 == cap) {
 			if (cap > max) {
@@ -330,12 +330,12 @@ void http_response_close(struct http_response *rs)
 		/* not after an error (a timeout would be waited for twice),
 		 * and within one timeout */
 		snprintf(msg, sizeof(msg), "%s", err_msg());
-		net_pace(timeout_ms(c), 0, 0);
+		tcp_pace(timeout_ms(c), 0, 0);
 		while (total < DRAIN_MAX && (got = reader_read(rs->body, buf, sizeof(buf))) > 0)
 			total += got;
 		err_setn(saved, "%s", msg);
 	}
-	net_pace(0, 0, 0);
+	tcp_pace(0, 0, 0);
 	if (!http_msg_reusable(&c->msg))
 		conn_close(k);
 	c->busy = NULL;
