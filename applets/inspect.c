@@ -134,7 +134,8 @@ static void str_list(struct json_w *w, const char *key, char **l)
 static void host_config(struct json_w *w, const struct container_spec *c)
 {
 	static const char *const restart[] = { "no", "on-failure", "always", "unless-stopped" };
-	static const char *const net[] = { "private", "host", "none" };
+	static const char *const net[NET_MODES] = { "private", "host", "none", "bridge",
+						    "container" };
 	char bind[2 * PATH_MAX + 8];
 	int tmpfs = 0;
 
@@ -156,7 +157,11 @@ static void host_config(struct json_w *w, const struct container_spec *c)
 		jw_str(w, bind);
 	}
 	jw_end(w);
-	jw_kstr(w, "NetworkMode", net[c->net < 3 ? c->net : 0]);
+	if (c->net == NET_CONTAINER) {
+		snprintf(bind, sizeof(bind), "container:%s", c->net_container);
+		jw_kstr(w, "NetworkMode", bind);
+	} else
+		jw_kstr(w, "NetworkMode", net[c->net < NET_MODES ? c->net : 0]);
 	jw_key(w, "RestartPolicy");
 	jw_obj(w);
 	jw_kstr(w, "Name", restart[c->restart < 4 ? c->restart : 0]);
