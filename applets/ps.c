@@ -9,7 +9,8 @@
 //config:	  List containers with their state and host PIDs.
 //usage:[-a] [-q] [--no-trunc] [--format json]
 //usage:List running containers, newest first: CONTAINER ID, IMAGE, COMMAND,
-//usage:CREATED, STATUS, the host PID of the container's init and NAMES.
+//usage:CREATED, STATUS, PORTS (published, HOSTIP:HOSTPORT->PORT/PROTO), the host
+//usage:PID of the container's init and NAMES.
 //usage:A container whose processes died with nobody to record it (its
 //usage:monitor was killed too, or the machine went down) shows as
 //usage:Exited (255).
@@ -31,6 +32,7 @@
 #include <string.h>
 
 #include "applet.h"
+#include "bridge.h"
 #include "container.h"
 #include "err.h"
 #include "human.h"
@@ -41,6 +43,7 @@
 struct row {
 	char id[CONTAINER_ID_LEN + 1], pid[16], created[48], status[64];
 	char *image, *command, *name, *state, *created_at;
+	char ports[PORTMAP_MAX * 48];
 };
 
 struct ps {
@@ -118,6 +121,19 @@ static int add(const char *id, void *arg)
 	if (paused) /* docker's words */
 		snprintf(r->status + strlen(r->status), sizeof(r->status) - strlen(r->status),
 			 " (Paused)");
+	*r->ports = 0;
+	if (st.status == ST_RUNNING && c.net == NET_BRIDGE) {
+		struct ipam_lease l;
+
+		if (net_lease_get(ps->s->root, id, &l) == 1)
+			for (int i = 0; i < l.nports; i++) {
+				size_t k = strlen(r->ports);
+
+				if (k)
+					strcpy(r->ports + k, ", "), k += 2;
+				portmap_format(&l.ports[i], r->ports + k, sizeof(r->ports) - k);
+			}
+	}
 	r->image = strdup(c.image ? c.image : c.image_id);
 	r->command = command_text(c.argv, ps->no_trunc || ps->json);
 	r->name = strdup(c.name);
@@ -145,6 +161,7 @@ static void print_json(const struct row *r, const char *format)
 		jw_int(&w, atoi(r->pid));
 	else
 		jw_null(&w);
+	jw_kstr(&w, "Ports", r->ports);
 	jw_kstr(&w, "RunningFor", r->created);
 	jw_kstr(&w, "State", r->state);
 	jw_kstr(&w, "Status", r->status);
@@ -246,6 +263,7 @@ int ps_main(int argc, char **argv)
 	int wcr = width(&ps, "CREATED", offsetof(struct row, created), 0);
 	int wst = width(&ps, "STATUS", offsetof(struct row, status), 0);
 	int wpid = width(&ps, "PID", offsetof(struct row, pid), 0);
+	int wpo = width(&ps, "PORTS", offsetof(struct row, ports), 0);
 
 	if (!ps.quiet && !ps.json) {
 		cell("CONTAINER ID", wid, "   ");
@@ -253,6 +271,7 @@ int ps_main(int argc, char **argv)
 		cell("COMMAND", wcm, "   ");
 		cell("CREATED", wcr, "   ");
 		cell("STATUS", wst, "   ");
+		cell("PORTS", wpo, "   ");
 		cell("PID", wpid, "   ");
 		cell("NAMES", 0, "");
 	}
@@ -270,6 +289,7 @@ int ps_main(int argc, char **argv)
 			cell(r->command, wcm, "   ");
 			cell(r->created, wcr, "   ");
 			cell(r->status, wst, "   ");
+			cell(r->ports, wpo, "   ");
 			cell(r->pid, wpid, "   ");
 			cell(r->name, 0, "");
 		}

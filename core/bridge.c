@@ -313,7 +313,7 @@ int net_setup(const struct store *s, const struct container_spec *c, struct net_
 	if (ipam_each(s->root, scan_one, sc, &stale))
 		goto out;
 	if (sc->clash) {
-		err_setn(EADDRINUSE, "cannot publish %s: port is already allocated", sc->clash_what);
+		err_setn(0, "cannot publish %s: port is already allocated", sc->clash_what);
 		goto out;
 	}
 	if (pick(c, &l->br, sc, &l->addr))
@@ -458,4 +458,33 @@ void net_release(const struct store *s, const char *id, struct net_lease *l)
 	ipam_unlock(lock);
 out:
 	err_setn(e, "%s", msg);
+}
+
+struct find {
+	const char *id;
+	struct ipam_lease *out;
+};
+
+static int find_one(const struct ipam_lease *l, void *arg)
+{
+	struct find *f = arg;
+
+	if (strcmp(l->id, f->id))
+		return 0;
+	*f->out = *l;
+	return 1;
+}
+
+int net_lease_get(const char *root, const char *id, struct ipam_lease *out)
+{
+	struct find f = { id, out };
+	int lock, rc, stale = 0;
+
+	if (!ENABLED(FEATURE_BRIDGE))
+		return 0;
+	if ((lock = ipam_lock(root)) < 0)
+		return -1;
+	rc = ipam_each(root, find_one, &f, &stale);
+	ipam_unlock(lock);
+	return rc;
 }

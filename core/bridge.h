@@ -64,6 +64,10 @@ int net_attach(struct net_lease *l, pid_t pid);
  * from rm), then the NAT table's ports. A no-op when there is none. */
 void net_release(const struct store *s, const char *id, struct net_lease *l);
 
+/* Container id's live lease: 1 with *out, 0 if it has none (not on the
+ * bridge, or not running), -1 on error. For inspect, ps and port. */
+int net_lease_get(const char *root, const char *id, struct ipam_lease *out);
+
 /* "10.213.0.2" into buf[16]. */
 void net_ntoa(uint32_t a, char *buf);
 

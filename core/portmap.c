@@ -100,7 +100,7 @@ int portmap_hold(struct portmap *p)
 		portmap_format(p, what, sizeof(what));
 		*strstr(what, "->") = 0;
 		if (e == EADDRINUSE)
-			return err_setn(e, "cannot publish %s/%s: port is already allocated", what,
+			return err_setn(0, "cannot publish %s/%s: port is already allocated", what,
 					p->udp ? "udp" : "tcp");
 		return err_setn(e, "cannot publish %s", what);
 	}
