@@ -136,6 +136,10 @@ static int script(char *buf, size_t cap, const char *bridge, uint32_t net, int p
 		"  oifname \"%s\" ip saddr 127.0.0.0/8 masquerade\n"
 		"  oifname \"%s\" ip saddr %s ct status dnat masquerade\n"
 		" }\n"
+		" chain guard {\n"
+		"  type filter hook prerouting priority raw; policy accept;\n"
+		"  iifname \"%s\" ip daddr 127.0.0.0/8 drop\n"
+		" }\n"
 		" chain prerouting {\n"
 		"  type nat hook prerouting priority dstnat; policy accept;\n"
 		"  fib daddr type local jump ports\n"
@@ -144,7 +148,7 @@ static int script(char *buf, size_t cap, const char *bridge, uint32_t net, int p
 		"  type nat hook output priority -100; policy accept;\n"
 		"  fib daddr type local jump ports\n"
 		" }\n"
-		" chain ports {\n", sub, bridge, bridge, bridge, sub);
+		" chain ports {\n", sub, bridge, bridge, bridge, sub, bridge);
 	for (int i = 0; i < n && len < cap; i++) {
 		const struct portmap *p = &r[i].p;
 

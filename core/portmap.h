@@ -8,6 +8,11 @@
  *                what a container sends to another's published port
  *   prerouting,  for a local destination address: DNAT of each
  *   output       published [IP:]PORT/PROTO to ADDR:PORT
+ *   guard        drop what comes from the bridge for 127.0.0.0/8: the
+ *                bridge has route_localnet (for the host's 127.0.0.1 to
+ *                reach published ports), which would otherwise let a
+ *                container with NET_RAW reach the host's loopback-only
+ *                services (CVE-2020-8558, kube-proxy's)
  * Errors follow err.h.
  */
 #ifndef BOXCAR_PORTMAP_H
