@@ -218,14 +218,8 @@ static int pick(const struct container_spec *c, const struct bridge_conf *b, str
 
 static int parse_mac(const char *s, uint8_t m[6])
 {
-	unsigned v[6];
-	char end;
-
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-		   &end) != 6 || (v[0] & 1))
+	if (ipam_mac_parse(s, m) || (m[0] & 1))
 		return err_setn(EINVAL, "invalid --mac-address %s", s);
-	for (int i = 0; i < 6; i++)
-		m[i] = (uint8_t)v[i];
 	return 0;
 }
 

@@ -64,17 +64,47 @@ static void boot_id(char buf[40])
 		strcpy(buf, "-");
 }
 
-static int parse_mac(const char *s, uint8_t m[6])
+/* "02:42:0a:d5:00:02" (no scanf in boxcar: see README, Sizes) */
+int ipam_mac_parse(const char *s, uint8_t m[6])
 {
-	unsigned v[6];
-	char end;
+	for (int i = 0; i < 6; i++, s += 3) {
+		unsigned v = 0;
 
-	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-		   &end) != 6)
-		return -1;
-	for (int i = 0; i < 6; i++)
-		m[i] = (uint8_t)v[i];
+		for (int j = 0; j < 2; j++) {
+			char c = s[j];
+			int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+				: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+			if (d < 0)
+				return -1;
+			v = v * 16 + (unsigned)d;
+		}
+		if (s[2] != (i < 5 ? ':' : 0))
+			return -1;
+		m[i] = (uint8_t)v;
+	}
 	return 0;
+}
+
+/* The next blank-separated word of *p, cut in place; "" at the end. */
+static char *word(char **p)
+{
+	char *w = *p + strspn(*p, " "), *e = w + strcspn(w, " ");
+
+	*p = *e ? e + 1 : e;
+	*e = 0;
+	return w;
+}
+
+static int number(const char *w, unsigned long long max, unsigned long long *v)
+{
+	char *end;
+
+	if (*w < '0' || *w > '9')
+		return -1;
+	errno = 0;
+	*v = strtoull(w, &end, 10);
+	return errno || *end || *v > max ? -1 : 0;
 }
 
 int ipam_parse(const char *text, size_t n, struct ipam_lease *l, char boot[40])
@@ -87,44 +117,54 @@ int ipam_parse(const char *text, size_t n, struct ipam_lease *l, char boot[40])
 	while (off < n) {
 		const char *nl = memchr(text + off, '\n', n - off);
 		size_t k = nl ? (size_t)(nl - text - off) : n - off;
-		char a[64], d[8];
 		unsigned long long x, y;
-		int pid;
+		char *p = line, *key, *a;
 
-		if (k >= sizeof(line))
+		if (k >= sizeof(line) || memchr(text + off, 0, k))
 			return -1;
 		memcpy(line, text + off, k);
 		line[k] = 0;
 		off += k + 1;
-		if (sscanf(line, "id %64s", l->id) == 1) {
-			if (strspn(l->id, "0123456789abcdef") != CONTAINER_ID_LEN)
+		key = word(&p);
+		a = word(&p);
+		if (!*key)
+			continue;
+		if (!strcmp(key, "id")) {
+			if (strlen(a) != CONTAINER_ID_LEN || strspn(a, "0123456789abcdef") != CONTAINER_ID_LEN)
 				return -1;
-		} else if (sscanf(line, "boot %39s", boot) == 1)
-			;
-		else if (sscanf(line, "owner %d %llu", &pid, &x) == 2) {
-			l->owner = pid;
-			l->owner_start = x;
-		} else if (sscanf(line, "init %d %llu", &pid, &x) == 2) {
-			l->init = pid;
-			l->init_start = x;
-		} else if (sscanf(line, "addr %15s", a) == 1) {
+			strcpy(l->id, a);
+		} else if (!strcmp(key, "boot")) {
+			if (!*a || strlen(a) > 39)
+				return -1;
+			strcpy(boot, a);
+		} else if (!strcmp(key, "owner") || !strcmp(key, "init")) {
+			if (number(a, INT32_MAX, &x) || number(word(&p), UINT64_MAX, &y))
+				return -1;
+			if (*key == 'o')
+				l->owner = (pid_t)x, l->owner_start = y;
+			else
+				l->init = (pid_t)x, l->init_start = y;
+		} else if (!strcmp(key, "addr")) {
 			if (inet_pton(AF_INET, a, &l->addr) != 1)
 				return -1;
-		} else if (sscanf(line, "mac %63s", a) == 1) {
-			if (parse_mac(a, l->mac))
+		} else if (!strcmp(key, "mac")) {
+			if (ipam_mac_parse(a, l->mac))
 				return -1;
-		} else if (sscanf(line, "port %15s %llu %llu %7s", a, &x, &y, d) == 4) {
-			struct portmap *p = &l->ports[l->nports];
+		} else if (!strcmp(key, "port")) {
+			struct portmap *pm = &l->ports[l->nports];
+			char *proto;
 
-			if (l->nports >= PORTMAP_MAX || x > 65535 || y > 65535 || !y
-			    || inet_pton(AF_INET, a, &p->host_ip) != 1
-			    || (strcmp(d, "tcp") && strcmp(d, "udp")))
+			if (l->nports >= PORTMAP_MAX || inet_pton(AF_INET, a, &pm->host_ip) != 1
+			    || number(word(&p), 65535, &x) || number(word(&p), 65535, &y) || !y)
 				return -1;
-			p->host_port = (uint16_t)x;
-			p->port = (uint16_t)y;
-			p->udp = d[0] == 'u';
+			proto = word(&p);
+			if (strcmp(proto, "tcp") && strcmp(proto, "udp"))
+				return -1;
+			pm->host_port = (uint16_t)x;
+			pm->port = (uint16_t)y;
+			pm->udp = *proto == 'u';
 			l->nports++;
-		} else if (*line)
+		} else
 			return -1;
 	}
 	return *l->id && l->addr && *boot ? 0 : -1;

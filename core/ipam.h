@@ -45,6 +45,9 @@ int ipam_write(const char *root, const struct ipam_lease *l);
 /* Delete id's lease(s): 1 if one had published ports, else 0. */
 int ipam_release(const char *root, const char *id);
 
+/* "XX:XX:XX:XX:XX:XX" into m: 0, or -1. */
+int ipam_mac_parse(const char *s, uint8_t m[6]);
+
 /* Parse a lease file's text (n bytes). 0, or -1 if it is not one. */
 int ipam_parse(const char *text, size_t n, struct ipam_lease *l, char boot[40]);
 
