@@ -362,7 +362,7 @@ static void network_settings(struct json_w *w, const struct store *s,
 	char ip[16] = "", gw[16] = "", mac[18] = "", key[16], port[8];
 	int live = 0, np = 0;
 
-	if (c->net == NET_BRIDGE && st->status == ST_RUNNING
+	if (ENABLED(FEATURE_BRIDGE) && c->net == NET_BRIDGE && st->status == ST_RUNNING
 	    && net_lease_get(s->root, c->id, &l) == 1 && !bridge_conf_get(s->root, &b)) {
 		live = 1;
 		net_ntoa(l.addr, ip);
@@ -372,7 +372,7 @@ static void network_settings(struct json_w *w, const struct store *s,
 		np = l.nports;
 		memcpy(p, l.ports, sizeof(p));
 	} else
-		for (int i = 0; c->ports && c->ports[i] && np < PORTMAP_MAX; i++)
+		for (int i = 0; ENABLED(FEATURE_BRIDGE) && c->ports && c->ports[i] && np < PORTMAP_MAX; i++)
 			np += !portmap_parse(c->ports[i], &p[np]);
 	jw_key(w, "NetworkSettings");
 	jw_obj(w);

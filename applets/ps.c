@@ -122,7 +122,7 @@ static int add(const char *id, void *arg)
 		snprintf(r->status + strlen(r->status), sizeof(r->status) - strlen(r->status),
 			 " (Paused)");
 	*r->ports = 0;
-	if (st.status == ST_RUNNING && c.net == NET_BRIDGE) {
+	if (ENABLED(FEATURE_BRIDGE) && st.status == ST_RUNNING && c.net == NET_BRIDGE) {
 		struct ipam_lease l;
 
 		if (net_lease_get(ps->s->root, id, &l) == 1)

@@ -598,7 +598,7 @@ static void add_port(struct list *ports, const char *spec)
 {
 	struct portmap p;
 
-	if (portmap_parse(spec, &p))
+	if (ENABLED(FEATURE_BRIDGE) && portmap_parse(spec, &p))
 		die_err(EXIT_RUNTIME);
 	list_add(ports, xstrdup(spec));
 }
@@ -867,7 +867,7 @@ int run_main(int argc, char **argv)
 				list_add(&env, xstrdup("PATH=" LAUNCH_DEFAULT_PATH));
 		}
 		c.env = env.v;
-		if (all_ports)
+		if (ENABLED(FEATURE_BRIDGE) && all_ports)
 			publish_all(&im.config, cfg, &ports);
 		if (ports.n > PORTMAP_MAX)
 			diex(EXIT_RUNTIME, "more than %d published ports", PORTMAP_MAX);

@@ -348,7 +348,7 @@ int net_attach(struct net_lease *l, pid_t pid)
 	struct ifreq ifr = { 0 };
 	int nl = -1, cnl = -1, sock = -1, nsfd, idx, br, lock, rc = -1;
 
-	if (!l || !l->active)
+	if (!ENABLED(FEATURE_BRIDGE) || !l || !l->active)
 		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
 	if ((nsfd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
