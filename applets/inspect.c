@@ -1,7 +1,7 @@
 /* inspect.c - containers and images as a JSON array in Docker's shape,
  * so `jq '.[0].GraphDriver'`, `.[0].State.Pid` and friends read the same
  * as with docker. Fields are Docker's where the meaning is the same;
- * boxcar has no daemon, networks or volumes, so those are left out. */
+ * boxcar has no daemon or volumes, so those are left out. */
 //applet:inspect
 //summary:show containers or images as JSON
 //config:config APPLET_INSPECT
@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "applet.h"
+#include "bridge.h"
 #include "caps.h"
 #include "container.h"
 #include "err.h"
@@ -124,7 +125,8 @@ static void str_list(struct json_w *w, const char *key, char **l)
 static void host_config(struct json_w *w, const struct container_spec *c)
 {
 	static const char *const restart[] = { "no", "on-failure", "always", "unless-stopped" };
-	static const char *const net[] = { "private", "host", "none" };
+	static const char *const net[NET_MODES] = { "private", "host", "none", "bridge",
+						    "container" };
 	char bind[2 * PATH_MAX + 8];
 	int tmpfs = 0;
 
@@ -146,7 +148,11 @@ static void host_config(struct json_w *w, const struct container_spec *c)
 		jw_str(w, bind);
 	}
 	jw_end(w);
-	jw_kstr(w, "NetworkMode", net[c->net < 3 ? c->net : 0]);
+	if (c->net == NET_CONTAINER) {
+		snprintf(bind, sizeof(bind), "container:%s", c->net_container);
+		jw_kstr(w, "NetworkMode", bind);
+	} else
+		jw_kstr(w, "NetworkMode", net[c->net < NET_MODES ? c->net : 0]);
 	jw_key(w, "RestartPolicy");
 	jw_obj(w);
 	jw_kstr(w, "Name", restart[c->restart < 4 ? c->restart : 0]);
@@ -334,6 +340,80 @@ static void config(struct json_w *w, const struct store *s, const struct contain
 	jw_end(w);
 }
 
+/* Docker's NetworkSettings: a bridged container's address, gateway,
+ * MAC and published ports while it runs (from its lease, bridge.h);
+ * empty otherwise, its ports then listed without bindings. */
+static void network_settings(struct json_w *w, const struct store *s,
+			     const struct container_spec *c, const struct container_state *st)
+{
+	struct ipam_lease l = { 0 };
+	struct bridge_conf b = { 0 };
+	struct portmap p[PORTMAP_MAX];
+	char ip[16] = "", gw[16] = "", mac[18] = "", key[16], port[8];
+	int live = 0, np = 0;
+
+	if (ENABLED(FEATURE_BRIDGE) && c->net == NET_BRIDGE && st->status == ST_RUNNING
+	    && net_lease_get(s->root, c->id, &l) == 1 && !bridge_conf_get(s->root, &b)) {
+		live = 1;
+		net_ntoa(l.addr, ip);
+		net_ntoa(b.gw, gw);
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", l.mac[0], l.mac[1],
+			 l.mac[2], l.mac[3], l.mac[4], l.mac[5]);
+		np = l.nports;
+		memcpy(p, l.ports, sizeof(p));
+	} else
+		for (int i = 0; ENABLED(FEATURE_BRIDGE) && c->ports && c->ports[i] && np < PORTMAP_MAX; i++)
+			np += !portmap_parse(c->ports[i], &p[np]);
+	jw_key(w, "NetworkSettings");
+	jw_obj(w);
+	jw_key(w, "Ports");
+	jw_obj(w);
+	for (int i = 0; i < np; i++) {
+		int seen = 0;
+
+		for (int j = 0; j < i; j++)
+			seen |= p[j].port == p[i].port && p[j].udp == p[i].udp;
+		if (seen)
+			continue;
+		snprintf(key, sizeof(key), "%u/%s", p[i].port, p[i].udp ? "udp" : "tcp");
+		jw_key(w, key);
+		if (!live) {
+			jw_null(w);
+			continue;
+		}
+		jw_arr(w);
+		for (int j = i; j < np; j++) {
+			if (p[j].port != p[i].port || p[j].udp != p[i].udp)
+				continue;
+			jw_obj(w);
+			net_ntoa(p[j].host_ip, key);
+			jw_kstr(w, "HostIp", key);
+			snprintf(port, sizeof(port), "%u", p[j].host_port);
+			jw_kstr(w, "HostPort", port);
+			jw_end(w);
+		}
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_kstr(w, "Gateway", gw);
+	jw_kstr(w, "IPAddress", ip);
+	jw_kint(w, "IPPrefixLen", live ? b.prefix : 0);
+	jw_kstr(w, "MacAddress", mac);
+	jw_key(w, "Networks");
+	jw_obj(w);
+	if (c->net == NET_BRIDGE) {
+		jw_key(w, "bridge");
+		jw_obj(w);
+		jw_kstr(w, "Gateway", gw);
+		jw_kstr(w, "IPAddress", ip);
+		jw_kint(w, "IPPrefixLen", live ? b.prefix : 0);
+		jw_kstr(w, "MacAddress", mac);
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_end(w);
+}
+
 static int inspect_container(struct json_w *w, const struct store *s, const char *id)
 {
 	struct container_spec c;
@@ -373,6 +453,7 @@ static int inspect_container(struct json_w *w, const struct store *s, const char
 	graph_driver(w, s, &c);
 	mounts(w, &c);
 	config(w, s, &c);
+	network_settings(w, s, &c, &st);
 	jw_end(w);
 	container_spec_free(&c);
 	return 0;

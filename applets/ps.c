@@ -9,7 +9,8 @@
 //config:	  List containers with their state and host PIDs.
 //usage:[-a] [-q] [--no-trunc] [-f FILTER]... [--format json|TEMPLATE]
 //usage:List running containers, newest first: CONTAINER ID, IMAGE, COMMAND,
-//usage:CREATED, STATUS, the host PID of the container's init and NAMES.
+//usage:CREATED, STATUS, PORTS (published, HOSTIP:HOSTPORT->PORT/PROTO), the host
+//usage:PID of the container's init and NAMES.
 //usage:A container whose processes died with nobody to record it (its
 //usage:monitor was killed too, or the machine went down) shows as
 //usage:Exited (255).
@@ -39,6 +40,7 @@
 #include <string.h>
 
 #include "applet.h"
+#include "bridge.h"
 #include "container.h"
 #include "err.h"
 #include "human.h"
@@ -50,6 +52,7 @@
 struct row {
 	char id[CONTAINER_ID_LEN + 1], pid[16], created[48], status[64];
 	char *image, *command, *name, *state, *created_at;
+	char ports[PORTMAP_MAX * 48];
 };
 
 struct ps {
@@ -267,6 +270,19 @@ static int add(const char *id, void *arg)
 	if (paused) /* docker's words */
 		snprintf(r->status + strlen(r->status), sizeof(r->status) - strlen(r->status),
 			 " (Paused)");
+	*r->ports = 0;
+	if (ENABLED(FEATURE_BRIDGE) && st.status == ST_RUNNING && c.net == NET_BRIDGE) {
+		struct ipam_lease l;
+
+		if (net_lease_get(ps->s->root, id, &l) == 1)
+			for (int i = 0; i < l.nports; i++) {
+				size_t k = strlen(r->ports);
+
+				if (k)
+					strcpy(r->ports + k, ", "), k += 2;
+				portmap_format(&l.ports[i], r->ports + k, sizeof(r->ports) - k);
+			}
+	}
 	r->image = strdup(c.image ? c.image : c.image_id);
 	r->command = command_text(c.argv, ps->no_trunc || ps->json);
 	r->name = strdup(c.name);
@@ -291,6 +307,7 @@ static void print_json(const struct row *r, const char *format, FILE *out)
 	jw_kstr(&w, "Names", r->name);
 	/* 0 when not running: what docker's State.Pid says then */
 	jw_kint(&w, "Pid", strcmp(r->pid, "-") ? atoi(r->pid) : 0);
+	jw_kstr(&w, "Ports", r->ports);
 	jw_kstr(&w, "RunningFor", r->created);
 	jw_kstr(&w, "State", r->state);
 	jw_kstr(&w, "Status", r->status);
@@ -419,6 +436,7 @@ int ps_main(int argc, char **argv)
 	int wcr = width(&ps, "CREATED", offsetof(struct row, created), 0);
 	int wst = width(&ps, "STATUS", offsetof(struct row, status), 0);
 	int wpid = width(&ps, "PID", offsetof(struct row, pid), 0);
+	int wpo = width(&ps, "PORTS", offsetof(struct row, ports), 0);
 
 	if (ps.table && !ps.quiet) {
 		if (!(ps.out = open_memstream(&table, &table_len)))
@@ -432,6 +450,7 @@ int ps_main(int argc, char **argv)
 		cell("COMMAND", wcm, "   ");
 		cell("CREATED", wcr, "   ");
 		cell("STATUS", wst, "   ");
+		cell("PORTS", wpo, "   ");
 		cell("PID", wpid, "   ");
 		cell("NAMES", 0, "");
 	}
@@ -449,6 +468,7 @@ int ps_main(int argc, char **argv)
 			cell(r->command, wcm, "   ");
 			cell(r->created, wcr, "   ");
 			cell(r->status, wst, "   ");
+			cell(r->ports, wpo, "   ");
 			cell(r->pid, wpid, "   ");
 			cell(r->name, 0, "");
 		}

@@ -55,8 +55,14 @@
 //usage:      --dns-search DOMAIN  search domain (repeatable)
 //usage:      --dns-option OPT     resolver option (repeatable)
 //usage:      --add-host NAME:IP   a line in /etc/hosts (repeatable)
-//usage:      --net, --network MODE  private (default, also none): own
-//usage:                           network with lo only; host: the host's (no bridge yet)
+//usage:      --net, --network MODE  bridge: on boxcar's bridge, with NAT (the default
+//usage:                           unless built without, or $BOXCAR_NETWORK); none: lo only;
+//usage:                           host: the host's; container:NAME: NAME's
+//usage:  -p, --publish [IP:][HOSTPORT:]PORT[/udp]  publish the container's PORT on
+//usage:                           the host (no HOSTPORT: a free one) (repeatable)
+//usage:  -P, --publish-all        publish the image's exposed ports on free host ports
+//usage:      --ip ADDR            the container's address on the bridge
+//usage:      --mac-address MAC    its eth0's MAC address
 //usage:      --privileged         every capability, the host's devices, no masked paths,
 //usage:                           no seccomp filter
 //usage:      --security-opt OPT   seccomp=unconfined: no seccomp filter;
@@ -95,6 +101,7 @@
 #include <unistd.h>
 
 #include "applet.h"
+#include "bridge.h"
 #include "caps.h"
 #include "cgroup.h"
 #include "container.h"
@@ -517,11 +524,61 @@ static int create(struct store *s, struct container_spec *c, int named)
 	return err_setn(e, "%s", msg);
 }
 
+/* --network MODE: the one parser of network modes. */
+static void parse_network(struct container_spec *c, const char *mode)
+{
+	if (!strcmp(mode, "host"))
+		c->net = NET_HOST;
+	else if (!strcmp(mode, "none"))
+		c->net = NET_NONE;
+	else if (!strcmp(mode, "private"))
+		c->net = NET_PRIVATE;
+	else if (!strcmp(mode, "bridge") || !strcmp(mode, "default")) {
+		if (!ENABLED(FEATURE_BRIDGE))
+			diex(EXIT_RUNTIME, "--network %s: this boxcar was built without bridge "
+			     "networking (none, host, container:NAME)", mode);
+		c->net = NET_BRIDGE;
+	} else if (!strncmp(mode, "container:", 10) && mode[10]) {
+		c->net = NET_CONTAINER;
+		free(c->net_container);
+		c->net_container = xstrdup(mode + 10);
+	} else
+		diex(EXIT_RUNTIME, "unknown network mode '%s' (bridge, none, host, container:NAME)",
+		     mode);
+}
+
+/* -p, checked now; kept as given for each start to bind again. */
+static void add_port(struct list *ports, const char *spec)
+{
+	struct portmap p;
+
+	if (ENABLED(FEATURE_BRIDGE) && portmap_parse(spec, &p))
+		die_err(EXIT_RUNTIME);
+	list_add(ports, xstrdup(spec));
+}
+
+/* -P: the image's ExposedPorts ("80/tcp": {}), each on a free host port. */
+static void publish_all(const struct json_doc *d, uint32_t cfg, struct list *ports)
+{
+	uint32_t e = cfg ? json_get(d, cfg, "ExposedPorts") : 0;
+
+	if (!e || json_type(d, e) != JSON_OBJECT)
+		return;
+	for (uint32_t k = json_first(d, e); k; k = json_next(d, k)) {
+		const char *key = json_str(d, k);
+		struct portmap p;
+
+		if (key && strcmp(key + strcspn(key, "/"), "/sctp") && !portmap_parse(key, &p)
+		    && !p.host_port && !p.host_ip)
+			list_add(ports, xstrdup(key));
+	}
+}
+
 enum {
 	O_RM = 256, O_NAME, O_ENV_FILE, O_ENTRYPOINT, O_TMPFS, O_READ_ONLY, O_NET, O_PRIV,
 	O_CAP_ADD, O_CAP_DROP, O_ULIMIT, O_MEM_SWAP, O_CPUS, O_PIDS, O_STOP_SIGNAL,
 	O_RESTART, O_INIT, O_LOG_OPT, O_DEVICE, O_SECURITY_OPT, O_ROOT, O_RUNTIME_DIR, O_HELP,
-	O_STORAGE_OPT, O_DNS, O_DNS_SEARCH, O_DNS_OPTION, O_ADD_HOST,
+	O_STORAGE_OPT, O_DNS, O_DNS_SEARCH, O_DNS_OPTION, O_ADD_HOST, O_IP, O_MAC,
 	O_MOUNT = 512, /* docker habits (issue 16): numbered apart from the rest */
 };
 
@@ -547,6 +604,10 @@ int run_main(int argc, char **argv)
 		{ "dns-search", required_argument, 0, O_DNS_SEARCH },
 		{ "dns-option", required_argument, 0, O_DNS_OPTION },
 		{ "add-host", required_argument, 0, O_ADD_HOST },
+		{ "publish", required_argument, 0, 'p' },
+		{ "publish-all", no_argument, 0, 'P' },
+		{ "ip", required_argument, 0, O_IP },
+		{ "mac-address", required_argument, 0, O_MAC },
 		{ "cap-add", required_argument, 0, O_CAP_ADD },
 		{ "cap-drop", required_argument, 0, O_CAP_DROP },
 		{ "ulimit", required_argument, 0, O_ULIMIT },
@@ -566,18 +627,21 @@ int run_main(int argc, char **argv)
 	struct container_spec c = { 0 };
 	struct list env = { 0 }, cmd = { 0 }, cli_env = { 0 }, env_files = { 0 };
 	struct list dns = { 0 }, dns_search = { 0 }, dns_options = { 0 }, hosts = { 0 };
+	struct list ports = { 0 };
 	const char *root = NULL, *entrypoint = NULL, *stop_signal = NULL, *v;
 	char abs_root[PATH_MAX], *memory_swap = NULL;
 	struct store s;
 	struct image im;
 	uint32_t cfg, a;
-	int opt, named = 0, has_entrypoint = 0, status, code, pids_set = 0;
+	int opt, named = 0, has_entrypoint = 0, status, code, pids_set = 0, all_ports = 0;
 
 	die_usage_code = EXIT_RUNTIME; /* docker: 125 for a bad option too */
 	guard_exe(); /* the init runs this binary in the container (guard.h) */
-	c.net = NET_PRIVATE;
+	/* the default network: $BOXCAR_NETWORK, else the build's */
+	v = getenv("BOXCAR_NETWORK");
+	parse_network(&c, v && *v ? v : ENABLED(DEFAULT_NETWORK_BRIDGE) ? "bridge" : "none");
 	/* "+": options end at IMAGE; what follows is the command's. */
-	while ((opt = applet_getopt(argc, argv, "+dite:w:u:h:v:m:c:", opts)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "+dite:w:u:h:v:m:c:p:P", opts)) != -1) {
 		switch (opt) {
 		case 'd': c.detach = 1; break;
 		case 'i': c.interactive = 1; break;
@@ -605,20 +669,11 @@ int run_main(int argc, char **argv)
 		case O_TMPFS: add_mount(&c, MOUNTSPEC_TMPFS, optarg); break;
 		case O_MOUNT: add_mount(&c, MOUNTSPEC_MOUNT, optarg); break;
 		case O_READ_ONLY: c.read_only = 1; break;
-		case O_NET:
-			if (!strcmp(optarg, "host"))
-				c.net = NET_HOST;
-			else if (!strcmp(optarg, "none"))
-				c.net = NET_NONE;
-			else if (!strcmp(optarg, "bridge") || !strcmp(optarg, "default"))
-				diex(EXIT_RUNTIME, "--network %s: bridge networking is not supported yet "
-				     "(private: an own network with lo only; host; none)", optarg);
-			else if (!strcmp(optarg, "private"))
-				c.net = NET_PRIVATE;
-			else
-				diex(EXIT_RUNTIME, "unknown network mode '%s' (host, none, private)",
-				     optarg);
-			break;
+		case O_NET: parse_network(&c, optarg); break;
+		case 'p': add_port(&ports, optarg); break;
+		case 'P': all_ports = 1; break;
+		case O_IP: c.ip = xstrdup(optarg); break;
+		case O_MAC: c.mac = xstrdup(optarg); break;
 		case O_PRIV: c.privileged = 1; break;
 		case O_DEVICE: parse_device(&c, optarg); break;
 		case O_SECURITY_OPT: parse_security_opt(&c, optarg); break;
@@ -632,8 +687,7 @@ int run_main(int argc, char **argv)
 		case O_DNS_OPTION: list_add(&dns_options, xstrdup(name_arg("--dns-option", optarg))); break;
 		case O_ADD_HOST:
 			if (!etcfiles_host_valid(optarg))
-				diex(EXIT_RUNTIME, "invalid --add-host %s: want NAME:IP (host-gateway needs "
-				     "bridge networking, not there yet)", optarg);
+				diex(EXIT_RUNTIME, "invalid --add-host %s: want NAME:IP", optarg);
 			list_add(&hosts, xstrdup(optarg));
 			break;
 		case O_CAP_ADD: c.cap_add |= parse_caps(optarg); break;
@@ -674,6 +728,12 @@ int run_main(int argc, char **argv)
 		diex(EXIT_RUNTIME, "minimum memory limit allowed is 6MB");
 	if (c.auto_remove && c.restart != RESTART_NO)
 		diex(EXIT_RUNTIME, "conflicting options: --restart and --rm");
+	if ((ports.n || all_ports || c.ip || c.mac) && c.net != NET_BRIDGE)
+		diex(EXIT_RUNTIME, "-p, -P, --ip and --mac-address need --network bridge");
+	if (c.ip && inet_pton(AF_INET, c.ip, &a) != 1)
+		diex(EXIT_RUNTIME, "invalid --ip %s: not an IPv4 address", c.ip);
+	if (c.net == NET_CONTAINER && c.hostname)
+		diex(EXIT_RUNTIME, "conflicting options: --hostname and --network container");
 	c.dns = dns.v;
 	c.dns_search = dns_search.v;
 	c.dns_options = dns_options.v;
@@ -757,6 +817,11 @@ int run_main(int argc, char **argv)
 				list_add(&env, xstrdup("PATH=" LAUNCH_DEFAULT_PATH));
 		}
 		c.env = env.v;
+		if (ENABLED(FEATURE_BRIDGE) && all_ports)
+			publish_all(&im.config, cfg, &ports);
+		if (ports.n > PORTMAP_MAX)
+			diex(EXIT_RUNTIME, "more than %d published ports", PORTMAP_MAX);
+		c.ports = ports.v;
 		if (!c.workdir && (v = config_str(&im.config, cfg, "WorkingDir")))
 			c.workdir = xstrdup(v);
 		if (!c.user && (v = config_str(&im.config, cfg, "User")))

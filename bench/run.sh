@@ -41,6 +41,8 @@
 # 1d. the cost of guarding the binary against CVE-2019-5736: run
 #    re-exec'd through a read-only bind mount (default), from a sealed
 #    memfd, and from a binary on a read-only mount (no re-exec).
+# 1e. bridge networking: --network none, bridge, bridge -p 8080:80, in a
+#    network namespace made for it (bxbench-net).
 # 1c. exec of /bin/true into a running container (`run -d ... sleep 600`;
 #    crun and runc: `run -d` of the same bundle with args sleep 600, then
 #    `exec`), one at a time (COLD_RUNS, after 0.3 s idle) and back to back
@@ -173,6 +175,9 @@ table() {
 	done
 }
 
+# Every run in a network namespace with lo only, as the peers' bundles
+# (bridge networking, the default, is timed apart in 1e)
+export BOXCAR_NETWORK=none
 BOX="$BOXCAR run --rm -m 64m bench /bin/true"
 FLOOR="unshare --fork --pid --mount --uts --ipc --net true"
 
@@ -244,6 +249,29 @@ hyperfine -N -w "$WARMUP" -r "$RUNS" --export-json "$WORK/guard.json" \
 	-n "re-exec from a sealed memfd copy" "env BOXCAR_GUARD_EXE=memfd $BOXCAR $G" \
 	-n "binary on a read-only mount: no re-exec" "env $WORK/robin/boxcar $G" >/dev/null
 table "$WORK/guard.json" "Guarding the binary: boxcar run, median of $RUNS runs after $WARMUP warmups (ms); ratio = default / this"
+
+# 1e. Bridge networking (docs/network.md): a network namespace with lo
+# only (--network none, what every other row measures) against boxcar's
+# bridge, without and with a published port (which runs nft twice: at
+# start and at the end). In a network namespace made for it, so that the
+# bridge and the nft table are made there, never on the host.
+if command -v ip >/dev/null && command -v nft >/dev/null && ip netns add bxbench-net 2>/dev/null; then
+	ip -n bxbench-net link set lo up
+	NET="$BOXCAR nsenter --net=/run/netns/bxbench-net $BOXCAR run --rm -m 64m"
+	if $NET --network bridge bench /bin/true; then
+		hyperfine -N -w "$WARMUP" -r "$RUNS" --export-json "$WORK/network.json" \
+			-n "--network none (lo only)" "$NET --network none bench /bin/true" \
+			-n "--network bridge" "$NET --network bridge bench /bin/true" \
+			-n "--network bridge -p 8080:80" "$NET --network bridge -p 8080:80 bench /bin/true" \
+			>/dev/null
+		table "$WORK/network.json" "Networking: boxcar run, median of $RUNS runs after $WARMUP warmups (ms); ratio = none / this"
+	else
+		echo "network: bridged trial run failed: left out"
+	fi
+	ip netns del bxbench-net
+else
+	echo "network: no ip, no nft or no netns: left out"
+fi
 
 # 1c. exec: /bin/true in a running container (`sleep 600`), one at a
 # time (0.3 s idle before each run) and back to back; the peers' `exec`
@@ -338,6 +366,7 @@ leaks "\`run -d -m 64m bench sleep 600\` + \`rm -f\`" "$WORK/cg.before"
 
 if [ -n "$OUT" ]; then
 	cp "$WORK"/startup*.json "$WORK"/exec*.json "$WORK/guard.json" "$WORK/startup-hyperfine.md" "$OUT/"
+	[ ! -f "$WORK/network.json" ] || cp "$WORK/network.json" "$OUT/"
 	echo
 	echo "hyperfine JSON in $OUT"
 fi

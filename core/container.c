@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "applet.h"
+#include "bridge.h"
 #include "cgroup.h"
 #include "container.h"
 #include "err.h"
@@ -32,7 +33,8 @@
 
 #define RECORD_MAX (1u << 20) /* config.json, state.json */
 
-static const char *const net_names[] = { "private", "host", "none" };
+static const char *const net_names[NET_MODES] = { "private", "host", "none", "bridge",
+						    "container" };
 static const char *const restart_names[] = { "no", "on-failure", "always",
 					      "unless-stopped" };
 static const char *const status_names[] = { "created", "running", "restarting",
@@ -476,7 +478,11 @@ static void spec_json(struct json_w *w, const struct container_spec *c)
 	jw_key(w, "privileged"); jw_bool(w, c->privileged);
 	jw_key(w, "seccomp_unconfined"); jw_bool(w, c->seccomp_unconfined);
 	jw_key(w, "init"); jw_bool(w, c->init);
-	jw_kstr(w, "net", net_names[c->net < 3 ? c->net : 0]);
+	jw_kstr(w, "net", net_names[c->net < NET_MODES ? c->net : 0]);
+	put_str(w, "net_container", c->net_container);
+	put_list(w, "ports", c->ports);
+	put_str(w, "ip", c->ip);
+	put_str(w, "mac", c->mac);
 	jw_key(w, "mounts");
 	jw_arr(w);
 	for (int i = 0; i < c->nmounts; i++) {
@@ -725,8 +731,12 @@ int container_spec_load(const struct store *s, const char *id, struct container_
 	c->privileged = get_bool(&d, 0, "privileged");
 	c->seccomp_unconfined = get_bool(&d, 0, "seccomp_unconfined");
 	c->init = get_bool(&d, 0, "init");
-	i = name_index(net_names, 3, json_get_str(&d, 0, "net"));
+	i = name_index(net_names, NET_MODES, json_get_str(&d, 0, "net"));
 	c->net = i < 0 ? NET_PRIVATE : (enum net_mode)i;
+	c->net_container = dup_str(&d, 0, "net_container", &bad);
+	c->ports = dup_list(&d, 0, "ports", &bad);
+	c->ip = dup_str(&d, 0, "ip", &bad);
+	c->mac = dup_str(&d, 0, "mac", &bad);
 	a = json_get(&d, 0, "mounts");
 	if (a && json_type(&d, a) == JSON_ARRAY && d.nodes[a].len) {
 		c->mounts = calloc(d.nodes[a].len, sizeof(*c->mounts));
@@ -813,6 +823,10 @@ void container_spec_free(struct container_spec *c)
 	free_list(c->dns_search);
 	free_list(c->dns_options);
 	free_list(c->extra_hosts);
+	free_list(c->ports);
+	free(c->net_container);
+	free(c->ip);
+	free(c->mac);
 	free(c->workdir);
 	free(c->user);
 	free(c->hostname);
@@ -1559,6 +1573,7 @@ int container_release(const struct store *s, const char *id)
 	char name[CGROUP_NAME_MAX];
 	struct cgroup cg;
 
+	net_release(s, id, NULL); /* its address and published ports */
 	if (overlay_umount(s, id))
 		return -1;
 	container_cgroup_name(id, name, sizeof(name));

@@ -45,7 +45,10 @@
 #define CONTAINER_ID_LEN 64   /* hex, like Docker; shown as 12 */
 #define CONTAINER_NAME_MAX 128
 
-enum net_mode { NET_PRIVATE, NET_HOST, NET_NONE }; /* NET_PRIVATE: new netns, lo up */
+/* NET_PRIVATE, NET_NONE: a new netns with lo up; NET_BRIDGE: and eth0 on
+ * the bridge (bridge.h); NET_CONTAINER: net_container's netns */
+enum net_mode { NET_PRIVATE, NET_HOST, NET_NONE, NET_BRIDGE, NET_CONTAINER };
+#define NET_MODES 5
 enum restart_mode { RESTART_NO, RESTART_ON_FAILURE, RESTART_ALWAYS, RESTART_UNLESS_STOPPED };
 
 struct mount_spec {
@@ -87,6 +90,9 @@ struct container_spec {
 	int tty, interactive, detach, auto_remove, read_only, privileged, init;
 	int seccomp_unconfined;       /* --security-opt seccomp=unconfined */
 	enum net_mode net;
+	char *net_container;   /* --network container:NAME: NAME */
+	char **ports;          /* -p as given, -P's added: NULL-terminated */
+	char *ip, *mac;        /* --ip, --mac-address; NULL: chosen */
 	struct mount_spec *mounts;
 	int nmounts;
 	struct ulimit_spec *ulimits;

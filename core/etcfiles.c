@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bridge.h"
 #include "err.h"
 #include "etcfiles.h"
 #include "fsutil.h"
@@ -128,8 +129,10 @@ static void copy_file(struct out *o, const char *path)
 	close(fd);
 }
 
-static int write_hosts(const char *dir, const struct container_spec *c)
+static int write_hosts(const char *dir, const struct container_spec *c,
+		       const struct net_lease *net)
 {
+	char addr[16];
 	struct out o;
 
 	if (out_open(&o, dir, "hosts"))
@@ -143,9 +146,12 @@ static int write_hosts(const char *dir, const struct container_spec *c)
 			"ff00::0\tip6-mcastprefix\n"
 			"ff02::1\tip6-allnodes\n"
 			"ff02::2\tip6-allrouters\n");
-		/* no address of its own yet (lo only): its name on loopback,
-		 * as Debian names a host without one */
-		out_str(&o, "127.0.1.1\t");
+		/* its address on the bridge; without one (lo only) its name
+		 * on loopback, as Debian names a host without one */
+		if (net && net->active)
+			net_ntoa(net->addr, addr);
+		out_str(&o, net && net->active ? addr : "127.0.1.1");
+		out_str(&o, "\t");
 		out_str(&o, c->hostname ? c->hostname : c->id);
 		out_str(&o, "\n");
 	}
@@ -203,10 +209,12 @@ static void put_list(struct out *o, const char *key, char **l)
 	out_str(o, "\n");
 }
 
-static int write_resolv(const char *dir, const struct container_spec *c)
+static int write_resolv(const char *dir, const struct container_spec *c,
+			const struct net_lease *net)
 {
-	char line[1024];
+	char line[1024], gw[16];
 	struct out o;
+	int servers = 0;
 	FILE *f;
 
 	if (out_open(&o, dir, "resolv.conf"))
@@ -223,8 +231,10 @@ static int write_resolv(const char *dir, const struct container_spec *c)
 					;
 				continue;
 			}
-			if (keep_line(c, line, n))
+			if (keep_line(c, line, n)) {
 				out_put(&o, line, n);
+				servers += !strncmp(line + strspn(line, " \t"), "nameserver", 10);
+			}
 		}
 		fclose(f);
 	}
@@ -233,12 +243,23 @@ static int write_resolv(const char *dir, const struct container_spec *c)
 		out_str(&o, c->dns[i]);
 		out_str(&o, "\n");
 	}
+	/* every nameserver of the host's was loopback (a router's dnsmasq
+	 * on 127.0.0.1): the gateway, the host itself, reached from the
+	 * bridge (dnsmasq answers there unless bound to other interfaces) */
+	if (!servers && !(c->dns && c->dns[0]) && net && net->active) {
+		net_ntoa(net->br.gw, gw);
+		out_str(&o, "nameserver ");
+		out_str(&o, gw);
+		out_str(&o, "\n");
+	}
 	put_list(&o, "search", c->dns_search);
 	put_list(&o, "options", c->dns_options);
 	return out_close(&o);
 }
 
-int etcfiles_write(const char *dir, const struct container_spec *c)
+int etcfiles_write(const char *dir, const struct container_spec *c,
+		   const struct net_lease *net)
 {
-	return write_hostname(dir, c) || write_hosts(dir, c) || write_resolv(dir, c) ? -1 : 0;
+	return write_hostname(dir, c) || write_hosts(dir, c, net) || write_resolv(dir, c, net)
+		? -1 : 0;
 }

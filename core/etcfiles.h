@@ -20,8 +20,12 @@
 /* The names, each a file in the record dir and /etc/NAME inside. */
 extern const char *const etcfiles_names[3];
 
-/* Write DIR/hostname, DIR/hosts and DIR/resolv.conf for c. */
-int etcfiles_write(const char *dir, const struct container_spec *c);
+/* Write DIR/hostname, DIR/hosts and DIR/resolv.conf for c; net (NULL:
+ * none), its bridge lease: its address for the host name in hosts, and
+ * the gateway as the nameserver when the host's are all loopback. */
+struct net_lease;
+int etcfiles_write(const char *dir, const struct container_spec *c,
+		   const struct net_lease *net);
 
 /* Is s an --add-host value, NAME:IP (IPv4 or IPv6)? */
 int etcfiles_host_valid(const char *s);

@@ -10,7 +10,7 @@
 #include "applet.h"
 #include "err.h"
 #include "http.h"
-#include "net.h"
+#include "tcp.h"
 #include "tls.h"
 #include "url.h"
 #include "version.h"
@@ -24,7 +24,7 @@ struct conn {
 	char host[URL_HOST_MAX];
 	char what[URL_HOST_MAX + 8]; /* "host[:port]", for messages */
 	unsigned long used;     /* for evicting the least recently used */
-	struct net_stream ns;
+	struct tcp_stream ns;
 	struct tls_conn *t;
 };
 
@@ -100,7 +100,7 @@ static struct conn *conn_get(struct http_client *c, const struct url *u, int fre
 		k = &c->conns[i];
 		if (k->fd >= 0 && k->tls == u->tls && k->port == u->port &&
 		    !strcmp(k->host, u->host)) {
-			if (!fresh && !net_peer_gone(k->fd)) {
+			if (!fresh && !tcp_peer_gone(k->fd)) {
 				*reused = 1;
 				k->used = ++c->tick;
 				return k;
@@ -135,10 +135,10 @@ static struct conn *conn_get(struct http_client *c, const struct url *u, int fre
 	snprintf(k->host, sizeof(k->host), "%s", u->host);
 	k->port = u->port;
 	k->tls = u->tls;
-	k->fd = net_connect(u->host, u->port, c->o.timeout_ms);
+	k->fd = tcp_connect(u->host, u->port, c->o.timeout_ms);
 	if (k->fd < 0)
 		return NULL;
-	net_stream_init(&k->ns, k->fd, k->what);
+	tcp_stream_init(&k->ns, k->fd, k->what);
 	if (ENABLED(FEATURE_TLS) && u->tls) {
 		k->t = tls_connect(k->fd, u->host, c->anchors);
 		if (!k->t) {
@@ -197,7 +197,7 @@ _Static_assert(HTTP_REQUEST_MAX <= HTTP_HEAD_MAX, "requests are composed in the 
 
 static int timeout_ms(const struct http_client *c)
 {
-	return c->o.timeout_ms > 0 ? c->o.timeout_ms : NET_TIMEOUT_MS;
+	return c->o.timeout_ms > 0 ? c->o.timeout_ms : TCP_TIMEOUT_MS;
 }
 
 /* Stream body_len bytes of rq->body_reader to w: 0, or -1 (a reader that
@@ -208,7 +208,7 @@ static int send_stream(struct http_client *c, const struct http_request *rq, str
 	unsigned char buf[16384];
 	size_t left = rq->body_len;
 
-	net_pace(0, 0, 0);
+	tcp_pace(0, 0, 0);
 	while (left) {
 		ssize_t n = reader_read(rq->body_reader, buf, left < sizeof(buf) ? left : sizeof(buf));
 
@@ -220,7 +220,7 @@ static int send_stream(struct http_client *c, const struct http_request *rq, str
 			return -1;
 		left -= n;
 	}
-	net_pace(timeout_ms(c), 0, 0);
+	tcp_pace(timeout_ms(c), 0, 0);
 	return 0;
 }
 
@@ -240,12 +240,12 @@ int http_request(struct http_client *c, const struct http_request *rq,
 	if (url_parse(&u, rq->url))
 		return -1;
 	/* connect, handshake, request and head: one timeout in all */
-	net_pace(timeout_ms(c), 0, 0);
+	tcp_pace(timeout_ms(c), 0, 0);
 	for (int attempt = 0;; attempt++) {
 		int fresh = rq->body_reader && !rq->body_rewind;
 
 		if (attempt && rq->body_reader && rq->body_rewind(rq->body_reader)) {
-			net_pace(0, 0, 0);
+			tcp_pace(0, 0, 0);
 			return -1;
 		}
 		k = conn_get(c, &u, fresh, &reused);
@@ -266,12 +266,12 @@ int http_request(struct http_client *c, const struct http_request *rq,
 		 * upload's PUT or PATCH names its range or digest). */
 		if (!reused || attempt > 0 ||
 		    !(c->msg.silent || err_errno() == ECONNRESET || err_errno() == EPIPE)) {
-			net_pace(0, 0, 0);
+			tcp_pace(0, 0, 0);
 			return -1;
 		}
 	}
 	/* the body: it must keep coming */
-	net_pace(0, timeout_ms(c), HTTP_MIN_PROGRESS);
+	tcp_pace(0, timeout_ms(c), HTTP_MIN_PROGRESS);
 	c->busy = k;
 	rs->status = c->msg.head.status;
 	/* for HEAD, the size a GET would have: what a registry HEAD is for */
@@ -310,7 +310,7 @@ ssize_t http_read_body(struct http_response *rs, char **out, size_t max)
 		return err_set("HTTP response body");
 	/* a document, not a blob: all of it within one timeout */
 	if (rs->client)
-		net_pace(timeout_ms(rs->client), 0, 0);
+		tcp_pace(timeout_ms(rs->client), 0, 0);
 	for (;;) {
 		if (len + 1 == cap) {
 			if (cap > max) {
@@ -364,12 +364,12 @@ void http_response_close(struct http_response *rs)
 		/* not after an error (a timeout would be waited for twice),
 		 * and within one timeout */
 		snprintf(msg, sizeof(msg), "%s", err_msg());
-		net_pace(timeout_ms(c), 0, 0);
+		tcp_pace(timeout_ms(c), 0, 0);
 		while (total < DRAIN_MAX && (got = reader_read(rs->body, buf, sizeof(buf))) > 0)
 			total += got;
 		err_setn(saved, "%s", msg);
 	}
-	net_pace(0, 0, 0);
+	tcp_pace(0, 0, 0);
 	if (!http_msg_reusable(&c->msg))
 		conn_close(k);
 	c->busy = NULL;

@@ -44,6 +44,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bridge.h"
 #include "caps.h"
 #include "cgroup.h"
 #include "err.h"
@@ -757,6 +758,11 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, const ch
 	 * the container (a --init reaper stays so) */
 	if (guard_undumpable())
 		fail(EXIT_RUNTIME);
+	/* --network container:NAME, before /sys shows a netns */
+	if (l->net && l->net->nsfd >= 0 && setns(l->net->nsfd, CLONE_NEWNET) < 0) {
+		err_set("cannot join the network of container %s", c->net_container);
+		fail(EXIT_RUNTIME);
+	}
 	if (!c->tty && set_stdio(l))
 		fail(EXIT_RUNTIME);
 	setsid();
@@ -886,9 +892,9 @@ pid_t launch_clone(struct launch *l)
 	    || !(slash = strrchr(etcdir, '/')))
 		return err_setn(EINVAL, "%s: not a container's merged dir", l->rootfs);
 	*slash = 0;
-	if (etcfiles_write(etcdir, l->c))
+	if (etcfiles_write(etcdir, l->c, l->net))
 		return -1;
-	if (l->c->net != NET_HOST)
+	if (l->c->net != NET_HOST && l->c->net != NET_CONTAINER)
 		flags |= CLONE_NEWNET;
 	/* A socket, not a pipe, for go: the init may have failed and gone
 	 * by then, and send(MSG_NOSIGNAL) says so without a SIGPIPE. */
@@ -938,6 +944,11 @@ pid_t launch_clone(struct launch *l)
 	l->sync_fd = sync[1];
 	l->report_fd = rep[0];
 	l->pty_fd = sock[0];
+	/* bridge networking: eth0 in the init's netns before it goes */
+	if (net_attach(l->net, pid)) {
+		launch_abort(l, pid);
+		return -1;
+	}
 	return pid;
 }
 

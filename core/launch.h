@@ -22,6 +22,8 @@
 #include "cgroup.h"
 #include "container.h"
 
+struct net_lease;
+
 struct launch {
 	const struct container_spec *c;
 	const char *rootfs;       /* the merged dir, absolute; its parent
@@ -39,6 +41,10 @@ struct launch {
 				   * by launch_clone: if its directories
 				   * exist by then, the init is born in the
 				   * cgroup2 one (CLONE_INTO_CGROUP) */
+	struct net_lease *net;    /* NULL, or the monitor's (bridge.h):
+				   * launch_clone attaches the init's netns
+				   * to the bridge, or has it join another
+				   * container's */
 	int sync_fd, report_fd, pty_fd; /* launch_clone's, for launch_go */
 	unsigned born_in;         /* CG_UNIFIED if it was */
 };

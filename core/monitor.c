@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "applet.h"
+#include "bridge.h"
 #include "cgroup.h"
 #include "container.h"
 #include "err.h"
@@ -185,13 +186,21 @@ static const char *upper_size(const struct container_spec *c)
 	return c->auto_remove && c->storage_size && *c->storage_size ? c->storage_size : NULL;
 }
 
-/* The overlay, then the cgroup. */
+/* The container's network lease, held as long as this monitor runs
+ * (bridge.h): one container per monitor. In .bss: net_setup fills it. */
+static struct net_lease monitor_net;
+
+/* The overlay, the network lease, then the cgroup. */
 static int prepare(struct store *s, const struct container_spec *c, struct cgroup *cg)
 {
 	if (overlay_mount(s, c->id, c->layers, upper_size(c)))
 		return -1;
-	if (make_cgroup(c, cg))
+	if (net_setup(s, c, &monitor_net))
 		return umount_failed(s, c);
+	if (make_cgroup(c, cg)) {
+		net_release(s, c->id, &monitor_net);
+		return umount_failed(s, c);
+	}
 	return 0;
 }
 
@@ -203,6 +212,7 @@ static void release(struct store *s, const struct container_spec *c, struct cgro
 	char msg[256];
 
 	snprintf(msg, sizeof(msg), "%s", err_msg()); /* the caller may report it yet */
+	net_release(s, c->id, &monitor_net);
 	if (cg && cgroup_destroy(cg))
 		warn("%s", err_msg());
 	if (overlay_umount(s, c->id))
@@ -565,11 +575,13 @@ int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 	    || path_join(rootfs, rootfs, "merged"))
 		return -1;
 	*status = EXIT_RUNTIME;
-	if (overlay_mount(s, c->id, c->layers, upper_size(c))) {
+	if (overlay_mount(s, c->id, c->layers, upper_size(c))
+	    || net_setup(s, c, &monitor_net)) {
 		fail_state(s, c, EXIT_RUNTIME);
 		release(s, c, NULL);
 		return -1;
 	}
+	l.net = &monitor_net;
 	l.rootfs = rootfs;
 	l.cg = &cg;
 	l.stdio[0] = c->interactive ? 0 : -1;
@@ -750,6 +762,7 @@ __attribute__((noreturn)) static void monitor_main(struct store *s, struct conta
 		goto fail_early;
 	if (log_open(&container_log, path, c))
 		goto fail;
+	l.net = &monitor_net;
 	l.rootfs = rootfs;
 	l.cg = &cg;
 	struct watch w = { .sfd = signals_open() };

@@ -20,7 +20,7 @@
 
 #include "applet.h"
 #include "err.h"
-#include "net.h"
+#include "tcp.h"
 #include "tls.h"
 
 /* A clock before this is not set: 2024-01-01, earlier than any build of
@@ -538,7 +538,7 @@ static const br_x509_class ipx_vtable = {
 static int low_read(void *ctx, unsigned char *buf, size_t len)
 {
 	struct tls_conn *t = ctx;
-	ssize_t got = net_read(t->fd, buf, len, t->host);
+	ssize_t got = tcp_read(t->fd, buf, len, t->host);
 
 	if (got == 0)
 		t->eof = 1;
@@ -552,7 +552,7 @@ static int low_write(void *ctx, const unsigned char *buf, size_t len)
 {
 	struct tls_conn *t = ctx;
 
-	if (net_write_all(t->fd, buf, len, t->host)) {
+	if (tcp_write_all(t->fd, buf, len, t->host)) {
 		t->io_err = 1;
 		return -1;
 	}

@@ -9,7 +9,10 @@
 #     overlay dirs (inspect's GraphDriver), its processes as host processes
 #     with other PIDs (top), and `nsenter` getting inside; then it goes.
 # Uses the default store (/var/lib/boxcar) unless BOXCAR_ROOT says otherwise.
+# The containers need no network: lo only, unless BOXCAR_NETWORK=bridge
+# (which makes boxcar0 and an nft table on this machine, docs/network.md).
 set -eu
+export BOXCAR_NETWORK="${BOXCAR_NETWORK:-none}"
 BOXCAR=${BOXCAR:-./boxcar}
 [ -x "$BOXCAR" ] || { echo "demo.sh: build boxcar first (make)" >&2; exit 1; }
 BUSYBOX=$(command -v busybox) || { echo "demo.sh: needs busybox-static" >&2; exit 1; }

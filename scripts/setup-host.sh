@@ -38,7 +38,7 @@ packages="
 	binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf binutils-mipsel-linux-gnu
 	python3-kconfiglib dpkg-dev
 	qemu-system-arm qemu-system-mips cpio gzip xz-utils
-	busybox-static util-linux tar lz4 zstd attr libcap2-bin iproute2 file kmod
+	busybox-static util-linux tar lz4 zstd attr libcap2-bin iproute2 nftables file kmod
 	clang libclang-rt-14-dev
 	docker-registry skopeo umoci jq apache2-utils openssl python3 ca-certificates
 "

@@ -11,7 +11,11 @@
 # and no new cgroup whose path names boxcar or bxtest, no stray process.
 
 TESTDIR=$(cd "$(dirname "$0")" && pwd)
-export TESTDIR BOXCAR BOXCAR_CONFIG UNITDIR SECDIR
+# Containers get lo only unless a test asks: bridge networking makes
+# links and nft tables, which only tests/network.test makes, in network
+# namespaces of its own, never in the machine's.
+BOXCAR_NETWORK=none
+export TESTDIR BOXCAR BOXCAR_CONFIG UNITDIR SECDIR BOXCAR_NETWORK
 : "${BOXCAR:?set BOXCAR to the binary under test}"
 case $BOXCAR in /*) ;; *) BOXCAR=$(pwd)/$BOXCAR ;; esac
 SHELL_CMD=${TEST_SHELL:-sh}

@@ -26,7 +26,7 @@
 
 #include "err.h"
 #include "http.h"
-#include "net.h"
+#include "tcp.h"
 #include "tls.h"
 #include "unit.h"
 #include "version.h"
@@ -324,7 +324,7 @@ static int make_certs(void)
 static int wait_port(uint16_t port)
 {
 	for (int i = 0; i < 100; i++) {
-		int fd = net_connect("127.0.0.1", port, 1000);
+		int fd = tcp_connect("127.0.0.1", port, 1000);
 
 		if (fd >= 0) {
 			close(fd);
@@ -416,7 +416,7 @@ static void check_suite(uint16_t port)
 
 	snprintf(cafile, sizeof(cafile), "%s/ca.pem", dir);
 	ta = tls_anchors_load(cafile);
-	fd = net_connect("127.0.0.1", port, 5000);
+	fd = tcp_connect("127.0.0.1", port, 5000);
 	if (ta && fd >= 0 && (t = tls_connect(fd, "localhost", ta)))
 		got = tls_suite(t);
 	if (t)

@@ -1,4 +1,4 @@
-/* net.c - TCP connections with timeouts (see net.h). */
+/* tcp.c - TCP connections with timeouts (see tcp.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "err.h"
-#include "net.h"
+#include "tcp.h"
 
 /* Connect one address: non-blocking connect, poll for the timeout, then
  * back to blocking with send/receive timeouts. */
@@ -63,14 +63,14 @@ fail:
 	return -1;
 }
 
-int net_connect(const char *host, uint16_t port, int timeout_ms)
+int tcp_connect(const char *host, uint16_t port, int timeout_ms)
 {
 	struct addrinfo hints = { 0 }, *res, *ai;
 	char service[8];
 	int r, fd = -1, saved = 0;
 
 	if (timeout_ms <= 0)
-		timeout_ms = NET_TIMEOUT_MS;
+		timeout_ms = TCP_TIMEOUT_MS;
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_ADDRCONFIG;
@@ -107,7 +107,7 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void net_pace(int deadline_ms, int window_ms, size_t min)
+void tcp_pace(int deadline_ms, int window_ms, size_t min)
 {
 	int64_t now = now_ms();
 
@@ -135,7 +135,7 @@ static int wait_deadline(int fd)
 	return 0;
 }
 
-ssize_t net_read(int fd, void *buf, size_t n, const char *what)
+ssize_t tcp_read(int fd, void *buf, size_t n, const char *what)
 {
 	ssize_t got;
 
@@ -163,7 +163,7 @@ ssize_t net_read(int fd, void *buf, size_t n, const char *what)
 	return got;
 }
 
-int net_write_all(int fd, const void *buf, size_t n, const char *what)
+int tcp_write_all(int fd, const void *buf, size_t n, const char *what)
 {
 	const unsigned char *p = buf;
 
@@ -183,7 +183,7 @@ int net_write_all(int fd, const void *buf, size_t n, const char *what)
 	return 0;
 }
 
-int net_peer_gone(int fd)
+int tcp_peer_gone(int fd)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
@@ -194,19 +194,19 @@ int net_peer_gone(int fd)
 
 static ssize_t ns_read(struct reader *r, void *buf, size_t n)
 {
-	struct net_stream *ns = (struct net_stream *)r;
+	struct tcp_stream *ns = (struct tcp_stream *)r;
 
-	return net_read(ns->fd, buf, n, ns->what);
+	return tcp_read(ns->fd, buf, n, ns->what);
 }
 
 static int ns_write(struct writer *w, const void *buf, size_t n)
 {
-	struct net_stream *ns = (struct net_stream *)((char *)w - offsetof(struct net_stream, w));
+	struct tcp_stream *ns = (struct tcp_stream *)((char *)w - offsetof(struct tcp_stream, w));
 
-	return net_write_all(ns->fd, buf, n, ns->what);
+	return tcp_write_all(ns->fd, buf, n, ns->what);
 }
 
-void net_stream_init(struct net_stream *ns, int fd, const char *what)
+void tcp_stream_init(struct tcp_stream *ns, int fd, const char *what)
 {
 	ns->r.read = ns_read;
 	ns->r.close = NULL;

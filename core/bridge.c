@@ -1,0 +1,484 @@
+/* bridge.c - a container on boxcar's bridge (see bridge.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "applet.h"
+#include "bridge.h"
+#include "err.h"
+#include "fsutil.h"
+#include "ipam.h"
+#include "netlink.h"
+
+void net_ntoa(uint32_t a, char *buf)
+{
+	inet_ntop(AF_INET, &a, buf, 16);
+}
+
+/* "A.B.C.D/P": the network, and the gateway (A.B.C.D when its host part
+ * is not 0, else the first address). Prefixes /8 to /30. */
+static int parse_subnet(const char *s, struct bridge_conf *b)
+{
+	char ip[INET_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	uint32_t a, mask;
+	char *end;
+	long p;
+
+	if (!slash || (size_t)(slash - s) >= sizeof(ip))
+		goto bad;
+	memcpy(ip, s, (size_t)(slash - s));
+	ip[slash - s] = 0;
+	p = strtol(slash + 1, &end, 10);
+	if (inet_pton(AF_INET, ip, &a) != 1 || *end || end == slash + 1 || p < 8 || p > 30)
+		goto bad;
+	mask = htonl(~0u << (32 - p));
+	b->prefix = (int)p;
+	b->net = a & mask;
+	b->gw = (a & ~mask) ? a : (b->net | htonl(1));
+	if ((b->gw | mask) == 0xffffffffu) /* the broadcast address */
+		goto bad;
+	return 0;
+bad:
+	return err_setn(EINVAL, "invalid subnet '%s': want A.B.C.D/PREFIX (8-30)", s);
+}
+
+int bridge_conf_get(const char *root, struct bridge_conf *b)
+{
+	char path[PATH_MAX], *data = NULL, *v;
+	const char *subnet = CONFIG_NETWORK_SUBNET, *env = getenv("BOXCAR_SUBNET");
+	size_t n;
+	int rc;
+
+	memset(b, 0, sizeof(*b));
+	strcpy(b->name, NET_BRIDGE_NAME);
+	/* ROOT/network/config: "subnet=A.B.C.D/P" */
+	if (snprintf(path, sizeof(path), "%s/network/config", root) < (int)sizeof(path)
+	    && !read_file(path, 4096, &data, &n)) {
+		data[n] = 0;
+		for (v = data; v && *v; v = strchr(v, '\n') ? strchr(v, '\n') + 1 : NULL)
+			if (!strncmp(v, "subnet=", 7)) {
+				subnet = v + 7;
+				v[7 + strcspn(v + 7, " \t\r\n")] = 0;
+				break;
+			}
+	}
+	if (env && *env)
+		subnet = env;
+	rc = parse_subnet(subnet, b);
+	free(data);
+	return rc;
+}
+
+/* /proc/sys/... = 1 */
+static int sysctl_on(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? write(fd, "1\n", 2) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	return n == 2 ? 0 : err_set("cannot set %s", path);
+}
+
+/* The bridge with its gateway address, up; forwarding on, and 127.0.0.1
+ * routable to it (so that the host's 127.0.0.1:PORT reaches a published
+ * port through DNAT, as Docker without its proxy). Its MTU, or 0. */
+static int bridge_up(const struct bridge_conf *b, unsigned *mtu)
+{
+	char path[96];
+	struct ifreq ifr = { 0 };
+	int nl, idx, s, rc;
+
+	if ((nl = nl_open()) < 0)
+		return -1;
+	if (nl_bridge_add(nl, b->name) && err_errno() != EEXIST) {
+		close(nl);
+		if (err_errno() == EOPNOTSUPP || err_errno() == EINVAL)
+			return err_setn(err_errno(), "cannot make bridge %s: does the kernel have "
+					"CONFIG_BRIDGE?", b->name);
+		return err_prefix("cannot make the bridge");
+	}
+	idx = (int)if_nametoindex(b->name);
+	rc = !idx ? err_set("bridge %s", b->name) : 0;
+	if (!rc && nl_addr_add(nl, idx, b->gw, b->prefix) && err_errno() != EEXIST)
+		rc = err_prefix(b->name);
+	if (!rc)
+		rc = nl_link_set(nl, idx, 1, 0, 0);
+	close(nl);
+	if (rc)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet", b->name);
+	if (sysctl_on("/proc/sys/net/ipv4/ip_forward") || sysctl_on(path))
+		return -1;
+	*mtu = 0;
+	strcpy(ifr.ifr_name, b->name);
+	if ((s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) >= 0) {
+		if (ioctl(s, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0)
+			*mtu = (unsigned)ifr.ifr_mtu;
+		close(s);
+	}
+	return 0;
+}
+
+/* ---- leases -------------------------------------------------------------- */
+
+#define RULES_MAX 1024
+
+struct scan {
+	const char *id;
+	const struct net_lease *me;
+	uint8_t used[8192];        /* a bit per address of a /16 (at most) */
+	uint32_t mine;             /* our previous address, if any */
+	struct portmap_rule rules[RULES_MAX];
+	int nrules;
+	int clash;                 /* a host port another container has */
+	char clash_what[48];
+};
+
+static uint32_t host_part(const struct bridge_conf *b, uint32_t a)
+{
+	return ntohl(a) - ntohl(b->net);
+}
+
+static int same_port(const struct portmap *a, const struct portmap *b)
+{
+	return a->udp == b->udp && a->host_port == b->host_port
+		&& (!a->host_ip || !b->host_ip || a->host_ip == b->host_ip);
+}
+
+static int scan_one(const struct ipam_lease *l, void *arg)
+{
+	struct scan *sc = arg;
+	uint32_t h = host_part(&sc->me->br, l->addr);
+
+	if (!strcmp(l->id, sc->id)) { /* ours, from an earlier start: reused */
+		sc->mine = l->addr;
+		return 0;
+	}
+	if (h < 65536)
+		sc->used[h / 8] |= (uint8_t)(1u << (h % 8));
+	for (int i = 0; i < l->nports && sc->nrules < RULES_MAX; i++) {
+		for (int j = 0; j < sc->me->nports; j++)
+			if (same_port(&l->ports[i], &sc->me->ports[j]) && !sc->clash) {
+				sc->clash = 1;
+				portmap_format(&sc->me->ports[j], sc->clash_what,
+					       sizeof(sc->clash_what));
+			}
+		sc->rules[sc->nrules].addr = l->addr;
+		sc->rules[sc->nrules++].p = l->ports[i];
+	}
+	return 0;
+}
+
+/* The address: --ip if given and free, else the one we had, else the
+ * lowest free one after the gateway (Docker's order). */
+static int pick(const struct container_spec *c, const struct bridge_conf *b, struct scan *sc,
+		uint32_t *out)
+{
+	uint32_t size = 1u << (32 - b->prefix), mask = htonl(~0u << (32 - b->prefix)), h;
+
+	if (size > 65536)
+		size = 65536;
+	if (c->ip) {
+		uint32_t a;
+
+		if (inet_pton(AF_INET, c->ip, &a) != 1 || (a & mask) != b->net)
+			return err_setn(EINVAL, "--ip %s: not an address of subnet %s/%d", c->ip,
+					inet_ntoa((struct in_addr){ b->net }), b->prefix);
+		h = host_part(b, a);
+		if (!h || h == size - 1 || a == b->gw)
+			return err_setn(EINVAL, "--ip %s: reserved in its subnet", c->ip);
+		if (sc->used[h / 8] & (1u << (h % 8)))
+			return err_setn(EADDRINUSE, "--ip %s: address already in use", c->ip);
+		*out = a;
+		return 0;
+	}
+	if (sc->mine) {
+		*out = sc->mine;
+		return 0;
+	}
+	for (h = 1; h < size - 1; h++)
+		if (!(sc->used[h / 8] & (1u << (h % 8))) && htonl(ntohl(b->net) + h) != b->gw) {
+			*out = htonl(ntohl(b->net) + h);
+			return 0;
+		}
+	return err_setn(ENOSPC, "no free address left in %s/%d", inet_ntoa((struct in_addr){ b->net }),
+			b->prefix);
+}
+
+static int parse_mac(const char *s, uint8_t m[6])
+{
+	if (ipam_mac_parse(s, m) || (m[0] & 1))
+		return err_setn(EINVAL, "invalid --mac-address %s", s);
+	return 0;
+}
+
+/* The whole table again from the live leases (scanned into sc) and ours. */
+static int nat_write(struct net_lease *l, struct scan *sc)
+{
+	for (int i = 0; i < l->nports && sc->nrules < RULES_MAX; i++) {
+		sc->rules[sc->nrules].addr = l->addr;
+		sc->rules[sc->nrules++].p = l->ports[i];
+	}
+	return portmap_nat_apply(l->br.name, l->br.net, l->br.prefix, sc->rules, sc->nrules);
+}
+
+static void close_holds(struct net_lease *l)
+{
+	for (int i = 0; i < l->nports; i++)
+		if (l->hold[i] >= 0) {
+			close(l->hold[i]);
+			l->hold[i] = -1;
+		}
+}
+
+/* --network container:NAME: its netns, opened now (the init enters it). */
+static int join_container(const struct store *s, const struct container_spec *c,
+			  struct net_lease *l)
+{
+	char id[CONTAINER_ID_LEN + 1], path[64];
+	struct container_state st;
+
+	if (container_resolve(s, c->net_container, id) || container_state_load(s, id, &st))
+		return err_prefix("--network container");
+	if (st.status != ST_RUNNING || st.pid <= 0)
+		return err_setn(ESRCH, "--network container:%s: the container is not running",
+				c->net_container);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)st.pid);
+	if ((l->nsfd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return err_set("--network container:%s", c->net_container);
+	if (!proc_alive(st.pid, st.pid_start)) { /* the pid changed hands meanwhile */
+		close(l->nsfd);
+		l->nsfd = -1;
+		return err_setn(ESRCH, "--network container:%s: the container is not running",
+				c->net_container);
+	}
+	return 0;
+}
+
+int net_setup(const struct store *s, const struct container_spec *c, struct net_lease *l)
+{
+	struct ipam_lease *il = &l->lease;
+	struct scan *sc;
+	int lock, stale = 0, rc = -1;
+
+	memset(l, 0, sizeof(*l));
+	l->nsfd = -1;
+	l->root = s->root;
+	for (int i = 0; i < PORTMAP_MAX; i++)
+		l->hold[i] = -1;
+	if (c->net == NET_CONTAINER)
+		return join_container(s, c, l);
+	if (!ENABLED(FEATURE_BRIDGE) || c->net != NET_BRIDGE)
+		return 0;
+	if (bridge_conf_get(s->root, &l->br))
+		return -1;
+	for (int i = 0; c->ports && c->ports[i]; i++) {
+		if (l->nports == PORTMAP_MAX)
+			return err_setn(E2BIG, "more than %d published ports", PORTMAP_MAX);
+		if (portmap_parse(c->ports[i], &l->ports[l->nports]))
+			return -1;
+		l->nports++;
+	}
+	if (c->mac && parse_mac(c->mac, l->mac))
+		return -1;
+	if (!(sc = calloc(1, sizeof(*sc))))
+		return err_setn(ENOMEM, "network");
+	sc->id = c->id;
+	sc->me = l;
+	if ((lock = ipam_lock(s->root)) < 0) {
+		free(sc);
+		return -1;
+	}
+	/* the host ports: ours while the container runs, or taken */
+	for (int i = 0; i < l->nports; i++)
+		if ((l->hold[i] = portmap_hold(&l->ports[i])) < 0)
+			goto out;
+	if (ipam_each(s->root, scan_one, sc, &stale))
+		goto out;
+	if (sc->clash) {
+		err_setn(0, "cannot publish %s: port is already allocated", sc->clash_what);
+		goto out;
+	}
+	if (pick(c, &l->br, sc, &l->addr))
+		goto out;
+	if (!c->mac) { /* Docker's: 02:42 and the address */
+		l->mac[0] = 0x02;
+		l->mac[1] = 0x42;
+		memcpy(l->mac + 2, &l->addr, 4);
+	}
+	memcpy(il->id, c->id, sizeof(il->id));
+	il->addr = l->addr;
+	memcpy(il->mac, l->mac, 6);
+	il->owner = getpid();
+	il->owner_start = proc_start_time(il->owner);
+	memcpy(il->ports, l->ports, sizeof(il->ports));
+	il->nports = l->nports;
+	if (ipam_write(s->root, il))
+		goto out;
+	l->active = 1;
+	if (bridge_up(&l->br, &l->mtu)
+	    || ((l->nports || stale || !portmap_nat_present()) && nat_write(l, sc))) {
+		ipam_release(s->root, c->id);
+		l->active = 0;
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc)
+		close_holds(l);
+	ipam_unlock(lock);
+	free(sc);
+	return rc;
+}
+
+int net_attach(struct net_lease *l, pid_t pid)
+{
+	char host[IFNAMSIZ], path[64];
+	struct ifreq ifr = { 0 };
+	int nl = -1, cnl = -1, sock = -1, nsfd, idx, br, lock, rc = -1;
+
+	if (!ENABLED(FEATURE_BRIDGE) || !l || !l->active)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	if ((nsfd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return err_set("%s", path);
+	snprintf(host, sizeof(host), "bx%.11s", l->lease.id);
+	if ((nl = nl_open()) < 0)
+		goto out;
+	/* one left by an init whose netns the kernel has yet to clean up */
+	if ((idx = (int)if_nametoindex(host)))
+		nl_link_del(nl, idx);
+	if (nl_veth_add(nl, host, "eth0", nsfd, l->mtu, l->mac)) {
+		err_prefix("cannot make the container's veth pair");
+		goto out;
+	}
+	if (!(idx = (int)if_nametoindex(host)) || !(br = (int)if_nametoindex(l->br.name))) {
+		err_set("%s", host);
+		goto out;
+	}
+	if (nl_link_set(nl, idx, 1, br, 0))
+		goto out;
+	/* inside: eth0's address, up, the default route */
+	if ((cnl = nl_socket_in(nsfd, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)) < 0
+	    || (sock = nl_socket_in(nsfd, AF_INET, SOCK_DGRAM, 0)) < 0)
+		goto out;
+	strcpy(ifr.ifr_name, "eth0");
+	if (ioctl(sock, SIOCGIFINDEX, &ifr) < 0) {
+		err_set("eth0");
+		goto out;
+	}
+	if (nl_addr_add(cnl, ifr.ifr_ifindex, l->addr, l->br.prefix)
+	    || nl_link_set(cnl, ifr.ifr_ifindex, 1, 0, 0)
+	    || nl_route_default(cnl, ifr.ifr_ifindex, l->br.gw))
+		goto out;
+	/* the lease lives as long as the init too, should the monitor die */
+	l->lease.init = pid;
+	l->lease.init_start = proc_start_time(pid);
+	if ((lock = ipam_lock(l->root)) < 0)
+		goto out;
+	rc = ipam_write(l->root, &l->lease);
+	ipam_unlock(lock);
+out:
+	if (rc)
+		err_prefix("network");
+	if (sock >= 0)
+		close(sock);
+	if (cnl >= 0)
+		close(cnl);
+	if (nl >= 0)
+		close(nl);
+	close(nsfd);
+	return rc;
+}
+
+/* The table without id's ports: every live lease's but its. */
+static int scan_others(const struct ipam_lease *l, void *arg)
+{
+	struct scan *sc = arg;
+
+	if (strcmp(l->id, sc->id))
+		for (int i = 0; i < l->nports && sc->nrules < RULES_MAX; i++) {
+			sc->rules[sc->nrules].addr = l->addr;
+			sc->rules[sc->nrules++].p = l->ports[i];
+		}
+	return 0;
+}
+
+void net_release(const struct store *s, const char *id, struct net_lease *l)
+{
+	struct bridge_conf b;
+	struct scan *sc;
+	int lock, had, stale = 0, e = err_errno();
+	char msg[256];
+
+	if (l && !l->root)
+		return; /* never set up */
+	if (l) {
+		close_holds(l);
+		if (l->nsfd >= 0)
+			close(l->nsfd);
+		l->nsfd = -1;
+		if (!l->active)
+			return;
+		l->active = 0;
+	}
+	if (!ENABLED(FEATURE_BRIDGE))
+		return;
+	snprintf(msg, sizeof(msg), "%s", err_msg());
+	if ((lock = ipam_lock(s->root)) < 0) {
+		warn("%s", err_msg());
+		goto out;
+	}
+	had = ipam_release(s->root, id);
+	if ((sc = calloc(1, sizeof(*sc)))) {
+		sc->id = id;
+		ipam_each(s->root, scan_others, sc, &stale);
+		if ((had > 0 || stale) && !bridge_conf_get(s->root, &b)
+		    && portmap_nat_apply(b.name, b.net, b.prefix, sc->rules, sc->nrules))
+			warn("%s", err_msg());
+		free(sc);
+	}
+	ipam_unlock(lock);
+out:
+	err_setn(e, "%s", msg);
+}
+
+struct find {
+	const char *id;
+	struct ipam_lease *out;
+};
+
+static int find_one(const struct ipam_lease *l, void *arg)
+{
+	struct find *f = arg;
+
+	if (strcmp(l->id, f->id))
+		return 0;
+	*f->out = *l;
+	return 1;
+}
+
+int net_lease_get(const char *root, const char *id, struct ipam_lease *out)
+{
+	struct find f = { id, out };
+	int lock, rc, stale = 0;
+
+	if (!ENABLED(FEATURE_BRIDGE))
+		return 0;
+	if ((lock = ipam_lock(root)) < 0)
+		return -1;
+	rc = ipam_each(root, find_one, &f, &stale);
+	ipam_unlock(lock);
+	return rc;
+}

@@ -1,0 +1,74 @@
+/* bridge.h - a container's network beyond lo: Docker's default bridge
+ * (docs/network.md has the whole story and why).
+ *
+ *   host                              container (its own netns)
+ *   boxcar0 (bridge, GW/PREFIX) --- bxID (veth) === eth0 (veth) ADDR/PREFIX
+ *                                                  default via GW
+ *
+ * The subnet is ROOT/network/config's "subnet=" or $BOXCAR_SUBNET, else
+ * CONFIG_NETWORK_SUBNET; the gateway is its first address unless given
+ * ("10.213.0.1/24"). The bridge is made on first use and stays, as
+ * docker0 does; so does the NAT table (portmap.h).
+ *
+ * The monitor, which lives as long as the container:
+ *   net_setup    before the first launch: a lease (ipam.h) for the
+ *                container's address and published ports, the bridge,
+ *                ip_forward, the NAT table; --network container:NAME:
+ *                that container's netns opened
+ *   net_attach   after each clone, before the init goes: the veth pair,
+ *                its peer born in the init's netns as eth0, address,
+ *                MTU of the bridge, default route
+ *   net_release  when the container is over, and from rm: the lease
+ *                goes and the NAT table forgets its ports. The veth goes
+ *                with the netns (the kernel deletes both ends).
+ * Errors follow err.h.
+ */
+#ifndef BOXCAR_BRIDGE_H
+#define BOXCAR_BRIDGE_H
+
+#include <stdint.h>
+
+#include "container.h"
+#include "ipam.h"
+#include "portmap.h"
+
+#define NET_BRIDGE_NAME "boxcar0"
+
+struct bridge_conf {
+	char name[16];
+	uint32_t net, gw;   /* network byte order */
+	int prefix;
+};
+
+struct net_lease {
+	int active;         /* a bridge lease is held */
+	int nsfd;           /* container:NAME: its netns; else -1 */
+	struct bridge_conf br;
+	uint32_t addr;      /* network byte order */
+	uint8_t mac[6];
+	unsigned mtu;
+	struct portmap ports[PORTMAP_MAX];
+	int nports;
+	int hold[PORTMAP_MAX]; /* sockets bound to the host ports, held
+				* so that nothing on the host takes them */
+	const char *root;   /* the store's */
+	struct ipam_lease lease;
+};
+
+/* The bridge's configuration for the store at root. */
+int bridge_conf_get(const char *root, struct bridge_conf *b);
+
+int net_setup(const struct store *s, const struct container_spec *c, struct net_lease *l);
+int net_attach(struct net_lease *l, pid_t pid);
+/* Forget id's lease (l: the monitor's, its held sockets closed; NULL
+ * from rm), then the NAT table's ports. A no-op when there is none. */
+void net_release(const struct store *s, const char *id, struct net_lease *l);
+
+/* Container id's live lease: 1 with *out, 0 if it has none (not on the
+ * bridge, or not running), -1 on error. For inspect, ps and port. */
+int net_lease_get(const char *root, const char *id, struct ipam_lease *out);
+
+/* "10.213.0.2" into buf[16]. */
+void net_ntoa(uint32_t a, char *buf);
+
+#endif

@@ -1,0 +1,288 @@
+/* portmap.c - published ports and boxcar's NAT table (see portmap.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "netlink.h"
+#include "portmap.h"
+
+static int port_num(const char *s, size_t n, uint16_t *out, int zero_ok)
+{
+	unsigned v = 0;
+
+	if (!n || n > 5)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	if (v > 65535 || (!v && !zero_ok))
+		return -1;
+	*out = (uint16_t)v;
+	return 0;
+}
+
+int portmap_parse(const char *s, struct portmap *p)
+{
+	const char *slash = strchr(s, '/'), *end = slash ? slash : s + strlen(s);
+	const char *c1, *c2 = NULL;
+	char ip[INET_ADDRSTRLEN];
+
+	memset(p, 0, sizeof(*p));
+	if (slash) {
+		if (!strcmp(slash, "/udp"))
+			p->udp = 1;
+		else if (strcmp(slash, "/tcp"))
+			goto bad;
+	}
+	/* the last colon before end splits off the container's port */
+	c1 = memchr(s, ':', (size_t)(end - s));
+	if (c1)
+		c2 = memchr(c1 + 1, ':', (size_t)(end - c1 - 1));
+	if (!c1) { /* PORT */
+		if (port_num(s, (size_t)(end - s), &p->port, 0))
+			goto bad;
+		return 0;
+	}
+	if (c2) { /* IP:HOSTPORT:PORT, IP:"":PORT */
+		size_t n = (size_t)(c1 - s);
+
+		if (!n || n >= sizeof(ip))
+			goto bad;
+		memcpy(ip, s, n);
+		ip[n] = 0;
+		if (inet_pton(AF_INET, ip, &p->host_ip) != 1)
+			goto bad;
+		if (c2 > c1 + 1 && port_num(c1 + 1, (size_t)(c2 - c1 - 1), &p->host_port, 0))
+			goto bad;
+		c1 = c2;
+	} else if (port_num(s, (size_t)(c1 - s), &p->host_port, 0)) /* HOSTPORT:PORT */
+		goto bad;
+	if (port_num(c1 + 1, (size_t)(end - c1 - 1), &p->port, 0))
+		goto bad;
+	return 0;
+bad:
+	return err_setn(EINVAL, "invalid port '%s': want [IP:][HOSTPORT:]PORT[/tcp|/udp]", s);
+}
+
+void portmap_format(const struct portmap *p, char *buf, size_t n)
+{
+	char ip[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &p->host_ip, ip, sizeof(ip));
+	snprintf(buf, n, "%s:%u->%u/%s", ip, p->host_port, p->port, p->udp ? "udp" : "tcp");
+}
+
+int portmap_hold(struct portmap *p)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(p->host_port),
+				 .sin_addr = { p->host_ip } };
+	socklen_t len = sizeof(a);
+	char what[64];
+	int fd = socket(AF_INET, (p->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return err_set("socket");
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		int e = errno;
+
+		close(fd);
+		portmap_format(p, what, sizeof(what));
+		*strstr(what, "->") = 0;
+		if (e == EADDRINUSE)
+			return err_setn(0, "cannot publish %s/%s: port is already allocated", what,
+					p->udp ? "udp" : "tcp");
+		return err_setn(e, "cannot publish %s", what);
+	}
+	if (!p->host_port) {
+		if (getsockname(fd, (struct sockaddr *)&a, &len) < 0) {
+			close(fd);
+			return err_set("getsockname");
+		}
+		p->host_port = ntohs(a.sin_port);
+	}
+	return fd;
+}
+
+/* ---- the table ---------------------------------------------------------- */
+
+/* The script, whole: add+delete first so that a missing table is no
+ * error, then the table as it must be; nft applies it atomically. */
+static int script(char *buf, size_t cap, const char *bridge, uint32_t net, int prefix,
+		  const struct portmap_rule *r, int n)
+{
+	char sub[24], a[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN];
+	size_t len;
+
+	inet_ntop(AF_INET, &net, a, sizeof(a));
+	snprintf(sub, sizeof(sub), "%s/%d", a, prefix);
+	len = (size_t)snprintf(buf, cap,
+		"add table ip " PORTMAP_TABLE "\n"
+		"delete table ip " PORTMAP_TABLE "\n"
+		"table ip " PORTMAP_TABLE " {\n"
+		" chain postrouting {\n"
+		"  type nat hook postrouting priority srcnat; policy accept;\n"
+		"  ip saddr %s oifname != \"%s\" masquerade\n"
+		"  oifname \"%s\" ip saddr 127.0.0.0/8 masquerade\n"
+		"  oifname \"%s\" ip saddr %s ct status dnat masquerade\n"
+		" }\n"
+		" chain guard {\n"
+		"  type filter hook prerouting priority raw; policy accept;\n"
+		"  iifname \"%s\" ip daddr 127.0.0.0/8 drop\n"
+		" }\n"
+		" chain prerouting {\n"
+		"  type nat hook prerouting priority dstnat; policy accept;\n"
+		"  fib daddr type local jump ports\n"
+		" }\n"
+		" chain output {\n"
+		"  type nat hook output priority -100; policy accept;\n"
+		"  fib daddr type local jump ports\n"
+		" }\n"
+		" chain ports {\n", sub, bridge, bridge, bridge, sub, bridge);
+	for (int i = 0; i < n && len < cap; i++) {
+		const struct portmap *p = &r[i].p;
+
+		inet_ntop(AF_INET, &r[i].addr, a, sizeof(a));
+		inet_ntop(AF_INET, &p->host_ip, h, sizeof(h));
+		len += (size_t)snprintf(buf + len, cap - len, "  %s%s%s%s dport %u dnat to %s:%u\n",
+					p->host_ip ? "ip daddr " : "", p->host_ip ? h : "",
+					p->host_ip ? " " : "", p->udp ? "udp" : "tcp", p->host_port,
+					a, p->port);
+	}
+	if (len < cap)
+		len += (size_t)snprintf(buf + len, cap - len, " }\n}\n");
+	if (len >= cap)
+		return err_setn(E2BIG, "too many published ports for one NAT table");
+	return (int)len;
+}
+
+/* nft, from $PATH or where distributions and OpenWrt put it. */
+static void exec_nft(void)
+{
+	static const char *const where[] = { "/usr/sbin/nft", "/sbin/nft", "/usr/bin/nft" };
+	char *argv[] = { "nft", "-f", "-", NULL };
+
+	execvp("nft", argv);
+	for (unsigned i = 0; i < sizeof(where) / sizeof(where[0]); i++)
+		execv(where[i], argv);
+}
+
+int portmap_nat_apply(const char *bridge, uint32_t net, int prefix,
+		      const struct portmap_rule *r, int n)
+{
+	char *buf, msg[200];
+	size_t cap = 1024 + (size_t)n * 96;
+	int in[2], out[2], st, len;
+	ssize_t got = 0, k;
+	pid_t pid;
+
+	if (!(buf = malloc(cap)))
+		return err_setn(ENOMEM, "NAT table");
+	if ((len = script(buf, cap, bridge, net, prefix, r, n)) < 0) {
+		free(buf);
+		return -1;
+	}
+	if (pipe2(in, O_CLOEXEC) < 0) {
+		free(buf);
+		return err_set("pipe");
+	}
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		close(in[0]);
+		close(in[1]);
+		free(buf);
+		return err_set("pipe");
+	}
+	if ((pid = fork()) == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(out[1], 2);
+		exec_nft();
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	if (pid > 0) {
+		/* the script is small, far below a pipe's buffer */
+		void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+
+		(void)!write(in[1], buf, (size_t)len);
+		signal(SIGPIPE, old);
+	}
+	close(in[1]);
+	free(buf);
+	while (pid > 0 && got < (ssize_t)sizeof(msg) - 1
+	       && ((k = read(out[0], msg + got, sizeof(msg) - 1 - (size_t)got)) > 0
+		   || (k < 0 && errno == EINTR)))
+		got += k > 0 ? k : 0;
+	close(out[0]);
+	msg[got] = 0;
+	if (pid < 0)
+		return err_set("fork");
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		return err_setn(ENOENT, "bridge networking needs nft (nftables) for its NAT and "
+				"published ports, and it is not installed (iptables alone is not "
+				"supported); install nftables, or use --network none or host");
+	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+		msg[strcspn(msg, "\n")] = 0;
+		return err_setn(EPROTONOSUPPORT, "nft could not write boxcar's NAT table (does "
+				"the kernel have nf_tables, nft_nat, nft_masq, nft_fib?): %s", msg);
+	}
+	return 0;
+}
+
+int portmap_nat_present(void)
+{
+	struct {
+		struct nlmsghdr h;
+		struct nfgenmsg g;
+		char attr[32];
+	} req = { 0 };
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct rtattr *a = (struct rtattr *)req.attr; /* an nlattr: the same layout */
+	char buf[4096];
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER), r = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	a->rta_type = NFTA_TABLE_NAME;
+	a->rta_len = RTA_LENGTH(sizeof(PORTMAP_TABLE));
+	memcpy(RTA_DATA(a), PORTMAP_TABLE, sizeof(PORTMAP_TABLE));
+	req.h.nlmsg_len = NLMSG_LENGTH(sizeof(req.g)) + RTA_SPACE(sizeof(PORTMAP_TABLE));
+	req.h.nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE;
+	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req.g.nfgen_family = NFPROTO_IPV4;
+	req.g.version = NFNETLINK_V0;
+	if (sendto(fd, &req, req.h.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
+		close(fd);
+		return 0;
+	}
+	/* the table (then an ack), or an error: ENOENT when it is not there */
+	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+
+		if ((size_t)n < sizeof(*h) || h->nlmsg_len < sizeof(*h) || h->nlmsg_len > (size_t)n)
+			break;
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			struct nlmsgerr *e = NLMSG_DATA(h);
+
+			r = r || !e->error;
+			break;
+		}
+		r = 1;
+	}
+	close(fd);
+	return r;
+}

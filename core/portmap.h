@@ -1,0 +1,57 @@
+/* portmap.h - published ports (-p, -P) and the NAT that carries them:
+ * boxcar's own nftables table, `table ip boxcar`, written whole by
+ * `nft -f -` in one transaction (never a rule in another table: a
+ * router's fw4 keeps its own), from the live leases (docs/network.md says
+ * why nft and not netlink):
+ *   postrouting  masquerade what leaves the subnet for elsewhere, what
+ *                the host sends from 127.0.0.1 to a published port, and
+ *                what a container sends to another's published port
+ *   prerouting,  for a local destination address: DNAT of each
+ *   output       published [IP:]PORT/PROTO to ADDR:PORT
+ *   guard        drop what comes from the bridge for 127.0.0.0/8: the
+ *                bridge has route_localnet (for the host's 127.0.0.1 to
+ *                reach published ports), which would otherwise let a
+ *                container with NET_RAW reach the host's loopback-only
+ *                services (CVE-2020-8558, kube-proxy's)
+ * Errors follow err.h.
+ */
+#ifndef BOXCAR_PORTMAP_H
+#define BOXCAR_PORTMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PORTMAP_MAX 32   /* published ports per container */
+#define PORTMAP_TABLE "boxcar"
+
+struct portmap {
+	uint32_t host_ip;    /* network byte order; 0: every address */
+	uint16_t host_port;  /* 0: any free one, chosen at start */
+	uint16_t port;       /* the container's */
+	int udp;             /* 0: tcp */
+};
+
+/* -p [IP:][HOSTPORT:]PORT[/tcp|/udp] (Docker's, without ranges); also an
+ * image's ExposedPorts key, PORT[/PROTO]. 0, or -1 with EINVAL. */
+int portmap_parse(const char *s, struct portmap *p);
+/* "0.0.0.0:8080->80/tcp", Docker's way of showing one. */
+void portmap_format(const struct portmap *p, char *buf, size_t n);
+/* Bind the host port (choosing one if p->host_port is 0, then set):
+ * the socket, held while the container runs, or -1 with EADDRINUSE
+ * "port is already allocated" when something has it. */
+int portmap_hold(struct portmap *p);
+
+/* One published port of one container, for the table. */
+struct portmap_rule {
+	uint32_t addr;       /* the container's */
+	struct portmap p;
+};
+
+/* Write the table for bridge (name, subnet) with these rules, replacing
+ * the one there; nft missing or failing is an error that says so. */
+int portmap_nat_apply(const char *bridge, uint32_t net, int prefix,
+		      const struct portmap_rule *r, int n);
+/* Is boxcar's table there? (One netlink request, no nft run.) */
+int portmap_nat_present(void);
+
+#endif

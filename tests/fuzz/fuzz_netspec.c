@@ -1,0 +1,62 @@
+/* fuzz_netspec.c - libFuzzer target for what bridge networking parses:
+ * -p specs and image ExposedPorts keys (core/portmap.c), and the lease
+ * files of ROOT/network/leases (core/ipam.c).
+ *
+ * The first byte picks the parser. A port that parses must format to
+ * text that names the same ports; a lease that parses must have sane
+ * fields and survive a format-parse round (ipam_write's format).
+ */
+#include <arpa/inet.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipam.h"
+#include "portmap.h"
+
+static void port(const char *s)
+{
+	struct portmap p, q;
+	char ip[INET_ADDRSTRLEN], hp[8] = "", spec[64], shown[64];
+
+	if (portmap_parse(s, &p))
+		return;
+	if (!p.port)
+		abort();
+	portmap_format(&p, shown, sizeof(shown));
+	if (!strstr(shown, "->"))
+		abort();
+	/* the same ports written as a full -p spec parse back to them */
+	inet_ntop(AF_INET, &p.host_ip, ip, sizeof(ip));
+	if (p.host_port)
+		snprintf(hp, sizeof(hp), "%u", p.host_port);
+	snprintf(spec, sizeof(spec), "%s:%s:%u/%s", ip, hp, p.port, p.udp ? "udp" : "tcp");
+	if (portmap_parse(spec, &q) || memcmp(&p, &q, sizeof(p)))
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char s[4096], boot[40];
+	struct ipam_lease l;
+
+	if (!size)
+		return 0;
+	if (size - 1 >= sizeof(s))
+		size = sizeof(s);
+	memcpy(s, data + 1, size - 1);
+	s[size - 1] = 0;
+	if (data[0] & 1) {
+		port(s);
+		return 0;
+	}
+	if (ipam_parse(s, size - 1, &l, boot))
+		return 0;
+	if (!l.addr || !*l.id || !*boot || l.nports < 0 || l.nports > PORTMAP_MAX)
+		abort();
+	for (int i = 0; i < l.nports; i++)
+		if (!l.ports[i].port)
+			abort();
+	return 0;
+}
