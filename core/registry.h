@@ -43,6 +43,7 @@ struct registry {
 	char base[URL_HOST_MAX + 16];  /* "https://host:port" */
 	char name[URL_HOST_MAX + REF_NAME_MAX + 2];
 	char downloads[PATH_MAX];    /* ROOT/downloads */
+	const char *root;            /* ROOT, for the store quota */
 	int insecure, insecure_realm;
 	const struct credentials *creds; /* NULL: anonymous */
 	char auth[REGAUTH_TOKEN_MAX + 16]; /* the Authorization value, or "" */
