@@ -16,6 +16,7 @@
 #include "err.h"
 #include "fsutil.h"
 #include "registry.h"
+#include "store.h"
 
 #define TOKEN_ANSWER_MAX (64u << 10)
 #define PARTIAL_KEEP_MAX ((int64_t)CONFIG_PULL_PARTIAL_KEEP_MB << 20) /* 0: any */
@@ -563,6 +564,10 @@ static int reg_blob(struct pull_source *src, const char *digest, int64_t size,
 
 	if (digest_parse(digest, want))
 		return err_setn(0, "'%.80s': not a sha256 digest", digest);
+	/* a declared size past the store quota is not started (the body
+	 * is cut at the declared size) */
+	if (store_quota() && size > store_quota_room(r->root))
+		return store_quota_error();
 	if (mkdir_p(r->downloads, 0700) ||
 	    snprintf(path, sizeof(path), "%s/%s.part", r->downloads, digest + 7) >= PATH_MAX)
 		return -1;
@@ -669,6 +674,7 @@ int registry_open(struct registry *r, const struct imgref *ref, const struct reg
 	snprintf(r->base, sizeof(r->base), "%s://%s", o->insecure ? "http" : "https", ref->host);
 	if (snprintf(r->downloads, sizeof(r->downloads), "%s/downloads", o->root) >= PATH_MAX)
 		return err_setn(0, "store path too long");
+	r->root = o->root;
 	if (!(r->http = http_client_new(&ho)))
 		return -1;
 	sweep_parts(r);

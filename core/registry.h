@@ -44,6 +44,7 @@ struct registry {
 	char base[URL_HOST_MAX + 16];  /* "https://host:port" */
 	char name[URL_HOST_MAX + REF_NAME_MAX + 2];
 	char downloads[PATH_MAX];    /* ROOT/downloads */
+	const char *root;            /* ROOT, for the store quota */
 	int insecure, insecure_realm;
 	int push;                    /* tokens ask for pull,push */
 	const struct credentials *creds; /* NULL: anonymous */

@@ -13,6 +13,7 @@
 
 #include "applet.h"
 #include "digest.h"
+#include "du.h"
 #include "err.h"
 #include "fsutil.h"
 #include "json.h"
@@ -76,6 +77,33 @@ static void clean_leftovers(const struct store *s)
 	}
 	if (!store_path(s, path, "images.json.tmp"))
 		unlink(path);
+}
+
+int64_t store_quota(void)
+{
+	const char *env = getenv("BOXCAR_STORE_QUOTA_MB");
+	long long mb = CONFIG_STORE_QUOTA_MB;
+	char *end;
+
+	if (env && *env) {
+		mb = strtoll(env, &end, 10);
+		if (*end || mb < 0 || mb > (INT64_MAX >> 20))
+			mb = CONFIG_STORE_QUOTA_MB; /* not a number: the build's */
+	}
+	return (int64_t)mb << 20;
+}
+
+int64_t store_quota_room(const char *root)
+{
+	int64_t q = store_quota();
+
+	return q ? q - disk_usage(root) : INT64_MAX;
+}
+
+int store_quota_error(void)
+{
+	return err_setn(EDQUOT, "store quota of %lld MiB reached (image prune frees space; "
+			"BOXCAR_STORE_QUOTA_MB sets the quota)", (long long)(store_quota() >> 20));
 }
 
 int (*store_gc_hook)(const struct store *s);

@@ -89,6 +89,14 @@ extern int (*store_gc_hook)(const struct store *s);
  * what went. */
 int store_partials(const struct store *s, int remove, int *count, int64_t *bytes);
 
+/* The store quota (CONFIG_STORE_QUOTA_MB, $BOXCAR_STORE_QUOTA_MB) in
+ * bytes, 0 for none; and the room left under it for the store at root
+ * (its disk use walked once), INT64_MAX without a quota. */
+int64_t store_quota(void);
+int64_t store_quota_room(const char *root);
+/* err_setn(EDQUOT, ...) naming the quota; returns -1. */
+int store_quota_error(void);
+
 /* Put "what: " before the recorded error message; returns -1. */
 int err_prefix(const char *what);
 

@@ -265,6 +265,37 @@ static int commit_layer(const struct store *s, const char *st, struct layer_info
 	return fsync_parent(to);
 }
 
+/* The store quota, checked while an import writes: what it unpacked
+ * (the tar's bytes) and what its blob holds so far must fit in the room
+ * there was when it began. */
+struct quota_reader {
+	struct reader r;
+	struct reader *in;
+	int blob;             /* the blob being written, for its size */
+	int64_t room, tar;
+};
+
+static ssize_t quota_read(struct reader *r, void *buf, size_t n)
+{
+	struct quota_reader *q = (struct quota_reader *)r;
+	ssize_t k = reader_read(q->in, buf, n);
+	off_t blob;
+
+	if (k <= 0 || q->room == INT64_MAX)
+		return k;
+	q->tar += k;
+	blob = lseek(q->blob, 0, SEEK_CUR);
+	if (q->tar + (blob > 0 ? blob : 0) > q->room)
+		return store_quota_error();
+	return k;
+}
+
+static void quota_init(struct quota_reader *q, struct reader *in, int blob, int64_t room)
+{
+	*q = (struct quota_reader){ .r = { quota_read, NULL }, .in = in, .blob = blob,
+				   .room = room };
+}
+
 int store_layer_import(const struct store *s, struct reader *in, const char *name,
 		       struct layer_info *li, int *existed)
 {
@@ -281,6 +312,7 @@ int store_layer_import(const struct store *s, struct reader *in, const char *nam
 	struct zstd_reader zs;
 	struct layer_unpack_opts uo = { .oci_to_overlay = 1, .allow_devices = 1,
 					.same_owner = geteuid() == 0 };
+	struct quota_reader quota;
 	struct reader *tar;
 	int fmt, fd = -1, rc = -1, lz_in_open = 0, lz_out_open = 0, gz_open = 0, zs_open = 0;
 
@@ -330,7 +362,8 @@ int store_layer_import(const struct store *s, struct reader *in, const char *nam
 		lz_out_open = 1;
 		tee_init(&tar_tee, &tar_hash.r, &lz_out.w);
 	}
-	if (layer_unpack(&tar_tee.r, path, &uo) || drain(&tar_tee.r))
+	quota_init(&quota, &tar_tee.r, fd, store_quota_room(s->root));
+	if (layer_unpack(&quota.r, path, &uo) || drain(&quota.r))
 		goto out;
 	if (fmt == FMT_LZ4) {
 		/* bytes after the LZ4 frame are in the blob too: hash them */
