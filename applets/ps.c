@@ -32,6 +32,7 @@
 
 #include "applet.h"
 #include "container.h"
+#include "health.h"
 #include "err.h"
 #include "human.h"
 #include "json.h"
@@ -118,6 +119,8 @@ static int add(const char *id, void *arg)
 	if (paused) /* docker's words */
 		snprintf(r->status + strlen(r->status), sizeof(r->status) - strlen(r->status),
 			 " (Paused)");
+	else if (st.status == ST_RUNNING) /* docker's: "Up 5 minutes (healthy)" */
+		health_ps_suffix(ps->s, id, r->status, sizeof(r->status));
 	r->image = strdup(c.image ? c.image : c.image_id);
 	r->command = command_text(c.argv, ps->no_trunc || ps->json);
 	r->name = strdup(c.name);
