@@ -541,9 +541,15 @@ void health_run_tick(struct health_run *h)
 	if (!ENABLED(RUN_HEALTHCHECK) || !h)
 		return;
 	if (h->pid > 0 && now >= h->deadline && !h->timed_out) {
+		/* SIGTERM first: exec passes it on to the check inside the
+		 * container (a SIGKILL would leave that running there) */
 		h->timed_out = 1;
+		kill(h->pid, SIGTERM);
+		h->deadline = now + HEALTH_KILL_GRACE_MS * 1000000LL;
+	} else if (h->pid > 0 && now >= h->deadline) {
 		kill(-h->pid, SIGKILL);
 		kill(h->pid, SIGKILL);
+		h->deadline = now + HEALTH_KILL_GRACE_MS * 1000000LL;
 	} else if (h->pid == 0 && now >= h->next)
 		start(h);
 }

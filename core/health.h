@@ -6,7 +6,8 @@
  * binary it runs from (guarded, guard.h) as `boxcar exec ID TEST...`, so
  * the check runs inside the container with its namespaces, cgroup,
  * capabilities, seccomp filter and user, never on the host. A check that
- * outlives its timeout is killed and counts as a failure. retries
+ * outlives its timeout gets SIGTERM (exec passes it to the command in the
+ * container), SIGKILL a second later, and counts as a failure. retries
  * failures in a row make the container unhealthy; failures within the
  * start period do not count while it is still starting. The state is
  * health.json in the record, in Docker's State.Health shape (Status,
@@ -31,6 +32,7 @@
 #define HEALTH_OUTPUT_MAX 4096
 #define HEALTH_DEFAULT_MS 30000   /* interval and timeout */
 #define HEALTH_DEFAULT_RETRIES 3
+#define HEALTH_KILL_GRACE_MS 1000 /* SIGTERM at the timeout, SIGKILL this much later */
 
 enum health_on_failure { HEALTH_NONE, HEALTH_KILL, HEALTH_RESTART, HEALTH_STOP };
 
