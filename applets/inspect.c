@@ -35,6 +35,7 @@
 #include "err.h"
 #include "overlay.h"
 #include "fsutil.h"
+#include "health.h"
 #include "image.h"
 #include "json.h"
 #include "signame.h"
@@ -90,7 +91,8 @@ static void timestamp(struct json_w *w, const char *key, int64_t ns)
 	jw_kstr(w, key, t);
 }
 
-static void state(struct json_w *w, const struct container_state *st, int paused)
+static void state(struct json_w *w, const struct container_state *st, int paused,
+		  const struct store *s, const char *id)
 {
 	jw_key(w, "State");
 	jw_obj(w);
@@ -105,6 +107,7 @@ static void state(struct json_w *w, const struct container_state *st, int paused
 	jw_kstr(w, "Error", st->error);
 	timestamp(w, "StartedAt", st->started_at);
 	timestamp(w, "FinishedAt", st->finished_at);
+	health_inspect_json(s, id, w); /* State.Health, when it has a check */
 	jw_end(w);
 }
 
@@ -438,7 +441,7 @@ static int inspect_container(struct json_w *w, const struct store *s, const char
 	for (int i = 1; i < argc; i++)
 		jw_str(w, c.argv[i]);
 	jw_end(w);
-	state(w, &st, st.status == ST_RUNNING && container_paused(id));
+	state(w, &st, st.status == ST_RUNNING && container_paused(id), s, id);
 	jw_kstr(w, "Image", c.image_id);
 	path_field(w, s, "LogPath", c.id, "container.log");
 	path_field(w, s, "ResolvConfPath", c.id, "resolv.conf");

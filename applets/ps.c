@@ -42,6 +42,7 @@
 #include "applet.h"
 #include "bridge.h"
 #include "container.h"
+#include "health.h"
 #include "err.h"
 #include "human.h"
 #include "image.h"
@@ -270,6 +271,8 @@ static int add(const char *id, void *arg)
 	if (paused) /* docker's words */
 		snprintf(r->status + strlen(r->status), sizeof(r->status) - strlen(r->status),
 			 " (Paused)");
+	else if (st.status == ST_RUNNING) /* docker's: "Up 5 minutes (healthy)" */
+		health_ps_suffix(ps->s, id, r->status, sizeof(r->status));
 	*r->ports = 0;
 	if (ENABLED(FEATURE_BRIDGE) && st.status == ST_RUNNING && c.net == NET_BRIDGE) {
 		struct ipam_lease l;

@@ -10,6 +10,15 @@
 //config:	help
 //config:	  Start a container from an image in the store.
 //config:
+//config:config RUN_HEALTHCHECK
+//config:	bool "Health checks (--health-cmd, the image's HEALTHCHECK)"
+//config:	default y
+//config:	depends on APPLET_RUN && APPLET_EXEC
+//config:	help
+//config:	  A detached container's monitor runs its health check
+//config:	  through `boxcar exec`; inspect and ps show the result, and
+//config:	  --health-on-failure can restart or stop it. About 5 KB.
+//config:
 //config:config RUN_LOG_MAX_SIZE
 //config:	int "Log file size cap (KiB)"
 //config:	default 1024
@@ -82,6 +91,13 @@
 //usage:      --stop-signal SIG    signal `stop` sends (default SIGTERM)
 //usage:      --restart POLICY     no, on-failure[:N], always, unless-stopped (-d)
 //usage:      --init               run a reaper as PID 1 that forwards signals
+//usage:      --health-cmd CMD     check health by running CMD (sh -c) in it (-d)
+//usage:      --health-interval D  time between checks (default 30s; 1m30s, 500ms)
+//usage:      --health-timeout D   a check running longer fails (default 30s)
+//usage:      --health-retries N   failures in a row that make it unhealthy (3)
+//usage:      --health-start-period D  failures before this do not count
+//usage:      --health-on-failure ACTION  when unhealthy: none, kill, restart, stop
+//usage:      --no-healthcheck     no check, not even the image's HEALTHCHECK
 //usage:      --log-opt K=V        max-size=SIZE, max-file=N (json-file log)
 //usage:      --root DIR           store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:      --runtime-dir DIR    per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
@@ -114,6 +130,7 @@
 #include "human.h"
 #include "image.h"
 #include "json.h"
+#include "health.h"
 #include "launch.h"
 #include "monitor.h"
 #include "mountspec.h"
@@ -579,8 +596,42 @@ enum {
 	O_CAP_ADD, O_CAP_DROP, O_ULIMIT, O_MEM_SWAP, O_CPUS, O_PIDS, O_STOP_SIGNAL,
 	O_RESTART, O_INIT, O_LOG_OPT, O_DEVICE, O_SECURITY_OPT, O_ROOT, O_RUNTIME_DIR, O_HELP,
 	O_STORAGE_OPT, O_DNS, O_DNS_SEARCH, O_DNS_OPTION, O_ADD_HOST, O_IP, O_MAC,
+	O_HEALTH_CMD, O_HEALTH_INTERVAL, O_HEALTH_TIMEOUT, O_HEALTH_RETRIES, O_HEALTH_START,
+	O_HEALTH_ON_FAILURE, O_NO_HEALTH,
 	O_MOUNT = 512, /* docker habits (issue 16): numbered apart from the rest */
 };
+
+/* --health-*: into h (health.h), over the image's HEALTHCHECK. */
+static void parse_health(struct health_config *h, int opt, const char *arg)
+{
+	if (!ENABLED(RUN_HEALTHCHECK))
+		diex(EXIT_RUNTIME, "health checks are not built into this boxcar (RUN_HEALTHCHECK)");
+	int64_t *ms = opt == O_HEALTH_INTERVAL ? &h->interval_ms :
+		      opt == O_HEALTH_TIMEOUT ? &h->timeout_ms : &h->start_period_ms;
+
+	switch (opt) {
+	case O_HEALTH_CMD:
+		health_config_free(h);
+		if (!(h->test = calloc(4, sizeof(*h->test))))
+			diex(EXIT_RUNTIME, "out of memory");
+		h->test[0] = xstrdup("/bin/sh");
+		h->test[1] = xstrdup("-c");
+		h->test[2] = xstrdup(arg);
+		break;
+	case O_HEALTH_RETRIES: h->retries = parse_int("--health-retries", arg, 1, 1000000); break;
+	case O_HEALTH_ON_FAILURE:
+		if (health_on_failure_parse(arg, &h->on_failure))
+			die_err(EXIT_RUNTIME);
+		break;
+	case O_NO_HEALTH: h->disabled = 1; break;
+	default:
+		if (health_parse_duration(arg, ms) || (*ms <= 0 && opt != O_HEALTH_START))
+			diex(EXIT_RUNTIME, "invalid duration for %s: '%s'",
+			     opt == O_HEALTH_INTERVAL ? "--health-interval" :
+			     opt == O_HEALTH_TIMEOUT ? "--health-timeout" : "--health-start-period",
+			     arg);
+	}
+}
 
 int run_main(int argc, char **argv)
 {
@@ -618,6 +669,13 @@ int run_main(int argc, char **argv)
 		{ "pids-limit", required_argument, 0, O_PIDS },
 		{ "stop-signal", required_argument, 0, O_STOP_SIGNAL },
 		{ "restart", required_argument, 0, O_RESTART }, { "init", no_argument, 0, O_INIT },
+		{ "health-cmd", required_argument, 0, O_HEALTH_CMD },
+		{ "health-interval", required_argument, 0, O_HEALTH_INTERVAL },
+		{ "health-timeout", required_argument, 0, O_HEALTH_TIMEOUT },
+		{ "health-retries", required_argument, 0, O_HEALTH_RETRIES },
+		{ "health-start-period", required_argument, 0, O_HEALTH_START },
+		{ "health-on-failure", required_argument, 0, O_HEALTH_ON_FAILURE },
+		{ "no-healthcheck", no_argument, 0, O_NO_HEALTH },
 		{ "log-opt", required_argument, 0, O_LOG_OPT },
 		{ "root", required_argument, 0, O_ROOT },
 		{ "runtime-dir", required_argument, 0, O_RUNTIME_DIR },
@@ -625,6 +683,7 @@ int run_main(int argc, char **argv)
 		{ 0 }
 	};
 	struct container_spec c = { 0 };
+	struct health_config hc = { 0 };
 	struct list env = { 0 }, cmd = { 0 }, cli_env = { 0 }, env_files = { 0 };
 	struct list dns = { 0 }, dns_search = { 0 }, dns_options = { 0 }, hosts = { 0 };
 	struct list ports = { 0 };
@@ -704,6 +763,11 @@ int run_main(int argc, char **argv)
 		case O_STOP_SIGNAL: stop_signal = optarg; break;
 		case O_RESTART: parse_restart(&c, optarg); break;
 		case O_INIT: c.init = 1; break;
+		case O_HEALTH_CMD: case O_HEALTH_INTERVAL: case O_HEALTH_TIMEOUT:
+		case O_HEALTH_RETRIES: case O_HEALTH_START: case O_HEALTH_ON_FAILURE:
+		case O_NO_HEALTH:
+			parse_health(&hc, opt, optarg);
+			break;
 		case O_LOG_OPT: parse_log_opt(&c, optarg); break;
 		case O_ROOT: root = optarg; break;
 		case O_RUNTIME_DIR: container_runtime_dir(optarg); break;
@@ -830,6 +894,8 @@ int run_main(int argc, char **argv)
 			stop_signal = config_str(&im.config, cfg, "StopSignal");
 		if (stop_signal && (c.stop_signal = sig_from_name(stop_signal)) < 0)
 			diex(EXIT_RUNTIME, "invalid stop signal: %s", stop_signal);
+		if (health_config_from_image(&im.config, cfg, &hc))
+			die_err(EXIT_RUNTIME);
 		check_user(&s, c.layers, layers.n, c.user);
 	}
 	image_close(&im);
@@ -846,6 +912,17 @@ int run_main(int argc, char **argv)
 			diex(EXIT_RUNTIME, "%s", err_msg());
 		die_err(EXIT_RUNTIME);
 	}
+	/* The check next to the record: the monitor reads it. */
+	if (health_config_save(&s, c.id, &hc)) {
+		int e = err_errno();
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "%s", err_msg());
+		container_remove_record(&s, c.id);
+		err_setn(e, "%s", msg);
+		die_err(EXIT_RUNTIME);
+	}
+	health_config_free(&hc);
 	/* The record is written: let other commands use the store while the
 	 * container runs (its layers are safe, the record names them). */
 	store_close(&s);

@@ -26,6 +26,7 @@
 #include "json.h"
 #include "launch.h"
 #include "logfile.h"
+#include "health.h"
 #include "monitor.h"
 #include "overlay.h"
 #include "pty.h"
@@ -326,7 +327,21 @@ struct watch {
 	struct logfile *log; /* where out[] is logged, or NULL */
 	int echo;           /* out[] to our stdout and stderr too (foreground) */
 	int stop;           /* a signal asked the monitor to stop */
+	struct health_run *health; /* its health check (health.h), or NULL */
+	int health_restart; /* unhealthy with --health-on-failure=restart */
 };
+
+/* The container has just turned unhealthy: what --health-on-failure says. */
+static void health_act(struct watch *w, enum health_on_failure act)
+{
+	if (act == HEALTH_NONE || w->done)
+		return;
+	if (act == HEALTH_RESTART)
+		w->health_restart = 1;
+	else if (act == HEALTH_STOP)
+		w->stop = 1;
+	kill(w->pid, SIGKILL);
+}
 
 static int write_all(int fd, const char *p, size_t n)
 {
@@ -354,11 +369,15 @@ static void on_signal(struct watch *w)
 			int st;
 			pid_t p;
 
-			while ((p = waitpid(-1, &st, WNOHANG)) > 0)
+			while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+				enum health_on_failure act;
+
 				if (p == w->pid) {
 					w->status = st;
 					w->done = 1;
-				}
+				} else if (health_run_reaped(w->health, p, st, &act))
+					health_act(w, act);
+			}
 		} else if (sig == SIGWINCH) {
 			if (w->winch_to >= 0)
 				tty_copy_size(0, w->winch_to);
@@ -378,8 +397,8 @@ static void watch_run(struct watch *w)
 	int64_t drain_until = 0;
 
 	for (;;) {
-		struct pollfd p[4];
-		int n = 0, timeout = -1, r;
+		struct pollfd p[5];
+		int n = 0, timeout = w->done ? -1 : health_run_timeout(w->health), r;
 
 		if (w->done) {
 			if (!drain_until)
@@ -392,9 +411,15 @@ static void watch_run(struct watch *w)
 		for (int i = 0; i < 2; i++)
 			p[n++] = (struct pollfd){ w->out[i], POLLIN, 0 };
 		p[n++] = (struct pollfd){ w->done ? -1 : w->in, POLLIN, 0 };
+		p[n++] = (struct pollfd){ health_run_fd(w->health), POLLIN, 0 };
 		r = poll(p, n, timeout);
 		if (r < 0 && errno != EINTR)
 			break;
+		if (!w->done && w->health) {
+			if (r > 0 && p[4].revents)
+				health_run_output(w->health);
+			health_run_tick(w->health);
+		}
 		if (r <= 0)
 			continue;
 		if (p[0].revents)
@@ -765,7 +790,7 @@ __attribute__((noreturn)) static void monitor_main(struct store *s, struct conta
 	l.net = &monitor_net;
 	l.rootfs = rootfs;
 	l.cg = &cg;
-	struct watch w = { .sfd = signals_open() };
+	struct watch w = { .sfd = signals_open(), .health = health_run_new(s, c->id) };
 	if (w.sfd < 0)
 		goto fail;
 	for (;;) {
@@ -802,10 +827,13 @@ start_failed:
 		running_state(s, c, w.pid, restarts, &st);
 		send_report(&report, 0);
 		w.done = 0;
+		w.health_restart = 0;
+		health_run_reset(w.health);
 		w.log = &container_log;
 		w.out[0] = io.master >= 0 ? io.master : io.pipes[0];
 		w.out[1] = io.master >= 0 ? -1 : io.pipes[1];
 		watch_run(&w);
+		health_run_stop(w.health);
 		logfile_flush(&container_log);
 		st.status = ST_EXITED;
 		st.pid = 0;
@@ -814,7 +842,8 @@ start_failed:
 		st.oom_killed = cgroup_oom_killed(&cg) > oom0;
 		st.stopped_by_user |= stopped_by_user(s, c->id);
 		reload_restart_policy(s, c);
-		if (w.stop || !container_should_restart(c, &st, RESTART_AFTER_EXIT)) {
+		if (w.stop || (!w.health_restart &&
+			       !container_should_restart(c, &st, RESTART_AFTER_EXIT))) {
 			save_state(s, c->id, &st);
 			break;
 		}
@@ -832,6 +861,7 @@ start_failed:
 	}
 	logfile_close(&container_log);
 	signals_close(w.sfd);
+	health_run_free(w.health);
 	release(s, c, &cg);
 	_exit(0);
 fail:
