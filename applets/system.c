@@ -1,13 +1,14 @@
 /* system.c - `docker system df`: what the store holds on disk, and how
- * much of it a prune would give back. */
+ * much of it a prune would give back; `system prune`: give it back. */
 //applet:system
-//summary:show the store's disk use (system df)
+//summary:show the store's disk use and reclaim it (system df, prune)
 //config:config APPLET_SYSTEM
-//config:	bool "system (df)"
+//config:	bool "system (df, prune)"
 //config:	default y
 //config:	help
-//config:	  `docker system df`: the disk use of images and containers.
-//usage:df [--format json] [--root DIR] [--runtime-dir DIR]
+//config:	  `docker system df`: the disk use of images and containers;
+//config:	  `docker system prune`: container prune, then image prune.
+//usage:df|prune [OPTIONS] [--root DIR] [--runtime-dir DIR]
 //usage:  df                  disk use, as docker system df shows it:
 //usage:      Images          how many (ACTIVE: used by a container); SIZE: every
 //usage:                      layer in the store, its LZ4 archive and unpacked
@@ -24,11 +25,19 @@
 //usage:                      (image prune removes both)
 //usage:      --format json   one JSON object per line (Type, TotalCount,
 //usage:                      Active, Size, Reclaimable), as docker's
+//usage:  prune [-a] [-f]     what container prune and then image prune remove:
+//usage:                      every stopped container, the layers and images no
+//usage:                      container uses (-a: untagged too, as image prune
+//usage:                      -a), unreferenced blobs and partial downloads;
+//usage:                      asks first unless -f (boxcar has no networks,
+//usage:                      volumes or build cache to prune)
 //usage:
 //usage:      --root DIR     store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:      --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
 
 #include <getopt.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +182,77 @@ static int df(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* One prune applet in a child of its own: its die() ends the child, and
+ * its exit status is what it says of itself. */
+static int run_prune(const char *applet, char **argv)
+{
+	const struct applet *a = applet_find(applet);
+	int argc = 0, status;
+	pid_t pid;
+
+	while (argv[argc])
+		argc++;
+	if (!a)
+		return EXIT_OK; /* configured out: nothing of its kind to prune */
+	fflush(NULL);
+	if ((pid = fork()) < 0)
+		die(EXIT_FAIL, "fork");
+	if (!pid) {
+		current_applet = a;
+		applet_name = a->name;
+		exit(a->main(argc, argv));
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_FAIL;
+}
+
+static int prune(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "all", no_argument, 0, 'a' },
+		{ "force", no_argument, 0, 'f' },
+		{ "root", required_argument, 0, 'R' },
+		{ "runtime-dir", required_argument, 0, 'D' },
+		{ "help", no_argument, 0, 'h' },
+		{ 0 }
+	};
+	char *cprune[8] = { "container", "prune", "-f" }, *iprune[9] = { "image", "prune", "-f" };
+	int opt, all = 0, force = 0, nc = 3, ni = 3, rc;
+	char line[16];
+
+	while ((opt = applet_getopt(argc, argv, "afh", opts)) != -1) {
+		switch (opt) {
+		case 'a': all = 1; break;
+		case 'f': force = 1; break;
+		case 'R': cprune[nc++] = iprune[ni++] = "--root";
+			  cprune[nc++] = iprune[ni++] = optarg; break;
+		case 'D': cprune[nc++] = iprune[ni++] = "--runtime-dir";
+			  cprune[nc++] = iprune[ni++] = optarg; break;
+		case 'h': usage_exit(EXIT_OK);
+		default: die_usage("unknown option");
+		}
+	}
+	if (optind < argc)
+		die_usage("prune takes no arguments");
+	if (all)
+		iprune[ni++] = "-a";
+	if (!force) {
+		printf("WARNING! This will remove:\n  - all stopped containers\n  - all %s\n"
+		       "  - unreferenced blobs and partial downloads\n\n"
+		       "Are you sure you want to continue? [y/N] ",
+		       all ? "images without at least one container associated to them"
+			   : "layers no image or container uses");
+		fflush(stdout);
+		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y'))
+			return EXIT_OK;
+	}
+	rc = run_prune("container", cprune);
+	if (run_prune("image", iprune))
+		rc = EXIT_FAIL;
+	return rc ? EXIT_FAIL : EXIT_OK;
+}
+
 int system_main(int argc, char **argv)
 {
 	applet_help_anywhere(argc, argv); /* system SUBCOMMAND --help too */
@@ -180,7 +260,9 @@ int system_main(int argc, char **argv)
 		die_usage("missing subcommand");
 	if (argv[1][0] == '-')
 		die_usage("unknown option '%s'", argv[1]);
+	if (!strcmp(argv[1], "prune"))
+		return prune(argc - 1, argv + 1);
 	if (strcmp(argv[1], "df"))
-		die_usage("unknown subcommand '%s' (this build has df)", argv[1]);
+		die_usage("unknown subcommand '%s' (df, prune)", argv[1]);
 	return df(argc - 1, argv + 1);
 }
