@@ -22,6 +22,8 @@
 #include "cgroup.h"
 #include "container.h"
 
+struct oci_spec;
+
 struct launch {
 	const struct container_spec *c;
 	const char *rootfs;       /* the merged dir, absolute; its parent
@@ -39,6 +41,15 @@ struct launch {
 				   * by launch_clone: if its directories
 				   * exist by then, the init is born in the
 				   * cgroup2 one (CLONE_INTO_CGROUP) */
+	/* Set: the init follows this OCI spec instead of c (launch_oci.c,
+	 * docs/oci.md): its mounts in order, its namespaces and
+	 * credentials; rootfs is the spec's root, c is unused. The init
+	 * then stops short of the exec: once set up it closes the report
+	 * pipe (launch_go returns) and waits for a byte on oci_fifo. */
+	const struct oci_spec *oci;
+	int oci_fifo;             /* read end (O_RDWR) of the bundle's exec.fifo */
+	int oci_preserve_fds;     /* fds 3..3+N-1 stay open in the container */
+	int oci_no_pivot;         /* chroot instead of pivot_root (--no-pivot) */
 	int sync_fd, report_fd, pty_fd; /* launch_clone's, for launch_go */
 	unsigned born_in;         /* CG_UNIFIED if it was */
 };
