@@ -476,11 +476,10 @@ static int cmd_exec(int argc, char **argv)
 		oci_failx("--preserve-fds %d: out of range", e.preserve_fds);
 	guard_fds(e.preserve_fds);
 	if (process) {
-		if (read_file(process, JSON_MAX_INPUT, &text, &n) || json_parse(&pd, text, n))
+		if (read_file(process, JSON_MAX_INPUT, &text, &n)
+		    || oci_process_parse_text(&pd, text, n, &proc))
 			oci_fail(EXIT_FAIL);
 		free(text);
-		if (oci_process_parse(&pd, 0, &proc))
-			oci_fail(EXIT_FAIL);
 	} else {
 		/* runc: the container's process, with the command and the
 		 * options given here */

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,10 +98,15 @@ static int exec_pty(int sock)
 }
 
 __attribute__((noreturn)) static void exec_child(const struct oci_exec *e,
-						 const struct oci_spec *s, int rootfd, int sock)
+						 const struct oci_spec *s, int mntfd, int rootfd,
+						 int sock)
 {
 	const struct oci_process *p = e->proc;
 
+	if (mntfd >= 0 && setns(mntfd, CLONE_NEWNS) < 0) {
+		err_set("cannot enter the container's mount namespace");
+		child_fail(EXIT_RUNTIME);
+	}
 	if (fchdir(rootfd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
 		err_set("cannot enter the container's root");
 		child_fail(EXIT_RUNTIME);
@@ -143,7 +149,7 @@ int oci_exec(const struct oci_exec *e, int *code)
 	struct cgroup cg;
 	struct exec_err err;
 	char path[64];
-	int lock, rootfd = -1, sock = -1, rep[2], status;
+	int lock, rootfd = -1, mntfd = -1, sock = -1, rep[2], status;
 	ssize_t n;
 
 	*code = EXIT_RUNTIME;
@@ -164,6 +170,8 @@ int oci_exec(const struct oci_exec *e, int *code)
 		err_set("cannot open %s", path);
 		goto fail;
 	}
+	/* the mount namespace only in the child: we still write the pid
+	 * file and log on the host's paths */
 	for (int k = 0; k < NS_COUNT; k++) {
 		int same;
 
@@ -176,6 +184,8 @@ int oci_exec(const struct oci_exec *e, int *code)
 		goto fail;
 	if (e->console_socket && (sock = console_connect(e->console_socket)) < 0)
 		goto fail;
+	mntfd = ns.fd[NS_MNT];
+	ns.fd[NS_MNT] = -1;
 	if (ns_set_enter(&ns))
 		goto fail;
 	container_unlock(lock);
@@ -194,10 +204,12 @@ int oci_exec(const struct oci_exec *e, int *code)
 	if (child == 0) {
 		close(rep[0]);
 		report = rep[1];
-		exec_child(e, &s, rootfd, sock);
+		exec_child(e, &s, mntfd, rootfd, sock);
 	}
 	close(rep[1]);
 	close(rootfd);
+	if (mntfd >= 0)
+		close(mntfd);
 	if (sock >= 0)
 		close(sock);
 	ns_set_close(&ns);
@@ -230,6 +242,8 @@ int oci_exec(const struct oci_exec *e, int *code)
 fail:
 	if (rootfd >= 0)
 		close(rootfd);
+	if (mntfd >= 0)
+		close(mntfd);
 	if (sock >= 0)
 		close(sock);
 	ns_set_close(&ns);

@@ -261,6 +261,30 @@ bad:
 	return -1;
 }
 
+int oci_process_parse_text(struct json_doc *doc, const char *buf, size_t len,
+			   struct oci_process *p)
+{
+	char *wrap;
+	int n, rc;
+
+	/* {"process": TEXT}: the object is then a node other than 0, which
+	 * the readers here take for "absent" */
+	if (len > JSON_MAX_INPUT)
+		return err_setn(E2BIG, "process: too large");
+	if (!(wrap = malloc(len + 16)))
+		return err_setn(ENOMEM, "process");
+	n = snprintf(wrap, len + 16, "{\"process\":%.*s}", (int)len, buf);
+	rc = json_parse(doc, wrap, (size_t)n);
+	free(wrap);
+	if (rc)
+		return err_prefix("process");
+	if (oci_process_parse(doc, json_get(doc, 0, "process"), p)) {
+		json_free(doc);
+		return -1;
+	}
+	return 0;
+}
+
 void oci_process_free(struct oci_process *p)
 {
 	free(p->args);

@@ -124,6 +124,10 @@ struct oci_spec {
 int oci_spec_parse(struct oci_spec *s, const char *buf, size_t len);
 /* A process object (exec --process): into p, its strings in doc. */
 int oci_process_parse(const struct json_doc *doc, uint32_t obj, struct oci_process *p);
+/* A process object's text on its own (exec --process F): parsed into
+ * doc (json_free it after p), then p. */
+int oci_process_parse_text(struct json_doc *doc, const char *buf, size_t len,
+			   struct oci_process *p);
 void oci_process_free(struct oci_process *p);
 void oci_spec_free(struct oci_spec *s);
 
