@@ -364,8 +364,7 @@ static int setup_root(const struct launch *l)
 			close(rootfd);
 			return -1;
 		}
-	if (setup_oci_dev(s, rootfd) || mask_paths(s->masked, rootfd)
-	    || readonly_paths(s->readonly, rootfd)) {
+	if (setup_oci_dev(s, rootfd)) {
 		close(rootfd);
 		return -1;
 	}
@@ -381,6 +380,21 @@ static int setup_root(const struct launch *l)
 	}
 	/* the root's own propagation as asked, once it is the root */
 	if (prop && do_mount(NULL, "/", NULL, prop, NULL))
+		return -1;
+	return 0;
+}
+
+/* After the sysctls (runc's order: a read-only /proc/sys would refuse
+ * them): masked and read-only paths, then a read-only root. */
+static int finish_root(const struct oci_spec *s)
+{
+	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), rc;
+
+	if (rootfd < 0)
+		return err_set("cannot open /");
+	rc = mask_paths(s->masked, rootfd) || readonly_paths(s->readonly, rootfd);
+	close(rootfd);
+	if (rc)
 		return -1;
 	if (s->root_readonly
 	    && do_mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL))
@@ -548,10 +562,15 @@ void oci_init_main(const struct launch *l, int syncfd)
 		err_set("setdomainname");
 		xfail();
 	}
-	if (set_sysctls(s))
+	if (set_sysctls(s) || finish_root(s))
 		xfail();
 	/* 5: the working directory before the user changes: runc makes it */
 	if (mkdir_p(p->cwd, 0755))
+		xfail();
+	/* without no_new_privs only a process with CAP_SYS_ADMIN may
+	 * install a filter: before the credentials then (runc's order),
+	 * else as late as can be, after start */
+	if (s->seccomp && !p->no_new_privs && seccomp_apply_oci(&s->doc, s->seccomp, 0))
 		xfail();
 	if (oci_process_credentials(p))
 		xfail();
@@ -567,7 +586,7 @@ void oci_init_main(const struct launch *l, int syncfd)
 	while (read(l->oci_fifo, &c, 1) < 0 && errno == EINTR)
 		;
 	close(l->oci_fifo);
-	if (s->seccomp && seccomp_apply_oci(&s->doc, s->seccomp, p->no_new_privs))
+	if (s->seccomp && p->no_new_privs && seccomp_apply_oci(&s->doc, s->seccomp, 1))
 		xfail();
 	exec_command(p->args, p->env);
 }
