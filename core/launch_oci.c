@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "caps.h"
@@ -512,13 +513,43 @@ static void close_except(int from, const int *keep, int n)
 	}
 }
 
+/* startContainer hooks: in the container, before its process, the state
+ * on their stdin. */
+static int start_hooks(const struct oci_spec *s, const char *state)
+{
+	for (int i = 0; i < s->nhooks[OCI_START_CONTAINER]; i++) {
+		const struct oci_hook *h = &s->hooks[OCI_START_CONTAINER][i];
+		char *const none[] = { (char *)h->path, NULL }, *const empty[] = { NULL };
+		int in[2], st;
+		pid_t pid;
+
+		if (pipe2(in, O_CLOEXEC) < 0 || (pid = fork()) < 0)
+			return err_set("startContainer hook %s", h->path);
+		if (pid == 0) {
+			dup2(in[0], 0);
+			execve(h->path, h->args && h->args[0] ? h->args : none, h->env ? h->env : empty);
+			_exit(127);
+		}
+		close(in[0]);
+		(void)!write(in[1], state, strlen(state));
+		close(in[1]);
+		while (waitpid(pid, &st, 0) < 0)
+			if (errno != EINTR)
+				return err_set("startContainer hook %s", h->path);
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			return err_setn(0, "startContainer hook %s failed", h->path);
+	}
+	return 0;
+}
+
 void oci_init_main(const struct launch *l, int syncfd)
 {
 	const struct oci_spec *s = l->oci;
 	const struct oci_process *p = &s->proc;
 	int cgfds[CGROUP_DIRS_MAX], ncg;
 	sigset_t none;
-	char c;
+	char state[PIPE_BUF];
+	ssize_t n;
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -583,9 +614,13 @@ void oci_init_main(const struct launch *l, int syncfd)
 	/* 6: set up; create may return. Then wait for start. */
 	close(report_fd);
 	report_fd = -1;
-	while (read(l->oci_fifo, &c, 1) < 0 && errno == EINTR)
+	/* start writes the state (one write under PIPE_BUF: atomic) */
+	while ((n = read(l->oci_fifo, state, sizeof(state) - 1)) < 0 && errno == EINTR)
 		;
 	close(l->oci_fifo);
+	state[n > 0 ? n : 0] = 0;
+	if (start_hooks(s, state))
+		xfail();
 	if (s->seccomp && p->no_new_privs && seccomp_apply_oci(&s->doc, s->seccomp, 1))
 		xfail();
 	exec_command(p->args, p->env);

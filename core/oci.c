@@ -526,8 +526,8 @@ int oci_start(const char *root, const char *id)
 	struct oci_state st;
 	struct oci_spec s;
 	char path[PATH_MAX];
-	struct json_w w;
-	int lock = oci_lock(root, id), fd, rc = -1;
+	struct json_w w = { 0 };
+	int lock = oci_lock(root, id), fd, rc = -1, have_spec = 0, n;
 
 	if (lock < 0)
 		return -1;
@@ -546,24 +546,32 @@ int oci_start(const char *root, const char *id)
 		err_set("cannot start container %s", id);
 		goto out;
 	}
-	if (write(fd, "0", 1) != 1) {
+	/* the state for startContainer hooks, if it fits one atomic write;
+	 * any byte lets the init go on */
+	have_spec = oci_saved_spec(root, id, &s) == 0;
+	if (!have_spec || state_text(&st, &s, &w) || w.len >= PIPE_BUF)
+		n = write(fd, "{}", 2) == 2;
+	else
+		n = write(fd, w.buf, w.len) == (ssize_t)w.len;
+	jw_free(&w);
+	close(fd);
+	if (!n) {
 		err_set("cannot start container %s", id);
-		close(fd);
 		goto out;
 	}
-	close(fd);
 	unlink(path);
 	rc = 0;
 	/* poststart: after the process started; a failure is reported,
 	 * the container stays (runtime-spec: warning) */
-	if (oci_saved_spec(root, id, &s) == 0) {
+	if (have_spec) {
 		st.status = OCI_RUNNING;
 		if (state_text(&st, &s, &w) == 0 && oci_run_hooks(&s, OCI_POSTSTART, w.buf))
 			rc = -1;
 		jw_free(&w);
-		oci_spec_free(&s);
 	}
 out:
+	if (have_spec)
+		oci_spec_free(&s);
 	container_unlock(lock);
 	return rc;
 }
@@ -606,8 +614,8 @@ int oci_delete(const char *root, const char *id, int force)
 		container_unlock(lock);
 		return -1;
 	}
-	if ((st.status == OCI_RUNNING || st.status == OCI_PAUSED || st.status == OCI_CREATING)
-	    && !force) {
+	/* the spec: only a stopped one (runc also takes a created one) */
+	if (st.status != OCI_STOPPED && !force) {
 		err_setn(0, "cannot delete container %s that is not stopped: %s", id,
 			 oci_status_name(st.status));
 		container_unlock(lock);

@@ -79,7 +79,7 @@ pid_t oci_create(const struct oci_create *o);
 int oci_start(const char *root, const char *id);
 /* kill: sig to the init, or with all to every process in its cgroup. */
 int oci_kill(const char *root, const char *id, int sig, int all);
-/* delete: a stopped (or created) container's cgroup and state; force:
+/* delete: a stopped container's cgroup and state; force:
  * kill it first whatever its status. A missing one with force: 0. */
 int oci_delete(const char *root, const char *id, int force);
 /* pause/resume through the cgroup freezer. */
