@@ -353,8 +353,11 @@ static int setup_root(const struct launch *l)
 	if (s->rootfs_propagation && *s->rootfs_propagation && !prop)
 		return err_setn(EINVAL, "rootfsPropagation %s", s->rootfs_propagation);
 	/* slave unless asked: the host's mounts reach us, ours never it */
-	if (do_mount(NULL, "/", NULL, (prop & ~(unsigned long)MS_REC) == MS_SHARED
-		     ? MS_SLAVE | MS_REC : prop ? prop | MS_REC : MS_SLAVE | MS_REC, NULL)
+	/* private or else slave for the setup (an unbindable root could not
+	 * be bound, a shared one would show our mounts to the host); what
+	 * was asked goes on the new root at the end */
+	if (do_mount(NULL, "/", NULL, (prop & ~(unsigned long)MS_REC) == MS_PRIVATE
+		     ? MS_PRIVATE | MS_REC : MS_SLAVE | MS_REC, NULL)
 	    || do_mount(l->rootfs, l->rootfs, NULL, MS_BIND | MS_REC, NULL))
 		return -1;
 	if (chdir(l->rootfs) < 0 || (rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
@@ -595,8 +598,9 @@ void oci_init_main(const struct launch *l, int syncfd)
 	}
 	if (set_sysctls(s) || finish_root(s))
 		xfail();
-	/* 5: the working directory before the user changes: runc makes it */
-	if (mkdir_p(p->cwd, 0755))
+	/* 5: the working directory before the user changes (runc makes it)
+	 * and before a filter that may refuse what guard_chdir calls */
+	if (mkdir_p(p->cwd, 0755) || guard_chdir(p->cwd))
 		xfail();
 	/* without no_new_privs only a process with CAP_SYS_ADMIN may
 	 * install a filter: before the credentials then (runc's order),
@@ -604,8 +608,6 @@ void oci_init_main(const struct launch *l, int syncfd)
 	if (s->seccomp && !p->no_new_privs && seccomp_apply_oci(&s->doc, s->seccomp, 0))
 		xfail();
 	if (oci_process_credentials(p))
-		xfail();
-	if (guard_chdir(p->cwd))
 		xfail();
 	guard_cloexec_fds();
 	for (int fd = 3; fd < 3 + l->oci_preserve_fds; fd++)

@@ -273,6 +273,86 @@ int oci_cgroup_name(const char *path, const char *id, int systemd, char *buf, si
 	return 0;
 }
 
+/* What cgroup_set_limits does not cover: the v1 memory files (v2:
+ * memory.low for a reservation). A kernel memory limit is written where
+ * the kernel still has the file (cgroup v1 before Linux 6.1; runc too
+ * goes on without it). */
+static int memory_extras(const struct oci_spec *s, const struct cgroup *cg)
+{
+	const char *dir = cgroup_path(cg, CG_MEMORY);
+	int v2 = cgroup_path(cg, CG_UNIFIED) == dir;
+	char v[24], path[PATH_MAX];
+
+	if (!s->memory_reservation && !s->memory_kernel && !s->memory_kernel_tcp
+	    && s->swappiness < 0 && !s->disable_oom_killer)
+		return 0;
+	if (!dir)
+		return err_setn(EOPNOTSUPP, "linux.resources.memory: no memory controller");
+	if (s->memory_reservation) {
+		snprintf(v, sizeof(v), "%lld", (long long)s->memory_reservation);
+		if (cgroup_file_write(dir, v2 ? "memory.low" : "memory.soft_limit_in_bytes", v))
+			return -1;
+	}
+	if (s->swappiness >= 0) {
+		if (v2)
+			return err_setn(EOPNOTSUPP, "memory.swappiness: not on cgroup v2");
+		snprintf(v, sizeof(v), "%lld", (long long)s->swappiness);
+		if (cgroup_file_write(dir, "memory.swappiness", v))
+			return -1;
+	}
+	if (s->disable_oom_killer) {
+		if (v2)
+			return err_setn(EOPNOTSUPP, "disableOOMKiller: not on cgroup v2");
+		if (cgroup_file_write(dir, "memory.oom_control", "1"))
+			return -1;
+	}
+	if (s->memory_kernel && snprintf(path, sizeof(path), "%s/memory.kmem.limit_in_bytes", dir) > 0
+	    && access(path, F_OK) == 0) {
+		snprintf(v, sizeof(v), "%lld", (long long)s->memory_kernel);
+		if (cgroup_file_write(dir, "memory.kmem.limit_in_bytes", v))
+			return -1;
+	}
+	if (s->memory_kernel_tcp
+	    && snprintf(path, sizeof(path), "%s/memory.kmem.tcp.limit_in_bytes", dir) > 0
+	    && access(path, F_OK) == 0) {
+		snprintf(v, sizeof(v), "%lld", (long long)s->memory_kernel_tcp);
+		if (cgroup_file_write(dir, "memory.kmem.tcp.limit_in_bytes", v))
+			return -1;
+	}
+	return 0;
+}
+
+/* v1 devices: the spec's rules as written, in order (what a reader of
+ * devices.list expects), then the nodes every container has (runc's
+ * default list); everything else denied first. */
+static int devices_v1(const struct oci_spec *s, const char *dir)
+{
+	static const char *const defaults[] = {
+		"c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm",
+		"c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm",
+	};
+	char rule[64], maj[12], min[12];
+
+	if (cgroup_file_write(dir, "devices.deny", "a"))
+		return -1;
+	for (int i = 0; i < s->ndevrules; i++) {
+		const struct oci_devrule *r = &s->devrules[i];
+
+		snprintf(maj, sizeof(maj), r->major < 0 ? "*" : "%d", r->major);
+		snprintf(min, sizeof(min), r->minor < 0 ? "*" : "%d", r->minor);
+		if (r->type == 'a')
+			snprintf(rule, sizeof(rule), "a");
+		else
+			snprintf(rule, sizeof(rule), "%c %s:%s %s", r->type, maj, min, r->access);
+		if (cgroup_file_write(dir, r->allow ? "devices.allow" : "devices.deny", rule))
+			return -1;
+	}
+	for (unsigned i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+		if (cgroup_file_write(dir, "devices.allow", defaults[i]))
+			return -1;
+	return 0;
+}
+
 static int make_cgroup(const struct oci_spec *s, const char *name, struct cgroup *cg)
 {
 	struct cgroup_limits lim = { 0 };
@@ -288,7 +368,7 @@ static int make_cgroup(const struct oci_spec *s, const char *name, struct cgroup
 		lim.cpu_millis = s->cpu_quota * 1000 / (s->cpu_period > 0 ? s->cpu_period : 100000);
 	lim.cpu_shares = s->cpu_shares;
 	lim.pids_limit = s->pids_limit;
-	if (cgroup_set_limits(cg, &lim))
+	if (cgroup_set_limits(cg, &lim) || memory_extras(s, cg))
 		goto bad;
 	for (int i = 0; i < s->ndevrules; i++) {
 		const struct oci_devrule *r = &s->devrules[i];
@@ -309,7 +389,12 @@ static int make_cgroup(const struct oci_spec *s, const char *name, struct cgroup
 	}
 	/* no devices policy where the kernel has none: as run does
 	 * (docs/containers.md) */
-	if (!all && s->ndevrules && cgroup_set_devices(cg, allow, n) && err_errno() != EOPNOTSUPP)
+	if (s->ndevrules && cgroup_path(cg, CG_DEVICES)
+	    && cgroup_path(cg, CG_DEVICES) != cgroup_path(cg, CG_UNIFIED)) {
+		if (devices_v1(s, cgroup_path(cg, CG_DEVICES)))
+			goto bad;
+	} else if (!all && s->ndevrules && cgroup_set_devices(cg, allow, n)
+		   && err_errno() != EOPNOTSUPP)
 		goto bad;
 	return 0;
 bad:
@@ -527,7 +612,7 @@ int oci_start(const char *root, const char *id)
 	struct oci_spec s;
 	char path[PATH_MAX];
 	struct json_w w = { 0 };
-	int lock = oci_lock(root, id), fd, rc = -1, have_spec = 0, n;
+	int lock = oci_lock(root, id), fd, hup = -1, rc = -1, have_spec = 0, n;
 
 	if (lock < 0)
 		return -1;
@@ -542,8 +627,16 @@ int oci_start(const char *root, const char *id)
 	}
 	if (file_in(root, id, "exec.fifo", path))
 		goto out;
-	if ((fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+	/* A reader of our own first, so that the fifo reports POLLHUP once
+	 * every writer opened after it is gone: ours, and the init's
+	 * (O_RDWR, closed by its exec). Then start returns only once the
+	 * process runs: a signal sent at once (kill after start) reaches
+	 * it, not an init that, as PID 1, would drop it. */
+	if ((hup = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0
+	    || (fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
 		err_set("cannot start container %s", id);
+		if (hup >= 0)
+			close(hup);
 		goto out;
 	}
 	/* the state for startContainer hooks, if it fits one atomic write;
@@ -557,8 +650,16 @@ int oci_start(const char *root, const char *id)
 	close(fd);
 	if (!n) {
 		err_set("cannot start container %s", id);
+		close(hup);
 		goto out;
 	}
+	{
+		struct pollfd p = { hup, 0, 0 };
+
+		while (poll(&p, 1, 10000) < 0 && errno == EINTR)
+			;
+	}
+	close(hup);
 	unlink(path);
 	rc = 0;
 	/* poststart: after the process started; a failure is reported,
@@ -586,6 +687,14 @@ int oci_kill(const char *root, const char *id, int sig, int all)
 		return -1;
 	if (oci_state_load(root, id, &st))
 		goto out;
+	/* An init that exited but is not reaped yet (its parent, the shim,
+	 * has yet to wait) reads as stopped; the signal is harmless to a
+	 * zombie and what runc's callers expect to succeed. */
+	if (st.status == OCI_STOPPED && st.pid > 0 && st.pid_start
+	    && proc_start_time(st.pid) == st.pid_start) {
+		rc = 0;
+		goto out;
+	}
 	if (st.status == OCI_STOPPED || st.status == OCI_CREATING) {
 		err_setn(ESRCH, "container not running");
 		goto out;

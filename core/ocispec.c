@@ -573,8 +573,14 @@ static int parse_resources(struct oci_spec *s, uint32_t res)
 	    || get_u64(d, cpu, "period", &s->cpu_period, "cpu") < 0
 	    || get_u64(d, pids, "limit", &s->pids_limit, "pids") < 0)
 		return -1;
-	if (get_u64(d, mem, "kernel", &v, "memory") == 1 || get_u64(d, mem, "kernelTCP", &v, "memory") == 1)
-		return err_setn(EOPNOTSUPP, "linux.resources.memory: kernel limits are not supported");
+	if (get_u64(d, mem, "kernel", &s->memory_kernel, "memory") < 0
+	    || get_u64(d, mem, "kernelTCP", &s->memory_kernel_tcp, "memory") < 0)
+		return -1;
+	s->swappiness = -1;
+	if (get_u64(d, mem, "swappiness", &s->swappiness, "memory") == 1
+	    && (s->swappiness < 0 || s->swappiness > 100))
+		return err_setn(EINVAL, "linux.resources.memory.swappiness: 0 to 100");
+	s->disable_oom_killer = get_bool(d, mem, "disableOOMKiller");
 	if (jget(d, cpu, "cpus") && jget_str(d, cpu, "cpus") && *jget_str(d, cpu, "cpus"))
 		return err_setn(EOPNOTSUPP, "linux.resources.cpu.cpus: cpusets are not supported");
 	if (jget(d, cpu, "mems") && jget_str(d, cpu, "mems") && *jget_str(d, cpu, "mems"))

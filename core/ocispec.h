@@ -106,6 +106,11 @@ struct oci_spec {
 	int nuidmap, ngidmap;
 	const char *cgroups_path;
 	int64_t memory, memory_swap, memory_reservation; /* 0: not set */
+	int64_t memory_kernel, memory_kernel_tcp; /* 0: not set; written where
+						   * the kernel still has the
+						   * files (v1 before 6.1) */
+	int64_t swappiness;      /* -1: not set */
+	int disable_oom_killer;
 	int64_t cpu_shares, cpu_quota, cpu_period, pids_limit;
 	struct oci_devrule *devrules;
 	int ndevrules;
