@@ -475,6 +475,10 @@ static int cmd_exec(int argc, char **argv)
 	if (e.preserve_fds < 0 || e.preserve_fds > 1000)
 		oci_failx("--preserve-fds %d: out of range", e.preserve_fds);
 	guard_fds(e.preserve_fds);
+	/* until the exec: no ptrace, no /proc/PID/{mem,fd,environ} for root
+	 * in the container, whose pid namespace our child enters */
+	if (guard_undumpable())
+		oci_fail(EXIT_FAIL);
 	if (process) {
 		if (read_file(process, JSON_MAX_INPUT, &text, &n)
 		    || oci_process_parse_text(&pd, text, n, &proc))
