@@ -687,14 +687,8 @@ int oci_kill(const char *root, const char *id, int sig, int all)
 		return -1;
 	if (oci_state_load(root, id, &st))
 		goto out;
-	/* An init that exited but is not reaped yet (its parent, the shim,
-	 * has yet to wait) reads as stopped; the signal is harmless to a
-	 * zombie and what runc's callers expect to succeed. */
-	if (st.status == OCI_STOPPED && st.pid > 0 && st.pid_start
-	    && proc_start_time(st.pid) == st.pid_start) {
-		rc = 0;
-		goto out;
-	}
+	/* An init that exited is stopped even before its parent reaps it:
+	 * the spec wants kill refused then. */
 	if (st.status == OCI_STOPPED || st.status == OCI_CREATING) {
 		err_setn(ESRCH, "container not running");
 		goto out;
