@@ -50,6 +50,8 @@ struct launch {
 	int oci_fifo;             /* read end (O_RDWR) of the bundle's exec.fifo */
 	int oci_preserve_fds;     /* fds 3..3+N-1 stay open in the container */
 	int oci_no_pivot;         /* chroot instead of pivot_root (--no-pivot) */
+	int oci_mntns;            /* a mount namespace to join (the spec's path),
+				   * entered by the init itself; -1: none */
 	int sync_fd, report_fd, pty_fd; /* launch_clone's, for launch_go */
 	unsigned born_in;         /* CG_UNIFIED if it was */
 };

@@ -60,6 +60,14 @@ int oci_terminal(const struct launch *l)
 	return l->oci->proc.terminal;
 }
 
+static int oci_own_mount_ns(const struct oci_spec *s)
+{
+	for (int i = 0; i < s->nns; i++)
+		if (s->ns[i].flag == CLONE_NEWNS)
+			return 1;
+	return 0;
+}
+
 static void xfail(void)
 {
 	fail(EXIT_RUNTIME);
@@ -562,9 +570,9 @@ void oci_init_main(const struct launch *l, int syncfd)
 	if (guard_undumpable())
 		xfail();
 	{
-		int keep[] = { syncfd, report_fd, pty_sock, l->oci_fifo };
+		int keep[] = { syncfd, report_fd, pty_sock, l->oci_fifo, l->oci_mntns };
 
-		close_except(3 + l->oci_preserve_fds, keep, 4);
+		close_except(3 + l->oci_preserve_fds, keep, 5);
 	}
 	if (p->terminal)
 		setsid();
@@ -581,7 +589,17 @@ void oci_init_main(const struct launch *l, int syncfd)
 		xfail();
 	}
 	/* 2-4 */
-	if ((s->new_ns & CLONE_NEWNS) ? setup_root(l)
+	/* a mount namespace of its own, new or joined by path (here: create
+	 * stays in the host's to write its state): never the host's, whose
+	 * root pivot_root would replace */
+	if (l->oci_mntns >= 0) {
+		if (setns(l->oci_mntns, CLONE_NEWNS) < 0) {
+			err_set("cannot join the mount namespace");
+			xfail();
+		}
+		close(l->oci_mntns);
+	}
+	if (oci_own_mount_ns(s) ? setup_root(l)
 	    : err_setn(EINVAL, "a container needs its own mount namespace"))
 		xfail();
 	if (p->terminal && setup_pty())

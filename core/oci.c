@@ -413,6 +413,8 @@ static int join_namespaces(const struct oci_spec *s)
 			continue;
 		if (s->ns[i].flag == CLONE_NEWUSER)
 			return err_setn(EOPNOTSUPP, "joining a user namespace is not supported");
+		if (s->ns[i].flag == CLONE_NEWNS)
+			continue; /* the init joins it (launch_oci.c) */
 		if ((fd = open(s->ns[i].path, O_RDONLY | O_CLOEXEC)) < 0)
 			return err_set("namespace %s", s->ns[i].path);
 		if (setns(fd, s->ns[i].flag) < 0) {
@@ -539,6 +541,13 @@ pid_t oci_create(const struct oci_create *o)
 	}
 	if (join_namespaces(&s))
 		goto fail_spec;
+	l.oci_mntns = -1;
+	for (int i = 0; i < s.nns; i++)
+		if (s.ns[i].flag == CLONE_NEWNS && s.ns[i].path
+		    && (l.oci_mntns = open(s.ns[i].path, O_RDONLY | O_CLOEXEC)) < 0) {
+			err_set("namespace %s", s.ns[i].path);
+			goto fail_spec;
+		}
 	l.oci = &s;
 	l.rootfs = st.rootfs;
 	l.stdio[0] = 0, l.stdio[1] = 1, l.stdio[2] = 2;
@@ -547,7 +556,10 @@ pid_t oci_create(const struct oci_create *o)
 	l.oci_fifo = fifo;
 	l.oci_preserve_fds = o->preserve_fds;
 	l.oci_no_pivot = o->no_pivot;
-	if ((pid = launch_clone(&l)) < 0)
+	pid = launch_clone(&l);
+	if (l.oci_mntns >= 0)
+		close(l.oci_mntns);
+	if (pid < 0)
 		goto fail_spec;
 	if (launch_go(&l, pid, &code) < 0) {
 		pid = -1;
