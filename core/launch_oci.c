@@ -30,6 +30,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -50,9 +51,9 @@
 
 unsigned long oci_clone_flags(const struct launch *l)
 {
-	/* a user namespace is refused by the applet; cgroup is unshared
-	 * after the join */
-	return l->oci->new_ns & ~(unsigned long)(CLONE_NEWCGROUP | CLONE_NEWUSER);
+	/* cgroup is unshared after the join; a user namespace's maps are
+	 * written by create before go */
+	return l->oci->new_ns & ~(unsigned long)CLONE_NEWCGROUP;
 }
 
 int oci_terminal(const struct launch *l)
@@ -74,6 +75,31 @@ static void xfail(void)
 }
 
 /* ---- mounts -------------------------------------------------------------- */
+
+/* The flags a bind remount must keep: in a user namespace the kernel
+ * refuses to clear what the mount below has (nosuid, nodev, noexec,
+ * atime flags), as runc keeps them. */
+static unsigned long kept_flags(const char *path)
+{
+	struct statvfs v;
+	unsigned long f = 0;
+
+	if (statvfs(path, &v) < 0)
+		return 0;
+	if (v.f_flag & ST_NOSUID)
+		f |= MS_NOSUID;
+	if (v.f_flag & ST_NODEV)
+		f |= MS_NODEV;
+	if (v.f_flag & ST_NOEXEC)
+		f |= MS_NOEXEC;
+	if (v.f_flag & ST_NOATIME)
+		f |= MS_NOATIME;
+	if (v.f_flag & ST_NODIRATIME)
+		f |= MS_NODIRATIME;
+	if (v.f_flag & ST_RELATIME)
+		f |= MS_RELATIME;
+	return f;
+}
 
 /* /proc/self/fd/N of fd, for mount(2). */
 static const char *fdpath(int fd, char *buf, size_t n)
@@ -190,7 +216,7 @@ static int mount_one(const struct launch *l, const struct oci_mount *m, int root
 				err_set("mount %s: rro (recursively read-only needs Linux 5.12)", m->dest);
 		}
 		if (!rc && m->bind && flags)
-			rc = do_mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | flags, NULL);
+			rc = do_mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | flags | kept_flags(p), NULL);
 		if (!rc && m->prop)
 			rc = do_mount(NULL, p, NULL, m->prop, NULL);
 		close(fd);
@@ -264,8 +290,9 @@ static int readonly_paths(char **paths, int rootfd)
 		close(fd);
 		if (rc || (fd = open_in_root(rootfd, paths[i], &st)) < 0)
 			return -1;
-		rc = do_mount(NULL, fdpath(fd, p, sizeof(p)), NULL, MS_BIND | MS_REMOUNT | MS_RDONLY
-			      | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+		fdpath(fd, p, sizeof(p));
+		rc = do_mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV
+			      | MS_NOEXEC | kept_flags(p), NULL);
 		close(fd);
 		if (rc)
 			return -1;
@@ -409,7 +436,7 @@ static int finish_root(const struct oci_spec *s)
 	if (rc)
 		return -1;
 	if (s->root_readonly
-	    && do_mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL))
+	    && do_mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | kept_flags("/"), NULL))
 		return -1;
 	return 0;
 }
@@ -584,6 +611,11 @@ void oci_init_main(const struct launch *l, int syncfd)
 		xfail();
 	while (ncg > 0)
 		close(cgfds[--ncg]);
+	/* in a new user namespace: its root (create wrote the maps) */
+	if ((s->new_ns & CLONE_NEWUSER) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
+		err_set("cannot become root in the user namespace (is 0 mapped?)");
+		xfail();
+	}
 	if ((s->new_ns & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
 		err_set("cannot make a cgroup namespace");
 		xfail();

@@ -484,6 +484,30 @@ static void wait_gone(pid_t pid, uint64_t start)
 		msleep(10);
 }
 
+static int write_map(pid_t pid, const char *file, const struct oci_idmap *m, int n)
+{
+	char path[64], buf[8 * 40];
+	size_t len = 0;
+	int fd;
+	ssize_t w;
+
+	for (int i = 0; i < n; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n", m[i].container,
+					m[i].host, m[i].size);
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+		return err_set("%s", path);
+	w = write(fd, buf, len);
+	close(fd);
+	return w == (ssize_t)len ? 0 : err_set("cannot write %s", path);
+}
+
+static int write_id_maps(pid_t pid, const struct oci_spec *s)
+{
+	return write_map(pid, "uid_map", s->uidmap, s->nuidmap)
+	       || write_map(pid, "gid_map", s->gidmap, s->ngidmap) ? -1 : 0;
+}
+
 pid_t oci_create(const struct oci_create *o)
 {
 	struct oci_state st = { 0 };
@@ -515,10 +539,6 @@ pid_t oci_create(const struct oci_create *o)
 		goto fail;
 	if (oci_spec_parse(&s, text, n))
 		goto fail_text;
-	if ((s.new_ns & CLONE_NEWUSER) || s.nuidmap) {
-		err_setn(EOPNOTSUPP, "user namespaces are not supported by boxcar yet");
-		goto fail_spec;
-	}
 	if (path_join(path, dir, "config.json") || write_file_atomic(path, text, n, 0600))
 		goto fail_spec;
 	/* the root: relative to the bundle */
@@ -561,6 +581,13 @@ pid_t oci_create(const struct oci_create *o)
 		close(l.oci_mntns);
 	if (pid < 0)
 		goto fail_spec;
+	/* a new user namespace: its maps before the init goes on (it waits
+	 * for go, launch_go, before anything else) */
+	if ((s.new_ns & CLONE_NEWUSER) && write_id_maps(pid, &s)) {
+		launch_abort(&l, pid);
+		pid = -1;
+		goto fail_spec;
+	}
 	if (launch_go(&l, pid, &code) < 0) {
 		pid = -1;
 		goto fail_spec;

@@ -175,7 +175,7 @@ int oci_exec(const struct oci_exec *e, int *code)
 	for (int k = 0; k < NS_COUNT; k++) {
 		int same;
 
-		if (k == NS_USER || !ns_supported(k))
+		if (!ns_supported(k))
 			continue;
 		if ((same = ns_same(st.pid, k)) < 0 || (!same && ns_set_open(&ns, k, NULL)))
 			goto fail;
