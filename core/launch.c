@@ -44,6 +44,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "applet.h"
 #include "caps.h"
 #include "cgroup.h"
 #include "err.h"
@@ -803,7 +804,7 @@ pid_t launch_clone(struct launch *l)
 	int cgfd, tty;
 
 	l->sync_fd = l->report_fd = l->pty_fd = -1;
-	if (l->oci) {
+	if (ENABLED(APPLET_OCI) && l->oci) {
 		flags = oci_clone_flags(l);
 		tty = oci_terminal(l);
 	} else {
@@ -850,7 +851,7 @@ pid_t launch_clone(struct launch *l)
 		if (sock[0] >= 0)
 			close(sock[0]);
 		pty_sock = sock[1];
-		if (l->oci)
+		if (ENABLED(APPLET_OCI) && l->oci)
 			oci_init_main(l, sync[0]);
 		init_main(l, etcdir, sync[0]);
 	}
