@@ -804,22 +804,24 @@ pid_t launch_clone(struct launch *l)
 	int cgfd, tty;
 
 	l->sync_fd = l->report_fd = l->pty_fd = -1;
+	/* an OCI spec says it all itself (launch_oci.c) */
 	if (ENABLED(APPLET_OCI) && l->oci) {
 		flags = oci_clone_flags(l);
 		tty = oci_terminal(l);
-	} else {
-		/* the name files, new at every start (the host's resolv.conf
-		 * may have changed since), next to merged/ */
-		if (snprintf(etcdir, sizeof(etcdir), "%s", l->rootfs) >= (int)sizeof(etcdir)
-		    || !(slash = strrchr(etcdir, '/')))
-			return err_setn(EINVAL, "%s: not a container's merged dir", l->rootfs);
-		*slash = 0;
-		if (etcfiles_write(etcdir, l->c))
-			return -1;
-		if (l->c->net != NET_HOST)
-			flags |= CLONE_NEWNET;
-		tty = l->c->tty;
+		goto described;
 	}
+	/* the name files, new at every start (the host's resolv.conf may
+	 * have changed since), next to merged/ */
+	if (snprintf(etcdir, sizeof(etcdir), "%s", l->rootfs) >= (int)sizeof(etcdir)
+	    || !(slash = strrchr(etcdir, '/')))
+		return err_setn(EINVAL, "%s: not a container's merged dir", l->rootfs);
+	*slash = 0;
+	if (etcfiles_write(etcdir, l->c))
+		return -1;
+	if (l->c->net != NET_HOST)
+		flags |= CLONE_NEWNET;
+	tty = l->c->tty;
+described:
 	/* A socket, not a pipe, for go: the init may have failed and gone
 	 * by then, and send(MSG_NOSIGNAL) says so without a SIGPIPE. */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0)
