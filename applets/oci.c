@@ -130,6 +130,8 @@ static int next_opt(int argc, char **argv, const char *shorts, const struct opti
 {
 	int c;
 
+	if (optind < argc && !strcmp(argv[optind], "--help"))
+		usage_exit(0);
 	opterr = 0;
 	c = getopt_long_only(argc, argv, shorts, o, NULL);
 	if (c == '?' || c == ':')
@@ -705,7 +707,9 @@ int oci_main(int argc, char **argv)
 	const char *cmd;
 	int c;
 
-	while ((c = next_opt(argc, argv, "+vh", o)) != -1) {
+	/* the global options as every applet's (a wrong one: one line and
+	 * the hint); runc's callers spell them with two dashes */
+	while ((c = applet_getopt(argc, argv, "+vh", o)) != -1) {
 		switch (c) {
 		case 'r': root_dir = optarg; break;
 		case 'l': log_file = optarg; break;
@@ -753,5 +757,6 @@ int oci_main(int argc, char **argv)
 		return cmd_features();
 	if (!strcmp(cmd, "spec"))
 		return cmd_spec(argc, argv);
+	applet_help_anywhere(argc, argv);
 	oci_failx("unknown command %s", cmd);
 }
