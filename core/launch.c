@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "bridge.h"
+#include "applet.h"
 #include "caps.h"
 #include "cgroup.h"
 #include "err.h"
@@ -54,6 +55,7 @@
 #include "guard.h"
 #include "launch.h"
 #include "mountspec.h"
+#include "launch_int.h"
 #include "passwd.h"
 #include "pathsafe.h"
 #include "pty.h"
@@ -66,21 +68,24 @@ struct launch_err {
 	char msg[256];
 };
 
-static int report_fd = -1;
-static int pty_sock = -1; /* -t: where the pty's master goes */
+int report_fd = -1;
+int pty_sock = -1; /* -t: where the pty's master goes */
 
-__attribute__((noreturn)) static void fail(int code)
+__attribute__((noreturn)) void fail(int code)
 {
 	struct launch_err e = { code, err_errno(), "" };
 
 	snprintf(e.msg, sizeof(e.msg), "%s", err_msg());
 	if (report_fd >= 0)
 		(void)!write(report_fd, &e, sizeof(e));
+	else /* an OCI init past its report (launch_oci.c): the shim's stderr */
+		dprintf(2, "boxcar: %s%s%s\n", e.msg, e.err ? ": " : "",
+			e.err ? strerror(e.err) : "");
 	_exit(code);
 }
 
 /* mount(2) with the error recorded. */
-static int do_mount(const char *src, const char *dst, const char *type, unsigned long flags,
+int do_mount(const char *src, const char *dst, const char *type, unsigned long flags,
 		    const char *data)
 {
 	if (mount(src, dst, type, flags, data) < 0)
@@ -91,7 +96,7 @@ static int do_mount(const char *src, const char *dst, const char *type, unsigned
 /* A top-level mount point of the rootfs (proc, dev, sys): made if
  * missing, refused if the image has anything but a directory there
  * (a symlink could send the mount anywhere on the host). */
-static int mount_point(const char *rel)
+int mount_point(const char *rel)
 {
 	struct stat st;
 
@@ -106,10 +111,7 @@ static int mount_point(const char *rel)
 
 /* ---- /dev -------------------------------------------------------------- */
 
-static const struct {
-	const char *name;
-	unsigned major, minor;
-} dev_nodes[] = {
+const struct launch_dev_node dev_nodes[LAUNCH_DEV_NODES] = {
 	{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
 	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
 };
@@ -168,7 +170,7 @@ static int setup_dev(void)
  * of the host's would be a name that means nothing inside. The master
  * goes to the runtime; the slave is stdio, the controlling terminal
  * (the init is a session leader) and, bound, /dev/console. */
-static int setup_pty(void)
+int setup_pty(void)
 {
 	char name[32];
 	int m, fd;
@@ -203,7 +205,7 @@ static int setup_pty(void)
 
 /* A device node like the host's st at name in dir: mknod, or, without
  * CAP_MKNOD, a bind of the host's node (path). One already there stays. */
-static int make_node(int dir, const char *name, const struct stat *st, const char *path)
+int make_node(int dir, const char *name, const struct stat *st, const char *path)
 {
 	char fdpath[32];
 	int fd, rc;
@@ -367,7 +369,7 @@ static int setup_proc_sys(const struct container_spec *c)
 
 /* The target of a mount, resolved inside the rootfs and made if missing:
  * a directory, or (for a file source) a file. Returns an fd, or -1. */
-static int open_target(int rootfd, const char *target, int want_dir)
+int open_target(int rootfd, const char *target, int want_dir)
 {
 	char rel[PATH_MAX], *slash;
 	int pfd, fd;
@@ -396,7 +398,7 @@ static int open_target(int rootfd, const char *target, int want_dir)
 }
 
 /* The mount at fd and every mount under it read-only (mount_setattr). */
-static int readonly_tree(int fd)
+int readonly_tree(int fd)
 {
 #ifdef SYS_mount_setattr
 	struct { unsigned long long set, clr, prop, userns; } attr = { 0x1 /* RDONLY */, 0, 0, 0 };
@@ -560,7 +562,7 @@ static char **make_env(const struct container_spec *c, const char *home, int tty
 }
 
 /* execvpe with the container's PATH (musl's uses the caller's). */
-__attribute__((noreturn)) static void exec_command(char **argv, char **env)
+__attribute__((noreturn)) void exec_command(char **argv, char **env)
 {
 	const char *path = env_get(env, "PATH"), *p;
 	char buf[PATH_MAX];
@@ -883,9 +885,15 @@ pid_t launch_clone(struct launch *l)
 	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
 	char etcdir[PATH_MAX], *slash;
 	pid_t pid;
-	int cgfd;
+	int cgfd, tty;
 
 	l->sync_fd = l->report_fd = l->pty_fd = -1;
+	/* an OCI spec says it all itself (launch_oci.c) */
+	if (ENABLED(APPLET_OCI) && l->oci) {
+		flags = oci_clone_flags(l);
+		tty = oci_terminal(l);
+		goto described;
+	}
 	/* the name files, new at every start (the host's resolv.conf may
 	 * have changed since), next to merged/ */
 	if (snprintf(etcdir, sizeof(etcdir), "%s", l->rootfs) >= (int)sizeof(etcdir)
@@ -896,6 +904,8 @@ pid_t launch_clone(struct launch *l)
 		return -1;
 	if (l->c->net != NET_HOST && l->c->net != NET_CONTAINER)
 		flags |= CLONE_NEWNET;
+	tty = l->c->tty;
+described:
 	/* A socket, not a pipe, for go: the init may have failed and gone
 	 * by then, and send(MSG_NOSIGNAL) says so without a SIGPIPE. */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0)
@@ -905,7 +915,7 @@ pid_t launch_clone(struct launch *l)
 		close(sync[1]);
 		return err_set("pipe");
 	}
-	if (l->c->tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
+	if (tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
 		close(sync[0]);
 		close(sync[1]);
 		close(rep[0]);
@@ -927,6 +937,8 @@ pid_t launch_clone(struct launch *l)
 		if (sock[0] >= 0)
 			close(sock[0]);
 		pty_sock = sock[1];
+		if (ENABLED(APPLET_OCI) && l->oci)
+			oci_init_main(l, sync[0]);
 		init_main(l, etcdir, sync[0]);
 	}
 	close(sync[0]);

@@ -23,6 +23,7 @@
 #include "container.h"
 
 struct net_lease;
+struct oci_spec;
 
 struct launch {
 	const struct container_spec *c;
@@ -45,6 +46,17 @@ struct launch {
 				   * launch_clone attaches the init's netns
 				   * to the bridge, or has it join another
 				   * container's */
+	/* Set: the init follows this OCI spec instead of c (launch_oci.c,
+	 * docs/oci.md): its mounts in order, its namespaces and
+	 * credentials; rootfs is the spec's root, c is unused. The init
+	 * then stops short of the exec: once set up it closes the report
+	 * pipe (launch_go returns) and waits for a byte on oci_fifo. */
+	const struct oci_spec *oci;
+	int oci_fifo;             /* read end (O_RDWR) of the bundle's exec.fifo */
+	int oci_preserve_fds;     /* fds 3..3+N-1 stay open in the container */
+	int oci_no_pivot;         /* chroot instead of pivot_root (--no-pivot) */
+	int oci_mntns;            /* a mount namespace to join (the spec's path),
+				   * entered by the init itself; -1: none */
 	int sync_fd, report_fd, pty_fd; /* launch_clone's, for launch_go */
 	unsigned born_in;         /* CG_UNIFIED if it was */
 };

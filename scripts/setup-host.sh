@@ -41,6 +41,7 @@ packages="
 	busybox-static util-linux tar lz4 zstd attr libcap2-bin iproute2 nftables file kmod
 	clang libclang-rt-14-dev
 	docker-registry skopeo umoci jq apache2-utils openssl python3 ca-certificates
+	containerd podman golang-go
 "
 # shellcheck disable=SC2086 # word splitting wanted
 apt-get install -y -q --no-install-recommends $packages >/tmp/boxcar-apt-install.log 2>&1 || {

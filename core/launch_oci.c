@@ -1,0 +1,679 @@
+/* launch_oci.c - the init of a container described by an OCI spec
+ * (launch.h's l->oci; the `oci` applet, docs/oci.md). The same clone,
+ * report pipe, terminal and exec as run's init (launch.c); what differs
+ * is what the spec spells out and run's init decides itself:
+ *   1. wait for go and join the cgroup first (runc's order: the cgroup
+ *      namespace, and cgroup mounts, are rooted at the container's)
+ *   2. the root's propagation, the root bound on itself, then the
+ *      spec's mounts in order, each destination resolved inside the
+ *      root (RESOLVE_IN_ROOT walk, mounted through /proc/self/fd/N)
+ *   3. /dev's default nodes and links, linux.devices, masked and
+ *      read-only paths, a read-only root
+ *   4. pivot_root (chroot with --no-pivot), terminal, hostname, sysctl
+ *   5. rlimits, no_new_privs, the bounding set, user and groups, the
+ *      capability sets, cwd
+ *   6. close the report pipe (create returns), wait for start's byte
+ *      on exec.fifo, the seccomp filter, exec.
+ * What fails before 6 comes back to create; after, to the shim's
+ * stderr with exit code 125-127.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "cgroup.h"
+#include "err.h"
+#include "fdpass.h"
+#include "fsutil.h"
+#include "guard.h"
+#include "launch_int.h"
+#include "ns.h"
+#include "ocispec.h"
+#include "store.h"
+#include "pathsafe.h"
+#include "seccomp_oci.h"
+
+unsigned long oci_clone_flags(const struct launch *l)
+{
+	/* cgroup is unshared after the join; a user namespace's maps are
+	 * written by create before go */
+	return l->oci->new_ns & ~(unsigned long)CLONE_NEWCGROUP;
+}
+
+int oci_terminal(const struct launch *l)
+{
+	return l->oci->proc.terminal;
+}
+
+static int oci_own_mount_ns(const struct oci_spec *s)
+{
+	for (int i = 0; i < s->nns; i++)
+		if (s->ns[i].flag == CLONE_NEWNS)
+			return 1;
+	return 0;
+}
+
+static void xfail(void)
+{
+	fail(EXIT_RUNTIME);
+}
+
+/* ---- mounts -------------------------------------------------------------- */
+
+/* The flags a bind remount must keep: in a user namespace the kernel
+ * refuses to clear what the mount below has (nosuid, nodev, noexec,
+ * atime flags), as runc keeps them. */
+static unsigned long kept_flags(const char *path)
+{
+	struct statvfs v;
+	unsigned long f = 0;
+
+	if (statvfs(path, &v) < 0)
+		return 0;
+	if (v.f_flag & ST_NOSUID)
+		f |= MS_NOSUID;
+	if (v.f_flag & ST_NODEV)
+		f |= MS_NODEV;
+	if (v.f_flag & ST_NOEXEC)
+		f |= MS_NOEXEC;
+	if (v.f_flag & ST_NOATIME)
+		f |= MS_NOATIME;
+	if (v.f_flag & ST_NODIRATIME)
+		f |= MS_NODIRATIME;
+	if (v.f_flag & ST_RELATIME)
+		f |= MS_RELATIME;
+	return f;
+}
+
+/* /proc/self/fd/N of fd, for mount(2). */
+static const char *fdpath(int fd, char *buf, size_t n)
+{
+	snprintf(buf, n, "/proc/self/fd/%d", fd);
+	return buf;
+}
+
+/* Is the source a directory? (bind mounts make a directory or a file
+ * at the destination to match) */
+static int source_is_dir(const char *src)
+{
+	struct stat st;
+
+	return stat(src, &st) < 0 || S_ISDIR(st.st_mode);
+}
+
+/* A cgroup mount: the container's own cgroups, not the host's tree. On
+ * cgroup v2, its directory bound at dest; on v1, a tmpfs with one
+ * directory per hierarchy, each the container's cgroup there bound. */
+static int mount_cgroup(const struct launch *l, const struct oci_mount *m, int rootfd)
+{
+	const struct cgroup *cg = l->cg;
+	unsigned long ro = m->flags & MS_RDONLY;
+	char p[32], name[CGROUP_PATH_MAX];
+	int fd, rc;
+
+	if (!cg || !cg->ndirs)
+		return err_setn(EOPNOTSUPP, "mount %s: no cgroup to show", m->dest);
+	if ((fd = open_target(rootfd, m->dest, 1)) < 0)
+		return -1;
+	if (cg->ndirs == 1 && (cg->dir[0].ctrls & CG_UNIFIED)) {
+		rc = do_mount(cg->dir[0].path, fdpath(fd, p, sizeof(p)), NULL, MS_BIND | MS_REC, NULL);
+		close(fd);
+		if (rc || !ro || (fd = open_target(rootfd, m->dest, 1)) < 0)
+			return rc;
+		rc = do_mount(NULL, fdpath(fd, p, sizeof(p)), NULL, MS_BIND | MS_REMOUNT | MS_RDONLY
+			      | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+		close(fd);
+		return rc;
+	}
+	rc = do_mount("tmpfs", fdpath(fd, p, sizeof(p)), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		      "mode=755");
+	close(fd);
+	for (int i = 0; !rc && i < cg->ndirs; i++) {
+		/* dir[i].path is MOUNTPOINT/NAME: the hierarchy's name is the
+		 * mount point's last component */
+		size_t n = strlen(cg->dir[i].path) - strlen(cg->name) - 1;
+		const char *base;
+		char target[PATH_MAX];
+		int sub;
+
+		if (n >= sizeof(name))
+			continue;
+		memcpy(name, cg->dir[i].path, n);
+		name[n] = 0;
+		base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+		if (snprintf(target, sizeof(target), "%s/%s", m->dest, base) >= (int)sizeof(target))
+			return err_setn(ENAMETOOLONG, "%s", m->dest);
+		if ((sub = open_target(rootfd, target, 1)) < 0)
+			return -1;
+		rc = do_mount(cg->dir[i].path, fdpath(sub, p, sizeof(p)), NULL, MS_BIND | MS_REC, NULL);
+		close(sub);
+		if (!rc && ro && (sub = open_target(rootfd, target, 1)) >= 0) {
+			rc = do_mount(NULL, fdpath(sub, p, sizeof(p)), NULL, MS_BIND | MS_REMOUNT
+				      | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+			close(sub);
+		}
+	}
+	if (!rc && ro && (fd = open_target(rootfd, m->dest, 1)) >= 0) {
+		rc = do_mount(NULL, fdpath(fd, p, sizeof(p)), NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID
+			      | MS_NODEV | MS_NOEXEC, "mode=755");
+		close(fd);
+	}
+	return rc;
+}
+
+static int mount_one(const struct launch *l, const struct oci_mount *m, int rootfd)
+{
+	unsigned long flags = m->flags & ~(unsigned long)(MS_REC | MS_REMOUNT);
+	char p[32];
+	int fd, rc;
+
+	if (m->type && !strcmp(m->type, "cgroup"))
+		return mount_cgroup(l, m, rootfd);
+	if (m->type && !strcmp(m->type, "cgroup2") && !m->bind)
+		return mount_cgroup(l, m, rootfd);
+	if ((fd = open_target(rootfd, m->dest, m->bind ? source_is_dir(m->source) : 1)) < 0)
+		return -1;
+	if (m->bind) {
+		rc = do_mount(m->source, fdpath(fd, p, sizeof(p)), NULL,
+			      MS_BIND | (m->flags & MS_REC), NULL);
+	} else {
+		rc = do_mount(m->source ? m->source : m->type, fdpath(fd, p, sizeof(p)), m->type,
+			      flags, m->data[0] ? m->data : NULL);
+		/* sysfs where a new one cannot be had (the host's network
+		 * namespace, without rights over it): the host's, as runc */
+		if (rc && !strcmp(m->type, "sysfs") && (errno == EPERM || errno == EBUSY))
+			rc = do_mount("/sys", p, NULL, MS_BIND | MS_REC, NULL);
+	}
+	close(fd);
+	if (rc)
+		return -1;
+	/* The fd named the directory under the new mount: again, to reach
+	 * the mount itself for the flags a bind ignores and propagation. */
+	if ((m->bind && (flags || m->rro)) || m->prop) {
+		if ((fd = open_target(rootfd, m->dest, m->bind ? source_is_dir(m->source) : 1)) < 0)
+			return -1;
+		fdpath(fd, p, sizeof(p));
+		rc = 0;
+		if (m->bind && m->rro) {
+			rc = readonly_tree(fd);
+			if (rc)
+				err_set("mount %s: rro (recursively read-only needs Linux 5.12)", m->dest);
+		}
+		if (!rc && m->bind && flags)
+			rc = do_mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | flags | kept_flags(p), NULL);
+		if (!rc && m->prop)
+			rc = do_mount(NULL, p, NULL, m->prop, NULL);
+		close(fd);
+	}
+	return rc;
+}
+
+/* Open rel (cleaned, relative to the root) without following its last
+ * component, its parents resolved inside the root: O_PATH, or -1 with
+ * errno ENOENT when it is not there. */
+static int open_in_root(int rootfd, const char *path, struct stat *st)
+{
+	char rel[PATH_MAX], *slash;
+	int dir, fd;
+
+	if (path_clean(path, rel) || !*rel)
+		return err_setn(EINVAL, "bad path %s", path);
+	slash = strrchr(rel, '/');
+	if (slash)
+		*slash = 0;
+	if ((dir = pathsafe_open_dir(rootfd, slash ? rel : "", 0)) < 0)
+		return -1;
+	fd = openat(dir, slash ? slash + 1 : rel, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	close(dir);
+	if (fd < 0 || fstat(fd, st) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int mask_paths(char **paths, int rootfd)
+{
+	for (int i = 0; paths && paths[i]; i++) {
+		struct stat st;
+		char p[32];
+		int fd = open_in_root(rootfd, paths[i], &st), rc;
+
+		if (fd < 0) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				continue;
+			return err_set("masked path %s", paths[i]);
+		}
+		if (S_ISDIR(st.st_mode))
+			rc = do_mount("tmpfs", fdpath(fd, p, sizeof(p)), "tmpfs", MS_RDONLY, "size=0");
+		else if (S_ISLNK(st.st_mode))
+			rc = 0; /* a link in /proc leads to what it names, masked or not */
+		else
+			rc = do_mount("/dev/null", fdpath(fd, p, sizeof(p)), NULL, MS_BIND, NULL);
+		close(fd);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+static int readonly_paths(char **paths, int rootfd)
+{
+	for (int i = 0; paths && paths[i]; i++) {
+		struct stat st;
+		char p[32];
+		int fd = open_in_root(rootfd, paths[i], &st), rc;
+
+		if (fd < 0) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				continue;
+			return err_set("read-only path %s", paths[i]);
+		}
+		rc = do_mount(fdpath(fd, p, sizeof(p)), p, NULL, MS_BIND | MS_REC, NULL);
+		close(fd);
+		if (rc || (fd = open_in_root(rootfd, paths[i], &st)) < 0)
+			return -1;
+		fdpath(fd, p, sizeof(p));
+		rc = do_mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV
+			      | MS_NOEXEC | kept_flags(p), NULL);
+		close(fd);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+/* /dev: the spec's devices, then the defaults every OCI runtime makes
+ * (null zero full random urandom tty, the fd links, ptmx). A node
+ * already there (the spec's, or a bind of /dev) stays. */
+static int setup_oci_dev(const struct oci_spec *s, int rootfd)
+{
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
+		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
+		{ "pts/ptmx", "ptmx" },
+	};
+	int dev;
+
+	for (int i = 0; i < s->ndevices; i++) {
+		const struct oci_device *dv = &s->devices[i];
+		char rel[PATH_MAX], *slash, host[64];
+		struct stat st = { .st_mode = dv->type | dv->mode,
+				   .st_rdev = makedev(dv->major, dv->minor),
+				   .st_uid = dv->uid, .st_gid = dv->gid };
+		int dir, rc;
+
+		if (path_clean(dv->path, rel) || !*rel)
+			return err_setn(EINVAL, "device %s: bad path", dv->path);
+		slash = strrchr(rel, '/');
+		if (slash)
+			*slash = 0;
+		if ((dir = pathsafe_open_dir(rootfd, slash ? rel : "", 1)) < 0)
+			return err_set("cannot create the directory of %s", dv->path);
+		snprintf(host, sizeof(host), "/dev/char/%u:%u", dv->major, dv->minor);
+		if (dv->type == S_IFBLK)
+			snprintf(host, sizeof(host), "/dev/block/%u:%u", dv->major, dv->minor);
+		unlinkat(dir, slash ? slash + 1 : rel, 0);
+		rc = make_node(dir, slash ? slash + 1 : rel, &st, host);
+		if (!rc && fchmodat(dir, slash ? slash + 1 : rel, dv->mode, 0) < 0 && errno != ENOENT)
+			rc = err_set("cannot chmod %s", dv->path);
+		close(dir);
+		if (rc)
+			return err_prefix(dv->path);
+	}
+	if ((dev = pathsafe_open_dir(rootfd, "dev", 1)) < 0)
+		return err_set("cannot create /dev");
+	for (unsigned i = 0; i < LAUNCH_DEV_NODES; i++) {
+		struct stat st = { .st_mode = S_IFCHR | 0666,
+				   .st_rdev = makedev(dev_nodes[i].major, dev_nodes[i].minor) };
+		char host[64];
+
+		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i].name);
+		if (make_node(dev, dev_nodes[i].name, &st, host)) {
+			close(dev);
+			return -1;
+		}
+		fchmodat(dev, dev_nodes[i].name, 0666, 0);
+	}
+	for (unsigned i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (symlinkat(links[i][0], dev, links[i][1]) < 0 && errno != EEXIST) {
+			close(dev);
+			return err_set("cannot create /dev/%s", links[i][1]);
+		}
+	close(dev);
+	return 0;
+}
+
+static unsigned long propagation(const char *name)
+{
+	static const struct {
+		const char *name;
+		unsigned long flags;
+	} t[] = {
+		{ "private", MS_PRIVATE }, { "rprivate", MS_PRIVATE | MS_REC },
+		{ "slave", MS_SLAVE }, { "rslave", MS_SLAVE | MS_REC },
+		{ "shared", MS_SHARED }, { "rshared", MS_SHARED | MS_REC },
+		{ "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
+	};
+
+	for (unsigned i = 0; name && i < sizeof(t) / sizeof(t[0]); i++)
+		if (!strcmp(name, t[i].name))
+			return t[i].flags;
+	return 0;
+}
+
+static int setup_root(const struct launch *l)
+{
+	const struct oci_spec *s = l->oci;
+	unsigned long prop = propagation(s->rootfs_propagation);
+	int rootfd;
+
+	if (s->rootfs_propagation && *s->rootfs_propagation && !prop)
+		return err_setn(EINVAL, "rootfsPropagation %s", s->rootfs_propagation);
+	/* slave unless asked: the host's mounts reach us, ours never it */
+	/* private or else slave for the setup (an unbindable root could not
+	 * be bound, a shared one would show our mounts to the host); what
+	 * was asked goes on the new root at the end */
+	if (do_mount(NULL, "/", NULL, (prop & ~(unsigned long)MS_REC) == MS_PRIVATE
+		     ? MS_PRIVATE | MS_REC : MS_SLAVE | MS_REC, NULL)
+	    || do_mount(l->rootfs, l->rootfs, NULL, MS_BIND | MS_REC, NULL))
+		return -1;
+	if (chdir(l->rootfs) < 0 || (rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return err_set("cannot enter %s", l->rootfs);
+	for (int i = 0; i < s->nmounts; i++)
+		if (mount_one(l, &s->mounts[i], rootfd)) {
+			err_prefix(s->mounts[i].dest);
+			close(rootfd);
+			return -1;
+		}
+	if (setup_oci_dev(s, rootfd)) {
+		close(rootfd);
+		return -1;
+	}
+	close(rootfd);
+	if (l->oci_no_pivot) {
+		if (do_mount(".", "/", NULL, MS_MOVE, NULL) || chroot(".") < 0 || chdir("/") < 0)
+			return err_set("cannot change root to %s", l->rootfs);
+	} else {
+		if (syscall(SYS_pivot_root, ".", ".") < 0)
+			return err_set("pivot_root");
+		if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+			return err_set("cannot detach the host's root");
+	}
+	/* the root's own propagation as asked, once it is the root */
+	if (prop && do_mount(NULL, "/", NULL, prop, NULL))
+		return -1;
+	return 0;
+}
+
+/* After the sysctls (runc's order: a read-only /proc/sys would refuse
+ * them): masked and read-only paths, then a read-only root. */
+static int finish_root(const struct oci_spec *s)
+{
+	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), rc;
+
+	if (rootfd < 0)
+		return err_set("cannot open /");
+	rc = mask_paths(s->masked, rootfd) || readonly_paths(s->readonly, rootfd);
+	close(rootfd);
+	if (rc)
+		return -1;
+	if (s->root_readonly
+	    && do_mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | kept_flags("/"), NULL))
+		return -1;
+	return 0;
+}
+
+/* linux.sysctl through the container's /proc/sys (namespaced keys only
+ * are writable there, as the kernel decides). */
+static int set_sysctls(const struct oci_spec *s)
+{
+	const struct json_doc *d = &s->doc;
+
+	for (uint32_t k = s->sysctl ? json_first(d, s->sysctl) : 0; k; k = json_next(d, k)) {
+		const char *key = json_str(d, k), *val = json_str(d, k + 1);
+		char path[PATH_MAX];
+		int fd, n;
+
+		if (!key || !val || strstr(key, "..") || key[0] == '.' || key[0] == '/')
+			return err_setn(EINVAL, "sysctl %s", key ? key : "");
+		n = snprintf(path, sizeof(path), "/proc/sys/%s", key);
+		if (n >= (int)sizeof(path))
+			return err_setn(ENAMETOOLONG, "sysctl %s", key);
+		for (char *c = path + 10; *c; c++)
+			if (*c == '.')
+				*c = '/';
+		if ((fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+			return err_set("sysctl %s", key);
+		n = (int)write(fd, val, strlen(val));
+		close(fd);
+		if (n < 0)
+			return err_set("sysctl %s=%s", key, val);
+	}
+	return 0;
+}
+
+/* ---- credentials --------------------------------------------------------- */
+
+static int set_caps(const struct oci_process *p)
+{
+	struct { uint32_t version; int pid; } h = { 0x20080522, 0 };
+	struct { uint32_t eff, perm, inh; } d[2];
+	uint64_t last = 0;
+
+	for (int cap = 0, r; cap < 64 && (r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0)) >= 0; cap++)
+		if (r == 1)
+			last |= 1ull << cap;
+	d[0].eff = (uint32_t)(p->caps_effective & last);
+	d[0].perm = (uint32_t)(p->caps_permitted & last);
+	d[0].inh = (uint32_t)(p->caps_inheritable & last);
+	d[1].eff = (uint32_t)((p->caps_effective & last) >> 32);
+	d[1].perm = (uint32_t)((p->caps_permitted & last) >> 32);
+	d[1].inh = (uint32_t)((p->caps_inheritable & last) >> 32);
+	if (syscall(SYS_capset, &h, d) < 0)
+		return err_set("capset");
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	for (int cap = 0; cap < 64; cap++)
+		if ((p->caps_ambient & last) >> cap & 1
+		    && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+			return err_set("cannot raise ambient capability %d", cap);
+	return 0;
+}
+
+/* The process's user, limits and capabilities: shared with `oci exec`. */
+int oci_process_credentials(const struct oci_process *p)
+{
+	for (int i = 0; i < p->nrlimits; i++) {
+		struct rlimit r = { p->rlimits[i].soft, p->rlimits[i].hard };
+
+		if (setrlimit(p->rlimits[i].resource, &r) < 0)
+			return err_set("cannot set rlimit %d", p->rlimits[i].resource);
+	}
+	if (p->has_oom_score_adj) {
+		char v[16];
+		int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC), n;
+
+		if (fd < 0)
+			return err_set("oomScoreAdj");
+		n = snprintf(v, sizeof(v), "%d", p->oom_score_adj);
+		if (write(fd, v, (size_t)n) != n) {
+			close(fd);
+			return err_set("oomScoreAdj %d", p->oom_score_adj);
+		}
+		close(fd);
+	}
+	if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return err_set("cannot set no_new_privs");
+	if (caps_bound(p->has_caps ? p->caps_bounding : 0))
+		return -1;
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return err_set("keepcaps");
+	if (setgroups((size_t)p->ngids, p->gids) < 0 || setgid(p->gid) < 0 || setuid(p->uid) < 0)
+		return err_set("cannot become user %u:%u", (unsigned)p->uid, (unsigned)p->gid);
+	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+	return set_caps(p);
+}
+
+/* ---- the init ------------------------------------------------------------ */
+
+/* Close every fd from `from` up but those in keep: create's lock on the
+ * state directory among them (a flock lives as long as any copy). */
+static void close_except(int from, const int *keep, int n)
+{
+	for (int fd = from, hi; fd < 65536; fd = hi + 1) {
+		hi = 65535;
+		for (int i = 0; i < n; i++)
+			if (keep[i] >= fd && keep[i] - 1 < hi)
+				hi = keep[i] - 1;
+		if (hi >= fd && syscall(SYS_close_range, fd, hi, 0) < 0)
+			for (int k = fd; k <= hi && k < 1024; k++)
+				close(k);
+		if (hi == 65535)
+			break;
+		hi++; /* keep[] one: step over it */
+	}
+}
+
+/* startContainer hooks: in the container, before its process, the state
+ * on their stdin. */
+static int start_hooks(const struct oci_spec *s, const char *state)
+{
+	for (int i = 0; i < s->nhooks[OCI_START_CONTAINER]; i++) {
+		const struct oci_hook *h = &s->hooks[OCI_START_CONTAINER][i];
+		char *const none[] = { (char *)h->path, NULL }, *const empty[] = { NULL };
+		int in[2], st;
+		pid_t pid;
+
+		if (pipe2(in, O_CLOEXEC) < 0 || (pid = fork()) < 0)
+			return err_set("startContainer hook %s", h->path);
+		if (pid == 0) {
+			dup2(in[0], 0);
+			execve(h->path, h->args && h->args[0] ? h->args : none, h->env ? h->env : empty);
+			_exit(127);
+		}
+		close(in[0]);
+		(void)!write(in[1], state, strlen(state));
+		close(in[1]);
+		while (waitpid(pid, &st, 0) < 0)
+			if (errno != EINTR)
+				return err_set("startContainer hook %s", h->path);
+		if (!WIFEXITED(st) || WEXITSTATUS(st))
+			return err_setn(0, "startContainer hook %s failed", h->path);
+	}
+	return 0;
+}
+
+void oci_init_main(const struct launch *l, int syncfd)
+{
+	const struct oci_spec *s = l->oci;
+	const struct oci_process *p = &s->proc;
+	int cgfds[CGROUP_DIRS_MAX], ncg;
+	sigset_t none;
+	char state[PIPE_BUF];
+	ssize_t n;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int sig = 1; sig < 65; sig++)
+		signal(sig, SIG_DFL);
+	/* no PDEATHSIG: create exits, the init stays with the shim */
+	if (guard_undumpable())
+		xfail();
+	{
+		int keep[] = { syncfd, report_fd, pty_sock, l->oci_fifo, l->oci_mntns };
+
+		close_except(3 + l->oci_preserve_fds, keep, 5);
+	}
+	if (p->terminal)
+		setsid();
+	/* 1. go: into the cgroup, then its namespace rooted there */
+	if ((ncg = fd_recv(syncfd, cgfds, CGROUP_DIRS_MAX)) < 0)
+		_exit(EXIT_RUNTIME);
+	close(syncfd);
+	if (cgroup_join(cgfds, ncg))
+		xfail();
+	while (ncg > 0)
+		close(cgfds[--ncg]);
+	/* in a new user namespace: its root (create wrote the maps) */
+	if ((s->new_ns & CLONE_NEWUSER) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
+		err_set("cannot become root in the user namespace (is 0 mapped?)");
+		xfail();
+	}
+	if ((s->new_ns & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
+		err_set("cannot make a cgroup namespace");
+		xfail();
+	}
+	/* 2-4 */
+	/* a mount namespace of its own, new or joined by path (here: create
+	 * stays in the host's to write its state): never the host's, whose
+	 * root pivot_root would replace */
+	if (l->oci_mntns >= 0) {
+		if (setns(l->oci_mntns, CLONE_NEWNS) < 0) {
+			err_set("cannot join the mount namespace");
+			xfail();
+		}
+		close(l->oci_mntns);
+	}
+	if (oci_own_mount_ns(s) ? setup_root(l)
+	    : err_setn(EINVAL, "a container needs its own mount namespace"))
+		xfail();
+	if (p->terminal && setup_pty())
+		xfail();
+	umask(022);
+	if (s->hostname && *s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0) {
+		err_set("sethostname");
+		xfail();
+	}
+	if (s->domainname && *s->domainname
+	    && setdomainname(s->domainname, strlen(s->domainname)) < 0) {
+		err_set("setdomainname");
+		xfail();
+	}
+	if (set_sysctls(s) || finish_root(s))
+		xfail();
+	/* 5: the working directory before the user changes (runc makes it)
+	 * and before a filter that may refuse what guard_chdir calls */
+	if (mkdir_p(p->cwd, 0755) || guard_chdir(p->cwd))
+		xfail();
+	/* without no_new_privs only a process with CAP_SYS_ADMIN may
+	 * install a filter: before the credentials then (runc's order),
+	 * else as late as can be, after start */
+	if (s->seccomp && !p->no_new_privs && seccomp_apply_oci(&s->doc, s->seccomp, 0))
+		xfail();
+	if (oci_process_credentials(p))
+		xfail();
+	guard_cloexec_fds();
+	for (int fd = 3; fd < 3 + l->oci_preserve_fds; fd++)
+		if (fd != l->oci_fifo && fd != report_fd)
+			fcntl(fd, F_SETFD, 0);
+	/* 6: set up; create may return. Then wait for start. */
+	close(report_fd);
+	report_fd = -1;
+	/* start writes the state (one write under PIPE_BUF: atomic) */
+	while ((n = read(l->oci_fifo, state, sizeof(state) - 1)) < 0 && errno == EINTR)
+		;
+	close(l->oci_fifo);
+	state[n > 0 ? n : 0] = 0;
+	if (start_hooks(s, state))
+		xfail();
+	if (s->seccomp && p->no_new_privs && seccomp_apply_oci(&s->doc, s->seccomp, 1))
+		xfail();
+	exec_command(p->args, p->env);
+}
