@@ -200,6 +200,7 @@ static int run_prune(const char *applet, char **argv)
 	if (!pid) {
 		current_applet = a;
 		applet_name = a->name;
+		optind = 0; /* getopt starts over for the applet (musl, glibc) */
 		exit(a->main(argc, argv));
 	}
 	while (waitpid(pid, &status, 0) < 0)
