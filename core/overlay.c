@@ -177,6 +177,9 @@ int overlay_mount(const struct store *s, const char *id, char *const *layers,
 	return rc;
 }
 
+/* EINVAL: no longer a mount point, unmounted meanwhile by whoever else
+ * releases a dead container (its monitor, or a command that found it
+ * dead): the loop looks again. */
 int overlay_umount(const struct store *s, const char *id)
 {
 	char dir[PATH_MAX], path[PATH_MAX];
@@ -184,12 +187,14 @@ int overlay_umount(const struct store *s, const char *id)
 	if (container_dir(s, id, dir) || path_join(path, dir, "merged"))
 		return -1;
 	for (int i = 0; i < 8 && overlay_mounted(s, id); i++)
-		if (umount2(path, 0) < 0 && umount2(path, MNT_DETACH) < 0)
+		if (umount2(path, 0) < 0 && errno != EINVAL
+		    && umount2(path, MNT_DETACH) < 0 && errno != EINVAL)
 			return err_set("cannot unmount %s", path);
 	if (path_join(path, dir, "rw"))
 		return -1;
 	for (int i = 0; i < 8 && mounted_on(dir, "rw"); i++)
-		if (umount2(path, 0) < 0 && umount2(path, MNT_DETACH) < 0)
+		if (umount2(path, 0) < 0 && errno != EINVAL
+		    && umount2(path, MNT_DETACH) < 0 && errno != EINVAL)
 			return err_set("cannot unmount %s", path);
 	return 0;
 }
