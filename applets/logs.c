@@ -195,13 +195,26 @@ static void snapshot_close(struct snapshot *sn)
 	sn->n = 0;
 }
 
+/* Is the file open as fd still the one named log (k 0) or log.k? */
+static int still_named(int fd, const char *log, int k)
+{
+	char path[PATH_MAX + 16];
+	struct stat a, b;
+
+	if (k)
+		snprintf(path, sizeof(path), "%s.%d", log, k);
+	else
+		snprintf(path, sizeof(path), "%s", log);
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino
+		&& a.st_dev == b.st_dev;
+}
+
 static void snapshot_open(struct snapshot *sn, const char *log)
 {
 	char path[PATH_MAX + 16];
 
 	for (int tries = 0; tries < 10; tries++) {
-		int rev[LOG_FILES_MAX], n = 0;
-		struct stat a, b;
+		int rev[LOG_FILES_MAX], n = 0, same = 1;
 
 		if ((rev[n] = open(log, O_RDONLY | O_CLOEXEC)) < 0) {
 			sn->n = 0;
@@ -215,8 +228,13 @@ static void snapshot_open(struct snapshot *sn, const char *log)
 		sn->n = n;
 		for (int i = 0; i < n; i++)
 			sn->fd[i] = rev[n - 1 - i];
-		if (fstat(rev[0], &a) == 0 && stat(log, &b) == 0 && a.st_ino == b.st_ino
-		    && a.st_dev == b.st_dev)
+		/* Every name still on the file opened by it: a rotation renames
+		 * the oldest first and container.log last, so one that began
+		 * while these were opened (.2 opened, then renamed to .3 and
+		 * opened again as .3) shows on one name or another. */
+		for (int i = 0; i < n && same; i++)
+			same = still_named(rev[i], log, i);
+		if (same)
 			return;
 		snapshot_close(sn);
 	}
