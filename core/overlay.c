@@ -14,6 +14,7 @@
 
 #include "container.h"
 #include "digest.h"
+#include "du.h"
 #include "err.h"
 #include "etcfiles.h"
 #include "fsutil.h"
@@ -142,31 +143,59 @@ static int own_dir(int dirfd, const char *name, const char *what)
 	return fd;
 }
 
-/* ROOT on an overlayfs: the dir of this store's writable layers on the
- * overlay's upper file system, into buf (made when make is set); 1. Not
- * on an overlayfs: 0. What makes it impossible: -1. */
-static int upper_base(const struct store *s, char *buf, int make)
+/* Can others than root put or swap entries on the way to path? Each
+ * dir from / down must be root's (or ours), and writable by others only
+ * if sticky (/tmp): else whoever can write in one could redirect what
+ * we make, mount and remove under it. */
+static int safe_path(const char *path)
+{
+	char p[PATH_MAX], *slash;
+	struct stat st;
+
+	if (strlen(path) >= sizeof(p))
+		return err_setn(ENAMETOOLONG, "%s", path);
+	strcpy(p, path);
+	do {
+		if (lstat(*p ? p : "/", &st) < 0)
+			return err_set("cannot stat %s", *p ? p : "/");
+		if (!S_ISDIR(st.st_mode) || (st.st_uid && st.st_uid != geteuid())
+		    || ((st.st_mode & 022) && !(st.st_mode & S_ISVTX)))
+			return err_setn(EPERM, "%s is not a directory only root can change",
+					*p ? p : "/");
+		slash = strrchr(p, '/');
+		if (slash)
+			*slash = 0;
+	} while (slash);
+	return 0;
+}
+
+/* The record dir on an overlayfs: the dir of this store's writable
+ * layers on the overlay's upper file system, into buf (made when make is
+ * set); 1. Not on an overlayfs: 0. What makes it impossible: -1. */
+static int upper_base(const struct store *s, const char *on, char *buf, int make)
 {
 	char path[PATH_MAX], upper[PATH_MAX], real[PATH_MAX], *slash;
 	unsigned char sum[DIGEST_LEN];
 	struct stat a, b;
 	int fd, sub;
 
-	if (store_path(s, path, "containers") || !on_overlayfs(path))
+	if (!on_overlayfs(on))
 		return 0;
-	if (stat(path, &a) < 0 || mount_upperdir(a.st_dev, upper))
+	if (stat(on, &a) < 0 || mount_upperdir(a.st_dev, upper))
 		return -1;
 	if (!realpath(upper, buf))
-		return err_set("the overlay's upperdir %s", upper);
+		return err_set("its upperdir %s is not reachable here", upper);
 	slash = strrchr(buf, '/');
 	if (!slash || slash == buf) /* "/": no parent beside it */
-		return err_setn(EXDEV, "the overlay's upperdir is %s", buf);
+		return err_setn(0, "its upperdir is %s", buf);
 	*slash = 0;
 	/* Beside the upperdir on its own file system, out of the overlay's
 	 * view; a parent on another file system (the upperdir a mount
 	 * point) or an overlayfs again would not do. */
 	if (stat(buf, &a) < 0 || stat(upper, &b) < 0 || a.st_dev != b.st_dev || on_overlayfs(buf))
-		return err_setn(EXDEV, "no file system beside the overlay's upperdir %s", upper);
+		return err_setn(0, "no file system beside its upperdir %s", upper);
+	if (safe_path(buf))
+		return -1;
 	if (!realpath(s->root, real))
 		return err_set("cannot resolve %s", s->root);
 	sha256(real, strlen(real), sum);
@@ -192,6 +221,31 @@ static int upper_base(const struct store *s, char *buf, int make)
 	return 1;
 }
 
+static int refuse(void)
+{
+	char why[256];
+	int e = err_errno();
+
+	/* err_msg() is the target */
+	if (e)
+		snprintf(why, sizeof(why), "%s: %s", err_msg(), strerror(e));
+	else
+		snprintf(why, sizeof(why), "%s", err_msg());
+	return err_setn(0, "the store is on an overlayfs and its upper file system is not "
+			"usable for a container's writable layer: put the store (--root) "
+			"on another file system, or run with --rm "
+			"(%s)", why);
+}
+
+int overlay_check(const struct store *s)
+{
+	char path[PATH_MAX], base[PATH_MAX];
+
+	if (store_path(s, path, "containers"))
+		return -1;
+	return upper_base(s, path, base, 0) < 0 ? refuse() : 0;
+}
+
 /* Where the record dir's writable layer is: ID/upper's target if there
  * is one, else (made now if make and ROOT is on an overlayfs) a dir on
  * the overlay's upper file system, else dir itself. */
@@ -208,19 +262,13 @@ static int upper_home(const struct store *s, const char *id, const char *dir, ch
 		buf[n] = 0;
 		return 0;
 	}
-	rc = make ? upper_base(s, buf, 1) : 0;
+	rc = make ? upper_base(s, dir, buf, 1) : 0;
 	if (rc == 0) {
 		strcpy(buf, dir);
 		return 0;
 	}
-	if (rc < 0) {
-		char why[256];
-
-		snprintf(why, sizeof(why), "%s", err_msg()); /* err_msg() is the target */
-		return err_setn(EXDEV, "%s is on an overlayfs, which cannot hold a container's "
-				"writable layer, and %s; put the store (--root, BOXCAR_ROOT) on "
-				"another file system, or run with --rm", s->root, why);
-	}
+	if (rc < 0)
+		return refuse();
 	if ((fd = open(buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return err_set("cannot open %s", buf);
 	rc = own_dir(fd, id, buf);
@@ -248,6 +296,19 @@ int overlay_dir(const struct store *s, const char *id, const char *which, char *
 	return upper_home(s, id, dir, rw, 0) || path_join(buf, rw, which);
 }
 
+int64_t overlay_disk_usage(const struct store *s, const char *id)
+{
+	char dir[PATH_MAX], home[PATH_MAX];
+	int64_t n;
+
+	if (container_dir(s, id, dir))
+		return 0;
+	n = disk_usage(dir);
+	if (!upper_home(s, id, dir, home, 0) && strcmp(home, dir))
+		n += disk_usage(home);
+	return n;
+}
+
 int overlay_remove_upper(const char *dir, const char *id)
 {
 	char link[PATH_MAX], target[PATH_MAX], *base;
@@ -262,6 +323,10 @@ int overlay_remove_upper(const char *dir, const char *id)
 	base = strrchr(target, '/');
 	if (!base || strcmp(base + 1, id) || !strstr(target, "/" UPPER_BASE "/"))
 		return err_setn(EINVAL, "%s: not a writable layer of boxcar's (%s)", link, target);
+	*base = 0;
+	if (safe_path(target))
+		return -1;
+	*base = '/';
 	return rm_rf(target);
 }
 
@@ -271,7 +336,8 @@ void overlay_sweep(const struct store *s)
 	struct dirent *e;
 	DIR *d;
 
-	if (upper_base(s, base, 0) != 1 || !(d = opendir(base)))
+	if (store_path(s, path, "containers") || upper_base(s, path, base, 0) != 1
+	    || !(d = opendir(base)))
 		return;
 	while ((e = readdir(d))) {
 		struct stat st;

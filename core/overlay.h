@@ -19,6 +19,8 @@
 #ifndef BOXCAR_OVERLAY_H
 #define BOXCAR_OVERLAY_H
 
+#include <stdint.h>
+
 #include "store.h"
 
 /* Make diff/, work/ and merged/ if missing and mount; layers are digests,
@@ -32,6 +34,12 @@ int overlay_mount(const struct store *s, const char *id, char *const *layers,
 int overlay_umount(const struct store *s, const char *id);
 /* The container's "diff" (upper) or "work" dir, into buf (PATH_MAX). */
 int overlay_dir(const struct store *s, const char *id, const char *which, char *buf);
+/* Can a persistent container of this store have a writable layer? 0, or
+ * -1 saying why not and what to do (a store on an overlayfs whose upper
+ * file system boxcar cannot use). Before a record is made. */
+int overlay_check(const struct store *s);
+/* What the record holds on disk, its writable layer included. */
+int64_t overlay_disk_usage(const struct store *s, const char *id);
 /* Remove the writable layer the record dir (ID/ or its removed copy)
  * has on an overlay's upper file system, if it has one. */
 int overlay_remove_upper(const char *dir, const char *id);
