@@ -143,10 +143,10 @@ static int own_dir(int dirfd, const char *name, const char *what)
 	return fd;
 }
 
-/* Can others than root put or swap entries on the way to path? Each
- * dir from / down must be root's (or ours), and writable by others only
- * if sticky (/tmp): else whoever can write in one could redirect what
- * we make, mount and remove under it. */
+/* Is path out of reach of everyone but root? Each dir from it up to /
+ * must be root's (or ours), and writable by others only if sticky (/tmp):
+ * else whoever can write in one could swap in what we then make, mount
+ * or remove. path has no symlinks (realpath). */
 static int safe_path(const char *path)
 {
 	char p[PATH_MAX], *slash;
@@ -249,6 +249,22 @@ int overlay_check(const struct store *s)
 /* Where the record dir's writable layer is: ID/upper's target if there
  * is one, else (made now if make and ROOT is on an overlayfs) a dir on
  * the overlay's upper file system, else dir itself. */
+/* The target of ID/upper, before it is mounted or removed: only what
+ * upper_home makes (.../.boxcar-upper/STORE/ID), on a path only root can
+ * change. */
+static int upper_checked(const char *link, char *target, const char *id)
+{
+	char *base = strrchr(target, '/');
+	int rc;
+
+	if (!base || strcmp(base + 1, id) || !strstr(target, "/" UPPER_BASE "/"))
+		return err_setn(EINVAL, "%s: not a writable layer of boxcar's (%s)", link, target);
+	*base = 0;
+	rc = safe_path(target);
+	*base = '/';
+	return rc;
+}
+
 static int upper_home(const struct store *s, const char *id, const char *dir, char *buf,
 		      int make)
 {
@@ -260,7 +276,7 @@ static int upper_home(const struct store *s, const char *id, const char *dir, ch
 		return -1;
 	if ((n = readlink(link, buf, PATH_MAX - 1)) > 0) {
 		buf[n] = 0;
-		return 0;
+		return make ? upper_checked(link, buf, id) : 0;
 	}
 	rc = make ? upper_base(s, dir, buf, 1) : 0;
 	if (rc == 0) {
@@ -311,7 +327,7 @@ int64_t overlay_disk_usage(const struct store *s, const char *id)
 
 int overlay_remove_upper(const char *dir, const char *id)
 {
-	char link[PATH_MAX], target[PATH_MAX], *base;
+	char link[PATH_MAX], target[PATH_MAX];
 	ssize_t n;
 
 	if (path_join(link, dir, UPPER_LINK))
@@ -319,15 +335,7 @@ int overlay_remove_upper(const char *dir, const char *id)
 	if ((n = readlink(link, target, sizeof(target) - 1)) <= 0)
 		return 0;
 	target[n] = 0;
-	/* only what upper_home makes: .../.boxcar-upper/STORE/ID */
-	base = strrchr(target, '/');
-	if (!base || strcmp(base + 1, id) || !strstr(target, "/" UPPER_BASE "/"))
-		return err_setn(EINVAL, "%s: not a writable layer of boxcar's (%s)", link, target);
-	*base = 0;
-	if (safe_path(target))
-		return -1;
-	*base = '/';
-	return rm_rf(target);
+	return upper_checked(link, target, id) || rm_rf(target);
 }
 
 void overlay_sweep(const struct store *s)
@@ -342,9 +350,10 @@ void overlay_sweep(const struct store *s)
 	while ((e = readdir(d))) {
 		struct stat st;
 
+		/* its record, persistent or transient (container_dir) */
 		if (e->d_name[0] == '.' || strlen(e->d_name) != CONTAINER_ID_LEN
 		    || strspn(e->d_name, "0123456789abcdef") != CONTAINER_ID_LEN
-		    || store_path(s, path, "containers/%s", e->d_name))
+		    || container_dir(s, e->d_name, path))
 			continue;
 		if (lstat(path, &st) < 0 && errno == ENOENT && !path_join(path, base, e->d_name)
 		    && rm_rf(path))
