@@ -246,9 +246,6 @@ int overlay_check(const struct store *s)
 	return upper_base(s, path, base, 0) < 0 ? refuse() : 0;
 }
 
-/* Where the record dir's writable layer is: ID/upper's target if there
- * is one, else (made now if make and ROOT is on an overlayfs) a dir on
- * the overlay's upper file system, else dir itself. */
 /* The target of ID/upper, before it is mounted or removed: only what
  * upper_home makes (.../.boxcar-upper/STORE/ID), on a path only root can
  * change. */
@@ -265,6 +262,9 @@ static int upper_checked(const char *link, char *target, const char *id)
 	return rc;
 }
 
+/* Where the record dir's writable layer is: ID/upper's target if there
+ * is one, else (made now if make and dir is on an overlayfs) a dir on
+ * the overlay's upper file system, else dir itself. */
 static int upper_home(const struct store *s, const char *id, const char *dir, char *buf,
 		      int make)
 {
