@@ -24,9 +24,9 @@
 
 #include "applet.h"
 #include "container.h"
-#include "du.h"
 #include "err.h"
 #include "human.h"
+#include "overlay.h"
 #include "store.h"
 
 struct prune {
@@ -50,14 +50,13 @@ static int collect(const char *id, void *arg)
 static int prune_one(const struct store *s, const char *id, int64_t *freed)
 {
 	struct container_state st;
-	char dir[PATH_MAX];
 	int fd = container_lock(id), rc = 0;
 
 	if (fd < 0)
 		return -1;
 	if (container_state_load(s, id, &st) == 0 && st.status != ST_RUNNING &&
 	    st.status != ST_RESTARTING && st.status != ST_REMOVING) {
-		int64_t size = container_dir(s, id, dir) ? 0 : disk_usage(dir);
+		int64_t size = overlay_disk_usage(s, id);
 
 		rc = container_release(s, id) || container_remove_record(s, id) ? -1 : 1;
 		if (rc > 0)

@@ -60,6 +60,7 @@
 #include "image.h"
 #include "layer.h"
 #include "lz4frame.h"
+#include "overlay.h"
 #include "store.h"
 #include "stream.h"
 
@@ -187,10 +188,8 @@ static int diff_main(int argc, char **argv)
 			continue;
 		if (store_open(&s, root, STORE_READ) < 0 ||
 		    container_resolve(&s, argv[i], id) < 0 ||
-		    container_dir(&s, id, upper) < 0 ||
-		    strlen(upper) + 6 > sizeof(upper))
+		    overlay_dir(&s, id, "diff", upper) < 0)
 			die_err(EXIT_FAIL);
-		strcat(upper, "/diff");
 		store_close(&s);
 		argv[i] = upper;
 	}

@@ -134,6 +134,7 @@
 #include "launch.h"
 #include "monitor.h"
 #include "mountspec.h"
+#include "overlay.h"
 #include "passwd.h"
 #include "signame.h"
 #include "store.h"
@@ -517,7 +518,7 @@ static int create(struct store *s, struct container_spec *c, int named)
 	int e;
 
 	container_sweep(s);
-	if (container_record_stage(s, c, stage))
+	if ((!c->auto_remove && overlay_check(s)) || container_record_stage(s, c, stage))
 		return -1;
 	for (int tries = 0;; tries++) {
 		if (!container_name_reserve(s, c->name, c->id, !c->auto_remove))

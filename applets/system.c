@@ -45,10 +45,10 @@
 
 #include "applet.h"
 #include "container.h"
-#include "du.h"
 #include "err.h"
 #include "human.h"
 #include "image.h"
+#include "overlay.h"
 #include "store.h"
 
 struct usage {
@@ -94,12 +94,11 @@ static int add_container(const char *id, void *arg)
 {
 	struct df *d = arg;
 	struct container_state st;
-	char dir[PATH_MAX];
 	int64_t size;
 
-	if (container_state_load(d->s, id, &st) || container_dir(d->s, id, dir))
+	if (container_state_load(d->s, id, &st))
 		return 0;
-	size = disk_usage(dir);
+	size = overlay_disk_usage(d->s, id);
 	d->containers.count++;
 	d->containers.size += size;
 	if (st.status == ST_RUNNING || st.status == ST_RESTARTING)

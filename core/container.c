@@ -1195,6 +1195,7 @@ void container_sweep(const struct store *s)
 	}
 	closedir(d);
 names:
+	overlay_sweep(s);
 	for (int t = 0; t < 2; t++) {
 		if (names_dir(s, t, dirs[t]) || !(d = opendir(dirs[t])))
 			continue;
@@ -1261,7 +1262,9 @@ int container_remove_record(const struct store *s, const char *id)
 		return err_set("cannot remove %s", dir);
 	if (container_name_release(s, name, id))
 		return -1;
-	if (rm_rf(tmp))
+	/* the writable layer off the record (an overlayfs store) first: a
+	 * crash now leaves it to overlay_sweep, its record being gone */
+	if (overlay_remove_upper(tmp, id) || rm_rf(tmp))
 		return -1;
 	/* The last transient record of the store takes its dir (and names
 	 * dir) along; one being made meanwhile makes them again (see run's

@@ -20,6 +20,8 @@
  *   ROOT/containers/ID/diff/         overlay upperdir
  *   ROOT/containers/ID/work/         overlay workdir
  *   ROOT/containers/ID/merged/       overlay mount point
+ *   ROOT/containers/ID/upper         a store on an overlayfs: symlink to
+ *                                    where diff/ and work/ are (overlay.h)
  *   ROOT/containers/ID/container.log (+ .1 ...) Docker json-file lines
  *   ROOT/containers/names/NAME       symlink -> ../ID: symlink(2) fails
  *                                    with EEXIST, so names are unique
