@@ -90,6 +90,47 @@ static int sysctl_on(const char *path)
 	return n == 2 ? 0 : err_set("cannot set %s", path);
 }
 
+/* IPv6 is not configured on the bridge, but the kernel gives boxcar0 and
+ * every eth0 a link-local address, and takes router advertisements on
+ * them: root in a container (NET_RAW) could send one and become the
+ * default IPv6 router, with an address prefix, of the host and of the
+ * other containers (CVE-2020-13401). accept_ra off; a kernel without
+ * IPv6 has no file, and nothing to turn off. */
+static int ra_off(const char *ifname)
+{
+	char path[80];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_ra", ifname);
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+		return errno == ENOENT ? 0 : err_set("cannot set %s", path);
+	n = write(fd, "0\n", 2);
+	close(fd);
+	return n == 2 ? 0 : err_set("cannot set %s", path);
+}
+
+/* ra_off for the container's interfaces: "default" in its network
+ * namespace (/proc/sys/net is the opener's), before its eth0 is born
+ * there with the default's settings, so that no advertisement is taken
+ * in between. */
+static int ra_off_in(int nsfd)
+{
+	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), rc;
+
+	if (self < 0)
+		return err_set("/proc/self/ns/net");
+	if (setns(nsfd, CLONE_NEWNET) < 0) {
+		close(self);
+		return err_set("cannot enter the container's network namespace");
+	}
+	rc = ra_off("default");
+	if (setns(self, CLONE_NEWNET) < 0) /* as nl_socket_in: no way to go on */
+		_exit(EXIT_RUNTIME);
+	close(self);
+	return rc;
+}
+
 /* The bridge with its gateway address, up; forwarding on, and 127.0.0.1
  * routable to it (so that the host's 127.0.0.1:PORT reaches a published
  * port through DNAT, as Docker without its proxy). Its MTU, or 0. */
@@ -112,6 +153,8 @@ static int bridge_up(const struct bridge_conf *b, unsigned *mtu)
 	rc = !idx ? err_set("bridge %s", b->name) : 0;
 	if (!rc && nl_addr_add(nl, idx, b->gw, b->prefix) && err_errno() != EEXIST)
 		rc = err_prefix(b->name);
+	if (!rc)
+		rc = ra_off(b->name);
 	if (!rc)
 		rc = nl_link_set(nl, idx, 1, 0, 0);
 	close(nl);
@@ -359,6 +402,8 @@ int net_attach(struct net_lease *l, pid_t pid)
 	/* one left by an init whose netns the kernel has yet to clean up */
 	if ((idx = (int)if_nametoindex(host)))
 		nl_link_del(nl, idx);
+	if (ra_off_in(nsfd))
+		goto out;
 	if (nl_veth_add(nl, host, "eth0", nsfd, l->mtu, l->mac)) {
 		err_prefix("cannot make the container's veth pair");
 		goto out;

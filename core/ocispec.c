@@ -676,8 +676,12 @@ static int parse_linux(struct oci_spec *s, uint32_t lx)
 			return err_setn(EINVAL, "linux.sysctl: values must be strings");
 	s->rootfs_propagation = jget_str(d, lx, "rootfsPropagation");
 	s->seccomp = jget(d, lx, "seccomp");
-	if (s->seccomp && json_type(d, s->seccomp) != JSON_OBJECT)
+	/* anything but an object (or null) is a mistake, and dropping it
+	 * would run the container without the filter its author wanted */
+	if (s->seccomp && json_type(d, s->seccomp) == JSON_NULL)
 		s->seccomp = 0;
+	if (s->seccomp && json_type(d, s->seccomp) != JSON_OBJECT)
+		return err_setn(EINVAL, "linux.seccomp: not an object");
 	if ((s->new_ns & CLONE_NEWUSER) || s->nuidmap || s->ngidmap) {
 		if (!(s->new_ns & CLONE_NEWUSER))
 			return err_setn(EINVAL, "linux.uidMappings without a new user namespace");

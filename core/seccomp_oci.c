@@ -202,6 +202,10 @@ int seccomp_oci_program(const struct json_doc *d, uint32_t obj, struct seccomp_i
 	    || emit(&g, RET, other, 0, 0))
 		return -1;
 #endif
+	/* a part of the wrong type is an error, as runc's decoder makes it:
+	 * skipped, it would leave a filter with fewer rules than written */
+	if (syscalls && json_type(d, syscalls) != JSON_ARRAY && json_type(d, syscalls) != JSON_NULL)
+		return err_setn(EINVAL, "seccomp: syscalls: not a list");
 	for (r = syscalls ? json_first(d, syscalls) : 0; r; r = json_next(d, r)) {
 		uint32_t names = json_get(d, r, "names"), args = json_get(d, r, "args"), n;
 		int64_t re = 0;
@@ -214,8 +218,12 @@ int seccomp_oci_program(const struct json_doc *d, uint32_t obj, struct seccomp_i
 			return -1;
 		if (args && json_type(d, args) == JSON_ARRAY && d->nodes[args].len > 6)
 			return err_setn(EINVAL, "seccomp: more than 6 argument conditions");
-		if (args && json_type(d, args) != JSON_ARRAY)
+		if (args && json_type(d, args) == JSON_NULL)
 			args = 0;
+		if (args && json_type(d, args) != JSON_ARRAY)
+			return err_setn(EINVAL, "seccomp: args: not a list");
+		if (names && json_type(d, names) != JSON_ARRAY && json_type(d, names) != JSON_NULL)
+			return err_setn(EINVAL, "seccomp: names: not a list");
 		/* the old form, one "name" */
 		if (!names && json_get_str(d, r, "name")) {
 			long nr = seccomp_syscall_nr(json_get_str(d, r, "name"));
@@ -228,6 +236,8 @@ int seccomp_oci_program(const struct json_doc *d, uint32_t obj, struct seccomp_i
 			const char *name = json_str(d, n);
 			long nr = name ? seccomp_syscall_nr(name) : -1;
 
+			if (!name)
+				return err_setn(EINVAL, "seccomp: names: not a list of strings");
 			/* unknown here: skipped, as runc; one that does what
 			 * the default does needs no rule */
 			if (nr < 0 || (ret == def && !args))
