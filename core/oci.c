@@ -359,7 +359,7 @@ static int make_cgroup(const struct oci_spec *s, const char *name, struct cgroup
 	struct cgroup_device allow[64];
 	int n = 0, all = 0;
 
-	if (cgroup_create(cg, name) && (err_errno() != EEXIST || cgroup_open(cg, name)))
+	if (cgroup_create(cg, name, 0) && (err_errno() != EEXIST || cgroup_open(cg, name)))
 		return -1;
 	lim.memory = s->memory;
 	if (s->memory_swap)
