@@ -401,8 +401,8 @@ static int cmd_update(int argc, char **argv)
 		struct cgroup_limits lim = {
 			.memory = s.memory, .memory_swap = s.memory_swap, .cpu_shares = s.cpu_shares,
 			.pids_limit = s.pids_limit,
-			.cpu_millis = s.cpu_quota > 0 ? s.cpu_quota * 1000
-				/ (s.cpu_period > 0 ? s.cpu_period : 100000) : 0,
+			.cpu_quota = s.cpu_quota < 0 ? -1 : s.cpu_quota,
+			.cpu_period = s.cpu_period,
 		};
 
 		rc = cgroup_open(&cg, st.cgroup) || cgroup_set_limits(&cg, &lim);

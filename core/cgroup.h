@@ -108,6 +108,10 @@ struct cgroup_limits {
 			      * caller's policy, not applied here. */
 	int64_t cpu_millis;  /* 1500 = 1.5 CPUs (CFS quota over 100 ms);
 			      * -1 unlimited; at least 10 */
+	int64_t cpu_quota;   /* or the CFS quota as OCI gives it: microseconds
+			      * per cpu_period, -1 unlimited (0: not set) */
+	int64_t cpu_period;  /* µs, 1000..1000000; 0: not set (100 ms when the
+			      * quota is). Either one set wins over cpu_millis */
 	int64_t cpu_shares;  /* v1 cpu.shares, 2..262144; on v2 cpu.weight =
 			      * 1 + ((shares - 2) * 9999) / 262142 like runc */
 	int64_t pids_limit;  /* -1 unlimited */

@@ -79,31 +79,34 @@ static int set_memory(const struct cgroup *cg, int64_t mem, int64_t total)
 	       cgroup_file_write(dir, "memory.memsw.limit_in_bytes", s) ? -1 : 0;
 }
 
-static int set_cpu(const struct cgroup *cg, int64_t millis, int64_t shares)
+static int set_cpu(const struct cgroup *cg, const struct cgroup_limits *l)
 {
 	const char *dir = need(cg, CG_CPU, "a CPU limit");
+	int64_t quota = l->cpu_quota, period = l->cpu_period, shares = l->cpu_shares;
 	char buf[48];
 	int v2;
 
 	if (!dir)
 		return -1;
 	v2 = is_v2(cg, dir);
-	if (millis) {
-		int64_t quota = millis < 0 ? -1 : millis * (CFS_PERIOD_US / 1000);
-
-		if (v2) {
-			limit_str(buf, sizeof(buf), quota, 1);
-			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " %d", CFS_PERIOD_US);
-			if (cgroup_file_write(dir, "cpu.max", buf))
-				return -1;
-		} else {
-			snprintf(buf, sizeof(buf), "%d", CFS_PERIOD_US);
-			if (cgroup_file_write(dir, "cpu.cfs_period_us", buf))
-				return -1;
-			limit_str(buf, sizeof(buf), quota, 0);
-			if (cgroup_file_write(dir, "cpu.cfs_quota_us", buf))
-				return -1;
-		}
+	if (!quota && !period && l->cpu_millis) {
+		quota = l->cpu_millis < 0 ? -1 : l->cpu_millis * (CFS_PERIOD_US / 1000);
+		period = CFS_PERIOD_US;
+	}
+	if (v2 && (quota || period)) {
+		/* one file for both: an unset quota is "max", as runc writes */
+		limit_str(buf, sizeof(buf), quota ? quota : -1, 1);
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " %" PRId64,
+			 period ? period : CFS_PERIOD_US);
+		if (cgroup_file_write(dir, "cpu.max", buf))
+			return -1;
+	} else if (quota || period) {
+		snprintf(buf, sizeof(buf), "%" PRId64, period);
+		if (period && cgroup_file_write(dir, "cpu.cfs_period_us", buf))
+			return -1;
+		limit_str(buf, sizeof(buf), quota, 0);
+		if (quota && cgroup_file_write(dir, "cpu.cfs_quota_us", buf))
+			return -1;
 	}
 	if (shares) {
 		if (v2)
@@ -141,9 +144,13 @@ int cgroup_set_limits(const struct cgroup *cg, const struct cgroup_limits *l)
 	    l->cpu_millis > INT64_MAX / 1000 || (l->cpu_shares &&
 	    (l->cpu_shares < 2 || l->cpu_shares > 262144)))
 		return err_setn(EINVAL, "bad CPU limit (at least 0.01 CPU, shares 2..262144)");
+	if (l->cpu_quota < -1 || (l->cpu_quota > 0 && l->cpu_quota < 1000) ||
+	    (l->cpu_period && (l->cpu_period < 1000 || l->cpu_period > 1000000)))
+		return err_setn(EINVAL, "bad CPU quota or period (quota at least 1000 us, "
+				"period 1000..1000000 us)");
 	if (l->memory && set_memory(cg, l->memory, l->memory_swap))
 		return -1;
-	if ((l->cpu_millis || l->cpu_shares) && set_cpu(cg, l->cpu_millis, l->cpu_shares))
+	if ((l->cpu_millis || l->cpu_quota || l->cpu_period || l->cpu_shares) && set_cpu(cg, l))
 		return -1;
 	if (l->pids_limit) {
 		const char *dir = need(cg, CG_PIDS, "a pids limit");

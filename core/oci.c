@@ -397,8 +397,8 @@ static int make_cgroup(const struct oci_spec *s, const char *name, struct cgroup
 	lim.memory = s->memory;
 	if (s->memory_swap)
 		lim.memory_swap = s->memory_swap;
-	if (s->cpu_quota > 0)
-		lim.cpu_millis = s->cpu_quota * 1000 / (s->cpu_period > 0 ? s->cpu_period : 100000);
+	lim.cpu_quota = s->cpu_quota < 0 ? -1 : s->cpu_quota;
+	lim.cpu_period = s->cpu_period;
 	lim.cpu_shares = s->cpu_shares;
 	lim.pids_limit = s->pids_limit;
 	if (cgroup_set_limits(cg, &lim) || memory_extras(s, cg) || rare_limits(s, cg))
