@@ -385,23 +385,26 @@ static int rare_limits(const struct oci_spec *s, const struct cgroup *cg)
 	return 0;
 }
 
+int oci_set_limits(const struct oci_spec *s, const struct cgroup *cg)
+{
+	struct cgroup_limits lim = {
+		.memory = s->memory, .memory_swap = s->memory_swap,
+		.cpu_quota = s->cpu_quota < 0 ? -1 : s->cpu_quota, .cpu_period = s->cpu_period,
+		.cpu_shares = s->cpu_shares, .pids_limit = s->pids_limit,
+	};
+
+	return cgroup_set_limits(cg, &lim) || memory_extras(s, cg) || rare_limits(s, cg) ? -1 : 0;
+}
+
 static int make_cgroup(const struct oci_spec *s, const char *name, struct cgroup *cg)
 {
-	struct cgroup_limits lim = { 0 };
 	struct cgroup_device allow[64];
 	int n = 0, all = 0;
 
 	if (cgroup_create(cg, name, extra_ctrls(s))
 	    && (err_errno() != EEXIST || cgroup_open(cg, name)))
 		return -1;
-	lim.memory = s->memory;
-	if (s->memory_swap)
-		lim.memory_swap = s->memory_swap;
-	lim.cpu_quota = s->cpu_quota < 0 ? -1 : s->cpu_quota;
-	lim.cpu_period = s->cpu_period;
-	lim.cpu_shares = s->cpu_shares;
-	lim.pids_limit = s->pids_limit;
-	if (cgroup_set_limits(cg, &lim) || memory_extras(s, cg) || rare_limits(s, cg))
+	if (oci_set_limits(s, cg))
 		goto bad;
 	for (int i = 0; i < s->ndevrules; i++) {
 		const struct oci_devrule *r = &s->devrules[i];
