@@ -397,16 +397,7 @@ static int cmd_update(int argc, char **argv)
 		oci_fail(EXIT_FAIL);
 	if (st.status == OCI_STOPPED)
 		oci_failx("container %s is stopped", id);
-	{
-		struct cgroup_limits lim = {
-			.memory = s.memory, .memory_swap = s.memory_swap, .cpu_shares = s.cpu_shares,
-			.pids_limit = s.pids_limit,
-			.cpu_millis = s.cpu_quota > 0 ? s.cpu_quota * 1000
-				/ (s.cpu_period > 0 ? s.cpu_period : 100000) : 0,
-		};
-
-		rc = cgroup_open(&cg, st.cgroup) || cgroup_set_limits(&cg, &lim);
-	}
+	rc = cgroup_open(&cg, st.cgroup) || oci_set_limits(&s, &cg);
 	container_unlock(lock);
 	oci_spec_free(&s);
 	if (rc)

@@ -35,6 +35,8 @@ static const struct {
 } ctrl_names[] = {
 	{ "cpu", CG_CPU }, { "cpuacct", CG_CPUACCT }, { "memory", CG_MEMORY },
 	{ "pids", CG_PIDS }, { "freezer", CG_FREEZER }, { "devices", CG_DEVICES },
+	{ "cpuset", CG_CPUSET }, { "blkio", CG_IO }, { "io", CG_IO }, { "hugetlb", CG_HUGETLB },
+	{ "net_cls", CG_NET_CLS }, { "net_prio", CG_NET_PRIO },
 };
 
 static unsigned ctrl_bit(const char *name, size_t n)
@@ -223,7 +225,7 @@ static unsigned v2_ctrls(const char *dir)
 	unsigned bits = CG_UNIFIED | CG_CPUACCT;
 
 	if (cgroup_file_read(dir, "cgroup.controllers", buf, sizeof(buf)) == 0)
-		bits |= ctrl_bits(buf, " \n") & (CG_CPU | CG_MEMORY | CG_PIDS);
+		bits |= ctrl_bits(buf, " \n") & (CG_CPU | CG_MEMORY | CG_PIDS | CG_EXTRA);
 	snprintf(path, sizeof(path), "%s/cgroup.freeze", dir);
 	if (access(path, F_OK) == 0)
 		bits |= CG_FREEZER;
@@ -379,8 +381,9 @@ static int read_proc_cgroups(struct v1_group *g, int max, int *bound)
 /* Nothing mounted: mount what a container needs, for good (an init
  * system's job, done once per boot). cgroup2 on /sys/fs/cgroup when the
  * kernel has it and no controller is held by a v1 hierarchy; else a
- * tmpfs there and the v1 hierarchies of cpu, cpuacct, memory, pids,
- * freezer and devices (with whatever is bound to the same hierarchy). */
+ * tmpfs there and the v1 hierarchies of the controllers boxcar knows,
+ * CG_BASIC's and CG_EXTRA's (with whatever is bound to the same
+ * hierarchy). */
 static int mount_hierarchies(void)
 {
 	struct v1_group g[32];
@@ -470,39 +473,80 @@ static void settle_ctrls(struct cgroup *cg)
 		}
 }
 
+/* name is one of the words of list (cgroup.controllers) */
+static int has_ctrl_word(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+
+	while (*list) {
+		size_t n = strcspn(list, " \n");
+
+		if (n == len && !strncmp(list, name, n))
+			return 1;
+		list += n;
+		list += strspn(list, " \n");
+	}
+	return 0;
+}
+
 /* On v2, a controller reaches a cgroup only if every ancestor enables it
- * in cgroup.subtree_control. Enable the ones boxcar limits in dir (the
- * root or one of NAME's parents, which never hold processes: the root is
- * exempt from the "no internal processes" rule, the parents are ours). */
-static void v2_enable(const char *dir)
+ * in cgroup.subtree_control. Enable the ones boxcar limits (cpu, memory,
+ * pids and those of want) in dir (the root or one of NAME's parents,
+ * which never hold processes: the root is exempt from the "no internal
+ * processes" rule, the parents are ours). */
+static void v2_enable(const char *dir, unsigned want)
 {
 	char avail[512];
-	static const char *const want[] = { "cpu", "memory", "pids" };
 
 	if (cgroup_file_read(dir, "cgroup.controllers", avail, sizeof(avail)))
 		return;
-	for (int i = 0; i < 3; i++) {
+	want = (want & CG_EXTRA) | CG_CPU | CG_MEMORY | CG_PIDS;
+	for (size_t i = 0; i < sizeof(ctrl_names) / sizeof(ctrl_names[0]); i++) {
+		const char *name = ctrl_names[i].name;
 		char op[16];
 
-		if (!(ctrl_bits(avail, " \n") & ctrl_bit(want[i], strlen(want[i]))))
+		/* by name, not bit: v1's name of a bit ("blkio") is not v2's */
+		if (!(ctrl_names[i].bit & want) || !has_ctrl_word(avail, name))
 			continue;
-		snprintf(op, sizeof(op), "+%s", want[i]);
+		snprintf(op, sizeof(op), "+%s", ctrl_names[i].name);
 		cgroup_file_write(dir, "cgroup.subtree_control", op); /* best effort:
 			* what did not get enabled is missing from the leaf's
 			* cgroup.controllers, and limits on it then fail */
 	}
 }
 
+/* A new v1 cpuset directory has empty cpus and mems, and the kernel
+ * refuses to put a process in it: copy the parent's, as runc does. */
+static int cpuset_init(const char *dir)
+{
+	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+	char parent[CGROUP_PATH_MAX], v[1024];
+
+	snprintf(parent, sizeof(parent), "%s", dir);
+	*strrchr(parent, '/') = 0;
+	for (int i = 0; i < 2; i++) {
+		if (cgroup_file_read(dir, files[i], v, sizeof(v)))
+			return -1;
+		if (v[0] != '\n' && v[0])
+			continue;
+		if (cgroup_file_read(parent, files[i], v, sizeof(v)) ||
+		    cgroup_file_write(dir, files[i], v))
+			return -1;
+	}
+	return 0;
+}
+
 /* mkdir NAME's parents and NAME under mnt; made[] gets what was made
  * (deepest last) so a failure can undo it. */
-static int make_dirs(const char *mnt, const char *name, int v2, char made[][CGROUP_PATH_MAX],
-		     int *nmade, int cap)
+static int make_dirs(const char *mnt, const char *name, unsigned ctrls, unsigned want,
+		     char made[][CGROUP_PATH_MAX], int *nmade, int cap)
 {
 	char path[CGROUP_PATH_MAX];
 	const char *p = name;
+	int v2 = ctrls == CG_UNIFIED;
 
 	if (v2)
-		v2_enable(mnt);
+		v2_enable(mnt, want);
 	for (;;) {
 		const char *slash = strchr(p, '/');
 		int last = !slash;
@@ -516,20 +560,24 @@ static int make_dirs(const char *mnt, const char *name, int v2, char made[][CGRO
 				snprintf(made[(*nmade)++], CGROUP_PATH_MAX, "%s", path);
 		} else if (errno != EEXIST || last)
 			return err_set("cannot make cgroup %s", path);
+		/* parents too: one made by another runtime may be empty */
+		if ((ctrls & CG_CPUSET) && cpuset_init(path))
+			return -1;
 		if (last)
 			return 0;
 		if (v2)
-			v2_enable(path);
+			v2_enable(path, want);
 		p = slash + 1;
 	}
 }
 
-int cgroup_create(struct cgroup *cg, const char *name)
+int cgroup_create(struct cgroup *cg, const char *name, unsigned extra)
 {
+	unsigned want = CG_BASIC | (extra & CG_EXTRA);
 	struct hier h[CGROUP_DIRS_MAX];
 	enum { MADE_MAX = CGROUP_DIRS_MAX * MAX_DEPTH };
 	char made[MADE_MAX][CGROUP_PATH_MAX];
-	int n, nmade = 0, rc = 0;
+	int n, k = 0, nmade = 0, rc = 0;
 
 	if (!valid_name(name))
 		return err_setn(EINVAL, "bad cgroup name \"%s\"", name);
@@ -541,6 +589,10 @@ int cgroup_create(struct cgroup *cg, const char *name)
 		if (n == 0)
 			return err_setn(ENOENT, "no cgroup hierarchy could be mounted");
 	}
+	for (int i = 0; i < n; i++)
+		if (h[i].ctrls & want)
+			h[k++] = h[i];
+	n = k;
 	fill(cg, name, h, n);
 	for (int i = 0; i < n && !rc; i++) {
 		int m = 0;
@@ -548,7 +600,7 @@ int cgroup_create(struct cgroup *cg, const char *name)
 		/* A concurrent cgroup_destroy may remove the shared parent
 		 * between our mkdir of it and of NAME: ENOENT, try again. */
 		for (int tries = 0; tries < 5; tries++, nmade += m, m = 0) {
-			rc = make_dirs(h[i].mnt, name, h[i].ctrls == CG_UNIFIED,
+			rc = make_dirs(h[i].mnt, name, h[i].ctrls, want,
 				       made + nmade, &m, MADE_MAX - nmade);
 			if (!rc || errno != ENOENT)
 				break;

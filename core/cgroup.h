@@ -12,8 +12,11 @@
  *           its processes are tracked there too.
  * A container's cgroup is NAME (e.g. "boxcar/<64-hex-id>") under the root
  * of every hierarchy used: the cgroups of the v1 controllers cpu,
- * cpuacct, memory, pids, freezer and devices (others, cpuset among them,
- * are not touched) and the cgroup2 tree. name=systemd is left alone.
+ * cpuacct, memory, pids, freezer and devices, and the cgroup2 tree
+ * (CG_BASIC); the rarer ones (cpuset, blkio/io, hugetlb, net_cls,
+ * net_prio: CG_EXTRA) only when the caller asks, as a limit needs them,
+ * so that a container without such limits costs no more directories.
+ * name=systemd is left alone.
  *
  * Nothing mounted (a bare board): cgroup_create() mounts what is needed,
  * system-wide, and leaves it mounted, as an init system would (see
@@ -42,8 +45,8 @@
 #define CGROUP_PATH_MAX 256
 /* Longest NAME ("boxcar/" + a 64-hex id is 71). */
 #define CGROUP_NAME_MAX 128
-/* Hierarchies a container can be in: six v1 controllers + cgroup2. */
-#define CGROUP_DIRS_MAX 7
+/* Hierarchies a container can be in: eleven v1 controllers + cgroup2. */
+#define CGROUP_DIRS_MAX 12
 
 /* Controllers, as bits. */
 enum {
@@ -54,7 +57,14 @@ enum {
 	CG_FREEZER = 1 << 4, /* v1 freezer (v2: cgroup.freeze, built in) */
 	CG_UNIFIED = 1 << 5, /* the cgroup2 tree itself */
 	CG_DEVICES = 1 << 6, /* v1 devices (v2: an eBPF program, built in) */
+	CG_CPUSET = 1 << 7,
+	CG_IO = 1 << 8,      /* v1 blkio / v2 io */
+	CG_HUGETLB = 1 << 9,
+	CG_NET_CLS = 1 << 10, /* v1 only */
+	CG_NET_PRIO = 1 << 11, /* v1 only */
 };
+#define CG_BASIC (CG_CPU | CG_CPUACCT | CG_MEMORY | CG_PIDS | CG_FREEZER | CG_UNIFIED | CG_DEVICES)
+#define CG_EXTRA (CG_CPUSET | CG_IO | CG_HUGETLB | CG_NET_CLS | CG_NET_PRIO)
 
 enum cgroup_mode {
 	CGROUP_NONE,   /* no cgroup hierarchy mounted */
@@ -98,21 +108,50 @@ struct cgroup_limits {
 			      * caller's policy, not applied here. */
 	int64_t cpu_millis;  /* 1500 = 1.5 CPUs (CFS quota over 100 ms);
 			      * -1 unlimited; at least 10 */
+	int64_t cpu_quota;   /* or the CFS quota as OCI gives it: microseconds
+			      * per cpu_period, -1 unlimited (0: not set) */
+	int64_t cpu_period;  /* µs, 1000..1000000; 0: not set (100 ms when the
+			      * quota is). Either one set wins over cpu_millis */
 	int64_t cpu_shares;  /* v1 cpu.shares, 2..262144; on v2 cpu.weight =
 			      * 1 + ((shares - 2) * 9999) / 262142 like runc */
 	int64_t pids_limit;  /* -1 unlimited */
 };
 
-/* Make NAME in every hierarchy (mounting them on a bare board, and on v2
- * enabling memory, pids and cpu in the subtree_control of each parent
- * down to NAME's). EEXIST if it exists; on failure nothing is left. */
-int cgroup_create(struct cgroup *cg, const char *name);
+/* Make NAME in the hierarchies of CG_BASIC and of extra (CG_EXTRA bits;
+ * mounting them on a bare board, and on v2 enabling memory, pids, cpu
+ * and extra's in the subtree_control of each parent down to NAME's). A
+ * new v1 cpuset directory gets its parent's cpus and mems (the kernel
+ * leaves them empty, and an empty cpuset takes no process). EEXIST if
+ * it exists; on failure nothing is left. */
+int cgroup_create(struct cgroup *cg, const char *name, unsigned extra);
 /* Fill cg for an existing NAME (exec joins it, stop/rm/top look at it);
  * ENOENT if it is in no hierarchy. */
 int cgroup_open(struct cgroup *cg, const char *name);
 /* Write the limits that are set. A limit whose controller is missing is
  * an error (EOPNOTSUPP naming it), not silently dropped. */
 int cgroup_set_limits(const struct cgroup *cg, const struct cgroup_limits *l);
+/* The rarer limits (core/cgroup_limits.c), each in v1 or v2 files as
+ * the hierarchy holding it has them; EOPNOTSUPP naming what is missing:
+ * no such controller, or a kernel without the file (blkio weights need
+ * the BFQ/CFQ scheduler).
+ * cpuset: cpus and/or mems (NULL: leave) as the kernel's list syntax. */
+int cgroup_set_cpuset(const struct cgroup *cg, const char *cpus, const char *mems);
+/* hugetlb: limit bytes of pages of size "2MB", "1GB", "64KB" (the names
+ * the kernel gives its hugetlb.<size>.* files); EINVAL for a size the
+ * kernel does not have. */
+int cgroup_set_hugetlb(const struct cgroup *cg, const char *pagesize, uint64_t limit);
+/* blkio (v1) / io (v2): a weight for the cgroup (major < 0) or for a
+ * device, or a throttle of a device. v2 has no leaf weights; its weights
+ * are blkio's (10..1000) mapped onto 1..10000 as runc does. */
+enum cgroup_io {
+	CG_IO_WEIGHT, CG_IO_LEAF_WEIGHT, CG_IO_READ_BPS, CG_IO_WRITE_BPS,
+	CG_IO_READ_IOPS, CG_IO_WRITE_IOPS,
+};
+int cgroup_set_io(const struct cgroup *cg, enum cgroup_io what, int major, int minor,
+		  uint64_t v);
+/* net_cls.classid, and a net_prio.ifpriomap line "IFNAME PRIO" (v1). */
+int cgroup_set_net_classid(const struct cgroup *cg, uint32_t classid);
+int cgroup_set_net_prio(const struct cgroup *cg, const char *ifname, uint32_t prio);
 /* --cpus: "1.5" -> *millis 1500, rounded to the nearest thousandth; 0,
  * or -1 (EINVAL) unless s is a decimal number from 0.01 to 1000000. */
 int cgroup_parse_cpus(const char *s, int64_t *millis);

@@ -79,31 +79,34 @@ static int set_memory(const struct cgroup *cg, int64_t mem, int64_t total)
 	       cgroup_file_write(dir, "memory.memsw.limit_in_bytes", s) ? -1 : 0;
 }
 
-static int set_cpu(const struct cgroup *cg, int64_t millis, int64_t shares)
+static int set_cpu(const struct cgroup *cg, const struct cgroup_limits *l)
 {
 	const char *dir = need(cg, CG_CPU, "a CPU limit");
+	int64_t quota = l->cpu_quota, period = l->cpu_period, shares = l->cpu_shares;
 	char buf[48];
 	int v2;
 
 	if (!dir)
 		return -1;
 	v2 = is_v2(cg, dir);
-	if (millis) {
-		int64_t quota = millis < 0 ? -1 : millis * (CFS_PERIOD_US / 1000);
-
-		if (v2) {
-			limit_str(buf, sizeof(buf), quota, 1);
-			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " %d", CFS_PERIOD_US);
-			if (cgroup_file_write(dir, "cpu.max", buf))
-				return -1;
-		} else {
-			snprintf(buf, sizeof(buf), "%d", CFS_PERIOD_US);
-			if (cgroup_file_write(dir, "cpu.cfs_period_us", buf))
-				return -1;
-			limit_str(buf, sizeof(buf), quota, 0);
-			if (cgroup_file_write(dir, "cpu.cfs_quota_us", buf))
-				return -1;
-		}
+	if (!quota && !period && l->cpu_millis) {
+		quota = l->cpu_millis < 0 ? -1 : l->cpu_millis * (CFS_PERIOD_US / 1000);
+		period = CFS_PERIOD_US;
+	}
+	if (v2 && (quota || period)) {
+		/* one file for both: an unset quota is "max", as runc writes */
+		limit_str(buf, sizeof(buf), quota ? quota : -1, 1);
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " %" PRId64,
+			 period ? period : CFS_PERIOD_US);
+		if (cgroup_file_write(dir, "cpu.max", buf))
+			return -1;
+	} else if (quota || period) {
+		snprintf(buf, sizeof(buf), "%" PRId64, period);
+		if (period && cgroup_file_write(dir, "cpu.cfs_period_us", buf))
+			return -1;
+		limit_str(buf, sizeof(buf), quota, 0);
+		if (quota && cgroup_file_write(dir, "cpu.cfs_quota_us", buf))
+			return -1;
 	}
 	if (shares) {
 		if (v2)
@@ -141,9 +144,13 @@ int cgroup_set_limits(const struct cgroup *cg, const struct cgroup_limits *l)
 	    l->cpu_millis > INT64_MAX / 1000 || (l->cpu_shares &&
 	    (l->cpu_shares < 2 || l->cpu_shares > 262144)))
 		return err_setn(EINVAL, "bad CPU limit (at least 0.01 CPU, shares 2..262144)");
+	if (l->cpu_quota < -1 || (l->cpu_quota > 0 && l->cpu_quota < 1000) ||
+	    (l->cpu_period && (l->cpu_period < 1000 || l->cpu_period > 1000000)))
+		return err_setn(EINVAL, "bad CPU quota or period (quota at least 1000 us, "
+				"period 1000..1000000 us)");
 	if (l->memory && set_memory(cg, l->memory, l->memory_swap))
 		return -1;
-	if ((l->cpu_millis || l->cpu_shares) && set_cpu(cg, l->cpu_millis, l->cpu_shares))
+	if ((l->cpu_millis || l->cpu_quota || l->cpu_period || l->cpu_shares) && set_cpu(cg, l))
 		return -1;
 	if (l->pids_limit) {
 		const char *dir = need(cg, CG_PIDS, "a pids limit");
@@ -172,4 +179,115 @@ int cgroup_oom_killed(const struct cgroup *cg)
 		if (!strncmp(p, "oom_kill ", 9))
 			return atoi(p + 9);
 	return 0;
+}
+
+/* ---- the rarer limits ---------------------------------------------------- */
+
+int cgroup_set_cpuset(const struct cgroup *cg, const char *cpus, const char *mems)
+{
+	const char *dir = need(cg, CG_CPUSET, "a cpuset");
+
+	if (!dir)
+		return -1;
+	/* mems first: a v1 cpuset with cpus but no mems takes no task, and
+	 * both start as the parent's, so either order is valid here */
+	if (mems && cgroup_file_write(dir, "cpuset.mems", mems))
+		return -1;
+	return cpus ? cgroup_file_write(dir, "cpuset.cpus", cpus) : 0;
+}
+
+int cgroup_set_hugetlb(const struct cgroup *cg, const char *pagesize, uint64_t limit)
+{
+	const char *dir = need(cg, CG_HUGETLB, "a hugepage limit");
+	char file[64], v[24];
+	size_t n = strspn(pagesize, "0123456789");
+
+	if (!dir)
+		return -1;
+	if (!n || n > 8 || (strcmp(pagesize + n, "KB") && strcmp(pagesize + n, "MB") &&
+			    strcmp(pagesize + n, "GB")))
+		return err_setn(EINVAL, "hugepage size %s: not a size like 2MB", pagesize);
+	snprintf(file, sizeof(file), "hugetlb.%s.%s", pagesize,
+		 is_v2(cg, dir) ? "max" : "limit_in_bytes");
+	if (!has_file(dir, file))
+		return err_setn(EINVAL, "hugepage size %s: not one this kernel has", pagesize);
+	snprintf(v, sizeof(v), "%" PRIu64, limit);
+	return cgroup_file_write(dir, file, v);
+}
+
+/* Each enum cgroup_io's file: v1's, and v2's with the key of its
+ * "MAJ:MIN key=value" lines (NULL: io.weight's plain "MAJ:MIN W"). */
+static const struct {
+	const char *v1, *v1_dev, *v2_key;
+} io_files[] = {
+	[CG_IO_WEIGHT] = { "blkio.weight", "blkio.weight_device", NULL },
+	[CG_IO_LEAF_WEIGHT] = { "blkio.leaf_weight", "blkio.leaf_weight_device", NULL },
+	[CG_IO_READ_BPS] = { NULL, "blkio.throttle.read_bps_device", "rbps" },
+	[CG_IO_WRITE_BPS] = { NULL, "blkio.throttle.write_bps_device", "wbps" },
+	[CG_IO_READ_IOPS] = { NULL, "blkio.throttle.read_iops_device", "riops" },
+	[CG_IO_WRITE_IOPS] = { NULL, "blkio.throttle.write_iops_device", "wiops" },
+};
+
+int cgroup_set_io(const struct cgroup *cg, enum cgroup_io what, int major, int minor,
+		  uint64_t v)
+{
+	const char *dir = need(cg, CG_IO, "a block I/O limit"), *file, *bfq;
+	char val[64], dev[24] = "";
+	int v2;
+
+	if (!dir)
+		return -1;
+	if ((unsigned)what >= sizeof(io_files) / sizeof(io_files[0]))
+		return err_setn(EINVAL, "bad block I/O limit");
+	v2 = is_v2(cg, dir);
+	if (major >= 0)
+		snprintf(dev, sizeof(dev), "%d:%d ", major, minor);
+	if (what <= CG_IO_LEAF_WEIGHT && (v < 10 || v > 1000))
+		return err_setn(EINVAL, "block I/O weight %" PRIu64 ": 10 to 1000", v);
+	if (!v2) {
+		file = major >= 0 ? io_files[what].v1_dev : io_files[what].v1;
+		/* the BFQ scheduler's own, where CFQ's are gone (Linux 5.0) */
+		bfq = major >= 0 ? "blkio.bfq.weight_device" : "blkio.bfq.weight";
+		if (what == CG_IO_WEIGHT && !has_file(dir, file) && has_file(dir, bfq))
+			file = bfq;
+		snprintf(val, sizeof(val), "%s%" PRIu64, dev, v);
+	} else if (what == CG_IO_LEAF_WEIGHT) {
+		return err_setn(EOPNOTSUPP, "block I/O leaf weights: not on cgroup v2");
+	} else if (what == CG_IO_WEIGHT) {
+		file = "io.weight";
+		snprintf(val, sizeof(val), "%s%s%" PRIu64, major < 0 ? "default " : "", dev,
+			 1 + (v - 10) * 9999 / 990);
+	} else {
+		file = "io.max";
+		snprintf(val, sizeof(val), "%s%s=%" PRIu64, dev, io_files[what].v2_key, v);
+	}
+	if (!file || !has_file(dir, file))
+		return err_setn(EOPNOTSUPP, "cannot set %s: the kernel has no %s here (%s)",
+				what <= CG_IO_LEAF_WEIGHT ? "a block I/O weight" : "a block I/O throttle",
+				file ? file : "such file", dir);
+	return cgroup_file_write(dir, file, val);
+}
+
+int cgroup_set_net_classid(const struct cgroup *cg, uint32_t classid)
+{
+	const char *dir = need(cg, CG_NET_CLS, "a network class (net_cls, cgroup v1)");
+	char v[16];
+
+	if (!dir)
+		return -1;
+	snprintf(v, sizeof(v), "%" PRIu32, classid);
+	return cgroup_file_write(dir, "net_cls.classid", v);
+}
+
+int cgroup_set_net_prio(const struct cgroup *cg, const char *ifname, uint32_t prio)
+{
+	const char *dir = need(cg, CG_NET_PRIO, "a network priority (net_prio, cgroup v1)");
+	char v[64];
+
+	if (!dir)
+		return -1;
+	if (!*ifname || strlen(ifname) >= 16 || strchr(ifname, ' ') || strchr(ifname, '\n'))
+		return err_setn(EINVAL, "bad interface name %s", ifname);
+	snprintf(v, sizeof(v), "%s %" PRIu32, ifname, prio);
+	return cgroup_file_write(dir, "net_prio.ifpriomap", v);
 }

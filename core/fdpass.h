@@ -5,7 +5,7 @@
 #define BOXCAR_FDPASS_H
 
 /* Largest number of fds in one message. */
-#define FDPASS_MAX 8
+#define FDPASS_MAX 12
 
 /* Send one byte and fds[0..n) (n may be 0). -1 with errno on failure. */
 int fd_send(int sock, const int *fds, int n);

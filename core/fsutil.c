@@ -87,6 +87,54 @@ int write_file_atomic(const char *path, const void *data, size_t n, mode_t mode)
 	return fsync_parent(path);
 }
 
+/* A pipe or terminal (stdin) has no size: read to its end, at most max. */
+static int read_stream(int fd, const char *path, size_t max, char **data, size_t *n)
+{
+	size_t cap = 4096, got = 0;
+	char *buf = malloc(cap), *nb;
+
+	for (;;) {
+		ssize_t r;
+
+		if (!buf) {
+			close(fd);
+			return err_setn(ENOMEM, "cannot read %s", path);
+		}
+		if (got + 1 == cap) {
+			if (cap > max) {
+				free(buf);
+				close(fd);
+				return err_setn(EFBIG, "cannot read %s", path);
+			}
+			if (!(nb = realloc(buf, cap * 2)))
+				free(buf);
+			buf = nb;
+			cap *= 2;
+			continue;
+		}
+		if ((r = read(fd, buf + got, cap - 1 - got)) < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err_set("cannot read %s", path);
+			free(buf);
+			close(fd);
+			return -1;
+		}
+		if (!r)
+			break;
+		got += r;
+	}
+	close(fd);
+	if (got > max) {
+		free(buf);
+		return err_setn(EFBIG, "cannot read %s", path);
+	}
+	buf[got] = 0;
+	*data = buf;
+	*n = got;
+	return 0;
+}
+
 int read_file(const char *path, size_t max, char **data, size_t *n)
 {
 	struct stat st;
@@ -96,6 +144,8 @@ int read_file(const char *path, size_t max, char **data, size_t *n)
 
 	if (fd < 0)
 		return err_set("cannot open %s", path);
+	if (fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)))
+		return read_stream(fd, path, max, data, n);
 	if (fstat(fd, &st) < 0 || (size_t)st.st_size > max) {
 		if (errno == 0 || (size_t)st.st_size > max)
 			errno = EFBIG;

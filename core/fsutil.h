@@ -16,7 +16,8 @@ int write_file_atomic(const char *path, const void *data, size_t n, mode_t mode)
 /* fsync the directory that holds path (after creating or renaming in it). */
 int fsync_parent(const char *path);
 int fsync_path(const char *path);
-/* Read a whole small file (metadata): at most max bytes, else EFBIG.
+/* Read a whole small file (metadata), or a pipe to its end: at most max
+ * bytes, else EFBIG.
  * *data is malloc'd and NUL-terminated. */
 int read_file(const char *path, size_t max, char **data, size_t *n);
 /* Remove path and everything under it, not following symlinks and not

@@ -418,12 +418,13 @@ const char *json_get_str(const struct json_doc *d, uint32_t obj, const char *key
 int json_int(const struct json_doc *d, uint32_t i, int64_t *out)
 {
 	const struct json_node *n = &d->nodes[i];
-	const char *s = n->str, *e = s + n->len;
+	const char *s = n->str, *e;
 	int neg = 0;
 	uint64_t v = 0, lim;
 
 	if (!i || n->type != JSON_NUMBER)
 		return -1;
+	e = s + n->len; /* not before: an object's or null's str is NULL */
 	if (*s == '-')
 		neg = 1, s++;
 	lim = neg ? (uint64_t)INT64_MAX + 1 : INT64_MAX;

@@ -128,7 +128,7 @@ static int make_cgroup_dirs(const struct container_spec *c, struct cgroup *cg, i
 
 	*made = 0;
 	container_cgroup_name(c->id, name, sizeof(name));
-	if (cgroup_create(cg, name) == 0)
+	if (cgroup_create(cg, name, 0) == 0)
 		*made = 1;
 	else if (err_errno() != EEXIST || cgroup_open(cg, name))
 		return -1;

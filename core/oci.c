@@ -353,22 +353,58 @@ static int devices_v1(const struct oci_spec *s, const char *dir)
 	return 0;
 }
 
+/* The hierarchies beyond cgroup.h's CG_BASIC that the spec's limits need:
+ * the container is put in those only. */
+static unsigned extra_ctrls(const struct oci_spec *s)
+{
+	return (s->cpus || s->mems ? CG_CPUSET : 0) | (s->nhugepages ? CG_HUGETLB : 0) |
+	       (s->niolimits ? CG_IO : 0) | (s->net_classid >= 0 ? CG_NET_CLS : 0) |
+	       (s->nnetprios ? CG_NET_PRIO : 0);
+}
+
+/* cpuset, hugetlb, blockIO and network, each prefixed with the spec's
+ * name for it when it fails. */
+static int rare_limits(const struct oci_spec *s, const struct cgroup *cg)
+{
+	if ((s->cpus || s->mems) && cgroup_set_cpuset(cg, s->cpus, s->mems))
+		return err_prefix("linux.resources.cpu");
+	for (int i = 0; i < s->nhugepages; i++)
+		if (cgroup_set_hugetlb(cg, s->hugepages[i].size, s->hugepages[i].limit))
+			return err_prefix("linux.resources.hugepageLimits");
+	for (int i = 0; i < s->niolimits; i++) {
+		const struct oci_iolimit *l = &s->iolimits[i];
+
+		if (cgroup_set_io(cg, l->what, l->major, l->minor, l->v))
+			return err_prefix("linux.resources.blockIO");
+	}
+	if (s->net_classid >= 0 && cgroup_set_net_classid(cg, (uint32_t)s->net_classid))
+		return err_prefix("linux.resources.network");
+	for (int i = 0; i < s->nnetprios; i++)
+		if (cgroup_set_net_prio(cg, s->netprios[i].ifname, s->netprios[i].prio))
+			return err_prefix("linux.resources.network");
+	return 0;
+}
+
+int oci_set_limits(const struct oci_spec *s, const struct cgroup *cg)
+{
+	struct cgroup_limits lim = {
+		.memory = s->memory, .memory_swap = s->memory_swap,
+		.cpu_quota = s->cpu_quota < 0 ? -1 : s->cpu_quota, .cpu_period = s->cpu_period,
+		.cpu_shares = s->cpu_shares, .pids_limit = s->pids_limit,
+	};
+
+	return cgroup_set_limits(cg, &lim) || memory_extras(s, cg) || rare_limits(s, cg) ? -1 : 0;
+}
+
 static int make_cgroup(const struct oci_spec *s, const char *name, struct cgroup *cg)
 {
-	struct cgroup_limits lim = { 0 };
 	struct cgroup_device allow[64];
 	int n = 0, all = 0;
 
-	if (cgroup_create(cg, name) && (err_errno() != EEXIST || cgroup_open(cg, name)))
+	if (cgroup_create(cg, name, extra_ctrls(s))
+	    && (err_errno() != EEXIST || cgroup_open(cg, name)))
 		return -1;
-	lim.memory = s->memory;
-	if (s->memory_swap)
-		lim.memory_swap = s->memory_swap;
-	if (s->cpu_quota > 0)
-		lim.cpu_millis = s->cpu_quota * 1000 / (s->cpu_period > 0 ? s->cpu_period : 100000);
-	lim.cpu_shares = s->cpu_shares;
-	lim.pids_limit = s->pids_limit;
-	if (cgroup_set_limits(cg, &lim) || memory_extras(s, cg))
+	if (oci_set_limits(s, cg))
 		goto bad;
 	for (int i = 0; i < s->ndevrules; i++) {
 		const struct oci_devrule *r = &s->devrules[i];

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "caps.h"
+#include "cgroup.h" /* enum cgroup_io */
 #include "err.h"
 #include "ns.h"
 #include "ocispec.h"
@@ -555,12 +556,150 @@ static int parse_devrules(struct oci_spec *s, uint32_t arr)
 	return 0;
 }
 
+/* An array's elements, allocated (n + 1, zeroed); NULL with *out NULL
+ * when absent. */
+static int alloc_for(const struct json_doc *d, uint32_t arr, size_t each, void **out,
+		     const char *what)
+{
+	*out = NULL;
+	if (!arr || json_type(d, arr) == JSON_NULL)
+		return 0;
+	if (json_type(d, arr) != JSON_ARRAY)
+		return err_setn(EINVAL, "%s: not an array", what);
+	if (!(*out = calloc(d->nodes[arr].len + 1, each)))
+		return err_setn(ENOMEM, "%s", what);
+	return 0;
+}
+
+static int parse_hugepages(struct oci_spec *s, uint32_t arr)
+{
+	const struct json_doc *d = &s->doc;
+	uint32_t i;
+	int64_t v;
+
+	if (alloc_for(d, arr, sizeof(*s->hugepages), (void **)&s->hugepages,
+		      "linux.resources.hugepageLimits"))
+		return -1;
+	for (i = jfirst(d, arr); i; i = json_next(d, i)) {
+		struct oci_hugepage *h = &s->hugepages[s->nhugepages++];
+
+		if (!(h->size = jget_str(d, i, "pageSize"))
+		    || get_u64(d, i, "limit", &v, "hugepageLimits") != 1 || v < 0)
+			return err_setn(EINVAL, "linux.resources.hugepageLimits: an entry without "
+					"pageSize or limit");
+		h->limit = (uint64_t)v;
+	}
+	return 0;
+}
+
+/* blockIO's keys, in the order they are written, and what each is. */
+static const struct {
+	const char *key;
+	int what;                /* enum cgroup_io */
+	int dev;                 /* a list of devices, not one value */
+} blkio_keys[] = {
+	{ "weight", CG_IO_WEIGHT, 0 }, { "leafWeight", CG_IO_LEAF_WEIGHT, 0 },
+	{ "weightDevice", CG_IO_WEIGHT, 1 }, /* and its leafWeight */
+	{ "throttleReadBpsDevice", CG_IO_READ_BPS, 1 },
+	{ "throttleWriteBpsDevice", CG_IO_WRITE_BPS, 1 },
+	{ "throttleReadIOPSDevice", CG_IO_READ_IOPS, 1 },
+	{ "throttleWriteIOPSDevice", CG_IO_WRITE_IOPS, 1 },
+};
+
+static int parse_blkio(struct oci_spec *s, uint32_t bio)
+{
+	const struct json_doc *d = &s->doc;
+	size_t cap = 2;
+	int64_t v;
+
+	if (obj_or_none(d, bio, "linux.resources.blockIO"))
+		return -1;
+	for (unsigned k = 0; bio && k < sizeof(blkio_keys) / sizeof(blkio_keys[0]); k++) {
+		uint32_t arr = jget(d, bio, blkio_keys[k].key);
+
+		if (!blkio_keys[k].dev || !arr || json_type(d, arr) == JSON_NULL)
+			continue;
+		if (json_type(d, arr) != JSON_ARRAY)
+			return err_setn(EINVAL, "blockIO.%s: not an array", blkio_keys[k].key);
+		cap += 2 * (size_t)d->nodes[arr].len; /* weightDevice: weight and leaf */
+	}
+	if (!bio || !(s->iolimits = calloc(cap, sizeof(*s->iolimits))))
+		return bio ? err_setn(ENOMEM, "blockIO") : 0;
+	for (unsigned k = 0; k < sizeof(blkio_keys) / sizeof(blkio_keys[0]); k++) {
+		const char *key = blkio_keys[k].key;
+		uint32_t arr = jget(d, bio, key), i;
+
+		if (!blkio_keys[k].dev) {
+			if (get_u64(d, bio, key, &v, "blockIO") == 1) {
+				struct oci_iolimit *l = &s->iolimits[s->niolimits++];
+
+				*l = (struct oci_iolimit){ blkio_keys[k].what, -1, -1, (uint64_t)v };
+				if (v < 0)
+					return err_setn(EINVAL, "blockIO.%s: negative", key);
+			}
+			continue;
+		}
+		for (i = arr && json_type(d, arr) == JSON_ARRAY ? jfirst(d, arr) : 0; i;
+		     i = json_next(d, i)) {
+			const char *vals[2] = { "rate", NULL };
+			int64_t ma, mi;
+
+			if (get_u64(d, i, "major", &ma, "blockIO") != 1
+			    || get_u64(d, i, "minor", &mi, "blockIO") != 1
+			    || ma < 0 || mi < 0 || ma > 0xfff || mi > 0xfffff)
+				return err_setn(EINVAL, "blockIO.%s: bad major/minor", key);
+			if (blkio_keys[k].what == CG_IO_WEIGHT) {
+				vals[0] = "weight";
+				vals[1] = "leafWeight";
+			}
+			for (int j = 0; j < 2 && vals[j]; j++) {
+				struct oci_iolimit *l;
+
+				if (get_u64(d, i, vals[j], &v, "blockIO") != 1)
+					continue;
+				if (v < 0)
+					return err_setn(EINVAL, "blockIO.%s: negative", key);
+				l = &s->iolimits[s->niolimits++];
+				*l = (struct oci_iolimit){ blkio_keys[k].what + j, (int)ma, (int)mi,
+							   (uint64_t)v };
+			}
+		}
+	}
+	return 0;
+}
+
+static int parse_network(struct oci_spec *s, uint32_t net)
+{
+	const struct json_doc *d = &s->doc;
+	uint32_t arr = jget(d, net, "priorities"), i;
+	int64_t v;
+
+	if (obj_or_none(d, net, "linux.resources.network"))
+		return -1;
+	if (get_u64(d, net, "classID", &s->net_classid, "network") == 1
+	    && (s->net_classid < 0 || s->net_classid > UINT32_MAX))
+		return err_setn(EINVAL, "linux.resources.network.classID: not a 32-bit number");
+	if (alloc_for(d, arr, sizeof(*s->netprios), (void **)&s->netprios,
+		      "linux.resources.network.priorities"))
+		return -1;
+	for (i = jfirst(d, arr); i; i = json_next(d, i)) {
+		struct oci_netprio *p = &s->netprios[s->nnetprios++];
+
+		if (!(p->ifname = jget_str(d, i, "name"))
+		    || get_u64(d, i, "priority", &v, "network") != 1 || v < 0 || v > UINT32_MAX)
+			return err_setn(EINVAL, "linux.resources.network.priorities: an entry "
+					"without name or priority");
+		p->prio = (uint32_t)v;
+	}
+	return 0;
+}
+
 static int parse_resources(struct oci_spec *s, uint32_t res)
 {
 	const struct json_doc *d = &s->doc;
 	uint32_t mem = jget(d, res, "memory"), cpu = jget(d, res, "cpu");
 	uint32_t pids = jget(d, res, "pids");
-	static const char *const unsupported[] = { "hugepageLimits", "network", "rdma" };
+	static const char *const unsupported[] = { "rdma" };
 	int64_t v;
 
 	if (obj_or_none(d, res, "linux.resources"))
@@ -576,15 +715,15 @@ static int parse_resources(struct oci_spec *s, uint32_t res)
 	if (get_u64(d, mem, "kernel", &s->memory_kernel, "memory") < 0
 	    || get_u64(d, mem, "kernelTCP", &s->memory_kernel_tcp, "memory") < 0)
 		return -1;
-	s->swappiness = -1;
 	if (get_u64(d, mem, "swappiness", &s->swappiness, "memory") == 1
 	    && (s->swappiness < 0 || s->swappiness > 100))
 		return err_setn(EINVAL, "linux.resources.memory.swappiness: 0 to 100");
 	s->disable_oom_killer = get_bool(d, mem, "disableOOMKiller");
-	if (jget(d, cpu, "cpus") && jget_str(d, cpu, "cpus") && *jget_str(d, cpu, "cpus"))
-		return err_setn(EOPNOTSUPP, "linux.resources.cpu.cpus: cpusets are not supported");
-	if (jget(d, cpu, "mems") && jget_str(d, cpu, "mems") && *jget_str(d, cpu, "mems"))
-		return err_setn(EOPNOTSUPP, "linux.resources.cpu.mems: cpusets are not supported");
+	/* "" is the spec's "not set" too */
+	if ((s->cpus = jget_str(d, cpu, "cpus")) && !*s->cpus)
+		s->cpus = NULL;
+	if ((s->mems = jget_str(d, cpu, "mems")) && !*s->mems)
+		s->mems = NULL;
 	if (get_u64(d, cpu, "realtimeRuntime", &v, "cpu") == 1 && v)
 		return err_setn(EOPNOTSUPP, "linux.resources.cpu.realtimeRuntime is not supported");
 	for (unsigned k = 0; k < sizeof(unsupported) / sizeof(unsupported[0]); k++) {
@@ -594,8 +733,10 @@ static int parse_resources(struct oci_spec *s, uint32_t res)
 			return err_setn(EOPNOTSUPP, "linux.resources.%s is not supported by boxcar",
 					unsupported[k]);
 	}
-	if (jget(d, res, "blockIO") && jfirst(d, jget(d, res, "blockIO")))
-		return err_setn(EOPNOTSUPP, "linux.resources.blockIO is not supported by boxcar");
+	if (parse_hugepages(s, jget(d, res, "hugepageLimits"))
+	    || parse_blkio(s, jget(d, res, "blockIO"))
+	    || parse_network(s, jget(d, res, "network")))
+		return -1;
 	if (jget(d, res, "unified") && jfirst(d, jget(d, res, "unified")))
 		return err_setn(EOPNOTSUPP, "linux.resources.unified is not supported by boxcar");
 	return parse_devrules(s, jget(d, res, "devices"));
@@ -697,6 +838,7 @@ int oci_spec_parse(struct oci_spec *s, const char *buf, size_t len)
 	uint32_t root, i;
 
 	memset(s, 0, sizeof(*s));
+	s->swappiness = s->net_classid = -1; /* not set, whether or not linux is */
 	if (json_parse(&s->doc, buf, len))
 		return err_prefix("config.json");
 	if (json_type(d, 0) != JSON_OBJECT) {
@@ -753,6 +895,9 @@ void oci_spec_free(struct oci_spec *s)
 	free(s->mounts);
 	free(s->devices);
 	free(s->devrules);
+	free(s->hugepages);
+	free(s->iolimits);
+	free(s->netprios);
 	free(s->masked);
 	free(s->readonly);
 	for (int k = 0; k < OCI_HOOK_KINDS; k++) {

@@ -65,6 +65,22 @@ struct oci_devrule {           /* linux.resources.devices */
 	char access[4];
 };
 
+struct oci_hugepage {          /* linux.resources.hugepageLimits */
+	const char *size;        /* "2MB" */
+	uint64_t limit;
+};
+
+struct oci_iolimit {           /* linux.resources.blockIO, one value */
+	int what;                /* enum cgroup_io (cgroup.h) */
+	int major, minor;        /* -1, -1: the cgroup's own weight */
+	uint64_t v;
+};
+
+struct oci_netprio {           /* linux.resources.network.priorities */
+	const char *ifname;
+	uint32_t prio;
+};
+
 struct oci_idmap {
 	uint32_t container, host, size;
 };
@@ -114,6 +130,14 @@ struct oci_spec {
 	int64_t cpu_shares, cpu_quota, cpu_period, pids_limit;
 	struct oci_devrule *devrules;
 	int ndevrules;
+	const char *cpus, *mems; /* cpuset lists; NULL: not set */
+	struct oci_hugepage *hugepages;
+	int nhugepages;
+	struct oci_iolimit *iolimits;
+	int niolimits;
+	int64_t net_classid;     /* -1: not set */
+	struct oci_netprio *netprios;
+	int nnetprios;
 	struct oci_device *devices;
 	int ndevices;
 	uint32_t sysctl;         /* the object's node, 0: none */

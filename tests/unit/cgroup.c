@@ -419,7 +419,7 @@ static void suite_run(const char *name, enum cgroup_mode want, int want_ours)
 
 	suite = name;
 	snprintf(cname, sizeof(cname), "boxcar-unittest-%d/ctr", (int)getpid());
-	ok = cgroup_create(&cg, cname) == 0;
+	ok = cgroup_create(&cg, cname, 0) == 0;
 	if (!ok)
 		printf("  %s: %s\n", err_msg(), strerror(err_errno()));
 	CHECK(L("create"), ok);
@@ -436,7 +436,7 @@ static void suite_run(const char *name, enum cgroup_mode want, int want_ours)
 	for (int i = 0; i < cg.ndirs; i++)
 		all &= !gone(cg.dir[i].path);
 	CHECK(L("a directory in every hierarchy"), all);
-	CHECK(L("create again is EEXIST"), cgroup_create(&cg2, cname) == -1 && errno == EEXIST);
+	CHECK(L("create again is EEXIST"), cgroup_create(&cg2, cname, 0) == -1 && errno == EEXIST);
 	CHECK(L("open finds it"), cgroup_open(&cg2, cname) == 0 && cg2.ndirs == cg.ndirs &&
 	      cg2.ctrls == cg.ctrls && !strcmp(cg2.dir[0].path, cg.dir[0].path));
 
@@ -449,7 +449,7 @@ static void suite_run(const char *name, enum cgroup_mode want, int want_ours)
 
 	/* A second container under the same parent keeps it alive. */
 	snprintf(cname, sizeof(cname), "boxcar-unittest-%d/other", (int)getpid());
-	CHECK(L("create a sibling"), cgroup_create(&other, cname) == 0);
+	CHECK(L("create a sibling"), cgroup_create(&other, cname, 0) == 0);
 	CHECK(L("destroy"), cgroup_destroy(&cg) == 0);
 	all = 1;
 	for (int i = 0; i < cg.ndirs; i++)
@@ -469,8 +469,8 @@ static void suite_run(const char *name, enum cgroup_mode want, int want_ours)
 	CHECK(L("open after destroy is ENOENT"), cgroup_open(&cg2, "boxcar-unittest-x/none") == -1 &&
 	      errno == ENOENT);
 	CHECK(L("destroy again is fine"), cgroup_destroy(&cg) == 0);
-	CHECK(L("bad names are EINVAL"), cgroup_create(&cg2, "../x") == -1 && errno == EINVAL &&
-	      cgroup_create(&cg2, "a//b") == -1 && cgroup_create(&cg2, "/a") == -1);
+	CHECK(L("bad names are EINVAL"), cgroup_create(&cg2, "../x", 0) == -1 && errno == EINVAL &&
+	      cgroup_create(&cg2, "a//b", 0) == -1 && cgroup_create(&cg2, "/a", 0) == -1);
 }
 
 /* Run a suite in a child in its own mount namespace, /sys/fs/cgroup
