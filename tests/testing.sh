@@ -9,6 +9,11 @@
 # (with a diff) or SKIPPED: once per case, as busybox's and toybox's do.
 
 : "${BOXCAR:?set BOXCAR to the binary under test}"
+# A test file run on its own (not through run.sh) must not make a bridge
+# and an nft table in the machine's own network namespace either: no
+# network unless the file asks (network.test does, inside its own netns).
+BOXCAR_NETWORK=${BOXCAR_NETWORK:-none}
+export BOXCAR_NETWORK
 TEST_NAME=${TEST_NAME:-$(basename "$0" .test)}
 
 # Every test file gets a scratch dir; names carry "bxtest" so a leak is
