@@ -7,7 +7,8 @@
 set -u
 archs=${QEMU_ARCHS:-aarch64 armv7 mipsel}
 log=$(mktemp "${TMPDIR:-/tmp}/bxcheck.XXXXXX") || exit 1
-trap 'rm -f "$log"' EXIT
+fails=$(mktemp "${TMPDIR:-/tmp}/bxcheck.XXXXXX") || exit 1
+trap 'rm -f "$log" "$fails"' EXIT
 passed=0 failed=0 skipped=0
 
 # run LABEL MAKE-ARGS...: run one part, add its closing line to the totals.
@@ -16,9 +17,10 @@ run() {
 	shift
 	echo "==== $label"
 	"$@" 2>&1 | tee "$log"
+	grep -E '^FAIL' "$log" | sed "s|^|$label: |" >>"$fails"
 	line=$(grep -E '^([A-Za-z0-9_-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	if [ -z "$line" ]; then
-		echo "FAIL: $label: no closing line"
+		echo "FAIL: $label: no closing line" | tee -a "$fails"
 		failed=$((failed + 1))
 		return
 	fi
@@ -40,5 +42,11 @@ for arch in $archs; do
 	*) run "qemu $arch, cgroup hybrid" "$@" test-qemu ARCH="$arch" ;;
 	esac
 done
+# What failed, again at the end: a log cut to its last lines (a CI's
+# summary) still names the failures above the closing line.
+if [ -s "$fails" ]; then
+	echo "==== what failed"
+	cat "$fails"
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
