@@ -414,8 +414,9 @@ static int rm_main(int argc, char **argv)
 static int export_main(int argc, char **argv)
 {
 	const char *root = store_args(&argc, argv), *out = "-", *id = NULL;
-	char digest[DIGEST_STR_LEN + 1], got[DIGEST_STR_LEN + 1], path[PATH_MAX];
+	char digest[DIGEST_STR_LEN + 1], got[DIGEST_STR_LEN + 1];
 	unsigned char sum[DIGEST_LEN];
+	struct layer_info li;
 	struct digest_reader dr;
 	struct fd_reader fr;
 	struct fd_writer fw;
@@ -436,16 +437,15 @@ static int export_main(int argc, char **argv)
 		diex(EXIT_FAIL, "refusing to write an archive to a terminal (use -o FILE)");
 	open_store(&s, root, STORE_READ);
 	layer_id(&s, id, digest);
-	if (store_blob_path(&s, path, digest))
+	/* a tree-only layer's archive is made again here (store_tree.c) */
+	if (store_layer_get(&s, digest, &li) || (in = store_layer_archive_open(&s, &li)) < 0)
 		die_err(EXIT_FAIL);
-	if ((in = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		die(EXIT_FAIL, "%s", path);
 	if (strcmp(out, "-") && (fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
 		die(EXIT_FAIL, "%s", out);
 	/* Checked while it streams (docs/store.md: blobs read back are
 	 * checked): a blob altered or cut on disk fails the export, and a
 	 * file written from it is removed; stdout gets an error status. */
-	fd_reader_init(&fr, in, path);
+	fd_reader_init(&fr, in, "the layer's archive");
 	digest_reader_init(&dr, &fr.r);
 	fd_writer_init(&fw, fd, fd == 1 ? "stdout" : out);
 	if (stream_copy(&dr.r, &fw.w) < 0)

@@ -371,9 +371,17 @@ static int whiteout(struct unpack *u, int pfd, const char *base)
 			       err_set("cannot set " OPAQUE_XATTR) : 1;
 		if (remove_entry(u, pfd, victim) < 0)
 			return -1;
-		/* overlayfs's whiteout: a 0/0 character device */
-		return mknodat(pfd, victim, S_IFCHR, makedev(0, 0)) < 0 ?
-		       err_set("cannot create whiteout") : 1;
+		/* overlayfs's whiteout: a 0/0 character device, with the
+		 * marker's owner and mtime, so that packing the tree gives
+		 * the marker back as it was (tree-only layers, store_tree.c) */
+		struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT }, entry_mtime(&u->t.e) };
+
+		if (mknodat(pfd, victim, S_IFCHR, makedev(0, 0)) < 0)
+			return err_set("cannot create whiteout");
+		if (owner(u, pfd, victim, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    utimensat(pfd, victim, ts, AT_SYMLINK_NOFOLLOW) < 0)
+			return err_set("cannot set the whiteout's owner and time");
+		return 1;
 	}
 	if (opaque) {
 		int fd = fcntl(pfd, F_DUPFD_CLOEXEC, 0);

@@ -110,6 +110,7 @@ struct layer_info {
 	int64_t size;                 /* stored archive bytes */
 	int64_t diff_size;            /* tar bytes */
 	int64_t files;                /* entries unpacked */
+	int tree_only;                /* no archive kept: made again from diff/ */
 };
 
 /* Import an archive (LZ4 frame, gzip or plain tar, sniffed) read from in:
@@ -133,5 +134,17 @@ int store_layer_each(const struct store *s,
 		     int (*fn)(const struct layer_info *li, void *arg), void *arg);
 /* Delete a layer. No check for users here: image_layer_remove() does. */
 int store_layer_remove(const struct store *s, const char *digest);
+
+/* Tree-only layers, the flash budget (store_tree.c, docs/store.md):
+ * whether imports keep a layer as its tree only when it packs back to
+ * its archive ($BOXCAR_STORE_TREE_ONLY, else CONFIG_STORE_TREE_ONLY);
+ * whether the tree at diff packs back to li's archive, byte for byte
+ * (1, 0, or -1 on error); and the layer's archive open for reading at
+ * its start, made again from its tree into an unnamed file in ROOT/tmp
+ * and checked against its digest when it is kept as a tree only. Every
+ * reader of a layer's archive goes through store_layer_archive_open. */
+int store_tree_only(void);
+int store_tree_packs_back(const char *diff, const struct layer_info *li);
+int store_layer_archive_open(const struct store *s, const struct layer_info *li);
 
 #endif

@@ -156,6 +156,10 @@ static int write_meta(const char *path, const struct layer_info *li)
 	jw_kint(&w, "diff_size", li->diff_size);
 	jw_kint(&w, "files", li->files);
 	jw_kstr(&w, "link", li->link);
+	if (li->tree_only) {
+		jw_key(&w, "tree_only");
+		jw_bool(&w, 1);
+	}
 	jw_end(&w);
 	rc = jw_finish(&w);
 	if (!rc)
@@ -195,6 +199,7 @@ static int read_meta(const char *path, struct layer_info *li)
 		strcpy(li->digest, digest);
 		strcpy(li->diff_id, diff_id);
 		strcpy(li->link, link);
+		li->tree_only = json_type(&d, json_get(&d, 0, "tree_only")) == JSON_TRUE;
 	}
 	json_free(&d);
 	return rc;
@@ -253,9 +258,13 @@ static int commit_layer(const struct store *s, const char *st, struct layer_info
 	if (write_file_atomic(path, li->link, SHORT_ID_LEN, 0644))
 		return -1;
 	path_join(path, st, "blob");
-	if (store_blob_path(s, to, li->digest) || rename(path, to) < 0)
+	if (li->tree_only) {
+		/* the tree is the layer: its archive is made again on demand */
+		if (unlink(path) < 0)
+			return err_set("cannot remove %s", path);
+	} else if (store_blob_path(s, to, li->digest) || rename(path, to) < 0)
 		return err_set("cannot store blob %s", li->digest);
-	if (fsync_parent(to))
+	else if (fsync_parent(to))
 		return -1;
 	snprintf(to, sizeof(to), "../layers/%s/diff", hex);
 	if (store_path(s, path, "l/%s", li->link) || symlink(to, path) < 0)
@@ -383,7 +392,10 @@ int store_layer_import(const struct store *s, struct reader *in, const char *nam
 	digest_format(li->diff_id, sum);
 	li->diff_size = tar_hash.count;
 	li->files = uo.entries;
-	if (fsync(fd) < 0) {
+	/* path is still the staged diff/ */
+	if (store_tree_only() && (li->tree_only = store_tree_packs_back(path, li)) < 0)
+		goto out;
+	if (!li->tree_only && fsync(fd) < 0) {
 		err_set("cannot sync the layer blob");
 		goto out;
 	}
