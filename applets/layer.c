@@ -369,6 +369,8 @@ static int inspect_main(int argc, char **argv)
 		jw_kint(&w, "size", li.size);
 		jw_kint(&w, "diff_size", li.diff_size);
 		jw_kint(&w, "files", li.files);
+		jw_key(&w, "tree_only"); /* no archive kept (docs/store.md) */
+		jw_bool(&w, li.tree_only);
 		if (!store_path(&s, path, "layers/%s/diff", li.digest + 7))
 			jw_kstr(&w, "dir", path);
 		if (!store_path(&s, path, "l/%s", li.link))

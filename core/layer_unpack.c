@@ -233,6 +233,8 @@ static int unpack_file(struct unpack *u, int pfd, const char *base)
 	}
 	if (fd < 0)
 		return err_set("cannot create");
+	if (u->o->file_data && e->size)
+		u->o->file_data(u->o->file_data_arg, u->name, e->size);
 	while ((n = tar_read_data(&u->t, u->buf, sizeof(u->buf))) > 0) {
 		for (ssize_t off = 0; off < n; ) {
 			ssize_t w = write(fd, u->buf + off, (size_t)(n - off));

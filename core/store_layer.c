@@ -308,8 +308,9 @@ static void quota_init(struct quota_reader *q, struct reader *in, int blob, int6
 int store_layer_import(const struct store *s, struct reader *in, const char *name,
 		       struct layer_info *li, int *existed)
 {
-	char st[PATH_MAX], path[PATH_MAX];
+	char st[PATH_MAX], path[PATH_MAX], rec_path[PATH_MAX];
 	unsigned char sum[DIGEST_LEN];
+	struct tree_rec *rec = NULL;
 	struct peek_reader peek;
 	struct fd_writer blob;
 	struct tee_reader raw_tee, tar_tee;
@@ -331,7 +332,7 @@ int store_layer_import(const struct store *s, struct reader *in, const char *nam
 	if (store_mktemp(s, st))
 		return -1;
 	path_join(path, st, "blob");
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644); /* read: store_tree_keep */
 	if (fd < 0) {
 		err_set("cannot create %s", path);
 		goto out;
@@ -372,7 +373,14 @@ int store_layer_import(const struct store *s, struct reader *in, const char *nam
 		tee_init(&tar_tee, &tar_hash.r, &lz_out.w);
 	}
 	quota_init(&quota, &tar_tee.r, fd, store_quota_room(s->root));
-	if (layer_unpack(&quota.r, path, &uo) || drain(&quota.r))
+	tar = &quota.r;
+	path_join(rec_path, st, "tar-split");
+	if (store_tree_only() && (rec = tree_rec_open(rec_path, tar))) {
+		tar = tree_rec_reader(rec);
+		uo.file_data = tree_rec_file;
+		uo.file_data_arg = rec;
+	}
+	if (layer_unpack(tar, path, &uo) || drain(tar))
 		goto out;
 	if (fmt == FMT_LZ4) {
 		/* bytes after the LZ4 frame are in the blob too: hash them */
@@ -392,8 +400,13 @@ int store_layer_import(const struct store *s, struct reader *in, const char *nam
 	digest_format(li->diff_id, sum);
 	li->diff_size = tar_hash.count;
 	li->files = uo.entries;
-	/* path is still the staged diff/ */
-	if (store_tree_only() && (li->tree_only = store_tree_packs_back(path, li)) < 0)
+	if (rec) {
+		/* an incomplete record is no record */
+		if (tree_rec_close(rec) < 0)
+			unlink(rec_path);
+		rec = NULL;
+	}
+	if (store_tree_only() && (li->tree_only = store_tree_keep(st, fd, li)) < 0)
 		goto out;
 	if (!li->tree_only && fsync(fd) < 0) {
 		err_set("cannot sync the layer blob");
@@ -403,6 +416,8 @@ int store_layer_import(const struct store *s, struct reader *in, const char *nam
 	fd = -1;
 	rc = commit_layer(s, st, li, existed);
 out:
+	if (rec)
+		tree_rec_close(rec);
 	if (lz_in_open && lz_in.r.close)
 		lz_in.r.close(&lz_in.r);
 	if (lz_out_open && lz_out.w.close)
