@@ -538,7 +538,9 @@ file system made again before every run with \`$DISK_FS\`, in a file on
 $DISK_WHAT, loop-mounted; ratio = boxcar / peer):
 
 $(disk_rows bench)
+
 $(disk_rows small)
+
 Targets: boxcar pull / (skopeo + umoci) wall < 1: bench $(ratio "$(median bench "boxcar pull")" "$(median bench "skopeo copy + umoci unpack")"), small $(ratio "$(median small "boxcar pull")" "$(median small "skopeo copy + umoci unpack")"), bench over HTTPS $(ratio "$(median bench-tls "boxcar pull")" "$(median bench-tls "skopeo copy + umoci unpack")");
 boxcar peak RSS < 4096 KiB, largest of the 3 runs: bench $BX_MAXRSS_bench, small $BX_MAXRSS_small, bench over HTTPS $BX_MAXRSS_bench_tls.
 EOF
