@@ -369,6 +369,8 @@ static int inspect_main(int argc, char **argv)
 		jw_kint(&w, "size", li.size);
 		jw_kint(&w, "diff_size", li.diff_size);
 		jw_kint(&w, "files", li.files);
+		jw_key(&w, "tree_only"); /* no archive kept (docs/store.md) */
+		jw_bool(&w, li.tree_only);
 		if (!store_path(&s, path, "layers/%s/diff", li.digest + 7))
 			jw_kstr(&w, "dir", path);
 		if (!store_path(&s, path, "l/%s", li.link))
@@ -414,8 +416,9 @@ static int rm_main(int argc, char **argv)
 static int export_main(int argc, char **argv)
 {
 	const char *root = store_args(&argc, argv), *out = "-", *id = NULL;
-	char digest[DIGEST_STR_LEN + 1], got[DIGEST_STR_LEN + 1], path[PATH_MAX];
+	char digest[DIGEST_STR_LEN + 1], got[DIGEST_STR_LEN + 1];
 	unsigned char sum[DIGEST_LEN];
+	struct layer_info li;
 	struct digest_reader dr;
 	struct fd_reader fr;
 	struct fd_writer fw;
@@ -436,16 +439,15 @@ static int export_main(int argc, char **argv)
 		diex(EXIT_FAIL, "refusing to write an archive to a terminal (use -o FILE)");
 	open_store(&s, root, STORE_READ);
 	layer_id(&s, id, digest);
-	if (store_blob_path(&s, path, digest))
+	/* a tree-only layer's archive is made again here (store_tree.c) */
+	if (store_layer_get(&s, digest, &li) || (in = store_layer_archive_open(&s, &li)) < 0)
 		die_err(EXIT_FAIL);
-	if ((in = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		die(EXIT_FAIL, "%s", path);
 	if (strcmp(out, "-") && (fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
 		die(EXIT_FAIL, "%s", out);
 	/* Checked while it streams (docs/store.md: blobs read back are
 	 * checked): a blob altered or cut on disk fails the export, and a
 	 * file written from it is removed; stdout gets an error status. */
-	fd_reader_init(&fr, in, path);
+	fd_reader_init(&fr, in, "the layer's archive");
 	digest_reader_init(&dr, &fr.r);
 	fd_writer_init(&fw, fd, fd == 1 ? "stdout" : out);
 	if (stream_copy(&dr.r, &fw.w) < 0)

@@ -23,6 +23,10 @@
 //usage:      Downloads       partial downloads no pull holds (ROOT/downloads,
 //usage:                      kept to resume); all reclaimable
 //usage:                      (image prune removes both)
+//usage:      Layer archives  the LZ4 archives kept beside the layers' trees (part
+//usage:                      of Images; ACTIVE: of layers a container uses)
+//usage:      Tree-only       layers kept as their tree only ($BOXCAR_STORE_TREE_ONLY):
+//usage:                      SIZE is what their archives would take, saved
 //usage:      --format json   one JSON object per line (Type, TotalCount,
 //usage:                      Active, Size, Reclaimable), as docker's
 //usage:  prune [-a] [-f]     what container prune and then image prune remove:
@@ -58,7 +62,7 @@ struct usage {
 
 struct df {
 	const struct store *s;
-	struct usage images, containers, blobs, downloads;
+	struct usage images, containers, blobs, downloads, archives, tree_only;
 	char (*seen)[DIGEST_STR_LEN + 1];
 	int nseen;
 };
@@ -82,11 +86,19 @@ static int add_image(const char *ref, const char *digest, void *arg)
 static int add_layer(const struct layer_info *li, void *arg)
 {
 	struct df *d = arg;
-	int64_t size = li->size + li->diff_size;
+	/* a tree-only layer's archive is not on disk (store_tree.c) */
+	int64_t size = (li->tree_only ? 0 : li->size) + li->diff_size;
+	int used = container_refers(d->s, "layers", li->digest) > 0;
+	struct usage *a = li->tree_only ? &d->tree_only : &d->archives;
 
 	d->images.size += size;
-	if (!container_refers(d->s, "layers", li->digest))
+	if (!used)
 		d->images.reclaimable += size;
+	a->count++;
+	a->active += used;
+	a->size += li->size;
+	if (!used && !li->tree_only)
+		a->reclaimable += li->size;
 	return 0;
 }
 
@@ -178,6 +190,8 @@ static int df(int argc, char **argv)
 	row("Build Cache", &none, json);
 	row("Blobs", &d.blobs, json);
 	row("Downloads", &d.downloads, json);
+	row("Layer archives", &d.archives, json);
+	row("Tree-only", &d.tree_only, json);
 	return EXIT_OK;
 }
 

@@ -46,10 +46,22 @@
 # FEATURE_TLS off, with APPLET_PULL off; stripped sizes and `make size`'s
 # components (-S skips this; it needs build/deps/src from a `make`, or
 # BENCH_DEPS_SRC).
+# Then the same pulls of bench:1 and small:1 over HTTP onto a disk: an
+# ext4 file system in a file on the disk (BENCH_DISK, default /var/tmp),
+# loop-mounted, made again (mkfs, mount, sync) in hyperfine's --prepare
+# before every run of every tool, so that no run pays for what its
+# predecessor deleted (ext4 without a journal skips the inodes freed in
+# the last 60-300 s, at every create: bench/README.md, "Pull onto a
+# disk") nor for another program's dirty pages; the registry stays on the
+# tmpfs. BENCH_DISK_MKFS (default "mkfs.ext4 -q -F -E
+# lazy_itable_init=0,lazy_journal_init=0": with a journal, as mkfs makes
+# it) gives another file system, e.g. "mkfs.ext4 -q -F -O ^has_journal".
+# Wall time only; the report puts tmpfs and disk side by side.
 # -o DIR keeps hyperfine's JSON/CSV, the time -v logs, make size's output
 # and the report.
 # Environment: BOXCAR (the binary, default ./boxcar), BENCH_TMPFS_SIZE
-# (default 3g). Paths must not contain spaces.
+# (default 3g), BENCH_DISK, BENCH_DISK_SIZE (default 2g), BENCH_DISK_MKFS.
+# Paths must not contain spaces.
 set -eu
 
 PACKAGES_BASE="libc6 libgcc-s1 libstdc++6 coreutils bash dash sed grep findutils
@@ -76,7 +88,7 @@ say() { printf '%s\n' "$*" >&2; }
 fail() { say "bench/pull.sh: $*"; exit 1; }
 
 [ "$(id -u)" = 0 ] || fail "run as root (mounts a tmpfs)"
-for t in hyperfine skopeo umoci docker-registry python3 openssl dpkg tar awk; do
+for t in hyperfine skopeo umoci docker-registry python3 openssl dpkg tar awk mkfs.ext4 mountpoint; do
 	command -v "$t" >/dev/null || fail "$t not found"
 done
 /usr/bin/time -f %M true >/dev/null 2>&1 || fail "need /usr/bin/time (apt-get install time)"
@@ -89,6 +101,7 @@ done
 
 T=$(mktemp -d /tmp/bxbench-pull.XXXXXX)
 SIZES=$(mktemp -d /tmp/bxbench-size.XXXXXX)
+DISK_IMG=$(mktemp "${BENCH_DISK:-/var/tmp}/bxbench-disk.XXXXXX")
 MOUNTED=
 REG_PIDS=
 cleanup() {
@@ -97,6 +110,10 @@ cleanup() {
 		kill "$pid" 2>/dev/null || :
 		wait "$pid" 2>/dev/null || :
 	done
+	if mountpoint -q "$T/disk" 2>/dev/null; then
+		umount "$T/disk" 2>/dev/null || umount -l "$T/disk"
+	fi
+	rm -f "$DISK_IMG"
 	if [ -n "$MOUNTED" ]; then
 		umount "$T" 2>/dev/null || umount -l "$T"
 	fi
@@ -234,21 +251,23 @@ REGS=localhost:$TPORT
 
 # ---- the commands ----------------------------------------------------------
 
-# IMAGE is bench, small or bench-tls (bench:1 over HTTPS).
+# IMAGE is bench, small or bench-tls (bench:1 over HTTPS). Each tool's
+# output goes under $D: the tmpfs ($T), or the disk ($T/disk).
+D=$T
 bx_cmd() {
 	case $1 in
-	*-tls) echo "$BX pull -q --ca $T/tls/ca.pem --root $T/bx $REGS/${1%-tls}:1" ;;
-	*) echo "$BX pull -q --insecure --root $T/bx $REG/$1:1" ;;
+	*-tls) echo "$BX pull -q --ca $T/tls/ca.pem --root $D/bx $REGS/${1%-tls}:1" ;;
+	*) echo "$BX pull -q --insecure --root $D/bx $REG/$1:1" ;;
 	esac
 }
 bx_prep="rm -rf $T/bx"
 sk_cmd() {
 	case $1 in
-	*-tls) echo "skopeo copy -q --src-cert-dir $T/tls/certs docker://$REGS/${1%-tls}:1 oci:$T/oci:1" ;;
-	*) echo "skopeo copy -q --src-tls-verify=false docker://$REG/$1:1 oci:$T/oci:1" ;;
+	*-tls) echo "skopeo copy -q --src-cert-dir $T/tls/certs docker://$REGS/${1%-tls}:1 oci:$D/oci:1" ;;
+	*) echo "skopeo copy -q --src-tls-verify=false docker://$REG/$1:1 oci:$D/oci:1" ;;
 	esac
 }
-um_cmd() { echo "umoci unpack --image $T/oci:1 $T/bundle"; }
+um_cmd() { echo "umoci unpack --image $D/oci:1 $D/bundle"; }
 peer_prep="rm -rf $T/oci $T/bundle"
 PODMAN=
 if command -v podman >/dev/null && podman --version >/dev/null 2>&1; then
@@ -258,8 +277,8 @@ if command -v podman >/dev/null && podman --version >/dev/null 2>&1; then
 fi
 pm_cmd() {
 	case $1 in
-	*-tls) echo "podman --root $T/podman --runroot $T/podman-run pull -q --cert-dir $T/tls/certs $REGS/${1%-tls}:1" ;;
-	*) echo "podman --root $T/podman --runroot $T/podman-run pull -q --tls-verify=false $REG/$1:1" ;;
+	*-tls) echo "podman --root $D/podman --runroot $T/podman-run pull -q --cert-dir $T/tls/certs $REGS/${1%-tls}:1" ;;
+	*) echo "podman --root $D/podman --runroot $T/podman-run pull -q --tls-verify=false $REG/$1:1" ;;
 	esac
 }
 pm_prep="podman --root $T/podman --runroot $T/podman-run rmi -a -f >/dev/null 2>&1; rm -rf $T/podman $T/podman-run"
@@ -344,6 +363,39 @@ for img in bench small bench-tls; do
 	sh -c "$bx_prep; $peer_prep"
 done
 
+# ---- onto a disk -------------------------------------------------------------
+
+# A fresh file system before every run (see the header): the prepare
+# step of every tool, so all pay the same and none is timed doing it.
+DISK_FS=${BENCH_DISK_MKFS:-mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0}
+mkdir -p "$T/disk"
+{
+	echo "if mountpoint -q $T/disk; then umount $T/disk; fi"
+	echo "rm -f $DISK_IMG && truncate -s ${BENCH_DISK_SIZE:-2g} $DISK_IMG &&"
+	echo "$DISK_FS $DISK_IMG >/dev/null && mount -o loop $DISK_IMG $T/disk &&"
+	echo "rm -rf $T/podman-run && sync"
+} > "$T/remake-disk"
+disk_prep="sh $T/remake-disk"
+sh "$T/remake-disk" || fail "cannot make a file system in $DISK_IMG"
+DISK_WHAT="$(df -T "${BENCH_DISK:-/var/tmp}" | awk 'NR == 2 { print $2 " on " $1 }') ($(findmnt -n -o OPTIONS --target "${BENCH_DISK:-/var/tmp}"))"
+timeit_disk() { # IMAGE
+	img=$1
+	say "timing $img onto the disk ($RUNS runs)..."
+	D=$T/disk
+	set -- -n "boxcar pull" -p "$disk_prep" "$(bx_cmd "$img")" \
+		-n "skopeo copy + umoci unpack" -p "$disk_prep" "$(sk_cmd "$img") && $(um_cmd)"
+	[ -n "$PODMAN" ] && set -- "$@" -n "podman pull" -p "$disk_prep" "$(pm_cmd "$img")"
+	D=$T
+	hyperfine --style basic -w "$WARMUP" -r "$RUNS" \
+		--export-csv "$RES/$img-disk.csv" --export-json "$RES/$img-disk.json" "$@" \
+		> "$RES/$img-disk.log" 2>&1 || { cat "$RES/$img-disk.log" >&2; fail "hyperfine failed ($img, disk)"; }
+}
+for img in bench small; do
+	timeit_disk "$img"
+done
+umount "$T/disk"
+rm -f "$DISK_IMG"
+
 # ---- what pull costs in size -----------------------------------------------
 
 # Three builds of this tree, out of tree (O=), x86_64_defconfig: as it is,
@@ -404,6 +456,25 @@ rows() { # IMAGE: time table rows
 	fi
 }
 
+disk_rows() { # IMAGE: wall on tmpfs and disk, ratios to each peer, disk / tmpfs
+	img=$1
+	bt=$(median "$img" "boxcar pull") bd=$(median "$img-disk" "boxcar pull")
+	st=$(median "$img" "skopeo copy + umoci unpack") sd=$(median "$img-disk" "skopeo copy + umoci unpack")
+	echo "$img:1:"
+	echo
+	echo "| command | tmpfs s | ratio | disk s | ratio | disk / tmpfs |"
+	echo "|---------|--------:|------:|-------:|------:|-------------:|"
+	printf '| `boxcar pull` | %s | — | %s | — | %s |\n' "$(fmt "$bt")" "$(fmt "$bd")" "$(ratio "$bd" "$bt")"
+	printf '| `skopeo copy` + `umoci unpack` | %s | **%s** | %s | **%s** | %s |\n' "$(fmt "$st")" \
+		"$(ratio "$bt" "$st")" "$(fmt "$sd")" "$(ratio "$bd" "$sd")" "$(ratio "$sd" "$st")"
+	if [ -n "$PODMAN" ]; then
+		mt=$(median "$img" "podman pull") md=$(median "$img-disk" "podman pull")
+		printf '| `podman pull` | %s | %s | %s | %s | %s |\n' "$(fmt "$mt")" \
+			"$(ratio "$bt" "$mt")" "$(fmt "$md")" "$(ratio "$bd" "$md")" "$(ratio "$md" "$mt")"
+	fi
+	echo
+}
+
 # Stripped sizes, and make size's component lines side by side.
 size_report() {
 	sz() { wc -c < "$SIZES/$1/boxcar" | tr -d ' '; }
@@ -434,7 +505,7 @@ report() {
 	vers=$(dpkg-query -W -f '${Package}=${Version} ' $PACKAGES_BASE $PACKAGES_PERL $PACKAGES_PYTHON $PACKAGES_TLS)
 	cat <<EOF
 Run of $(date -u '+%Y-%m-%d %H:%M UTC'): $(nproc) CPUs ($cpu), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM,
-$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME"), kernel $(uname -r). Everything on a tmpfs.
+$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME"), kernel $(uname -r). Everything on a tmpfs but the disk table.
 boxcar $BX_ID; skopeo $(skopeo --version | awk '{ print $3 }'); umoci $(umoci --version | awk '{ print $3 }');
 docker-registry $(docker-registry --version | awk '{ print $3 }'); hyperfine $(hyperfine --version | awk '{ print $2 }'); podman: ${PODMAN:-not installed, not measured}.
 Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg). Wall: medians of $RUNS runs after $WARMUP warmup;
@@ -461,6 +532,14 @@ bench:1 over HTTPS (boxcar: BearSSL; skopeo: Go's crypto/tls), same registry sto
 | command | wall s | ratio | CPU s | ratio | peak RSS KiB |
 |---------|-------:|------:|------:|------:|-------------:|
 $(rows bench-tls)
+
+Onto the tmpfs and onto a disk, over HTTP (wall s, medians of $RUNS runs; the disk: a
+file system made again before every run with \`$DISK_FS\`, in a file on
+$DISK_WHAT, loop-mounted; ratio = boxcar / peer):
+
+$(disk_rows bench)
+
+$(disk_rows small)
 
 Targets: boxcar pull / (skopeo + umoci) wall < 1: bench $(ratio "$(median bench "boxcar pull")" "$(median bench "skopeo copy + umoci unpack")"), small $(ratio "$(median small "boxcar pull")" "$(median small "skopeo copy + umoci unpack")"), bench over HTTPS $(ratio "$(median bench-tls "boxcar pull")" "$(median bench-tls "skopeo copy + umoci unpack")");
 boxcar peak RSS < 4096 KiB, largest of the 3 runs: bench $BX_MAXRSS_bench, small $BX_MAXRSS_small, bench over HTTPS $BX_MAXRSS_bench_tls.

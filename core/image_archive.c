@@ -104,11 +104,9 @@ static int put_layer(struct saver *sv, const struct layer_info *li)
 
 	if (r)
 		return r < 0 ? -1 : 0;
-	if (store_blob_path(sv->s, path, li->digest))
+	if ((fd = store_layer_archive_open(sv->s, li)) < 0)
 		return -1;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return err_set("layer %.19s: cannot open %s", li->digest, path);
-	fd_reader_init(&fr, fd, path);
+	fd_reader_init(&fr, fd, "the layer's archive");
 	if (lz4frame_reader_init(&lz, &fr.r)) {
 		close(fd);
 		return -1;

@@ -40,6 +40,10 @@ struct layer_unpack_opts {
 			       * of what this layer did not bring */
 	int allow_devices;    /* create char/block devices (as root) */
 	int same_owner;       /* chown to the archive's uid/gid (default as root) */
+	/* called where a regular file's content begins (path as cleaned,
+	 * relative to dir): the store's record of a tar (store_tree.c) */
+	void (*file_data)(void *arg, const char *path, uint64_t size);
+	void *file_data_arg;
 	uint64_t entries;     /* out: entries unpacked */
 	uint64_t xattrs_dropped; /* out: xattrs the filesystem could not hold */
 };

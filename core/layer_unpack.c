@@ -233,6 +233,8 @@ static int unpack_file(struct unpack *u, int pfd, const char *base)
 	}
 	if (fd < 0)
 		return err_set("cannot create");
+	if (u->o->file_data && e->size)
+		u->o->file_data(u->o->file_data_arg, u->name, e->size);
 	while ((n = tar_read_data(&u->t, u->buf, sizeof(u->buf))) > 0) {
 		for (ssize_t off = 0; off < n; ) {
 			ssize_t w = write(fd, u->buf + off, (size_t)(n - off));
@@ -371,9 +373,17 @@ static int whiteout(struct unpack *u, int pfd, const char *base)
 			       err_set("cannot set " OPAQUE_XATTR) : 1;
 		if (remove_entry(u, pfd, victim) < 0)
 			return -1;
-		/* overlayfs's whiteout: a 0/0 character device */
-		return mknodat(pfd, victim, S_IFCHR, makedev(0, 0)) < 0 ?
-		       err_set("cannot create whiteout") : 1;
+		/* overlayfs's whiteout: a 0/0 character device, with the
+		 * marker's owner and mtime, so that packing the tree gives
+		 * the marker back as it was (tree-only layers, store_tree.c) */
+		struct timespec ts[2] = { { .tv_nsec = UTIME_OMIT }, entry_mtime(&u->t.e) };
+
+		if (mknodat(pfd, victim, S_IFCHR, makedev(0, 0)) < 0)
+			return err_set("cannot create whiteout");
+		if (owner(u, pfd, victim, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    utimensat(pfd, victim, ts, AT_SYMLINK_NOFOLLOW) < 0)
+			return err_set("cannot set the whiteout's owner and time");
+		return 1;
 	}
 	if (opaque) {
 		int fd = fcntl(pfd, F_DUPFD_CLOEXEC, 0);

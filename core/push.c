@@ -443,7 +443,6 @@ static int read_image(const char *root, const char *image, const struct push_opt
 	layers = json_get(&im.manifest, 0, "layers");
 	for (l = layers ? json_first(&im.manifest, layers) : 0; l; l = json_next(&im.manifest, l)) {
 		const char *ld = json_get_str(&im.manifest, l, "digest");
-		char path[PATH_MAX];
 		struct layer_info li;
 		struct stat st;
 
@@ -451,13 +450,8 @@ static int read_image(const char *root, const char *image, const struct push_opt
 			err_setn(EINVAL, "%s: bad layer list", image);
 			goto out;
 		}
-		if (store_layer_get(&s, ld, &li) || store_blob_path(&s, path, li.digest))
+		if (store_layer_get(&s, ld, &li) || (b[n].fd = store_layer_archive_open(&s, &li)) < 0)
 			goto out;
-		b[n].fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (b[n].fd < 0) {
-			err_set("layer %.19s: cannot open %s", li.digest, path);
-			goto out;
-		}
 		n++;
 		if (fstat(b[n - 1].fd, &st) || st.st_size != li.size) {
 			err_setn(EIO, "layer %.19s: the stored file is not %lld bytes",

@@ -110,6 +110,7 @@ struct layer_info {
 	int64_t size;                 /* stored archive bytes */
 	int64_t diff_size;            /* tar bytes */
 	int64_t files;                /* entries unpacked */
+	int tree_only;                /* no archive kept: made again from diff/ */
 };
 
 /* Import an archive (LZ4 frame, gzip or plain tar, sniffed) read from in:
@@ -133,5 +134,26 @@ int store_layer_each(const struct store *s,
 		     int (*fn)(const struct layer_info *li, void *arg), void *arg);
 /* Delete a layer. No check for users here: image_layer_remove() does. */
 int store_layer_remove(const struct store *s, const char *digest);
+
+/* Tree-only layers, the flash budget (store_tree.c, docs/store.md):
+ * store_tree_only: whether imports keep a layer as its tree only when
+ * the archive can be made again ($BOXCAR_STORE_TREE_ONLY, else
+ * CONFIG_STORE_TREE_ONLY). While an import unpacks, tree_rec records
+ * the tar read through its reader into a file (tree_rec_file, called by
+ * layer_unpack where a file's content begins, names the tree path that
+ * content went to); store_tree_keep then tells whether the staged dir st
+ * (diff/, tar-split) gives the archive in blob byte for byte (1: drop the
+ * archive; 0: keep it and the record goes). store_layer_archive_open is
+ * the layer's archive open for reading at its start: made again from its
+ * tree into an unnamed file in ROOT/tmp and checked against its digest
+ * when it is kept as a tree only. Every reader of an archive uses it. */
+int store_tree_only(void);
+struct tree_rec;
+struct tree_rec *tree_rec_open(const char *path, struct reader *in);
+struct reader *tree_rec_reader(struct tree_rec *t);
+void tree_rec_file(void *t, const char *path, uint64_t size);
+int tree_rec_close(struct tree_rec *t);
+int store_tree_keep(const char *st, int blob, const struct layer_info *li);
+int store_layer_archive_open(const struct store *s, const struct layer_info *li);
 
 #endif

@@ -156,6 +156,10 @@ static int write_meta(const char *path, const struct layer_info *li)
 	jw_kint(&w, "diff_size", li->diff_size);
 	jw_kint(&w, "files", li->files);
 	jw_kstr(&w, "link", li->link);
+	if (li->tree_only) {
+		jw_key(&w, "tree_only");
+		jw_bool(&w, 1);
+	}
 	jw_end(&w);
 	rc = jw_finish(&w);
 	if (!rc)
@@ -195,6 +199,7 @@ static int read_meta(const char *path, struct layer_info *li)
 		strcpy(li->digest, digest);
 		strcpy(li->diff_id, diff_id);
 		strcpy(li->link, link);
+		li->tree_only = json_type(&d, json_get(&d, 0, "tree_only")) == JSON_TRUE;
 	}
 	json_free(&d);
 	return rc;
@@ -253,9 +258,13 @@ static int commit_layer(const struct store *s, const char *st, struct layer_info
 	if (write_file_atomic(path, li->link, SHORT_ID_LEN, 0644))
 		return -1;
 	path_join(path, st, "blob");
-	if (store_blob_path(s, to, li->digest) || rename(path, to) < 0)
+	if (li->tree_only) {
+		/* the tree is the layer: its archive is made again on demand */
+		if (unlink(path) < 0)
+			return err_set("cannot remove %s", path);
+	} else if (store_blob_path(s, to, li->digest) || rename(path, to) < 0)
 		return err_set("cannot store blob %s", li->digest);
-	if (fsync_parent(to))
+	else if (fsync_parent(to))
 		return -1;
 	snprintf(to, sizeof(to), "../layers/%s/diff", hex);
 	if (store_path(s, path, "l/%s", li->link) || symlink(to, path) < 0)
@@ -299,8 +308,9 @@ static void quota_init(struct quota_reader *q, struct reader *in, int blob, int6
 int store_layer_import(const struct store *s, struct reader *in, const char *name,
 		       struct layer_info *li, int *existed)
 {
-	char st[PATH_MAX], path[PATH_MAX];
+	char st[PATH_MAX], path[PATH_MAX], rec_path[PATH_MAX];
 	unsigned char sum[DIGEST_LEN];
+	struct tree_rec *rec = NULL;
 	struct peek_reader peek;
 	struct fd_writer blob;
 	struct tee_reader raw_tee, tar_tee;
@@ -322,7 +332,7 @@ int store_layer_import(const struct store *s, struct reader *in, const char *nam
 	if (store_mktemp(s, st))
 		return -1;
 	path_join(path, st, "blob");
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644); /* read: store_tree_keep */
 	if (fd < 0) {
 		err_set("cannot create %s", path);
 		goto out;
@@ -363,7 +373,14 @@ int store_layer_import(const struct store *s, struct reader *in, const char *nam
 		tee_init(&tar_tee, &tar_hash.r, &lz_out.w);
 	}
 	quota_init(&quota, &tar_tee.r, fd, store_quota_room(s->root));
-	if (layer_unpack(&quota.r, path, &uo) || drain(&quota.r))
+	tar = &quota.r;
+	path_join(rec_path, st, "tar-split");
+	if (store_tree_only() && (rec = tree_rec_open(rec_path, tar))) {
+		tar = tree_rec_reader(rec);
+		uo.file_data = tree_rec_file;
+		uo.file_data_arg = rec;
+	}
+	if (layer_unpack(tar, path, &uo) || drain(tar))
 		goto out;
 	if (fmt == FMT_LZ4) {
 		/* bytes after the LZ4 frame are in the blob too: hash them */
@@ -383,7 +400,15 @@ int store_layer_import(const struct store *s, struct reader *in, const char *nam
 	digest_format(li->diff_id, sum);
 	li->diff_size = tar_hash.count;
 	li->files = uo.entries;
-	if (fsync(fd) < 0) {
+	if (rec) {
+		/* an incomplete record is no record */
+		if (tree_rec_close(rec) < 0)
+			unlink(rec_path);
+		rec = NULL;
+	}
+	if (store_tree_only() && (li->tree_only = store_tree_keep(st, fd, li)) < 0)
+		goto out;
+	if (!li->tree_only && fsync(fd) < 0) {
 		err_set("cannot sync the layer blob");
 		goto out;
 	}
@@ -391,6 +416,8 @@ int store_layer_import(const struct store *s, struct reader *in, const char *nam
 	fd = -1;
 	rc = commit_layer(s, st, li, existed);
 out:
+	if (rec)
+		tree_rec_close(rec);
 	if (lz_in_open && lz_in.r.close)
 		lz_in.r.close(&lz_in.r);
 	if (lz_out_open && lz_out.w.close)
