@@ -190,9 +190,9 @@ static int state_text(const struct oci_state *st, const struct oci_spec *spec, s
 
 static int run_hook(const struct oci_hook *h, const char *state)
 {
-	static char *const no_args[2];
-	char *const *argv = h->args && h->args[0] ? h->args : no_args;
-	char *const empty[] = { NULL };
+	/* no args: the path alone, as argv[0] */
+	char *const path_only[] = { (char *)h->path, NULL }, *const empty[] = { NULL };
+	char *const *argv = h->args && h->args[0] ? h->args : path_only;
 	int in[2], st, waited = 0;
 	pid_t pid;
 
@@ -205,8 +205,6 @@ static int run_hook(const struct oci_hook *h, const char *state)
 	}
 	if (pid == 0) {
 		dup2(in[0], 0);
-		if (argv == no_args)
-			argv = (char *const[]){ (char *)h->path, NULL };
 		execve(h->path, argv, h->env ? h->env : empty);
 		_exit(127);
 	}
