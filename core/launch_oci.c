@@ -472,28 +472,56 @@ static int set_sysctls(const struct oci_spec *s)
 
 /* ---- credentials --------------------------------------------------------- */
 
+/* capset's EPERM, explained: the first capability asked for that this
+ * process does not hold (the host's own bounding set may lack one), or
+ * an inheritable one outside the bounding set. */
+static int caps_refused(uint64_t want, uint64_t inh, uint64_t bset)
+{
+	struct { uint32_t version; int pid; } h = { 0x20080522, 0 };
+	struct { uint32_t eff, perm, inh; } d[2];
+	uint64_t held, miss;
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return err_set("capset");
+	held = d[0].perm | (uint64_t)d[1].perm << 32;
+	if ((miss = want & ~held) || (miss = inh & ~bset & ~(d[0].inh | (uint64_t)d[1].inh << 32))) {
+		int cap = __builtin_ctzll(miss);
+
+		return err_setn(EPERM, "process.capabilities: CAP_%s: %s", cap_name(cap) ? cap_name(cap) : "?",
+				miss & ~held ? "not held by the runtime itself (its bounding set lacks it)"
+				: "inheritable but not in the bounding set");
+	}
+	return err_set("capset");
+}
+
 static int set_caps(const struct oci_process *p)
 {
 	struct { uint32_t version; int pid; } h = { 0x20080522, 0 };
 	struct { uint32_t eff, perm, inh; } d[2];
-	uint64_t last = 0;
+	uint64_t known = 0, bset = 0, eff, perm, inh;
 
-	for (int cap = 0, r; cap < 64 && (r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0)) >= 0; cap++)
+	/* A capability this kernel does not know is left out (runc warns,
+	 * crun too); one it knows is granted or the container fails, never
+	 * a process with fewer than asked. */
+	for (int cap = 0, r; cap < 64 && (r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0)) >= 0; cap++) {
+		known |= 1ull << cap;
 		if (r == 1)
-			last |= 1ull << cap;
-	d[0].eff = (uint32_t)(p->caps_effective & last);
-	d[0].perm = (uint32_t)(p->caps_permitted & last);
-	d[0].inh = (uint32_t)(p->caps_inheritable & last);
-	d[1].eff = (uint32_t)((p->caps_effective & last) >> 32);
-	d[1].perm = (uint32_t)((p->caps_permitted & last) >> 32);
-	d[1].inh = (uint32_t)((p->caps_inheritable & last) >> 32);
+			bset |= 1ull << cap;
+	}
+	eff = p->caps_effective & known;
+	perm = p->caps_permitted & known;
+	inh = p->caps_inheritable & known;
+	d[0].eff = (uint32_t)eff, d[1].eff = (uint32_t)(eff >> 32);
+	d[0].perm = (uint32_t)perm, d[1].perm = (uint32_t)(perm >> 32);
+	d[0].inh = (uint32_t)inh, d[1].inh = (uint32_t)(inh >> 32);
 	if (syscall(SYS_capset, &h, d) < 0)
-		return err_set("capset");
+		return errno == EPERM ? caps_refused(eff | perm | inh, inh, bset) : err_set("capset");
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	for (int cap = 0; cap < 64; cap++)
-		if ((p->caps_ambient & last) >> cap & 1
+		if ((p->caps_ambient & known) >> cap & 1
 		    && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
-			return err_set("cannot raise ambient capability %d", cap);
+			return err_set("cannot raise ambient capability CAP_%s",
+				       cap_name(cap) ? cap_name(cap) : "?");
 	return 0;
 }
 
