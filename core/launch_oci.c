@@ -697,7 +697,8 @@ void oci_init_main(const struct launch *l, int syncfd)
 	/* start writes the state (one write under PIPE_BUF: atomic) */
 	while ((n = read(l->oci_fifo, state, sizeof(state) - 1)) < 0 && errno == EINTR)
 		;
-	close(l->oci_fifo);
+	/* the fifo stays open (O_CLOEXEC) until the exec closes it: start
+	 * returns once the process runs (oci.c) */
 	state[n > 0 ? n : 0] = 0;
 	if (start_hooks(s, state))
 		xfail();
