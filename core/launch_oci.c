@@ -9,7 +9,8 @@
  *      root (RESOLVE_IN_ROOT walk, mounted through /proc/self/fd/N)
  *   3. /dev's default nodes and links, linux.devices, masked and
  *      read-only paths, a read-only root
- *   4. pivot_root (chroot with --no-pivot), terminal, hostname, sysctl
+ *   4. pivot_root (chroot with --no-pivot, or in the host's mount
+ *      namespace), terminal, hostname, sysctl
  *   5. rlimits, no_new_privs, the bounding set, user and groups, the
  *      capability sets, cwd
  *   6. close the report pipe (create returns), wait for start's byte
@@ -59,14 +60,6 @@ unsigned long oci_clone_flags(const struct launch *l)
 int oci_terminal(const struct launch *l)
 {
 	return l->oci->proc.terminal;
-}
-
-static int oci_own_mount_ns(const struct oci_spec *s)
-{
-	for (int i = 0; i < s->nns; i++)
-		if (s->ns[i].flag == CLONE_NEWNS)
-			return 1;
-	return 0;
 }
 
 static void xfail(void)
@@ -383,17 +376,25 @@ static int setup_root(const struct launch *l)
 {
 	const struct oci_spec *s = l->oci;
 	unsigned long prop = propagation(s->rootfs_propagation);
-	int rootfd;
+	int own = s->mount_ns, rootfd;
 
 	if (s->rootfs_propagation && *s->rootfs_propagation && !prop)
 		return err_setn(EINVAL, "rootfsPropagation %s", s->rootfs_propagation);
-	/* slave unless asked: the host's mounts reach us, ours never it */
+	if (!own && prop)
+		return err_setn(EINVAL, "rootfsPropagation without a mount namespace of its own");
 	/* private or else slave for the setup (an unbindable root could not
 	 * be bound, a shared one would show our mounts to the host); what
 	 * was asked goes on the new root at the end */
-	if (do_mount(NULL, "/", NULL, (prop & ~(unsigned long)MS_REC) == MS_PRIVATE
-		     ? MS_PRIVATE | MS_REC : MS_SLAVE | MS_REC, NULL)
+	if ((own && do_mount(NULL, "/", NULL, (prop & ~(unsigned long)MS_REC) == MS_PRIVATE
+			     ? MS_PRIVATE | MS_REC : MS_SLAVE | MS_REC, NULL))
 	    || do_mount(l->rootfs, l->rootfs, NULL, MS_BIND | MS_REC, NULL))
+		return -1;
+	/* No mount namespace (the spec names none): we are in the host's.
+	 * Every mount of the container goes on this bind of its root, made
+	 * private so that none reaches the host's other mounts; the root is
+	 * a chroot (pivot_root would replace the host's), and delete
+	 * detaches the bind with all on it (oci.c). */
+	if (!own && do_mount(NULL, l->rootfs, NULL, MS_PRIVATE | MS_REC, NULL))
 		return -1;
 	if (chdir(l->rootfs) < 0 || (rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return err_set("cannot enter %s", l->rootfs);
@@ -408,7 +409,10 @@ static int setup_root(const struct launch *l)
 		return -1;
 	}
 	close(rootfd);
-	if (l->oci_no_pivot) {
+	if (!own) {
+		if (chroot(".") < 0 || chdir("/") < 0)
+			return err_set("cannot change root to %s", l->rootfs);
+	} else if (l->oci_no_pivot) {
 		if (do_mount(".", "/", NULL, MS_MOVE, NULL) || chroot(".") < 0 || chdir("/") < 0)
 			return err_set("cannot change root to %s", l->rootfs);
 	} else {
@@ -650,8 +654,8 @@ void oci_init_main(const struct launch *l, int syncfd)
 	}
 	/* 2-4 */
 	/* a mount namespace of its own, new or joined by path (here: create
-	 * stays in the host's to write its state): never the host's, whose
-	 * root pivot_root would replace */
+	 * stays in the host's to write its state), or the host's if the
+	 * spec names none (setup_root) */
 	if (l->oci_mntns >= 0) {
 		if (setns(l->oci_mntns, CLONE_NEWNS) < 0) {
 			err_set("cannot join the mount namespace");
@@ -659,8 +663,7 @@ void oci_init_main(const struct launch *l, int syncfd)
 		}
 		close(l->oci_mntns);
 	}
-	if (oci_own_mount_ns(s) ? setup_root(l)
-	    : err_setn(EINVAL, "a container needs its own mount namespace"))
+	if (setup_root(l))
 		xfail();
 	if (p->terminal && setup_pty())
 		xfail();
