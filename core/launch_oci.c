@@ -9,7 +9,8 @@
  *      root (RESOLVE_IN_ROOT walk, mounted through /proc/self/fd/N)
  *   3. /dev's default nodes and links, linux.devices, masked and
  *      read-only paths, a read-only root
- *   4. pivot_root (chroot with --no-pivot), terminal, hostname, sysctl
+ *   4. pivot_root (chroot with --no-pivot, or in the host's mount
+ *      namespace), terminal, hostname, sysctl
  *   5. rlimits, no_new_privs, the bounding set, user and groups, the
  *      capability sets, cwd
  *   6. close the report pipe (create returns), wait for start's byte
@@ -59,14 +60,6 @@ unsigned long oci_clone_flags(const struct launch *l)
 int oci_terminal(const struct launch *l)
 {
 	return l->oci->proc.terminal;
-}
-
-static int oci_own_mount_ns(const struct oci_spec *s)
-{
-	for (int i = 0; i < s->nns; i++)
-		if (s->ns[i].flag == CLONE_NEWNS)
-			return 1;
-	return 0;
 }
 
 static void xfail(void)
@@ -383,17 +376,25 @@ static int setup_root(const struct launch *l)
 {
 	const struct oci_spec *s = l->oci;
 	unsigned long prop = propagation(s->rootfs_propagation);
-	int rootfd;
+	int own = s->mount_ns, rootfd;
 
 	if (s->rootfs_propagation && *s->rootfs_propagation && !prop)
 		return err_setn(EINVAL, "rootfsPropagation %s", s->rootfs_propagation);
-	/* slave unless asked: the host's mounts reach us, ours never it */
+	if (!own && prop)
+		return err_setn(EINVAL, "rootfsPropagation without a mount namespace of its own");
 	/* private or else slave for the setup (an unbindable root could not
 	 * be bound, a shared one would show our mounts to the host); what
 	 * was asked goes on the new root at the end */
-	if (do_mount(NULL, "/", NULL, (prop & ~(unsigned long)MS_REC) == MS_PRIVATE
-		     ? MS_PRIVATE | MS_REC : MS_SLAVE | MS_REC, NULL)
+	if ((own && do_mount(NULL, "/", NULL, (prop & ~(unsigned long)MS_REC) == MS_PRIVATE
+			     ? MS_PRIVATE | MS_REC : MS_SLAVE | MS_REC, NULL))
 	    || do_mount(l->rootfs, l->rootfs, NULL, MS_BIND | MS_REC, NULL))
+		return -1;
+	/* No mount namespace (the spec names none): we are in the host's.
+	 * Every mount of the container goes on this bind of its root, made
+	 * private so that none reaches the host's other mounts; the root is
+	 * a chroot (pivot_root would replace the host's), and delete
+	 * detaches the bind with all on it (oci.c). */
+	if (!own && do_mount(NULL, l->rootfs, NULL, MS_PRIVATE | MS_REC, NULL))
 		return -1;
 	if (chdir(l->rootfs) < 0 || (rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return err_set("cannot enter %s", l->rootfs);
@@ -408,7 +409,10 @@ static int setup_root(const struct launch *l)
 		return -1;
 	}
 	close(rootfd);
-	if (l->oci_no_pivot) {
+	if (!own) {
+		if (chroot(".") < 0 || chdir("/") < 0)
+			return err_set("cannot change root to %s", l->rootfs);
+	} else if (l->oci_no_pivot) {
 		if (do_mount(".", "/", NULL, MS_MOVE, NULL) || chroot(".") < 0 || chdir("/") < 0)
 			return err_set("cannot change root to %s", l->rootfs);
 	} else {
@@ -472,28 +476,56 @@ static int set_sysctls(const struct oci_spec *s)
 
 /* ---- credentials --------------------------------------------------------- */
 
+/* capset's EPERM, explained: the first capability asked for that this
+ * process does not hold (the host's own bounding set may lack one), or
+ * an inheritable one outside the bounding set. */
+static int caps_refused(uint64_t want, uint64_t inh, uint64_t bset)
+{
+	struct { uint32_t version; int pid; } h = { 0x20080522, 0 };
+	struct { uint32_t eff, perm, inh; } d[2];
+	uint64_t held, miss;
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return err_set("capset");
+	held = d[0].perm | (uint64_t)d[1].perm << 32;
+	if ((miss = want & ~held) || (miss = inh & ~bset & ~(d[0].inh | (uint64_t)d[1].inh << 32))) {
+		int cap = __builtin_ctzll(miss);
+
+		return err_setn(EPERM, "process.capabilities: CAP_%s: %s", cap_name(cap) ? cap_name(cap) : "?",
+				miss & ~held ? "not held by the runtime itself (its bounding set lacks it)"
+				: "inheritable but not in the bounding set");
+	}
+	return err_set("capset");
+}
+
 static int set_caps(const struct oci_process *p)
 {
 	struct { uint32_t version; int pid; } h = { 0x20080522, 0 };
 	struct { uint32_t eff, perm, inh; } d[2];
-	uint64_t last = 0;
+	uint64_t known = 0, bset = 0, eff, perm, inh;
 
-	for (int cap = 0, r; cap < 64 && (r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0)) >= 0; cap++)
+	/* A capability this kernel does not know is left out (runc warns,
+	 * crun too); one it knows is granted or the container fails, never
+	 * a process with fewer than asked. */
+	for (int cap = 0, r; cap < 64 && (r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0)) >= 0; cap++) {
+		known |= 1ull << cap;
 		if (r == 1)
-			last |= 1ull << cap;
-	d[0].eff = (uint32_t)(p->caps_effective & last);
-	d[0].perm = (uint32_t)(p->caps_permitted & last);
-	d[0].inh = (uint32_t)(p->caps_inheritable & last);
-	d[1].eff = (uint32_t)((p->caps_effective & last) >> 32);
-	d[1].perm = (uint32_t)((p->caps_permitted & last) >> 32);
-	d[1].inh = (uint32_t)((p->caps_inheritable & last) >> 32);
+			bset |= 1ull << cap;
+	}
+	eff = p->caps_effective & known;
+	perm = p->caps_permitted & known;
+	inh = p->caps_inheritable & known;
+	d[0].eff = (uint32_t)eff, d[1].eff = (uint32_t)(eff >> 32);
+	d[0].perm = (uint32_t)perm, d[1].perm = (uint32_t)(perm >> 32);
+	d[0].inh = (uint32_t)inh, d[1].inh = (uint32_t)(inh >> 32);
 	if (syscall(SYS_capset, &h, d) < 0)
-		return err_set("capset");
+		return errno == EPERM ? caps_refused(eff | perm | inh, inh, bset) : err_set("capset");
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	for (int cap = 0; cap < 64; cap++)
-		if ((p->caps_ambient & last) >> cap & 1
+		if ((p->caps_ambient & known) >> cap & 1
 		    && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
-			return err_set("cannot raise ambient capability %d", cap);
+			return err_set("cannot raise ambient capability CAP_%s",
+				       cap_name(cap) ? cap_name(cap) : "?");
 	return 0;
 }
 
@@ -622,8 +654,8 @@ void oci_init_main(const struct launch *l, int syncfd)
 	}
 	/* 2-4 */
 	/* a mount namespace of its own, new or joined by path (here: create
-	 * stays in the host's to write its state): never the host's, whose
-	 * root pivot_root would replace */
+	 * stays in the host's to write its state), or the host's if the
+	 * spec names none (setup_root) */
 	if (l->oci_mntns >= 0) {
 		if (setns(l->oci_mntns, CLONE_NEWNS) < 0) {
 			err_set("cannot join the mount namespace");
@@ -631,8 +663,7 @@ void oci_init_main(const struct launch *l, int syncfd)
 		}
 		close(l->oci_mntns);
 	}
-	if (oci_own_mount_ns(s) ? setup_root(l)
-	    : err_setn(EINVAL, "a container needs its own mount namespace"))
+	if (setup_root(l))
 		xfail();
 	if (p->terminal && setup_pty())
 		xfail();
@@ -669,7 +700,8 @@ void oci_init_main(const struct launch *l, int syncfd)
 	/* start writes the state (one write under PIPE_BUF: atomic) */
 	while ((n = read(l->oci_fifo, state, sizeof(state) - 1)) < 0 && errno == EINTR)
 		;
-	close(l->oci_fifo);
+	/* the fifo stays open (O_CLOEXEC) until the exec closes it: start
+	 * returns once the process runs (oci.c) */
 	state[n > 0 ? n : 0] = 0;
 	if (start_hooks(s, state))
 		xfail();

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -141,6 +142,8 @@ int oci_state_load(const char *root, const char *id, struct oci_state *st)
 		st->created = v;
 	if (!json_int(&d, json_get(&d, 0, "no_pivot"), &v))
 		st->no_pivot = (int)v;
+	if (!json_int(&d, json_get(&d, 0, "root_mnt"), &v))
+		st->root_mnt = (int)v;
 	json_free(&d);
 	if (st->pid <= 0 || !proc_alive(st->pid, st->pid_start))
 		st->status = OCI_STOPPED;
@@ -190,9 +193,9 @@ static int state_text(const struct oci_state *st, const struct oci_spec *spec, s
 
 static int run_hook(const struct oci_hook *h, const char *state)
 {
-	static char *const no_args[2];
-	char *const *argv = h->args && h->args[0] ? h->args : no_args;
-	char *const empty[] = { NULL };
+	/* no args: the path alone, as argv[0] */
+	char *const path_only[] = { (char *)h->path, NULL }, *const empty[] = { NULL };
+	char *const *argv = h->args && h->args[0] ? h->args : path_only;
 	int in[2], st, waited = 0;
 	pid_t pid;
 
@@ -205,8 +208,6 @@ static int run_hook(const struct oci_hook *h, const char *state)
 	}
 	if (pid == 0) {
 		dup2(in[0], 0);
-		if (argv == no_args)
-			argv = (char *const[]){ (char *)h->path, NULL };
 		execve(h->path, argv, h->env ? h->env : empty);
 		_exit(127);
 	}
@@ -497,6 +498,7 @@ static int write_state(const char *root, const struct oci_state *st)
 	jw_kint(&w, "pid_start", (int64_t)st->pid_start);
 	jw_kint(&w, "created", st->created);
 	jw_kint(&w, "no_pivot", st->no_pivot);
+	jw_kint(&w, "root_mnt", st->root_mnt);
 	jw_end(&w);
 	rc = jw_finish(&w);
 	if (!rc && !(rc = file_in(root, st->id, "state.json", path)))
@@ -518,6 +520,37 @@ static void wait_gone(pid_t pid, uint64_t start)
 {
 	for (int i = 0; i < 500 && proc_alive(pid, start); i++)
 		msleep(10);
+}
+
+/* The ID of the mount on top of rootfs (/proc/self/fdinfo), or 0. With
+ * detach, if that ID is id: the mount is detached, and all on it (then
+ * 0, or -1 if it cannot be). */
+static int root_mount(const char *rootfs, int detach, int id)
+{
+	char p[48], text[256], *at;
+	int fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC), now = 0, info;
+	ssize_t n = -1;
+
+	if (fd < 0)
+		return 0;
+	/* "pos: flags: mnt_id: ino:", a few lines (a proc file: no size) */
+	snprintf(p, sizeof(p), "/proc/self/fdinfo/%d", fd);
+	if ((info = open(p, O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = read(info, text, sizeof(text) - 1);
+		close(info);
+	}
+	text[n > 0 ? n : 0] = 0;
+	if ((at = strstr(text, "\nmnt_id:")))
+		now = atoi(at + 8);
+	if (detach && now && now == id) {
+		snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+		if (umount2(p, MNT_DETACH) < 0)
+			now = err_set("cannot detach the mounts on %s", rootfs);
+		else
+			now = 0;
+	}
+	close(fd);
+	return now;
 }
 
 static int write_map(pid_t pid, const char *file, const struct oci_idmap *m, int n)
@@ -552,7 +585,7 @@ pid_t oci_create(const struct oci_create *o)
 	struct launch l = { 0 };
 	char dir[PATH_MAX], path[PATH_MAX], *text = NULL;
 	size_t n;
-	int lock = -1, fifo = -1, master = -1, code, have_cg = 0, made = 0;
+	int lock = -1, fifo = -1, master = -1, code, have_cg = 0, made = 0, host_mnt = 0;
 	pid_t pid = -1;
 	struct json_w w = { 0 };
 
@@ -604,6 +637,10 @@ pid_t oci_create(const struct oci_create *o)
 			err_set("namespace %s", s.ns[i].path);
 			goto fail_spec;
 		}
+	/* without a mount namespace the init binds rootfs on itself in the
+	 * host's: the new mount on top is the container's */
+	if (!s.mount_ns)
+		host_mnt = root_mount(st.rootfs, 0, 0);
 	l.oci = &s;
 	l.rootfs = st.rootfs;
 	l.stdio[0] = 0, l.stdio[1] = 1, l.stdio[2] = 2;
@@ -628,6 +665,8 @@ pid_t oci_create(const struct oci_create *o)
 		pid = -1;
 		goto fail_spec;
 	}
+	if (host_mnt && (st.root_mnt = root_mount(st.rootfs, 0, 0)) == host_mnt)
+		st.root_mnt = 0;
 	st.pid = pid;
 	st.pid_start = proc_start_time(pid);
 	st.created = container_now();
@@ -668,6 +707,9 @@ fail:
 		snprintf(msg, sizeof(msg), "%s", err_msg());
 		if (fifo >= 0)
 			close(fifo);
+		/* an init that failed may have left its root's bind */
+		if (host_mnt && (st.root_mnt = root_mount(st.rootfs, 0, 0)) != host_mnt)
+			root_mount(st.rootfs, 1, st.root_mnt);
 		if (have_cg)
 			cgroup_destroy(&cg);
 		if (made)
@@ -813,6 +855,8 @@ int oci_delete(const char *root, const char *id, int force)
 		kill(st.pid, SIGKILL);
 		wait_gone(st.pid, st.pid_start);
 	}
+	if (st.root_mnt && root_mount(st.rootfs, 1, st.root_mnt) < 0)
+		rc = -1;
 	st.status = OCI_STOPPED;
 	if (have_spec) {
 		/* poststop: failures are logged, the delete goes on */

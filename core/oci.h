@@ -44,6 +44,9 @@ struct oci_state {
 	uint64_t pid_start;
 	int64_t created;          /* unix ns */
 	int no_pivot;
+	int root_mnt;             /* without a mount namespace: the mount ID
+				   * of the init's bind of rootfs in the
+				   * host's, which delete detaches; 0: none */
 	enum oci_status status;
 };
 

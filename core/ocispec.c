@@ -456,6 +456,8 @@ static int parse_namespaces(struct oci_spec *s, uint32_t arr)
 		s->ns[s->nns].path = path && *path ? path : NULL;
 		if (!s->ns[s->nns].path)
 			s->new_ns |= (unsigned long)ns_names[k].flag;
+		if (ns_names[k].flag == CLONE_NEWNS)
+			s->mount_ns = 1;
 		s->nns++;
 	}
 	return 0;

@@ -118,6 +118,8 @@ struct oci_spec {
 	} ns[OCI_MAX_NS];
 	int nns;
 	unsigned long new_ns;    /* CLONE_NEW* to create */
+	int mount_ns;            /* ns[] has a mount namespace, new or joined;
+				  * 0: the container is in the host's */
 	struct oci_idmap uidmap[8], gidmap[8];
 	int nuidmap, ngidmap;
 	const char *cgroups_path;
