@@ -107,9 +107,18 @@ static int number(const char *w, unsigned long long max, unsigned long long *v)
 	return errno || *end || *v > max ? -1 : 0;
 }
 
+/* A container's or a network's name, or an alias: Docker's characters. */
+static int name_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	return n && n <= max && !strchr("_.-", *s)
+		&& strspn(s, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_.-") == n;
+}
+
 int ipam_parse(const char *text, size_t n, struct ipam_lease *l, char boot[40])
 {
-	char line[128];
+	char line[320];
 	size_t off = 0;
 
 	memset(l, 0, sizeof(*l));
@@ -147,6 +156,20 @@ int ipam_parse(const char *text, size_t n, struct ipam_lease *l, char boot[40])
 		} else if (!strcmp(key, "addr")) {
 			if (inet_pton(AF_INET, a, &l->addr) != 1)
 				return -1;
+		} else if (!strcmp(key, "net") || !strcmp(key, "name")) {
+			char *to = key[1] == 'e' ? l->net : l->name;
+
+			if (!name_ok(a, key[1] == 'e' ? NET_NAME_MAX : CONTAINER_NAME_MAX) || *word(&p))
+				return -1;
+			strcpy(to, a);
+		} else if (!strcmp(key, "alias")) {
+			size_t k = strlen(l->aliases);
+
+			for (; *a; a = word(&p)) {
+				if (!name_ok(a, NET_NAME_MAX) || k + 1 + strlen(a) > NET_ALIASES_MAX)
+					return -1;
+				k += (size_t)sprintf(l->aliases + k, "%s%s", k ? " " : "", a);
+			}
 		} else if (!strcmp(key, "mac")) {
 			if (ipam_mac_parse(a, l->mac))
 				return -1;
@@ -225,6 +248,12 @@ int ipam_write(const char *root, const struct ipam_lease *l)
 		       (unsigned long long)l->owner_start, (int)l->init,
 		       (unsigned long long)l->init_start, l->mac[0], l->mac[1], l->mac[2],
 		       l->mac[3], l->mac[4], l->mac[5]);
+	if (*l->net)
+		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "net %s\n", l->net);
+	if (*l->name)
+		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "name %s\n", l->name);
+	if (*l->aliases)
+		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "alias %s\n", l->aliases);
 	for (int i = 0; i < l->nports; i++) {
 		const struct portmap *p = &l->ports[i];
 
@@ -237,7 +266,7 @@ int ipam_write(const char *root, const struct ipam_lease *l)
 	return write_file_atomic(path, buf, (size_t)len, 0600);
 }
 
-int ipam_release(const char *root, const char *id)
+int ipam_release(const char *root, const char *id, char net[NET_NAME_MAX + 1])
 {
 	char dir[PATH_MAX], path[PATH_MAX], boot[40], *data;
 	struct ipam_lease l;
@@ -246,6 +275,8 @@ int ipam_release(const char *root, const char *id)
 	size_t n;
 	int had = 0;
 
+	if (net)
+		*net = 0;
 	if (leases_dir(root, dir))
 		return -1;
 	if (!(d = opendir(dir)))
@@ -257,6 +288,8 @@ int ipam_release(const char *root, const char *id)
 		if (!ipam_parse(data, n, &l, boot) && !strcmp(l.id, id)) {
 			unlinkat(dirfd(d), de->d_name, 0);
 			had |= l.nports > 0;
+			if (net)
+				strcpy(net, l.net);
 		}
 		free(data);
 	}
