@@ -848,7 +848,7 @@ int run_main(int argc, char **argv)
 	if (!realpath(s.root, abs_root) || strlen(abs_root) >= sizeof(s.root))
 		die(EXIT_RUNTIME, "%s", s.root);
 	strcpy(s.root, abs_root);
-	if (c.network) { /* --network NAME: a network of this store's, by its name */
+	if (ENABLED(FEATURE_BRIDGE) && c.network) { /* --network NAME: a network of this store's */
 		struct netrec nr;
 
 		if (netrec_find(s.root, c.network, &nr))
