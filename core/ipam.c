@@ -86,14 +86,30 @@ int ipam_mac_parse(const char *s, uint8_t m[6])
 	return 0;
 }
 
-/* The next blank-separated word of *p, cut in place; "" at the end. */
-static char *word(char **p)
+char *ipam_word(char **p)
 {
 	char *w = *p + strspn(*p, " "), *e = w + strcspn(w, " ");
 
 	*p = *e ? e + 1 : e;
 	*e = 0;
 	return w;
+}
+
+int ipam_line(const char *text, size_t n, size_t *off, char *line, size_t cap)
+{
+	const char *nl;
+	size_t k;
+
+	if (*off >= n)
+		return 0;
+	nl = memchr(text + *off, '\n', n - *off);
+	k = nl ? (size_t)(nl - text - *off) : n - *off;
+	if (k >= cap || memchr(text + *off, 0, k))
+		return -1;
+	memcpy(line, text + *off, k);
+	line[k] = 0;
+	*off += k + 1;
+	return 1;
 }
 
 static int number(const char *w, unsigned long long max, unsigned long long *v)
@@ -120,22 +136,18 @@ int ipam_parse(const char *text, size_t n, struct ipam_lease *l, char boot[40])
 {
 	char line[320];
 	size_t off = 0;
+	int more;
 
 	memset(l, 0, sizeof(*l));
 	*boot = 0;
-	while (off < n) {
-		const char *nl = memchr(text + off, '\n', n - off);
-		size_t k = nl ? (size_t)(nl - text - off) : n - off;
+	while ((more = ipam_line(text, n, &off, line, sizeof(line)))) {
 		unsigned long long x, y;
 		char *p = line, *key, *a;
 
-		if (k >= sizeof(line) || memchr(text + off, 0, k))
+		if (more < 0)
 			return -1;
-		memcpy(line, text + off, k);
-		line[k] = 0;
-		off += k + 1;
-		key = word(&p);
-		a = word(&p);
+		key = ipam_word(&p);
+		a = ipam_word(&p);
 		if (!*key)
 			continue;
 		if (!strcmp(key, "id")) {
@@ -147,7 +159,7 @@ int ipam_parse(const char *text, size_t n, struct ipam_lease *l, char boot[40])
 				return -1;
 			strcpy(boot, a);
 		} else if (!strcmp(key, "owner") || !strcmp(key, "init")) {
-			if (number(a, INT32_MAX, &x) || number(word(&p), UINT64_MAX, &y))
+			if (number(a, INT32_MAX, &x) || number(ipam_word(&p), UINT64_MAX, &y))
 				return -1;
 			if (*key == 'o')
 				l->owner = (pid_t)x, l->owner_start = y;
@@ -159,13 +171,14 @@ int ipam_parse(const char *text, size_t n, struct ipam_lease *l, char boot[40])
 		} else if (!strcmp(key, "net") || !strcmp(key, "name")) {
 			char *to = key[1] == 'e' ? l->net : l->name;
 
-			if (!name_ok(a, key[1] == 'e' ? NET_NAME_MAX : CONTAINER_NAME_MAX) || *word(&p))
+			if (!name_ok(a, key[1] == 'e' ? NET_NAME_MAX : CONTAINER_NAME_MAX)
+			    || *ipam_word(&p))
 				return -1;
 			strcpy(to, a);
 		} else if (!strcmp(key, "alias")) {
 			size_t k = strlen(l->aliases);
 
-			for (; *a; a = word(&p)) {
+			for (; *a; a = ipam_word(&p)) {
 				if (!name_ok(a, NET_NAME_MAX) || k + 1 + strlen(a) > NET_ALIASES_MAX)
 					return -1;
 				k += (size_t)sprintf(l->aliases + k, "%s%s", k ? " " : "", a);
@@ -178,9 +191,10 @@ int ipam_parse(const char *text, size_t n, struct ipam_lease *l, char boot[40])
 			char *proto;
 
 			if (l->nports >= PORTMAP_MAX || inet_pton(AF_INET, a, &pm->host_ip) != 1
-			    || number(word(&p), 65535, &x) || number(word(&p), 65535, &y) || !y)
+			    || number(ipam_word(&p), 65535, &x) || number(ipam_word(&p), 65535, &y)
+			    || !y)
 				return -1;
-			proto = word(&p);
+			proto = ipam_word(&p);
 			if (strcmp(proto, "tcp") && strcmp(proto, "udp"))
 				return -1;
 			pm->host_port = (uint16_t)x;

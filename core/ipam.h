@@ -58,6 +58,13 @@ int ipam_release(const char *root, const char *id, char net[NET_NAME_MAX + 1]);
 /* "XX:XX:XX:XX:XX:XX" into m: 0, or -1. */
 int ipam_mac_parse(const char *s, uint8_t m[6]);
 
+/* The lines of a lease or a network record (netrec.h), one at a time:
+ * the next of text's n bytes after *off into line[cap] (1), 0 at the
+ * end, -1 for a line too long or with a NUL. */
+int ipam_line(const char *text, size_t n, size_t *off, char *line, size_t cap);
+/* The next blank-separated word of *p, cut in place; "" at the end. */
+char *ipam_word(char **p);
+
 /* Parse a lease file's text (n bytes). 0, or -1 if it is not one. */
 int ipam_parse(const char *text, size_t n, struct ipam_lease *l, char boot[40]);
 

@@ -69,16 +69,6 @@ static int nets_dir(const char *root, char *buf)
 	return 0;
 }
 
-/* The next blank-separated word of *p, cut in place; "" at the end. */
-static char *word(char **p)
-{
-	char *w = *p + strspn(*p, " "), *e = w + strcspn(w, " ");
-
-	*p = *e ? e + 1 : e;
-	*e = 0;
-	return w;
-}
-
 int netrec_parse(const char *text, size_t n, struct netrec *r)
 {
 	char line[256];
@@ -86,19 +76,16 @@ int netrec_parse(const char *text, size_t n, struct netrec *r)
 	int have_gw = 0;
 	uint32_t gw = 0;
 
+	int more;
+
 	memset(r, 0, sizeof(*r));
 	r->driver = "bridge";
-	while (off < n) {
-		const char *nl = memchr(text + off, '\n', n - off);
-		size_t k = nl ? (size_t)(nl - text - off) : n - off;
+	while ((more = ipam_line(text, n, &off, line, sizeof(line)))) {
 		char *p = line, *key, *a;
 
-		if (k >= sizeof(line) || memchr(text + off, 0, k))
+		if (more < 0)
 			return -1;
-		memcpy(line, text + off, k);
-		line[k] = 0;
-		off += k + 1;
-		key = word(&p);
+		key = ipam_word(&p);
 		a = p; /* the rest of the line: a label may have blanks */
 		if (!*key)
 			continue;
