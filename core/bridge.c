@@ -178,7 +178,7 @@ int bridge_up(const struct bridge_conf *b, unsigned *mtu)
 /* ---- leases -------------------------------------------------------------- */
 
 #define RULES_MAX 1024
-#define NETS_MAX 257 /* the default bridge and the whole pool (netrec.h) */
+#define NETS_MAX 257 /* the default bridge and as many as the pool has (netrec.h) */
 
 struct scan {
 	const char *id;
@@ -278,10 +278,13 @@ struct nat_nets {
 static int nat_net(const struct netrec *r, void *arg)
 {
 	struct nat_nets *nn = arg;
-	struct portmap_net *p = &nn->v[nn->n];
+	struct portmap_net *p;
 
-	if (!r->br.prefix || nn->n == NETS_MAX)
+	if (!r->br.prefix)
 		return 0;
+	if (nn->n == NETS_MAX) /* never a network left out: its isolation with it */
+		return err_setn(E2BIG, "more than %d networks", NETS_MAX);
+	p = &nn->v[nn->n];
 	strcpy(p->bridge, r->br.name);
 	p->net = r->br.net;
 	p->prefix = r->br.prefix;
@@ -298,7 +301,7 @@ static int nat_apply(const char *root, const struct scan *sc)
 
 	if (!nn)
 		return err_setn(ENOMEM, "network");
-	rc = netrec_each(root, nat_net, nn) < 0 ? -1
+	rc = netrec_each(root, nat_net, nn) ? -1
 		: portmap_nat_apply(nn->v, nn->n, sc->rules, sc->nrules);
 	free(nn);
 	return rc;
