@@ -48,6 +48,7 @@
 #include "cgroup.h"
 #include "container.h"
 #include "err.h"
+#include "fsutil.h"
 #include "guard.h"
 #include "ns.h"
 #include "passwd.h"
@@ -313,20 +314,6 @@ static void forward(int sig)
 		winch = 1;
 	else if (child_pid > 0)
 		kill(child_pid, sig);
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w, n -= w;
-	}
-	return 0;
 }
 
 /* -t: our stdin to the pty (with -i), the pty to our stdout, until the

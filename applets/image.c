@@ -109,7 +109,6 @@ static const char *const image_titles[][2] = {
 /* --format T (or json, or "table T"): each row as docker's JSON line. */
 static void print_format(const struct row *r, const char *format, FILE *out)
 {
-	struct json_doc d;
 	struct json_w w;
 
 	jw_init(&w, 0);
@@ -122,17 +121,8 @@ static void print_format(const struct row *r, const char *format, FILE *out)
 	jw_kstr(&w, "Size", r->size);
 	jw_kstr(&w, "Tag", r->tag);
 	jw_end(&w);
-	if (jw_finish(&w))
+	if (jw_finish(&w) || template_line(format, w.buf, w.len, out))
 		die_err(EXIT_FAIL);
-	if (!format)
-		fwrite(w.buf, 1, w.len, out);
-	else if (json_parse(&d, w.buf, w.len) || template_fields_exist(format, &d, 0)
-		 || template_render(format, &d, 0, out))
-		die_err(EXIT_FAIL);
-	else {
-		json_free(&d);
-		putc('\n', out);
-	}
 	jw_free(&w);
 }
 

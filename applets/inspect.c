@@ -30,6 +30,7 @@
 
 #include "applet.h"
 #include "bridge.h"
+#include "netrec.h"
 #include "caps.h"
 #include "container.h"
 #include "err.h"
@@ -154,7 +155,9 @@ static void host_config(struct json_w *w, const struct container_spec *c)
 	if (c->net == NET_CONTAINER) {
 		snprintf(bind, sizeof(bind), "container:%s", c->net_container);
 		jw_kstr(w, "NetworkMode", bind);
-	} else
+	} else if (c->network)
+		jw_kstr(w, "NetworkMode", c->network);
+	else
 		jw_kstr(w, "NetworkMode", net[c->net < NET_MODES ? c->net : 0]);
 	jw_key(w, "RestartPolicy");
 	jw_obj(w);
@@ -345,18 +348,22 @@ static void config(struct json_w *w, const struct store *s, const struct contain
 
 /* Docker's NetworkSettings: a bridged container's address, gateway,
  * MAC and published ports while it runs (from its lease, bridge.h);
- * empty otherwise, its ports then listed without bindings. */
+ * empty otherwise, its ports then listed without bindings. On a user
+ * network, as Docker, the address is in Networks.NAME only. */
 static void network_settings(struct json_w *w, const struct store *s,
 			     const struct container_spec *c, const struct container_state *st)
 {
 	struct ipam_lease l = { 0 };
+	struct netrec r = { 0 };
 	struct bridge_conf b = { 0 };
 	struct portmap p[PORTMAP_MAX];
 	char ip[16] = "", gw[16] = "", mac[18] = "", key[16], port[8];
-	int live = 0, np = 0;
+	const char *net = c->network ? c->network : "bridge";
+	int live = 0, np = 0, user = c->network != NULL;
 
 	if (ENABLED(FEATURE_BRIDGE) && c->net == NET_BRIDGE && st->status == ST_RUNNING
-	    && net_lease_get(s->root, c->id, &l) == 1 && !bridge_conf_get(s->root, &b)) {
+	    && net_lease_get(s->root, c->id, &l) == 1 && !netrec_find(s->root, net, &r)) {
+		b = r.br;
 		live = 1;
 		net_ntoa(l.addr, ip);
 		net_ntoa(b.gw, gw);
@@ -398,15 +405,21 @@ static void network_settings(struct json_w *w, const struct store *s,
 		jw_end(w);
 	}
 	jw_end(w);
-	jw_kstr(w, "Gateway", gw);
-	jw_kstr(w, "IPAddress", ip);
-	jw_kint(w, "IPPrefixLen", live ? b.prefix : 0);
-	jw_kstr(w, "MacAddress", mac);
+	jw_kstr(w, "Gateway", user ? "" : gw);
+	jw_kstr(w, "IPAddress", user ? "" : ip);
+	jw_kint(w, "IPPrefixLen", live && !user ? b.prefix : 0);
+	jw_kstr(w, "MacAddress", user ? "" : mac);
 	jw_key(w, "Networks");
 	jw_obj(w);
 	if (c->net == NET_BRIDGE) {
-		jw_key(w, "bridge");
+		jw_key(w, net);
 		jw_obj(w);
+		jw_key(w, "Aliases");
+		jw_arr(w);
+		for (int i = 0; c->net_aliases && c->net_aliases[i]; i++)
+			jw_str(w, c->net_aliases[i]);
+		jw_end(w);
+		jw_kstr(w, "NetworkID", r.id);
 		jw_kstr(w, "Gateway", gw);
 		jw_kstr(w, "IPAddress", ip);
 		jw_kint(w, "IPPrefixLen", live ? b.prefix : 0);
@@ -526,16 +539,8 @@ int inspect_main(int argc, char **argv)
 	if (jw_finish(&w))
 		die_err(EXIT_FAIL);
 	if (format) {
-		struct json_doc d;
-
-		if (json_parse(&d, w.buf, w.len))
+		if (template_each(format, w.buf, w.len, stdout))
 			die_err(EXIT_FAIL);
-		for (uint32_t e = json_first(&d, 0); e; e = json_next(&d, e)) {
-			if (template_render(format, &d, e, stdout))
-				die_err(EXIT_FAIL);
-			putchar('\n');
-		}
-		json_free(&d);
 	} else
 		fwrite(w.buf, 1, w.len, stdout);
 	jw_free(&w);

@@ -22,7 +22,8 @@
 //usage:                     anchor), id=ID (a prefix), status=STATE (created,
 //usage:                     running, paused, restarting, exited, dead; implies
 //usage:                     -a), label=KEY[=VALUE] (the image's labels),
-//usage:                     ancestor=IMAGE (name[:tag] or ID), exited=CODE;
+//usage:                     ancestor=IMAGE (name[:tag] or ID), exited=CODE,
+//usage:                     network=NAME (bridge, host, none or a user network);
 //usage:                     several: each key must match, one of its values
 //usage:      --format json  one JSON object per line, as docker's
 //usage:      --format T     a line per container from the Go-style template T:
@@ -101,7 +102,7 @@ static char *command_text(char **argv, int no_trunc)
 /* ---- -f KEY=VALUE (docker ps --filter) ---------------------------------- */
 
 static const char *const filter_keys[] = {
-	"name", "id", "status", "label", "ancestor", "exited",
+	"name", "id", "status", "label", "ancestor", "exited", "network",
 };
 
 static void filter_check(const char *f)
@@ -198,6 +199,10 @@ static int filter_one(const struct ps *ps, const char *f, const char *id,
 {
 	const char *v = strchr(f, '=') + 1;
 
+	if (!strncmp(f, "network=", 8)) /* its network's name, as run named it */
+		return !strcmp(v, c->net == NET_BRIDGE ? c->network ? c->network : "bridge"
+			       : c->net == NET_HOST ? "host" : c->net == NET_CONTAINER ? ""
+			       : "none");
 	switch (*f) {
 	case 'n': return name_match(c->name, v);
 	case 'i': return !strncmp(id, v, strlen(v));
@@ -214,10 +219,11 @@ static int filters_match(const struct ps *ps, const char *id, const struct conta
 			 const struct container_state *st, const char *state)
 {
 	for (int i = 0; i < ps->nfilters; i++) {
+		size_t k = strcspn(ps->filters[i], "=") + 1;
 		int any = 0;
 
 		for (int j = 0; j < ps->nfilters && !any; j++)
-			any = *ps->filters[j] == *ps->filters[i]
+			any = !strncmp(ps->filters[j], ps->filters[i], k)
 				&& filter_one(ps, ps->filters[j], id, c, st, state);
 		if (!any)
 			return 0;

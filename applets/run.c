@@ -66,11 +66,13 @@
 //usage:      --add-host NAME:IP   a line in /etc/hosts (repeatable)
 //usage:      --net, --network MODE  bridge: on boxcar's bridge, with NAT (the default
 //usage:                           unless built without, or $BOXCAR_NETWORK); none: lo only;
-//usage:                           host: the host's; container:NAME: NAME's
+//usage:                           host: the host's; container:NAME: NAME's; a network's
+//usage:                           name: on that network (network create)
+//usage:      --network-alias NAME  another name of it on its network (repeatable)
 //usage:  -p, --publish [IP:][HOSTPORT:]PORT[/udp]  publish the container's PORT on
 //usage:                           the host (no HOSTPORT: a free one) (repeatable)
 //usage:  -P, --publish-all        publish the image's exposed ports on free host ports
-//usage:      --ip ADDR            the container's address on the bridge
+//usage:      --ip ADDR            the container's address on its network
 //usage:      --mac-address MAC    its eth0's MAC address
 //usage:      --privileged         every capability, the host's devices, no masked paths,
 //usage:                           no seccomp filter
@@ -124,6 +126,7 @@
 #include "err.h"
 #include "envfile.h"
 #include "etcfiles.h"
+#include "netrec.h"
 #include "guard.h"
 #include "pathsafe.h"
 #include "fsutil.h"
@@ -560,9 +563,16 @@ static void parse_network(struct container_spec *c, const char *mode)
 		c->net = NET_CONTAINER;
 		free(c->net_container);
 		c->net_container = xstrdup(mode + 10);
+	} else if (ENABLED(FEATURE_BRIDGE) && netrec_name_valid(mode)) {
+		c->net = NET_BRIDGE; /* a user network: checked once the store is open */
+		free(c->network);
+		c->network = xstrdup(mode);
+		return;
 	} else
-		diex(EXIT_RUNTIME, "unknown network mode '%s' (bridge, none, host, container:NAME)",
-		     mode);
+		diex(EXIT_RUNTIME, "unknown network mode '%s' (bridge, none, host, container:NAME, "
+		     "a network's name)", mode);
+	free(c->network);
+	c->network = NULL;
 }
 
 /* -p, checked now; kept as given for each start to bind again. */
@@ -596,7 +606,7 @@ enum {
 	O_RM = 256, O_NAME, O_ENV_FILE, O_ENTRYPOINT, O_TMPFS, O_READ_ONLY, O_NET, O_PRIV,
 	O_CAP_ADD, O_CAP_DROP, O_ULIMIT, O_MEM_SWAP, O_CPUS, O_PIDS, O_STOP_SIGNAL,
 	O_RESTART, O_INIT, O_LOG_OPT, O_DEVICE, O_SECURITY_OPT, O_ROOT, O_RUNTIME_DIR, O_HELP,
-	O_STORAGE_OPT, O_DNS, O_DNS_SEARCH, O_DNS_OPTION, O_ADD_HOST, O_IP, O_MAC,
+	O_STORAGE_OPT, O_DNS, O_DNS_SEARCH, O_DNS_OPTION, O_ADD_HOST, O_IP, O_MAC, O_NET_ALIAS,
 	O_HEALTH_CMD, O_HEALTH_INTERVAL, O_HEALTH_TIMEOUT, O_HEALTH_RETRIES, O_HEALTH_START,
 	O_HEALTH_ON_FAILURE, O_NO_HEALTH,
 	O_MOUNT = 512, /* docker habits (issue 16): numbered apart from the rest */
@@ -659,6 +669,8 @@ int run_main(int argc, char **argv)
 		{ "publish", required_argument, 0, 'p' },
 		{ "publish-all", no_argument, 0, 'P' },
 		{ "ip", required_argument, 0, O_IP },
+		{ "network-alias", required_argument, 0, O_NET_ALIAS },
+		{ "net-alias", required_argument, 0, O_NET_ALIAS },
 		{ "mac-address", required_argument, 0, O_MAC },
 		{ "cap-add", required_argument, 0, O_CAP_ADD },
 		{ "cap-drop", required_argument, 0, O_CAP_DROP },
@@ -687,7 +699,7 @@ int run_main(int argc, char **argv)
 	struct health_config hc = { 0 };
 	struct list env = { 0 }, cmd = { 0 }, cli_env = { 0 }, env_files = { 0 };
 	struct list dns = { 0 }, dns_search = { 0 }, dns_options = { 0 }, hosts = { 0 };
-	struct list ports = { 0 };
+	struct list ports = { 0 }, aliases = { 0 };
 	const char *root = NULL, *entrypoint = NULL, *stop_signal = NULL, *v;
 	char abs_root[PATH_MAX], *memory_swap = NULL;
 	struct store s;
@@ -730,6 +742,11 @@ int run_main(int argc, char **argv)
 		case O_MOUNT: add_mount(&c, MOUNTSPEC_MOUNT, optarg); break;
 		case O_READ_ONLY: c.read_only = 1; break;
 		case O_NET: parse_network(&c, optarg); break;
+		case O_NET_ALIAS:
+			if (!netrec_name_valid(optarg))
+				diex(EXIT_RUNTIME, "invalid network alias \"%s\"", optarg);
+			list_add(&aliases, xstrdup(optarg));
+			break;
 		case 'p': add_port(&ports, optarg); break;
 		case 'P': all_ports = 1; break;
 		case O_IP: c.ip = xstrdup(optarg); break;
@@ -797,6 +814,10 @@ int run_main(int argc, char **argv)
 		diex(EXIT_RUNTIME, "-p, -P, --ip and --mac-address need --network bridge");
 	if (c.ip && inet_pton(AF_INET, c.ip, &a) != 1)
 		diex(EXIT_RUNTIME, "invalid --ip %s: not an IPv4 address", c.ip);
+	if (aliases.n && !c.network)
+		diex(EXIT_RUNTIME, "network-scoped aliases are only supported for user-defined "
+		     "networks");
+	c.net_aliases = aliases.v;
 	if (c.net == NET_CONTAINER && c.hostname)
 		diex(EXIT_RUNTIME, "conflicting options: --hostname and --network container");
 	c.dns = dns.v;
@@ -827,6 +848,18 @@ int run_main(int argc, char **argv)
 	if (!realpath(s.root, abs_root) || strlen(abs_root) >= sizeof(s.root))
 		die(EXIT_RUNTIME, "%s", s.root);
 	strcpy(s.root, abs_root);
+	if (ENABLED(FEATURE_BRIDGE) && c.network) { /* --network NAME: a network of this store's */
+		struct netrec nr;
+
+		if (netrec_find(s.root, c.network, &nr))
+			die_err(EXIT_RUNTIME);
+		free(c.network);
+		c.network = xstrdup(nr.name);
+		if (!strcmp(nr.name, "bridge")) { /* its ID given */
+			free(c.network);
+			c.network = NULL;
+		}
+	}
 	if (image_open(&s, argv[optind], &im)) {
 		if (err_errno() == ENOENT || !err_errno())
 			diex(EXIT_RUNTIME, "unable to find image '%s' locally", argv[optind]);

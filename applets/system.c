@@ -33,8 +33,8 @@
 //usage:                      every stopped container, the layers and images no
 //usage:                      container uses (-a: untagged too, as image prune
 //usage:                      -a), unreferenced blobs and partial downloads;
-//usage:                      asks first unless -f (boxcar has no networks,
-//usage:                      volumes or build cache to prune)
+//usage:                      asks first unless -f (boxcar keeps no volumes or
+//usage:                      build cache; unused networks: network prune)
 //usage:
 //usage:      --root DIR     store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:      --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)

@@ -15,9 +15,11 @@
 #include "applet.h"
 #include "bridge.h"
 #include "err.h"
+#include "etcfiles.h"
 #include "fsutil.h"
 #include "ipam.h"
 #include "netlink.h"
+#include "netrec.h"
 
 void net_ntoa(uint32_t a, char *buf)
 {
@@ -26,7 +28,7 @@ void net_ntoa(uint32_t a, char *buf)
 
 /* "A.B.C.D/P": the network, and the gateway (A.B.C.D when its host part
  * is not 0, else the first address). Prefixes /8 to /30. */
-static int parse_subnet(const char *s, struct bridge_conf *b)
+int bridge_subnet_parse(const char *s, struct bridge_conf *b)
 {
 	char ip[INET_ADDRSTRLEN];
 	const char *slash = strchr(s, '/');
@@ -74,7 +76,7 @@ int bridge_conf_get(const char *root, struct bridge_conf *b)
 	}
 	if (env && *env)
 		subnet = env;
-	rc = parse_subnet(subnet, b);
+	rc = bridge_subnet_parse(subnet, b);
 	free(data);
 	return rc;
 }
@@ -134,7 +136,7 @@ static int ra_off_in(int nsfd)
 /* The bridge with its gateway address, up; forwarding on, and 127.0.0.1
  * routable to it (so that the host's 127.0.0.1:PORT reaches a published
  * port through DNAT, as Docker without its proxy). Its MTU, or 0. */
-static int bridge_up(const struct bridge_conf *b, unsigned *mtu)
+int bridge_up(const struct bridge_conf *b, unsigned *mtu)
 {
 	char path[96];
 	struct ifreq ifr = { 0 };
@@ -176,6 +178,7 @@ static int bridge_up(const struct bridge_conf *b, unsigned *mtu)
 /* ---- leases -------------------------------------------------------------- */
 
 #define RULES_MAX 1024
+#define NETS_MAX 257 /* the default bridge and as many as the pool has (netrec.h) */
 
 struct scan {
 	const char *id;
@@ -266,6 +269,44 @@ static int parse_mac(const char *s, uint8_t m[6])
 	return 0;
 }
 
+/* Every network with a bridge, for the table. */
+struct nat_nets {
+	struct portmap_net v[NETS_MAX];
+	int n;
+};
+
+static int nat_net(const struct netrec *r, void *arg)
+{
+	struct nat_nets *nn = arg;
+	struct portmap_net *p;
+
+	if (!r->br.prefix)
+		return 0;
+	if (nn->n == NETS_MAX) /* never a network left out: its isolation with it */
+		return err_setn(E2BIG, "more than %d networks", NETS_MAX);
+	p = &nn->v[nn->n];
+	strcpy(p->bridge, r->br.name);
+	p->net = r->br.net;
+	p->prefix = r->br.prefix;
+	p->internal = r->internal;
+	nn->n++;
+	return 0;
+}
+
+/* The whole table again: every network's rules and sc's ports. */
+static int nat_apply(const char *root, const struct scan *sc)
+{
+	struct nat_nets *nn = calloc(1, sizeof(*nn));
+	int rc;
+
+	if (!nn)
+		return err_setn(ENOMEM, "network");
+	rc = netrec_each(root, nat_net, nn) ? -1
+		: portmap_nat_apply(nn->v, nn->n, sc->rules, sc->nrules);
+	free(nn);
+	return rc;
+}
+
 /* The whole table again from the live leases (scanned into sc) and ours. */
 static int nat_write(struct net_lease *l, struct scan *sc)
 {
@@ -273,7 +314,7 @@ static int nat_write(struct net_lease *l, struct scan *sc)
 		sc->rules[sc->nrules].addr = l->addr;
 		sc->rules[sc->nrules++].p = l->ports[i];
 	}
-	return portmap_nat_apply(l->br.name, l->br.net, l->br.prefix, sc->rules, sc->nrules);
+	return nat_apply(l->root, sc);
 }
 
 static void close_holds(struct net_lease *l)
@@ -309,6 +350,35 @@ static int join_container(const struct store *s, const struct container_spec *c,
 	return 0;
 }
 
+/* The container's network, under the lock (a network rm waits): the
+ * default bridge, or the user network c names. */
+static int net_conf(const struct store *s, const struct container_spec *c, struct net_lease *l)
+{
+	struct netrec r;
+	size_t k = 0;
+
+	strcpy(l->lease.name, c->name); /* for inspect and the others' hosts */
+	if (!c->network)
+		return bridge_conf_get(s->root, &l->br);
+	if (netrec_find(s->root, c->network, &r))
+		return -1;
+	if (!r.br.prefix)
+		return err_setn(EINVAL, "network %s is not a bridge network", r.name);
+	if (r.internal && l->nports)
+		return err_setn(EINVAL, "network %s is internal: no port can be published", r.name);
+	l->br = r.br;
+	l->internal = r.internal;
+	if (!r.builtin) {
+		l->user = 1;
+		strcpy(l->lease.net, r.name);
+		for (int i = 0; c->net_aliases && c->net_aliases[i]; i++)
+			if (k + 1 + strlen(c->net_aliases[i]) <= NET_ALIASES_MAX)
+				k += (size_t)sprintf(l->lease.aliases + k, "%s%s", k ? " " : "",
+						     c->net_aliases[i]);
+	}
+	return 0;
+}
+
 int net_setup(const struct store *s, const struct container_spec *c, struct net_lease *l)
 {
 	struct ipam_lease *il = &l->lease;
@@ -324,8 +394,6 @@ int net_setup(const struct store *s, const struct container_spec *c, struct net_
 		return join_container(s, c, l);
 	if (!ENABLED(FEATURE_BRIDGE) || c->net != NET_BRIDGE)
 		return 0;
-	if (bridge_conf_get(s->root, &l->br))
-		return -1;
 	for (int i = 0; c->ports && c->ports[i]; i++) {
 		if (l->nports == PORTMAP_MAX)
 			return err_setn(E2BIG, "more than %d published ports", PORTMAP_MAX);
@@ -343,6 +411,8 @@ int net_setup(const struct store *s, const struct container_spec *c, struct net_
 		free(sc);
 		return -1;
 	}
+	if (net_conf(s, c, l))
+		goto out;
 	/* the host ports: ours while the container runs, or taken */
 	for (int i = 0; i < l->nports; i++)
 		if ((l->hold[i] = portmap_hold(&l->ports[i])) < 0)
@@ -372,7 +442,7 @@ int net_setup(const struct store *s, const struct container_spec *c, struct net_
 	l->active = 1;
 	if (bridge_up(&l->br, &l->mtu)
 	    || ((l->nports || stale || !portmap_nat_present()) && nat_write(l, sc))) {
-		ipam_release(s->root, c->id);
+		ipam_release(s->root, c->id, NULL);
 		l->active = 0;
 		goto out;
 	}
@@ -383,6 +453,67 @@ out:
 	ipam_unlock(lock);
 	free(sc);
 	return rc;
+}
+
+/* ---- names: /etc/hosts on a user network ------------------------------------ */
+
+struct peers {
+	const char *net;
+	char *buf;          /* "ADDR\tNAME ALIASES\n" of each */
+	size_t len, cap;
+	char (*ids)[CONTAINER_ID_LEN + 1];
+	int n, max;
+};
+
+static int add_peer(const struct ipam_lease *l, void *arg)
+{
+	struct peers *p = arg;
+	char a[16];
+
+	if (strcmp(l->net, p->net) || !*l->name)
+		return 0;
+	if (p->n == p->max || p->cap - p->len < 32 + sizeof(l->name) + sizeof(l->aliases)) {
+		size_t cap = p->cap * 2 + 4096;
+		int max = p->max * 2 + 16;
+		char *b = realloc(p->buf, cap);
+		void *v = b ? realloc(p->ids, (size_t)max * sizeof(*p->ids)) : NULL;
+
+		if (b)
+			p->buf = b, p->cap = cap;
+		if (!v)
+			return err_setn(ENOMEM, "network %s", p->net);
+		p->ids = v;
+		p->max = max;
+	}
+	strcpy(p->ids[p->n++], l->id);
+	net_ntoa(l->addr, a);
+	p->len += (size_t)snprintf(p->buf + p->len, p->cap - p->len, "%s\t%s%s%s\n", a, l->name,
+				   *l->aliases ? " " : "", l->aliases);
+	return 0;
+}
+
+/* Under the lock: the /etc/hosts of every running container of user
+ * network net, written again in place (etcfiles.h) with a line for each
+ * of them. A failure is reported, not returned: the container that
+ * joins or leaves is not at fault. */
+static void hosts_sync(const char *root, const char *net)
+{
+	struct peers p = { net, NULL, 0, 0, NULL, 0, 0 };
+	struct store st = { .lockfd = -1 };
+	char dir[PATH_MAX];
+	int stale = 0;
+
+	if (strlen(root) >= sizeof(st.root))
+		return;
+	strcpy(st.root, root);
+	if (ipam_each(root, add_peer, &p, &stale))
+		warn("%s", err_msg());
+	for (int i = 0; i < p.n; i++)
+		if (container_dir(&st, p.ids[i], dir)
+		    || etcfiles_hosts_update(dir, net, p.buf ? p.buf : "", p.len))
+			warn("%s", err_msg());
+	free(p.buf);
+	free(p.ids);
 }
 
 int net_attach(struct net_lease *l, pid_t pid)
@@ -433,6 +564,8 @@ int net_attach(struct net_lease *l, pid_t pid)
 	if ((lock = ipam_lock(l->root)) < 0)
 		goto out;
 	rc = ipam_write(l->root, &l->lease);
+	if (!rc && l->user)
+		hosts_sync(l->root, l->lease.net);
 	ipam_unlock(lock);
 out:
 	if (rc)
@@ -460,12 +593,24 @@ static int scan_others(const struct ipam_lease *l, void *arg)
 	return 0;
 }
 
+int net_nat_rewrite(const char *root, const char *skip_id)
+{
+	struct scan *sc = calloc(1, sizeof(*sc));
+	int stale = 0, rc;
+
+	if (!sc)
+		return err_setn(ENOMEM, "network");
+	sc->id = skip_id ? skip_id : "";
+	rc = ipam_each(root, scan_others, sc, &stale) ? -1 : nat_apply(root, sc);
+	free(sc);
+	return rc;
+}
+
 void net_release(const struct store *s, const char *id, struct net_lease *l)
 {
-	struct bridge_conf b;
+	char msg[256], net[NET_NAME_MAX + 1];
 	struct scan *sc;
 	int lock, had, stale = 0, e = err_errno();
-	char msg[256];
 
 	if (l && !l->root)
 		return; /* never set up */
@@ -485,15 +630,16 @@ void net_release(const struct store *s, const char *id, struct net_lease *l)
 		warn("%s", err_msg());
 		goto out;
 	}
-	had = ipam_release(s->root, id);
+	had = ipam_release(s->root, id, net);
 	if ((sc = calloc(1, sizeof(*sc)))) {
 		sc->id = id;
 		ipam_each(s->root, scan_others, sc, &stale);
-		if ((had > 0 || stale) && !bridge_conf_get(s->root, &b)
-		    && portmap_nat_apply(b.name, b.net, b.prefix, sc->rules, sc->nrules))
+		if ((had > 0 || stale) && nat_apply(s->root, sc))
 			warn("%s", err_msg());
 		free(sc);
 	}
+	if (*net)
+		hosts_sync(s->root, net);
 	ipam_unlock(lock);
 out:
 	err_setn(e, "%s", msg);

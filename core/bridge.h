@@ -8,7 +8,10 @@
  * The subnet is ROOT/network/config's "subnet=" or $BOXCAR_SUBNET, else
  * CONFIG_NETWORK_SUBNET; the gateway is its first address unless given
  * ("10.213.0.1/24"). The bridge is made on first use and stays, as
- * docker0 does; so does the NAT table (portmap.h).
+ * docker0 does; so does the NAT table (portmap.h). A user-defined
+ * network (netrec.h, `network create`) is the same with its own bridge,
+ * subnet and NAT rules; its containers' /etc/hosts name each other and
+ * are kept current as they come and go (net_attach, net_release).
  *
  * The monitor, which lives as long as the container:
  *   net_setup    before the first launch: a lease (ipam.h) for the
@@ -44,6 +47,8 @@ struct net_lease {
 	int active;         /* a bridge lease is held */
 	int nsfd;           /* container:NAME: its netns; else -1 */
 	struct bridge_conf br;
+	int user;           /* a user-defined network: lease.net */
+	int internal;       /* --internal: nothing in or out but its own */
 	uint32_t addr;      /* network byte order */
 	uint8_t mac[6];
 	unsigned mtu;
@@ -55,8 +60,17 @@ struct net_lease {
 	struct ipam_lease lease;
 };
 
-/* The bridge's configuration for the store at root. */
+/* The default bridge's configuration for the store at root. */
 int bridge_conf_get(const char *root, struct bridge_conf *b);
+/* "A.B.C.D/P" (the gateway A.B.C.D if not the network's address, else
+ * the first) into b's net, gw and prefix; /8 to /30. */
+int bridge_subnet_parse(const char *s, struct bridge_conf *b);
+/* Make b's bridge (if missing) with its gateway address, up, forwarding
+ * on; *mtu: its MTU, or 0. */
+int bridge_up(const struct bridge_conf *b, unsigned *mtu);
+/* Under ipam_lock: write the NAT table again from the networks and the
+ * live leases, those of container skip_id (NULL: none) left out. */
+int net_nat_rewrite(const char *root, const char *skip_id);
 
 int net_setup(const struct store *s, const struct container_spec *c, struct net_lease *l);
 int net_attach(struct net_lease *l, pid_t pid);

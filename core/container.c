@@ -480,6 +480,8 @@ static void spec_json(struct json_w *w, const struct container_spec *c)
 	jw_key(w, "init"); jw_bool(w, c->init);
 	jw_kstr(w, "net", net_names[c->net < NET_MODES ? c->net : 0]);
 	put_str(w, "net_container", c->net_container);
+	put_str(w, "network", c->network);
+	put_list(w, "net_aliases", c->net_aliases);
 	put_list(w, "ports", c->ports);
 	put_str(w, "ip", c->ip);
 	put_str(w, "mac", c->mac);
@@ -734,6 +736,8 @@ int container_spec_load(const struct store *s, const char *id, struct container_
 	i = name_index(net_names, NET_MODES, json_get_str(&d, 0, "net"));
 	c->net = i < 0 ? NET_PRIVATE : (enum net_mode)i;
 	c->net_container = dup_str(&d, 0, "net_container", &bad);
+	c->network = dup_str(&d, 0, "network", &bad);
+	c->net_aliases = dup_list(&d, 0, "net_aliases", &bad);
 	c->ports = dup_list(&d, 0, "ports", &bad);
 	c->ip = dup_str(&d, 0, "ip", &bad);
 	c->mac = dup_str(&d, 0, "mac", &bad);
@@ -825,6 +829,8 @@ void container_spec_free(struct container_spec *c)
 	free_list(c->extra_hosts);
 	free_list(c->ports);
 	free(c->net_container);
+	free(c->network);
+	free_list(c->net_aliases);
 	free(c->ip);
 	free(c->mac);
 	free(c->workdir);

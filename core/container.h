@@ -93,6 +93,9 @@ struct container_spec {
 	int seccomp_unconfined;       /* --security-opt seccomp=unconfined */
 	enum net_mode net;
 	char *net_container;   /* --network container:NAME: NAME */
+	char *network;         /* NET_BRIDGE: a user network's name (netrec.h);
+				* NULL: the default bridge */
+	char **net_aliases;    /* --network-alias: NULL-terminated */
 	char **ports;          /* -p as given, -P's added: NULL-terminated */
 	char *ip, *mac;        /* --ip, --mac-address; NULL: chosen */
 	struct mount_spec *mounts;

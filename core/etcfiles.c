@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bridge.h"
@@ -129,13 +130,13 @@ static void copy_file(struct out *o, const char *path)
 	close(fd);
 }
 
-static int write_hosts(const char *dir, const struct container_spec *c,
+static int write_hosts(const char *dir, const char *name, const struct container_spec *c,
 		       const struct net_lease *net)
 {
 	char addr[16];
 	struct out o;
 
-	if (out_open(&o, dir, "hosts"))
+	if (out_open(&o, dir, name))
 		return -1;
 	if (c->net == NET_HOST)
 		copy_file(&o, "/etc/hosts");
@@ -260,6 +261,72 @@ static int write_resolv(const char *dir, const struct container_spec *c,
 int etcfiles_write(const char *dir, const struct container_spec *c,
 		   const struct net_lease *net)
 {
-	return write_hostname(dir, c) || write_hosts(dir, c, net) || write_resolv(dir, c, net)
-		? -1 : 0;
+	/* on a user network: hosts.base too, what etcfiles_hosts_update
+	 * adds the network's names to */
+	return write_hostname(dir, c) || write_hosts(dir, "hosts", c, net)
+		|| (net && net->active && net->user && write_hosts(dir, "hosts.base", c, net))
+		|| write_resolv(dir, c, net) ? -1 : 0;
+}
+
+/* fd's whole content to out (both regular files, at their offsets). */
+static int copy_fd(int in, int out)
+{
+	char buf[4096];
+	ssize_t k;
+
+	while ((k = read(in, buf, sizeof(buf))) != 0) {
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 || write_all(out, buf, (size_t)k))
+			return -1;
+	}
+	return 0;
+}
+
+/* One file of the record dir, never through a link, and only a regular
+ * file (a FIFO would hang us: O_NONBLOCK until checked). */
+static int open_regular(int dfd, const char *name, int flags)
+{
+	struct stat st;
+	int fd = openat(dfd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	return fd;
+}
+
+int etcfiles_hosts_update(const char *dir, const char *net, const char *lines, size_t n)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), in = -1, out = -1;
+	int rc = -1;
+
+	if (dfd < 0)
+		return errno == ENOENT ? 0 : err_set("cannot open %s", dir);
+	if ((in = open_regular(dfd, "hosts.base", O_RDONLY)) < 0) {
+		/* gone with its container, or made before user networks */
+		rc = errno == ENOENT ? 0 : err_set("cannot open %s/hosts.base", dir);
+		goto out;
+	}
+	if ((out = open_regular(dfd, "hosts", O_WRONLY)) < 0) {
+		err_set("cannot open %s/hosts", dir);
+		goto out;
+	}
+	if (ftruncate(out, 0) < 0 || copy_fd(in, out) || write_all(out, "# network ", 10)
+	    || write_all(out, net, strlen(net)) || write_all(out, "\n", 1)
+	    || write_all(out, lines, n))
+		err_set("cannot write %s/hosts", dir);
+	else
+		rc = 0;
+out:
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	close(dfd);
+	return rc;
 }

@@ -46,7 +46,7 @@ int fsync_parent(const char *path)
 	return fsync_path(dir);
 }
 
-static int write_all(int fd, const void *data, size_t n)
+int write_all(int fd, const void *data, size_t n)
 {
 	const char *p = data;
 
@@ -55,8 +55,10 @@ static int write_all(int fd, const void *data, size_t n)
 
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0)
+		if (w <= 0) {
+			errno = w ? errno : EIO;
 			return -1;
+		}
 		p += w, n -= w;
 	}
 	return 0;

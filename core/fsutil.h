@@ -9,6 +9,9 @@
 #include <sys/types.h>
 #include <time.h>
 
+/* write(2) until all n bytes are out (EINTR retried): 0, or -1 with errno
+ * (no err_set). */
+int write_all(int fd, const void *data, size_t n);
 /* Replace path with n bytes of data so that a reader (or a reboot) sees
  * the old file or the new one, never a mix: write path.tmp, fsync it,
  * rename it over path, fsync the directory. */

@@ -86,14 +86,30 @@ int ipam_mac_parse(const char *s, uint8_t m[6])
 	return 0;
 }
 
-/* The next blank-separated word of *p, cut in place; "" at the end. */
-static char *word(char **p)
+char *ipam_word(char **p)
 {
 	char *w = *p + strspn(*p, " "), *e = w + strcspn(w, " ");
 
 	*p = *e ? e + 1 : e;
 	*e = 0;
 	return w;
+}
+
+int ipam_line(const char *text, size_t n, size_t *off, char *line, size_t cap)
+{
+	const char *nl;
+	size_t k;
+
+	if (*off >= n)
+		return 0;
+	nl = memchr(text + *off, '\n', n - *off);
+	k = nl ? (size_t)(nl - text - *off) : n - *off;
+	if (k >= cap || memchr(text + *off, 0, k))
+		return -1;
+	memcpy(line, text + *off, k);
+	line[k] = 0;
+	*off += k + 1;
+	return 1;
 }
 
 static int number(const char *w, unsigned long long max, unsigned long long *v)
@@ -107,26 +123,31 @@ static int number(const char *w, unsigned long long max, unsigned long long *v)
 	return errno || *end || *v > max ? -1 : 0;
 }
 
+/* A container's or a network's name, or an alias: Docker's characters. */
+static int name_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	return n && n <= max && !strchr("_.-", *s)
+		&& strspn(s, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_.-") == n;
+}
+
 int ipam_parse(const char *text, size_t n, struct ipam_lease *l, char boot[40])
 {
-	char line[128];
+	char line[320];
 	size_t off = 0;
+	int more;
 
 	memset(l, 0, sizeof(*l));
 	*boot = 0;
-	while (off < n) {
-		const char *nl = memchr(text + off, '\n', n - off);
-		size_t k = nl ? (size_t)(nl - text - off) : n - off;
+	while ((more = ipam_line(text, n, &off, line, sizeof(line)))) {
 		unsigned long long x, y;
 		char *p = line, *key, *a;
 
-		if (k >= sizeof(line) || memchr(text + off, 0, k))
+		if (more < 0)
 			return -1;
-		memcpy(line, text + off, k);
-		line[k] = 0;
-		off += k + 1;
-		key = word(&p);
-		a = word(&p);
+		key = ipam_word(&p);
+		a = ipam_word(&p);
 		if (!*key)
 			continue;
 		if (!strcmp(key, "id")) {
@@ -138,7 +159,7 @@ int ipam_parse(const char *text, size_t n, struct ipam_lease *l, char boot[40])
 				return -1;
 			strcpy(boot, a);
 		} else if (!strcmp(key, "owner") || !strcmp(key, "init")) {
-			if (number(a, INT32_MAX, &x) || number(word(&p), UINT64_MAX, &y))
+			if (number(a, INT32_MAX, &x) || number(ipam_word(&p), UINT64_MAX, &y))
 				return -1;
 			if (*key == 'o')
 				l->owner = (pid_t)x, l->owner_start = y;
@@ -147,6 +168,21 @@ int ipam_parse(const char *text, size_t n, struct ipam_lease *l, char boot[40])
 		} else if (!strcmp(key, "addr")) {
 			if (inet_pton(AF_INET, a, &l->addr) != 1)
 				return -1;
+		} else if (!strcmp(key, "net") || !strcmp(key, "name")) {
+			char *to = key[1] == 'e' ? l->net : l->name;
+
+			if (!name_ok(a, key[1] == 'e' ? NET_NAME_MAX : CONTAINER_NAME_MAX)
+			    || *ipam_word(&p))
+				return -1;
+			strcpy(to, a);
+		} else if (!strcmp(key, "alias")) {
+			size_t k = strlen(l->aliases);
+
+			for (; *a; a = ipam_word(&p)) {
+				if (!name_ok(a, NET_NAME_MAX) || k + 1 + strlen(a) > NET_ALIASES_MAX)
+					return -1;
+				k += (size_t)sprintf(l->aliases + k, "%s%s", k ? " " : "", a);
+			}
 		} else if (!strcmp(key, "mac")) {
 			if (ipam_mac_parse(a, l->mac))
 				return -1;
@@ -155,9 +191,10 @@ int ipam_parse(const char *text, size_t n, struct ipam_lease *l, char boot[40])
 			char *proto;
 
 			if (l->nports >= PORTMAP_MAX || inet_pton(AF_INET, a, &pm->host_ip) != 1
-			    || number(word(&p), 65535, &x) || number(word(&p), 65535, &y) || !y)
+			    || number(ipam_word(&p), 65535, &x) || number(ipam_word(&p), 65535, &y)
+			    || !y)
 				return -1;
-			proto = word(&p);
+			proto = ipam_word(&p);
 			if (strcmp(proto, "tcp") && strcmp(proto, "udp"))
 				return -1;
 			pm->host_port = (uint16_t)x;
@@ -225,6 +262,12 @@ int ipam_write(const char *root, const struct ipam_lease *l)
 		       (unsigned long long)l->owner_start, (int)l->init,
 		       (unsigned long long)l->init_start, l->mac[0], l->mac[1], l->mac[2],
 		       l->mac[3], l->mac[4], l->mac[5]);
+	if (*l->net)
+		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "net %s\n", l->net);
+	if (*l->name)
+		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "name %s\n", l->name);
+	if (*l->aliases)
+		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "alias %s\n", l->aliases);
 	for (int i = 0; i < l->nports; i++) {
 		const struct portmap *p = &l->ports[i];
 
@@ -237,7 +280,7 @@ int ipam_write(const char *root, const struct ipam_lease *l)
 	return write_file_atomic(path, buf, (size_t)len, 0600);
 }
 
-int ipam_release(const char *root, const char *id)
+int ipam_release(const char *root, const char *id, char net[NET_NAME_MAX + 1])
 {
 	char dir[PATH_MAX], path[PATH_MAX], boot[40], *data;
 	struct ipam_lease l;
@@ -246,6 +289,8 @@ int ipam_release(const char *root, const char *id)
 	size_t n;
 	int had = 0;
 
+	if (net)
+		*net = 0;
 	if (leases_dir(root, dir))
 		return -1;
 	if (!(d = opendir(dir)))
@@ -257,6 +302,8 @@ int ipam_release(const char *root, const char *id)
 		if (!ipam_parse(data, n, &l, boot) && !strcmp(l.id, id)) {
 			unlinkat(dirfd(d), de->d_name, 0);
 			had |= l.nports > 0;
+			if (net)
+				strcpy(net, l.net);
 		}
 		free(data);
 	}

@@ -6,6 +6,9 @@
  *   owner PID START            its monitor (pid, /proc start time)
  *   init PID START             its init, once cloned
  *   mac XX:XX:XX:XX:XX:XX
+ *   net NAME                   its network, if not the default bridge
+ *   name NAME                  the container's name, for the others'
+ *   alias NAME...              /etc/hosts (user networks: netrec.h)
  *   port IP HOSTPORT PORT tcp|udp   (one a published port)
  * A lease is live while its boot is this one and its monitor or its
  * init lives; any other is reclaimed by the next allocation, so a crash,
@@ -21,8 +24,14 @@
 #include "container.h"
 #include "portmap.h"
 
+#define NET_NAME_MAX 64     /* a network's name (netrec.h) */
+#define NET_ALIASES_MAX 255 /* --network-alias names, blank-separated */
+
 struct ipam_lease {
 	char id[CONTAINER_ID_LEN + 1];
+	char net[NET_NAME_MAX + 1];     /* "": the default bridge */
+	char name[CONTAINER_NAME_MAX + 1];
+	char aliases[NET_ALIASES_MAX + 1];
 	uint32_t addr;
 	uint8_t mac[6];
 	pid_t owner, init;
@@ -42,11 +51,19 @@ int ipam_each(const char *root, int (*fn)(const struct ipam_lease *l, void *arg)
 	      int *stale_ports);
 /* Write l (its file named by l->addr), this boot's. */
 int ipam_write(const char *root, const struct ipam_lease *l);
-/* Delete id's lease(s): 1 if one had published ports, else 0. */
-int ipam_release(const char *root, const char *id);
+/* Delete id's lease(s): 1 if one had published ports, else 0; net
+ * (NULL: not wanted) gets its network, "" for the default bridge. */
+int ipam_release(const char *root, const char *id, char net[NET_NAME_MAX + 1]);
 
 /* "XX:XX:XX:XX:XX:XX" into m: 0, or -1. */
 int ipam_mac_parse(const char *s, uint8_t m[6]);
+
+/* The lines of a lease or a network record (netrec.h), one at a time:
+ * the next of text's n bytes after *off into line[cap] (1), 0 at the
+ * end, -1 for a line too long or with a NUL. */
+int ipam_line(const char *text, size_t n, size_t *off, char *line, size_t cap);
+/* The next blank-separated word of *p, cut in place; "" at the end. */
+char *ipam_word(char **p);
 
 /* Parse a lease file's text (n bytes). 0, or -1 if it is not one. */
 int ipam_parse(const char *text, size_t n, struct ipam_lease *l, char boot[40]);

@@ -343,21 +343,6 @@ static void health_act(struct watch *w, enum health_on_failure act)
 	kill(w->pid, SIGKILL);
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= k;
-	}
-	return 0;
-}
-
 static void on_signal(struct watch *w)
 {
 	struct signalfd_siginfo si;

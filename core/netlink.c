@@ -233,3 +233,60 @@ int nl_route_default(int nl, int idx, uint32_t gw)
 	attr_u32(&r, RTA_OIF, (uint32_t)idx);
 	return talk(nl, &r, "cannot add the default route");
 }
+
+int nl_route_each(int nl, int (*fn)(uint32_t dst, int len, void *arg), void *arg)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct req r;
+	struct rtmsg *m = req_init(&r, RTM_GETROUTE, NLM_F_DUMP, sizeof(*m));
+	static char buf[8192]; /* a dump part: the kernel fills what fits */
+	int rc = 0;
+
+	m->rtm_family = AF_INET;
+	r.h.nlmsg_flags &= (uint16_t)~NLM_F_ACK;
+	r.h.nlmsg_seq = 2;
+	if (sendto(nl, r.buf, r.h.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+		return err_set("routes: netlink");
+	for (;;) {
+		ssize_t n;
+
+		do
+			n = recv(nl, buf, sizeof(buf), 0);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return err_set("routes: netlink");
+		for (size_t off = 0; off + sizeof(struct nlmsghdr) <= (size_t)n;) {
+			struct nlmsghdr *h = (struct nlmsghdr *)(buf + off);
+			struct rtmsg *rt = NLMSG_DATA(h);
+			size_t len;
+
+			if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > (size_t)n - off)
+				return err_setn(EPROTO, "routes: bad netlink answer");
+			off += NLMSG_ALIGN(h->nlmsg_len);
+			if (h->nlmsg_type == NLMSG_DONE)
+				return rc;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(h);
+
+				return err_setn(h->nlmsg_len >= NLMSG_LENGTH(sizeof(*e)) ? -e->error
+						: EPROTO, "routes: netlink");
+			}
+			if (rc || h->nlmsg_type != RTM_NEWROUTE
+			    || h->nlmsg_len < NLMSG_LENGTH(sizeof(*rt)) || !rt->rtm_dst_len)
+				continue;
+			len = h->nlmsg_len - NLMSG_LENGTH(sizeof(*rt));
+			/* the attributes after the rtmsg, for RTA_DST */
+			for (struct rtattr *a = (struct rtattr *)((char *)rt + NLMSG_ALIGN(sizeof(*rt)));
+			     len >= sizeof(*a) && a->rta_len >= sizeof(*a) && a->rta_len <= len;
+			     len -= NLMSG_ALIGN(a->rta_len) < len ? NLMSG_ALIGN(a->rta_len) : len,
+			     a = (struct rtattr *)((char *)a + NLMSG_ALIGN(a->rta_len)))
+				if (a->rta_type == RTA_DST && a->rta_len >= RTA_LENGTH(4)) {
+					uint32_t dst;
+
+					memcpy(&dst, RTA_DATA(a), 4);
+					rc = fn(dst, rt->rtm_dst_len, arg);
+					break;
+				}
+		}
+	}
+}

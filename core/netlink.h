@@ -38,12 +38,14 @@ struct nfgenmsg { uint8_t nfgen_family, version; uint16_t res_id; };
 #define RTA_DATA(a) ((void *)((char *)(a) + RTA_LENGTH(0)))
 enum { NLM_F_REQUEST = 1, NLM_F_ACK = 4, NLM_F_EXCL = 0x200, NLM_F_CREATE = 0x400 };
 enum { NLMSG_ERROR = 2 };
-enum { RTM_NEWLINK = 16, RTM_DELLINK = 17, RTM_NEWADDR = 20, RTM_NEWROUTE = 24 };
+enum { RTM_NEWLINK = 16, RTM_DELLINK = 17, RTM_NEWADDR = 20, RTM_NEWROUTE = 24,
+       RTM_GETROUTE = 26 };
+enum { NLM_F_DUMP = 0x300, NLMSG_DONE = 3 };
 enum { IFLA_ADDRESS = 1, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_MASTER = 10, IFLA_LINKINFO = 18,
        IFLA_NET_NS_FD = 28 };
 enum { IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2, VETH_INFO_PEER = 1 };
 enum { IFA_ADDRESS = 1, IFA_LOCAL = 2 };
-enum { RTA_OIF = 4, RTA_GATEWAY = 5, RT_TABLE_MAIN = 254, RTPROT_BOOT = 3,
+enum { RTA_DST = 1, RTA_OIF = 4, RTA_GATEWAY = 5, RT_TABLE_MAIN = 254, RTPROT_BOOT = 3,
        RT_SCOPE_UNIVERSE = 0, RTN_UNICAST = 1 };
 enum { NFNL_SUBSYS_NFTABLES = 10, NFT_MSG_GETTABLE = 1, NFTA_TABLE_NAME = 1,
        NFPROTO_IPV4 = 2, NFNETLINK_V0 = 0 };
@@ -67,5 +69,9 @@ int nl_link_del(int nl, int idx);
 int nl_addr_add(int nl, int idx, uint32_t addr, int prefix);
 /* Default IPv4 route via gw (network byte order) through idx. */
 int nl_route_default(int nl, int idx, uint32_t gw);
+/* Call fn for every IPv4 route of every table but default routes: its
+ * destination (network byte order) and prefix length. fn returning
+ * non-zero stops the walk and is returned. */
+int nl_route_each(int nl, int (*fn)(uint32_t dst, int len, void *arg), void *arg);
 
 #endif

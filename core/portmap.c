@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,51 +117,88 @@ int portmap_hold(struct portmap *p)
 
 /* ---- the table ---------------------------------------------------------- */
 
+/* printf onto buf at *len; past cap it only counts (script says E2BIG). */
+static void put(char *buf, size_t cap, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (*len < cap)
+		*len += (size_t)vsnprintf(buf + *len, cap - *len, fmt, ap);
+	va_end(ap);
+}
+
 /* The script, whole: add+delete first so that a missing table is no
  * error, then the table as it must be; nft applies it atomically. */
-static int script(char *buf, size_t cap, const char *bridge, uint32_t net, int prefix,
+static int script(char *buf, size_t cap, const struct portmap_net *nets, int nnets,
 		  const struct portmap_rule *r, int n)
 {
 	char sub[24], a[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN];
-	size_t len;
+	size_t len = 0;
+	int internal = 0;
 
-	inet_ntop(AF_INET, &net, a, sizeof(a));
-	snprintf(sub, sizeof(sub), "%s/%d", a, prefix);
-	len = (size_t)snprintf(buf, cap,
-		"add table ip " PORTMAP_TABLE "\n"
-		"delete table ip " PORTMAP_TABLE "\n"
-		"table ip " PORTMAP_TABLE " {\n"
-		" chain postrouting {\n"
-		"  type nat hook postrouting priority srcnat; policy accept;\n"
-		"  ip saddr %s oifname != \"%s\" masquerade\n"
-		"  oifname \"%s\" ip saddr 127.0.0.0/8 masquerade\n"
-		"  oifname \"%s\" ip saddr %s ct status dnat masquerade\n"
-		" }\n"
-		" chain guard {\n"
-		"  type filter hook prerouting priority raw; policy accept;\n"
-		"  iifname \"%s\" ip daddr 127.0.0.0/8 drop\n"
-		" }\n"
-		" chain prerouting {\n"
-		"  type nat hook prerouting priority dstnat; policy accept;\n"
-		"  fib daddr type local jump ports\n"
-		" }\n"
-		" chain output {\n"
-		"  type nat hook output priority -100; policy accept;\n"
-		"  fib daddr type local jump ports\n"
-		" }\n"
-		" chain ports {\n", sub, bridge, bridge, bridge, sub, bridge);
-	for (int i = 0; i < n && len < cap; i++) {
+	put(buf, cap, &len, "add table ip " PORTMAP_TABLE "\n"
+	    "delete table ip " PORTMAP_TABLE "\n"
+	    "table ip " PORTMAP_TABLE " {\n"
+	    " chain postrouting {\n"
+	    "  type nat hook postrouting priority srcnat; policy accept;\n");
+	for (int i = 0; i < nnets; i++) {
+		const char *br = nets[i].bridge;
+
+		inet_ntop(AF_INET, &nets[i].net, a, sizeof(a));
+		snprintf(sub, sizeof(sub), "%s/%d", a, nets[i].prefix);
+		if (!nets[i].internal)
+			put(buf, cap, &len, "  ip saddr %s oifname != \"%s\" masquerade\n", sub, br);
+		put(buf, cap, &len, "  oifname \"%s\" ip saddr 127.0.0.0/8 masquerade\n"
+		    "  oifname \"%s\" ip saddr %s ct status dnat masquerade\n", br, br, sub);
+		internal |= nets[i].internal;
+	}
+	put(buf, cap, &len, " }\n chain guard {\n"
+	    "  type filter hook prerouting priority raw; policy accept;\n");
+	for (int i = 0; i < nnets; i++)
+		put(buf, cap, &len, "  iifname \"%s\" ip daddr 127.0.0.0/8 drop\n", nets[i].bridge);
+	put(buf, cap, &len, " }\n");
+	/* Docker's isolation: an internal network's traffic stays on its
+	 * bridge; between two networks only published ports pass */
+	if (nnets > 1 || internal) {
+		put(buf, cap, &len, " chain forward {\n"
+		    "  type filter hook forward priority filter; policy accept;\n");
+		for (int i = 0; i < nnets; i++)
+			if (nets[i].internal)
+				put(buf, cap, &len, "  iifname \"%s\" oifname != \"%s\" drop\n"
+				    "  oifname \"%s\" iifname != \"%s\" drop\n", nets[i].bridge,
+				    nets[i].bridge, nets[i].bridge, nets[i].bridge);
+		put(buf, cap, &len, "  ct status dnat accept\n");
+		for (int i = 0; i < nnets && nnets > 1; i++) {
+			put(buf, cap, &len, "  iifname \"%s\" oifname {", nets[i].bridge);
+			for (int j = 0, first = 1; j < nnets; j++)
+				if (j != i) {
+					put(buf, cap, &len, "%s \"%s\"", first ? "" : ",", nets[j].bridge);
+					first = 0;
+				}
+			put(buf, cap, &len, " } drop\n");
+		}
+		put(buf, cap, &len, " }\n");
+	}
+	put(buf, cap, &len, " chain prerouting {\n"
+	    "  type nat hook prerouting priority dstnat; policy accept;\n"
+	    "  fib daddr type local jump ports\n"
+	    " }\n"
+	    " chain output {\n"
+	    "  type nat hook output priority -100; policy accept;\n"
+	    "  fib daddr type local jump ports\n"
+	    " }\n"
+	    " chain ports {\n");
+	for (int i = 0; i < n; i++) {
 		const struct portmap *p = &r[i].p;
 
 		inet_ntop(AF_INET, &r[i].addr, a, sizeof(a));
 		inet_ntop(AF_INET, &p->host_ip, h, sizeof(h));
-		len += (size_t)snprintf(buf + len, cap - len, "  %s%s%s%s dport %u dnat to %s:%u\n",
-					p->host_ip ? "ip daddr " : "", p->host_ip ? h : "",
-					p->host_ip ? " " : "", p->udp ? "udp" : "tcp", p->host_port,
-					a, p->port);
+		put(buf, cap, &len, "  %s%s%s%s dport %u dnat to %s:%u\n",
+		    p->host_ip ? "ip daddr " : "", p->host_ip ? h : "", p->host_ip ? " " : "",
+		    p->udp ? "udp" : "tcp", p->host_port, a, p->port);
 	}
-	if (len < cap)
-		len += (size_t)snprintf(buf + len, cap - len, " }\n}\n");
+	put(buf, cap, &len, " }\n}\n");
 	if (len >= cap)
 		return err_setn(E2BIG, "too many published ports for one NAT table");
 	return (int)len;
@@ -177,18 +215,18 @@ static void exec_nft(void)
 		execv(where[i], argv);
 }
 
-int portmap_nat_apply(const char *bridge, uint32_t net, int prefix,
-		      const struct portmap_rule *r, int n)
+int portmap_nat_apply(const struct portmap_net *nets, int nnets, const struct portmap_rule *r,
+		      int n)
 {
 	char *buf, msg[200];
-	size_t cap = 1024 + (size_t)n * 96;
+	size_t cap = 1024 + (size_t)n * 96 + (size_t)nnets * (512 + (size_t)nnets * 24);
 	int in[2], out[2], st, len;
 	ssize_t got = 0, k;
 	pid_t pid;
 
 	if (!(buf = malloc(cap)))
 		return err_setn(ENOMEM, "NAT table");
-	if ((len = script(buf, cap, bridge, net, prefix, r, n)) < 0) {
+	if ((len = script(buf, cap, nets, nnets, r, n)) < 0) {
 		free(buf);
 		return -1;
 	}
@@ -212,7 +250,8 @@ int portmap_nat_apply(const char *bridge, uint32_t net, int prefix,
 	close(in[0]);
 	close(out[1]);
 	if (pid > 0) {
-		/* the script is small, far below a pipe's buffer */
+		/* whole before the answer is read: nft reads all of its
+		 * input before it says anything */
 		void (*old)(int) = signal(SIGPIPE, SIG_IGN);
 
 		(void)!write(in[1], buf, (size_t)len);

@@ -3,13 +3,17 @@
  * `nft -f -` in one transaction (never a rule in another table: a
  * router's fw4 keeps its own), from the live leases (docs/network.md says
  * why nft and not netlink):
- *   postrouting  masquerade what leaves the subnet for elsewhere, what
- *                the host sends from 127.0.0.1 to a published port, and
- *                what a container sends to another's published port
+ *   postrouting  masquerade what leaves a subnet for elsewhere (not
+ *                from an internal network), what the host sends from
+ *                127.0.0.1 to a published port, and what a container
+ *                sends to another's published port
+ *   forward      with user networks: nothing between two networks'
+ *                bridges but published ports (Docker's isolation), and
+ *                nothing in or out of an internal network's
  *   prerouting,  for a local destination address: DNAT of each
  *   output       published [IP:]PORT/PROTO to ADDR:PORT
- *   guard        drop what comes from the bridge for 127.0.0.0/8: the
- *                bridge has route_localnet (for the host's 127.0.0.1 to
+ *   guard        drop what comes from a bridge for 127.0.0.0/8: the
+ *                bridges have route_localnet (for the host's 127.0.0.1 to
  *                reach published ports), which would otherwise let a
  *                container with NET_RAW reach the host's loopback-only
  *                services (CVE-2020-8558, kube-proxy's)
@@ -47,10 +51,18 @@ struct portmap_rule {
 	struct portmap p;
 };
 
-/* Write the table for bridge (name, subnet) with these rules, replacing
- * the one there; nft missing or failing is an error that says so. */
-int portmap_nat_apply(const char *bridge, uint32_t net, int prefix,
-		      const struct portmap_rule *r, int n);
+/* One network's bridge, for the table. */
+struct portmap_net {
+	char bridge[16];     /* its interface */
+	uint32_t net;        /* network byte order */
+	int prefix;
+	int internal;        /* no masquerade, nothing forwarded out or in */
+};
+
+/* Write the table for these networks with these rules, replacing the
+ * one there; nft missing or failing is an error that says so. */
+int portmap_nat_apply(const struct portmap_net *nets, int nnets, const struct portmap_rule *r,
+		      int n);
 /* Is boxcar's table there? (One netlink request, no nft run.) */
 int portmap_nat_present(void);
 

@@ -296,3 +296,33 @@ void template_table_print(char *buf)
 		free(copy);
 	}
 }
+
+int template_line(const char *tmpl, const char *json, size_t n, FILE *out)
+{
+	struct json_doc d;
+	int rc;
+
+	if (!tmpl)
+		return fwrite(json, 1, n, out) == n ? 0 : err_set("write");
+	if (json_parse(&d, json, n))
+		return -1;
+	rc = template_fields_exist(tmpl, &d, 0) || template_render(tmpl, &d, 0, out) ? -1 : 0;
+	json_free(&d);
+	if (!rc)
+		putc('\n', out);
+	return rc;
+}
+
+int template_each(const char *tmpl, const char *json, size_t n, FILE *out)
+{
+	struct json_doc d;
+	int rc = 0;
+
+	if (json_parse(&d, json, n))
+		return -1;
+	for (uint32_t e = json_first(&d, 0); e && !rc; e = json_next(&d, e))
+		if (!(rc = template_render(tmpl, &d, e, out)))
+			putc('\n', out);
+	json_free(&d);
+	return rc;
+}

@@ -24,6 +24,13 @@ int template_fields_exist(const char *tmpl, const struct json_doc *d, uint32_t v
  * gives X as compact JSON. */
 int template_render(const char *tmpl, const struct json_doc *d, uint32_t v, FILE *out);
 
+/* json (n bytes, one object: a listing's line) through tmpl, whose
+ * fields must exist, and a newline; tmpl NULL: json as it is. 0, or -1. */
+int template_line(const char *tmpl, const char *json, size_t n, FILE *out);
+/* Each element of the JSON array json (n bytes) through tmpl, a line
+ * each (inspect -f). 0, or -1. */
+int template_each(const char *tmpl, const char *json, size_t n, FILE *out);
+
 /* --format "table T": the header line, each {{.Field}} as titles names
  * it ({ "Names", "NAMES" }...; else the field in capitals), literal text
  * kept, \t and \n as the renderer makes them. */

@@ -1,10 +1,13 @@
 /* fuzz_netspec.c - libFuzzer target for what bridge networking parses:
- * -p specs and image ExposedPorts keys (core/portmap.c), and the lease
- * files of ROOT/network/leases (core/ipam.c).
+ * -p specs and image ExposedPorts keys (core/portmap.c), the lease
+ * files of ROOT/network/leases (core/ipam.c) and the network records
+ * of ROOT/network/nets (core/netrec.c).
  *
  * The first byte picks the parser. A port that parses must format to
  * text that names the same ports; a lease that parses must have sane
- * fields and survive a format-parse round (ipam_write's format).
+ * fields and survive a format-parse round (ipam_write's format); a
+ * network record that parses must have a subnet whose gateway is in it
+ * and a bridge name an interface can have.
  */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -13,6 +16,7 @@
 #include <string.h>
 
 #include "ipam.h"
+#include "netrec.h"
 #include "portmap.h"
 
 static void port(const char *s)
@@ -51,6 +55,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		port(s);
 		return 0;
 	}
+	if (data[0] & 2) {
+		struct netrec r;
+		uint32_t mask;
+
+		if (netrec_parse(s, size - 1, &r))
+			return 0;
+		mask = htonl(~0u << (32 - r.br.prefix));
+		if (r.br.prefix < 8 || r.br.prefix > 30 || (r.br.gw & mask) != r.br.net
+		    || r.br.gw == r.br.net || !*r.br.name || strlen(r.br.name) > 15
+		    || strchr(r.br.name, '/') || r.nlabels > NETREC_LABELS)
+			abort();
+		for (int i = 0; i < r.nlabels; i++)
+			if (!strchr(r.labels[i], '='))
+				abort();
+		return 0;
+	}
 	if (ipam_parse(s, size - 1, &l, boot))
 		return 0;
 	if (!l.addr || !*l.id || !*boot || l.nports < 0 || l.nports > PORTMAP_MAX)
@@ -58,5 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 0; i < l.nports; i++)
 		if (!l.ports[i].port)
 			abort();
+	if (strlen(l.net) > NET_NAME_MAX || strlen(l.aliases) > NET_ALIASES_MAX
+	    || strchr(l.name, ' ') || strchr(l.net, ' '))
+		abort();
 	return 0;
 }
