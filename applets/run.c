@@ -44,7 +44,8 @@
 //usage:  -d, --detach             run in the background, print the container ID
 //usage:  -i, --interactive        keep stdin attached
 //usage:  -t, --tty                allocate a pseudo-terminal
-//usage:      --rm                 remove the container when it exits
+//usage:      --rm                 remove the container (and its anonymous volumes)
+//usage:                           when it exits
 //usage:      --name NAME          name the container
 //usage:  -e, --env KEY[=VALUE]    set a variable (repeatable)
 //usage:      --env-file FILE      read KEY=VALUE lines from FILE
@@ -53,12 +54,16 @@
 //usage:  -h, --hostname NAME      host name (default: the short ID)
 //usage:      --entrypoint CMD     override the image's entrypoint
 //usage:  -v, --volume SRC:DST[:OPTS]  bind-mount host path SRC on DST; OPTS:
-//usage:                           ro|rw, [r]private|[r]slave|[r]shared, z|Z
+//usage:                           ro|rw, [r]private|[r]slave|[r]shared, z|Z;
+//usage:                           SRC a NAME: volume NAME (made if missing; an
+//usage:                           empty one gets the image's files at DST unless
+//usage:                           OPTS has nocopy); -v DST: an anonymous volume
 //usage:      --tmpfs DST[:OPTS]   mount a tmpfs on DST; OPTS: size=, mode=, uid=,
 //usage:                           gid=, nr_inodes=, ro, exec, suid, dev (default
 //usage:                           noexec,nosuid,nodev, as Docker)
-//usage:      --mount type=bind|tmpfs,source=SRC,target=DST[,readonly]
-//usage:                           [,bind-propagation=P][,tmpfs-size=S][,tmpfs-mode=M]
+//usage:      --mount type=bind|volume|tmpfs,source=SRC,target=DST[,readonly]
+//usage:                           [,bind-propagation=P][,volume-nocopy]
+//usage:                           [,tmpfs-size=S][,tmpfs-mode=M]
 //usage:      --read-only          mount the root file system read-only
 //usage:      --dns IP             nameserver in /etc/resolv.conf (repeatable; default the host's)
 //usage:      --dns-search DOMAIN  search domain (repeatable)
@@ -134,6 +139,7 @@
 #include "launch.h"
 #include "monitor.h"
 #include "mountspec.h"
+#include "volume.h"
 #include "overlay.h"
 #include "passwd.h"
 #include "signame.h"
@@ -293,7 +299,7 @@ static void add_mount(struct container_spec *c, enum mountspec_kind kind, const 
 
 	if (mountspec_parse(kind, arg, &m))
 		die_err(EXIT_RUNTIME);
-	if (!m.tmpfs && stat(m.source, &st) < 0)
+	if (!m.tmpfs && !m.volume && stat(m.source, &st) < 0)
 		die(EXIT_RUNTIME, "invalid volume source %s", m.source);
 	for (int i = 0; i < c->nmounts; i++) {
 		char a[PATH_MAX], b[PATH_MAX];
@@ -304,6 +310,56 @@ static void add_mount(struct container_spec *c, enum mountspec_kind kind, const 
 	if (!(c->mounts = realloc(c->mounts, (c->nmounts + 1) * sizeof(*c->mounts))))
 		die(EXIT_RUNTIME, "out of memory");
 	c->mounts[c->nmounts++] = m;
+}
+
+/* The image's VOLUME list (Config.Volumes, an object whose keys are the
+ * paths): an anonymous volume on each path no mount of the user's has,
+ * as Docker does. The paths are the image's: checked as -v's. */
+static void image_volumes(struct container_spec *c, const struct json_doc *d, uint32_t cfg)
+{
+	uint32_t vols = cfg ? json_get(d, cfg, "Volumes") : 0;
+
+	if (!vols || json_type(d, vols) != JSON_OBJECT)
+		return;
+	for (uint32_t k = json_first(d, vols); k; k = json_next(d, k)) {
+		const char *path = json_str(d, k);
+		char a[PATH_MAX], b[PATH_MAX];
+		int dup = 0;
+
+		if (!path || *path != '/' || strchr(path, ':') || strlen(path) >= PATH_MAX
+		    || path_clean(path, b) || !*b)
+			diex(EXIT_RUNTIME, "image %s: invalid volume path '%.200s'", c->image,
+			     path ? path : "");
+		for (int i = 0; i < c->nmounts && !dup; i++)
+			dup = !path_clean(c->mounts[i].target, a) && !strcmp(a, b);
+		if (!dup)
+			add_mount(c, MOUNTSPEC_VOLUME, path);
+	}
+}
+
+/* Name and make the volumes c mounts (anonymous ones get a name, a
+ * named one is made on first use, as Docker does) and point their
+ * sources at _data. Under the store's write lock, before the record is
+ * made; undo_volumes removes the anonymous ones made here if the record
+ * is not. */
+static int prepare_volumes(struct store *s, struct container_spec *c)
+{
+	for (int i = 0; i < c->nmounts; i++) {
+		struct mount_spec *m = &c->mounts[i];
+		char name[VOLUME_NAME_MAX + 1], path[PATH_MAX];
+		int existed;
+
+		if (!m->volume)
+			continue;
+		if (volume_create(s, m->volume, NULL, !*m->volume, name, &existed)
+		    || volume_data_path(s, name, path))
+			return -1;
+		free(m->volume);
+		free(m->source);
+		m->volume = xstrdup(name);
+		m->source = xstrdup(path);
+	}
+	return 0;
 }
 
 /* --device HOST[:CONTAINER[:PERMS]], as Docker: HOST a char or block
@@ -518,8 +574,14 @@ static int create(struct store *s, struct container_spec *c, int named)
 	int e;
 
 	container_sweep(s);
-	if ((!c->auto_remove && overlay_check(s)) || container_record_stage(s, c, stage))
+	if (!c->auto_remove && overlay_check(s))
 		return -1;
+	if (prepare_volumes(s, c) || container_record_stage(s, c, stage)) {
+		e = err_errno();
+		snprintf(msg, sizeof(msg), "%s", err_msg());
+		volume_remove_anonymous(s, c);
+		return err_setn(e, "%s", msg);
+	}
 	for (int tries = 0;; tries++) {
 		if (!container_name_reserve(s, c->name, c->id, !c->auto_remove))
 			break;
@@ -527,6 +589,7 @@ static int create(struct store *s, struct container_spec *c, int named)
 			e = err_errno();
 			snprintf(msg, sizeof(msg), "%s", err_msg());
 			rm_rf(stage);
+			volume_remove_anonymous(s, c);
 			return err_setn(e, "%s", msg);
 		}
 		random_name(c->name, sizeof(c->name));
@@ -539,6 +602,7 @@ static int create(struct store *s, struct container_spec *c, int named)
 	snprintf(msg, sizeof(msg), "%s", err_msg());
 	container_name_release(s, c->name, c->id);
 	rm_rf(stage);
+	volume_remove_anonymous(s, c);
 	return err_setn(e, "%s", msg);
 }
 
@@ -898,6 +962,7 @@ int run_main(int argc, char **argv)
 		if (health_config_from_image(&im.config, cfg, &hc))
 			die_err(EXIT_RUNTIME);
 		check_user(&s, c.layers, layers.n, c.user);
+		image_volumes(&c, &im.config, cfg);
 	}
 	image_close(&im);
 
@@ -920,6 +985,7 @@ int run_main(int argc, char **argv)
 
 		snprintf(msg, sizeof(msg), "%s", err_msg());
 		container_remove_record(&s, c.id);
+		volume_remove_anonymous(&s, &c);
 		err_setn(e, "%s", msg);
 		die_err(EXIT_RUNTIME);
 	}
