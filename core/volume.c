@@ -323,9 +323,17 @@ int volume_open_data(const char *data_path)
 	if (vol < 0)
 		return err_set("volume source %s", data_path);
 	fd = openat(vol, "_data", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		struct stat st;
+		int e = errno;
+
+		/* O_DIRECTORY says ENOTDIR for a link: say what it is */
+		if (fstatat(vol, "_data", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+			e = ELOOP;
+		close(vol);
+		return err_setn(e, "volume source %s", data_path);
+	}
 	close(vol);
-	if (fd < 0)
-		return err_set("volume source %s", data_path);
 	return fd;
 }
 
