@@ -448,11 +448,17 @@ static int open_volume(const struct mount_spec *m, int rootfd)
 {
 	char rel[PATH_MAX];
 	int fd = volume_open_data(m->source), from;
+	struct stat root, st;
 
 	if (fd < 0 || m->nocopy || path_clean(m->target, rel) || !*rel)
 		return fd;
 	if ((from = pathsafe_open_dir(rootfd, rel, 0)) < 0)
 		return fd; /* nothing there, or not a directory: nothing to copy */
+	/* only the image's files: not /proc, /dev or a mount made before */
+	if (fstat(rootfd, &root) < 0 || fstat(from, &st) < 0 || st.st_dev != root.st_dev) {
+		close(from);
+		return fd;
+	}
 	if (volume_populate(from, fd)) {
 		close(from);
 		close(fd);
