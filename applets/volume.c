@@ -415,6 +415,8 @@ int volume_main(int argc, char **argv)
 	applet_help_anywhere(argc, argv); /* volume SUBCOMMAND --help too */
 	if (argc < 2)
 		die_usage("missing subcommand");
+	if (argv[1][0] == '-')
+		die_usage("unknown option '%s'", argv[1]);
 	for (int i = 0; i < 7; i++)
 		if (!strcmp(argv[1], subs[i]))
 			sub = i == 5 ? 1 : i == 6 ? 3 : i;
