@@ -99,7 +99,7 @@ static int remove_one(const char *root, const char *ref, int force, int volumes)
 		memset(&c, 0, sizeof(c)); /* a broken record still goes */
 	rc = container_release(&s, id) || container_remove_record(&s, id) ? -1 : 0;
 	container_unlock(fd);
-	if (!rc && volumes)
+	if (ENABLED(RUN_VOLUMES) && !rc && volumes)
 		volume_remove_anonymous(&s, &c);
 	container_spec_free(&c);
 out:

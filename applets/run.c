@@ -19,6 +19,17 @@
 //config:	  through `boxcar exec`; inspect and ps show the result, and
 //config:	  --health-on-failure can restart or stop it. About 5 KB.
 //config:
+//config:config RUN_VOLUMES
+//config:	bool "Volumes (-v NAME:/dir, -v /dir, an image's VOLUME)"
+//config:	default y
+//config:	depends on APPLET_RUN
+//config:	help
+//config:	  Docker's local volumes in the store (ROOT/volumes), named
+//config:	  and anonymous, and the volume applet. Without it only bind
+//config:	  mounts and tmpfs: -v NAME:/dir is refused and an image's
+//config:	  VOLUME list is ignored (its files stay in the container's
+//config:	  layer). About 8 KB.
+//config:
 //config:config RUN_LOG_MAX_SIZE
 //config:	int "Log file size cap (KiB)"
 //config:	default 1024
@@ -61,6 +72,8 @@
 //usage:      --tmpfs DST[:OPTS]   mount a tmpfs on DST; OPTS: size=, mode=, uid=,
 //usage:                           gid=, nr_inodes=, ro, exec, suid, dev (default
 //usage:                           noexec,nosuid,nodev, as Docker)
+//usage:      --volumes-from CONTAINER[:ro|:rw]  the volumes and bind mounts of
+//usage:                           CONTAINER, on the same targets
 //usage:      --mount type=bind|volume|tmpfs,source=SRC,target=DST[,readonly]
 //usage:                           [,bind-propagation=P][,volume-nocopy]
 //usage:                           [,tmpfs-size=S][,tmpfs-mode=M]
@@ -319,7 +332,7 @@ static void image_volumes(struct container_spec *c, const struct json_doc *d, ui
 {
 	uint32_t vols = cfg ? json_get(d, cfg, "Volumes") : 0;
 
-	if (!vols || json_type(d, vols) != JSON_OBJECT)
+	if (!ENABLED(RUN_VOLUMES) || !vols || json_type(d, vols) != JSON_OBJECT)
 		return;
 	for (uint32_t k = json_first(d, vols); k; k = json_next(d, k)) {
 		const char *path = json_str(d, k);
@@ -337,6 +350,50 @@ static void image_volumes(struct container_spec *c, const struct json_doc *d, ui
 	}
 }
 
+/* --volumes-from CONTAINER[:ro|:rw]: its volumes and bind mounts (not
+ * its tmpfs), on the same targets, read-only as they were unless the
+ * suffix says; a target the user mounts something else on keeps that. */
+static void add_volumes_from(const struct store *s, struct container_spec *c, const char *arg)
+{
+	char *ref = xstrdup(arg), *mode = strrchr(ref, ':'), id[CONTAINER_ID_LEN + 1];
+	struct container_spec from;
+	int ro = -1;
+
+	if (!ENABLED(RUN_VOLUMES))
+		diex(EXIT_RUNTIME, "--volumes-from: volumes are not built into this boxcar "
+		     "(RUN_VOLUMES)");
+	if (mode && (!strcmp(mode, ":ro") || !strcmp(mode, ":rw"))) {
+		ro = mode[2] == 'o';
+		*mode = 0;
+	} else if (mode)
+		diex(EXIT_RUNTIME, "invalid mode for --volumes-from: %s", mode + 1);
+	if (container_resolve(s, ref, id) || container_spec_load(s, id, &from))
+		die_err(EXIT_RUNTIME);
+	for (int i = 0; i < from.nmounts; i++) {
+		struct mount_spec *m = &from.mounts[i], *n;
+		char a[PATH_MAX], b[PATH_MAX];
+		int dup = 0;
+
+		if (m->tmpfs || !m->source)
+			continue;
+		for (int k = 0; k < c->nmounts && !dup; k++)
+			dup = !path_clean(c->mounts[k].target, a) && !path_clean(m->target, b)
+				&& !strcmp(a, b);
+		if (dup)
+			continue;
+		if (!(c->mounts = realloc(c->mounts, (c->nmounts + 1) * sizeof(*c->mounts))))
+			die(EXIT_RUNTIME, "out of memory");
+		n = &c->mounts[c->nmounts++];
+		*n = *m; /* its strings move over */
+		n->nocopy = 1; /* filled by its first user already */
+		if (ro >= 0)
+			n->readonly = ro;
+		m->source = m->target = m->options = m->volume = NULL;
+	}
+	container_spec_free(&from);
+	free(ref);
+}
+
 /* Name and make the volumes c mounts (anonymous ones get a name, a
  * named one is made on first use, as Docker does) and point their
  * sources at _data. Under the store's write lock, before the record is
@@ -344,7 +401,7 @@ static void image_volumes(struct container_spec *c, const struct json_doc *d, ui
  * is not. */
 static int prepare_volumes(struct store *s, struct container_spec *c)
 {
-	for (int i = 0; i < c->nmounts; i++) {
+	for (int i = 0; ENABLED(RUN_VOLUMES) && i < c->nmounts; i++) {
 		struct mount_spec *m = &c->mounts[i];
 		char name[VOLUME_NAME_MAX + 1], path[PATH_MAX];
 		int existed;
@@ -360,6 +417,12 @@ static int prepare_volumes(struct store *s, struct container_spec *c)
 		m->source = xstrdup(path);
 	}
 	return 0;
+}
+
+static void undo_volumes(struct store *s, const struct container_spec *c)
+{
+	if (ENABLED(RUN_VOLUMES))
+		volume_remove_anonymous(s, c);
 }
 
 /* --device HOST[:CONTAINER[:PERMS]], as Docker: HOST a char or block
@@ -579,7 +642,7 @@ static int create(struct store *s, struct container_spec *c, int named)
 	if (prepare_volumes(s, c) || container_record_stage(s, c, stage)) {
 		e = err_errno();
 		snprintf(msg, sizeof(msg), "%s", err_msg());
-		volume_remove_anonymous(s, c);
+		undo_volumes(s, c);
 		return err_setn(e, "%s", msg);
 	}
 	for (int tries = 0;; tries++) {
@@ -589,7 +652,7 @@ static int create(struct store *s, struct container_spec *c, int named)
 			e = err_errno();
 			snprintf(msg, sizeof(msg), "%s", err_msg());
 			rm_rf(stage);
-			volume_remove_anonymous(s, c);
+			undo_volumes(s, c);
 			return err_setn(e, "%s", msg);
 		}
 		random_name(c->name, sizeof(c->name));
@@ -664,6 +727,7 @@ enum {
 	O_HEALTH_CMD, O_HEALTH_INTERVAL, O_HEALTH_TIMEOUT, O_HEALTH_RETRIES, O_HEALTH_START,
 	O_HEALTH_ON_FAILURE, O_NO_HEALTH,
 	O_MOUNT = 512, /* docker habits (issue 16): numbered apart from the rest */
+	O_VOLUMES_FROM,
 };
 
 /* --health-*: into h (health.h), over the image's HEALTHCHECK. */
@@ -710,6 +774,7 @@ int run_main(int argc, char **argv)
 		{ "entrypoint", required_argument, 0, O_ENTRYPOINT },
 		{ "volume", required_argument, 0, 'v' }, { "tmpfs", required_argument, 0, O_TMPFS },
 		{ "mount", required_argument, 0, O_MOUNT },
+		{ "volumes-from", required_argument, 0, O_VOLUMES_FROM },
 		{ "read-only", no_argument, 0, O_READ_ONLY },
 		{ "net", required_argument, 0, O_NET }, { "network", required_argument, 0, O_NET },
 		{ "privileged", no_argument, 0, O_PRIV },
@@ -750,6 +815,7 @@ int run_main(int argc, char **argv)
 	struct container_spec c = { 0 };
 	struct health_config hc = { 0 };
 	struct list env = { 0 }, cmd = { 0 }, cli_env = { 0 }, env_files = { 0 };
+	struct list volumes_from = { 0 };
 	struct list dns = { 0 }, dns_search = { 0 }, dns_options = { 0 }, hosts = { 0 };
 	struct list ports = { 0 };
 	const char *root = NULL, *entrypoint = NULL, *stop_signal = NULL, *v;
@@ -792,6 +858,7 @@ int run_main(int argc, char **argv)
 		case 'v': add_mount(&c, MOUNTSPEC_VOLUME, optarg); break;
 		case O_TMPFS: add_mount(&c, MOUNTSPEC_TMPFS, optarg); break;
 		case O_MOUNT: add_mount(&c, MOUNTSPEC_MOUNT, optarg); break;
+		case O_VOLUMES_FROM: list_add(&volumes_from, optarg); break;
 		case O_READ_ONLY: c.read_only = 1; break;
 		case O_NET: parse_network(&c, optarg); break;
 		case 'p': add_port(&ports, optarg); break;
@@ -962,6 +1029,8 @@ int run_main(int argc, char **argv)
 		if (health_config_from_image(&im.config, cfg, &hc))
 			die_err(EXIT_RUNTIME);
 		check_user(&s, c.layers, layers.n, c.user);
+		for (int i = 0; i < volumes_from.n; i++)
+			add_volumes_from(&s, &c, volumes_from.v[i]);
 		image_volumes(&c, &im.config, cfg);
 	}
 	image_close(&im);
@@ -985,7 +1054,7 @@ int run_main(int argc, char **argv)
 
 		snprintf(msg, sizeof(msg), "%s", err_msg());
 		container_remove_record(&s, c.id);
-		volume_remove_anonymous(&s, &c);
+		undo_volumes(&s, &c);
 		err_setn(e, "%s", msg);
 		die_err(EXIT_RUNTIME);
 	}

@@ -5,6 +5,7 @@
 //config:config APPLET_VOLUME
 //config:	bool "volume"
 //config:	default y
+//config:	depends on RUN_VOLUMES
 //config:	help
 //config:	  `docker volume`: local volumes kept in the store
 //config:	  (ROOT/volumes/NAME/_data), which run mounts with -v NAME:/dir.

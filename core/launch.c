@@ -479,7 +479,8 @@ static int setup_volumes(const struct container_spec *c, int rootfd)
 
 		if (m->tmpfs)
 			st.st_mode = S_IFDIR;
-		else if (m->volume && ((vfd = open_volume(m, rootfd)) < 0 || fstat(vfd, &st) < 0)) {
+		else if (ENABLED(RUN_VOLUMES) && m->volume
+			 && ((vfd = open_volume(m, rootfd)) < 0 || fstat(vfd, &st) < 0)) {
 			if (vfd >= 0)
 				close(vfd);
 			return vfd < 0 ? -1 : err_set("volume source %s", m->source);

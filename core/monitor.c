@@ -208,7 +208,7 @@ static int prepare(struct store *s, const struct container_spec *c, struct cgrou
 
 static int has_volumes(const struct container_spec *c)
 {
-	for (int i = 0; i < c->nmounts; i++)
+	for (int i = 0; ENABLED(RUN_VOLUMES) && i < c->nmounts; i++)
 		if (c->mounts[i].volume)
 			return 1;
 	return 0;
@@ -242,7 +242,7 @@ static void release(struct store *s, const struct container_spec *c, struct cgro
 		}
 		if (container_remove_record(&ls, c->id))
 			warn("%s", err_msg());
-		else /* its anonymous volumes go with it, as with docker run --rm */
+		else if (ENABLED(RUN_VOLUMES)) /* its anonymous volumes go too, as docker's */
 			volume_remove_anonymous(&ls, c);
 		store_close(&ls);
 	}
@@ -994,7 +994,7 @@ static int check_sources(const struct store *s, const struct container_spec *c)
 		const struct mount_spec *m = &c->mounts[i];
 		int fd;
 
-		if (m->volume && m->source) {
+		if (ENABLED(RUN_VOLUMES) && m->volume && m->source) {
 			/* opened as launch opens it: a link there is refused */
 			if ((fd = volume_open_data(m->source)) < 0)
 				return err_setn(0, "volume %s: %s: %s", m->volume, m->source,

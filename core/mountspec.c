@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <sys/mount.h>
 
+#include "applet.h"
 #include "err.h"
 #include "human.h"
 #include "mountspec.h"
@@ -208,6 +209,9 @@ static int set_volume(struct mount_spec *m, const char *src, size_t n, const cha
 {
 	char name[VOLUME_NAME_MAX + 1];
 
+	if (!ENABLED(RUN_VOLUMES))
+		return err_setn(0, "volumes are not built into this boxcar (RUN_VOLUMES): bind a "
+				"host path, or use a tmpfs");
 	if (n > VOLUME_NAME_MAX || (snprintf(name, sizeof(name), "%.*s", (int)n, src),
 				    n && !volume_name_valid(name)))
 		return err_setn(0, "create %.*s: \"%.*s\" includes invalid characters for a local "
