@@ -26,7 +26,8 @@
 //usage:  -m, --message TEXT   a comment for the image (image inspect's Comment)
 //usage:  -c, --change LINE    a Dockerfile instruction applied to the config:
 //usage:                       CMD, ENTRYPOINT (JSON or shell form), ENV, LABEL,
-//usage:                       EXPOSE, USER, WORKDIR, STOPSIGNAL (repeatable)
+//usage:                       EXPOSE, USER, WORKDIR, STOPSIGNAL, VOLUME
+//usage:                       (repeatable)
 //usage:  -p, --pause[=BOOL]   pause a running container while packing (default true)
 //usage:  --root DIR         store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:  --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
@@ -123,6 +124,10 @@ static void apply_change(struct image_config *cfg, const char *line, int *cmd_se
 	case CHANGE_EXPOSE:
 		for (int i = 0; i < ch.n; i++)
 			cfg->exposed = kv_set(cfg->exposed, ch.args[i]);
+		break;
+	case CHANGE_VOLUME:
+		for (int i = 0; i < ch.n; i++)
+			cfg->volumes = kv_set(cfg->volumes, ch.args[i]);
 		break;
 	case CHANGE_USER:
 		cfg->user = ch.args[0];

@@ -286,12 +286,16 @@ static void mounts(struct json_w *w, const struct container_spec *c)
 		int tmpfs = m->tmpfs || !m->source;
 
 		jw_obj(w);
-		jw_kstr(w, "Type", tmpfs ? "tmpfs" : "bind");
+		jw_kstr(w, "Type", m->volume ? "volume" : tmpfs ? "tmpfs" : "bind");
+		if (m->volume)
+			jw_kstr(w, "Name", m->volume);
 		jw_kstr(w, "Source", tmpfs ? "" : m->source);
 		jw_kstr(w, "Destination", m->target);
+		if (m->volume)
+			jw_kstr(w, "Driver", "local");
 		jw_kstr(w, "Mode", m->readonly ? "ro" : "");
 		boolean(w, "RW", !m->readonly);
-		jw_kstr(w, "Propagation", tmpfs ? "" : "rprivate");
+		jw_kstr(w, "Propagation", tmpfs || m->volume ? "" : "rprivate");
 		jw_end(w);
 	}
 	jw_end(w);

@@ -14,7 +14,8 @@
 //usage:what it wrote to stdout on stdout, to stderr on stderr.
 //usage:
 //usage:  -f, --follow       keep printing new output until the container stops
-//usage:  -n, --tail N       only the last N lines (default all)
+//usage:  -n, --tail N       only the last N lines (default all; of those in the
+//usage:                     --since/--until window when given)
 //usage:  -t, --timestamps   put the time of each line in front of it
 //usage:      --since TIME   only lines from TIME on: RFC 3339 (2024-01-02T03:04:05Z,
 //usage:                     or the date), Unix seconds, or a duration ago (10m, 1h30m)
@@ -120,24 +121,26 @@ static int in_window(const struct logs *o, const char *t)
 }
 
 /* {"log":"...","stream":"stdout","time":"..."}: print the log text on the
- * stream it came from. */
-static void print_entry(struct logs *o, const char *line)
+ * stream it came from, unless --tail says to skip it yet; with count,
+ * print nothing. 1 if the entry is one to show: --tail counts only those
+ * (the last N lines of the --since/--until window, not of the file). */
+static int print_entry(struct logs *o, const char *line, int count)
 {
 	struct json_doc d;
 	uint32_t log;
 	const char *stream, *t;
 	FILE *out;
+	int shown;
 
-	if (o->skip > 0) {
-		o->skip--;
-		return;
-	}
 	if (json_parse(&d, line, strlen(line)))
-		return; /* not ours: a crash cut the line short */
+		return 0; /* not ours: a crash cut the line short */
 	log = json_get(&d, 0, "log");
 	stream = json_get_str(&d, 0, "stream");
 	t = json_get_str(&d, 0, "time");
-	if (log && json_type(&d, log) == JSON_STRING && in_window(o, t)) {
+	shown = log && json_type(&d, log) == JSON_STRING && in_window(o, t);
+	if (shown && !count && o->skip > 0)
+		o->skip--;
+	else if (shown && !count) {
 		out = stream && !strcmp(stream, "stderr") ? stderr : stdout;
 		if (o->timestamps)
 			fprintf(out, "%s ", t ? t : "");
@@ -145,6 +148,7 @@ static void print_entry(struct logs *o, const char *line)
 		fflush(out);
 	}
 	json_free(&d);
+	return shown;
 }
 
 /* Print (or, with count, count) the lines of the open file fd, from its
@@ -162,12 +166,8 @@ static long do_file(struct logs *o, int fd, int count, off_t *end)
 	lines_init(&l, fd);
 	/* a last line without its newline is being written, or was cut by a
 	 * crash: not an entry (yet) */
-	while ((line = next_line(&l, 0, &eof))) {
-		if (count)
-			n++;
-		else
-			print_entry(o, line);
-	}
+	while ((line = next_line(&l, 0, &eof)))
+		n += print_entry(o, line, count);
 	if (end)
 		*end = lseek(fd, 0, SEEK_CUR) - (off_t)(l.len - l.start);
 	free(l.buf);
@@ -287,14 +287,14 @@ static void follow(struct logs *o, const struct store *s, const char *id, const 
 		int running = still_running(s, id); /* before reading: no line is missed */
 
 		while ((line = next_line(&l, 0, &eof)))
-			print_entry(o, line);
+			print_entry(o, line, 0);
 		if (fstat(fd, &a) == 0 && stat(log, &b) == 0
 		    && (a.st_ino != b.st_ino || a.st_dev != b.st_dev)) {
 			int nfd = open(log, O_RDONLY | O_CLOEXEC);
 
 			if (nfd >= 0) {
 				while ((line = next_line(&l, 1, &eof)))
-					print_entry(o, line);
+					print_entry(o, line, 0);
 				close(fd);
 				free(l.buf);
 				lines_init(&l, fd = nfd);
@@ -306,7 +306,7 @@ static void follow(struct logs *o, const struct store *s, const char *id, const 
 		usleep(100000);
 	}
 	while ((line = next_line(&l, 1, &eof)))
-		print_entry(o, line);
+		print_entry(o, line, 0);
 	free(l.buf);
 	close(fd);
 }

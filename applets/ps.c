@@ -18,12 +18,14 @@
 //usage:  -a, --all          all containers, not only running ones
 //usage:  -q, --quiet        only the IDs
 //usage:      --no-trunc     full IDs and commands
-//usage:  -f, --filter K=V   only containers with name=NAME (a part of it; ^ and $
-//usage:                     anchor), id=ID (a prefix), status=STATE (created,
+//usage:  -f, --filter K=V   only containers with name=RE (a regular expression
+//usage:                     found in the name: . * + ? [a-z] \d ^ $ |), id=ID
+//usage:                     (a prefix), status=STATE (created,
 //usage:                     running, paused, restarting, exited, dead; implies
 //usage:                     -a), label=KEY[=VALUE] (the image's labels),
-//usage:                     ancestor=IMAGE (name[:tag] or ID), exited=CODE,
-//usage:                     network=NAME (bridge, host, none or a user network);
+//usage:                     ancestor=IMAGE (name[:tag] or ID; images made from
+//usage:                     it too), exited=CODE, network=NAME (bridge, host,
+//usage:                     none or a user network);
 //usage:                     several: each key must match, one of its values
 //usage:      --format json  one JSON object per line, as docker's
 //usage:      --format T     a line per container from the Go-style template T:
@@ -48,6 +50,7 @@
 #include "human.h"
 #include "image.h"
 #include "json.h"
+#include "rematch.h"
 #include "store.h"
 #include "template.h"
 
@@ -124,32 +127,20 @@ static void filter_check(const char *f)
 		if (!ok)
 			diex(EXIT_FAIL, "invalid filter 'status=%s'", f + k + 1);
 	}
+	if (i == 0 && rematch_check(f + k + 1))
+		diex(EXIT_FAIL, "invalid filter 'name=%s': %s", f + k + 1, err_msg());
 	if (i == 5 && (!f[k + 1] || strspn(f + k + 1, "0123456789") != strlen(f + k + 1)))
 		diex(EXIT_FAIL, "invalid filter 'exited=%s'", f + k + 1);
 }
 
-/* name=: a part of the name; "^" and "$" anchor it (what the regular
- * expressions users give docker mostly are). */
+/* name=: Go's regular expression (core/rematch.h), against the name as
+ * docker keeps it too, with a leading "/" ("^/web"). */
 static int name_match(const char *name, const char *pat)
 {
-	size_t n = strlen(pat), len = strlen(name);
-	int head = *pat == '^', tail = n > (size_t)head && pat[n - 1] == '$';
-	const char *p;
+	char slashed[CONTAINER_NAME_MAX + 2];
 
-	pat += head;
-	n -= head + tail;
-	if (head && *pat == '/') /* docker's names start with "/" */
-		pat++, n--;
-	if (head && tail)
-		return n == len && !strncmp(name, pat, n);
-	if (head)
-		return !strncmp(name, pat, n);
-	if (tail)
-		return len >= n && !strncmp(name + len - n, pat, n);
-	for (p = name; *p || !n; p++)
-		if (!strncmp(p, pat, n))
-			return 1;
-	return 0;
+	snprintf(slashed, sizeof(slashed), "/%s", name);
+	return rematch(pat, name) || rematch(pat, slashed);
 }
 
 static int label_match(const struct store *s, const struct container_spec *c, const char *want)
@@ -189,6 +180,20 @@ static int ancestor_match(const struct store *s, const struct container_spec *c,
 	if (image_open(s, want, &im))
 		return 0;
 	found = !strcmp(im.id, c->image_id);
+	/* or an image made from it (commit, a build FROM it): its layers
+	 * are IMAGE's and more, as docker's ancestor= finds descendants */
+	if (!found && c->layers && im.layers) {
+		int i = 0;
+
+		for (uint32_t l = json_first(&im.manifest, im.layers); l;
+		     l = json_next(&im.manifest, l), i++) {
+			const char *d = json_get_str(&im.manifest, l, "digest");
+
+			if (!d || !c->layers[i] || strcmp(d, c->layers[i]))
+				break;
+			found = !json_next(&im.manifest, l);
+		}
+	}
 	image_close(&im);
 	return found;
 }

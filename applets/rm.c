@@ -8,12 +8,14 @@
 //config:	help
 //config:	  Remove stopped containers (running ones with -f): their
 //config:	  record, name, overlay upper dir, mount and cgroup.
-//usage:[-f] CONTAINER...
+//usage:[-fv] CONTAINER...
 //usage:Remove each CONTAINER and print it. A running container is refused
 //usage:unless -f, which kills it first (SIGKILL; no restart policy brings
 //usage:it back).
 //usage:
 //usage:  -f, --force        kill a running container, then remove it
+//usage:  -v, --volumes      remove its anonymous volumes too (those no other
+//usage:                     container uses); named ones stay, as with docker
 //usage:      --root DIR     store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:      --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
 
@@ -21,6 +23,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "applet.h"
@@ -28,6 +31,7 @@
 #include "err.h"
 #include "pollsleep.h"
 #include "store.h"
+#include "volume.h"
 
 /* As stop does, without the grace period: marked stopped by the user (so
  * no restart policy brings it back), SIGKILL, and its monitor left to
@@ -49,8 +53,9 @@ static int force_stop(const struct store *s, const char *id)
 	return 0;
 }
 
-static int remove_one(const char *root, const char *ref, int force)
+static int remove_one(const char *root, const char *ref, int force, int volumes)
 {
+	struct container_spec c = { 0 };
 	char id[CONTAINER_ID_LEN + 1];
 	struct container_state st;
 	struct store s;
@@ -90,8 +95,13 @@ static int remove_one(const char *root, const char *ref, int force)
 	container_sweep(&s);
 	if ((fd = container_lock(id)) < 0)
 		goto out;
+	if (volumes && container_spec_load(&s, id, &c))
+		memset(&c, 0, sizeof(c)); /* a broken record still goes */
 	rc = container_release(&s, id) || container_remove_record(&s, id) ? -1 : 0;
 	container_unlock(fd);
+	if (ENABLED(RUN_VOLUMES) && !rc && volumes)
+		volume_remove_anonymous(&s, &c);
+	container_spec_free(&c);
 out:
 	container_unlock(sl);
 	store_close(&s);
@@ -102,17 +112,19 @@ int rm_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "force", no_argument, 0, 'f' },
+		{ "volumes", no_argument, 0, 'v' },
 		{ "root", required_argument, 0, 'R' },
 		{ "runtime-dir", required_argument, 0, 'D' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
 	const char *root = NULL;
-	int opt, force = 0, rc = EXIT_OK;
+	int opt, force = 0, volumes = 0, rc = EXIT_OK;
 
-	while ((opt = applet_getopt(argc, argv, "fh", opts)) != -1) {
+	while ((opt = applet_getopt(argc, argv, "fvh", opts)) != -1) {
 		switch (opt) {
 		case 'f': force = 1; break;
+		case 'v': volumes = 1; break;
 		case 'R': root = optarg; break;
 		case 'D': container_runtime_dir(optarg); break;
 		case 'h': usage_exit(EXIT_OK);
@@ -122,7 +134,7 @@ int rm_main(int argc, char **argv)
 	if (optind >= argc)
 		die_usage("need a CONTAINER");
 	for (int i = optind; i < argc; i++) {
-		if (remove_one(store_root(root), argv[i], force)) {
+		if (remove_one(store_root(root), argv[i], force, volumes)) {
 			errno = err_errno();
 			warn("%s", err_msg());
 			rc = EXIT_FAIL;

@@ -19,6 +19,17 @@
 //config:	  through `boxcar exec`; inspect and ps show the result, and
 //config:	  --health-on-failure can restart or stop it. About 5 KB.
 //config:
+//config:config RUN_VOLUMES
+//config:	bool "Volumes (-v NAME:/dir, -v /dir, an image's VOLUME)"
+//config:	default y
+//config:	depends on APPLET_RUN
+//config:	help
+//config:	  Docker's local volumes in the store (ROOT/volumes), named
+//config:	  and anonymous, and the volume applet. Without it only bind
+//config:	  mounts and tmpfs: -v NAME:/dir is refused and an image's
+//config:	  VOLUME list is ignored (its files stay in the container's
+//config:	  layer). About 8 KB.
+//config:
 //config:config RUN_LOG_MAX_SIZE
 //config:	int "Log file size cap (KiB)"
 //config:	default 1024
@@ -44,7 +55,8 @@
 //usage:  -d, --detach             run in the background, print the container ID
 //usage:  -i, --interactive        keep stdin attached
 //usage:  -t, --tty                allocate a pseudo-terminal
-//usage:      --rm                 remove the container when it exits
+//usage:      --rm                 remove the container (and its anonymous volumes)
+//usage:                           when it exits
 //usage:      --name NAME          name the container
 //usage:  -e, --env KEY[=VALUE]    set a variable (repeatable)
 //usage:      --env-file FILE      read KEY=VALUE lines from FILE
@@ -53,12 +65,18 @@
 //usage:  -h, --hostname NAME      host name (default: the short ID)
 //usage:      --entrypoint CMD     override the image's entrypoint
 //usage:  -v, --volume SRC:DST[:OPTS]  bind-mount host path SRC on DST; OPTS:
-//usage:                           ro|rw, [r]private|[r]slave|[r]shared, z|Z
+//usage:                           ro|rw, [r]private|[r]slave|[r]shared, z|Z;
+//usage:                           SRC a NAME: volume NAME (made if missing; an
+//usage:                           empty one gets the image's files at DST unless
+//usage:                           OPTS has nocopy); -v DST: an anonymous volume
 //usage:      --tmpfs DST[:OPTS]   mount a tmpfs on DST; OPTS: size=, mode=, uid=,
 //usage:                           gid=, nr_inodes=, ro, exec, suid, dev (default
 //usage:                           noexec,nosuid,nodev, as Docker)
-//usage:      --mount type=bind|tmpfs,source=SRC,target=DST[,readonly]
-//usage:                           [,bind-propagation=P][,tmpfs-size=S][,tmpfs-mode=M]
+//usage:      --volumes-from CONTAINER[:ro|:rw]  the volumes and bind mounts of
+//usage:                           CONTAINER, on the same targets
+//usage:      --mount type=bind|volume|tmpfs,source=SRC,target=DST[,readonly]
+//usage:                           [,bind-propagation=P][,volume-nocopy]
+//usage:                           [,tmpfs-size=S][,tmpfs-mode=M]
 //usage:      --read-only          mount the root file system read-only
 //usage:      --dns IP             nameserver in /etc/resolv.conf (repeatable; default the host's)
 //usage:      --dns-search DOMAIN  search domain (repeatable)
@@ -137,6 +155,7 @@
 #include "launch.h"
 #include "monitor.h"
 #include "mountspec.h"
+#include "volume.h"
 #include "overlay.h"
 #include "passwd.h"
 #include "signame.h"
@@ -296,7 +315,7 @@ static void add_mount(struct container_spec *c, enum mountspec_kind kind, const 
 
 	if (mountspec_parse(kind, arg, &m))
 		die_err(EXIT_RUNTIME);
-	if (!m.tmpfs && stat(m.source, &st) < 0)
+	if (!m.tmpfs && !m.volume && stat(m.source, &st) < 0)
 		die(EXIT_RUNTIME, "invalid volume source %s", m.source);
 	for (int i = 0; i < c->nmounts; i++) {
 		char a[PATH_MAX], b[PATH_MAX];
@@ -307,6 +326,106 @@ static void add_mount(struct container_spec *c, enum mountspec_kind kind, const 
 	if (!(c->mounts = realloc(c->mounts, (c->nmounts + 1) * sizeof(*c->mounts))))
 		die(EXIT_RUNTIME, "out of memory");
 	c->mounts[c->nmounts++] = m;
+}
+
+/* The image's VOLUME list (Config.Volumes, an object whose keys are the
+ * paths): an anonymous volume on each path no mount of the user's has,
+ * as Docker does. The paths are the image's: checked as -v's. */
+static void image_volumes(struct container_spec *c, const struct json_doc *d, uint32_t cfg)
+{
+	uint32_t vols = cfg ? json_get(d, cfg, "Volumes") : 0;
+
+	if (!ENABLED(RUN_VOLUMES) || !vols || json_type(d, vols) != JSON_OBJECT)
+		return;
+	for (uint32_t k = json_first(d, vols); k; k = json_next(d, k)) {
+		const char *path = json_str(d, k);
+		char a[PATH_MAX], b[PATH_MAX];
+		int dup = 0;
+
+		if (!path || *path != '/' || strchr(path, ':') || strlen(path) >= PATH_MAX
+		    || path_clean(path, b) || !*b)
+			diex(EXIT_RUNTIME, "image %s: invalid volume path '%.200s'", c->image,
+			     path ? path : "");
+		for (int i = 0; i < c->nmounts && !dup; i++)
+			dup = !path_clean(c->mounts[i].target, a) && !strcmp(a, b);
+		if (!dup)
+			add_mount(c, MOUNTSPEC_VOLUME, path);
+	}
+}
+
+/* --volumes-from CONTAINER[:ro|:rw]: its volumes and bind mounts (not
+ * its tmpfs), on the same targets, read-only as they were unless the
+ * suffix says; a target the user mounts something else on keeps that. */
+static void add_volumes_from(const struct store *s, struct container_spec *c, const char *arg)
+{
+	char *ref = xstrdup(arg), *mode = strrchr(ref, ':'), id[CONTAINER_ID_LEN + 1];
+	struct container_spec from;
+	int ro = -1;
+
+	if (!ENABLED(RUN_VOLUMES))
+		diex(EXIT_RUNTIME, "--volumes-from: volumes are not built into this boxcar "
+		     "(RUN_VOLUMES)");
+	if (mode && (!strcmp(mode, ":ro") || !strcmp(mode, ":rw"))) {
+		ro = mode[2] == 'o';
+		*mode = 0;
+	} else if (mode)
+		diex(EXIT_RUNTIME, "invalid mode for --volumes-from: %s", mode + 1);
+	if (container_resolve(s, ref, id) || container_spec_load(s, id, &from))
+		die_err(EXIT_RUNTIME);
+	for (int i = 0; i < from.nmounts; i++) {
+		struct mount_spec *m = &from.mounts[i], *n;
+		char a[PATH_MAX], b[PATH_MAX];
+		int dup = 0;
+
+		if (m->tmpfs || !m->source)
+			continue;
+		for (int k = 0; k < c->nmounts && !dup; k++)
+			dup = !path_clean(c->mounts[k].target, a) && !path_clean(m->target, b)
+				&& !strcmp(a, b);
+		if (dup)
+			continue;
+		if (!(c->mounts = realloc(c->mounts, (c->nmounts + 1) * sizeof(*c->mounts))))
+			die(EXIT_RUNTIME, "out of memory");
+		n = &c->mounts[c->nmounts++];
+		*n = *m; /* its strings move over */
+		n->nocopy = 1; /* filled by its first user already */
+		if (ro >= 0)
+			n->readonly = ro;
+		m->source = m->target = m->options = m->volume = NULL;
+	}
+	container_spec_free(&from);
+	free(ref);
+}
+
+/* Name and make the volumes c mounts (anonymous ones get a name, a
+ * named one is made on first use, as Docker does) and point their
+ * sources at _data. Under the store's write lock, before the record is
+ * made; undo_volumes removes the anonymous ones made here if the record
+ * is not. */
+static int prepare_volumes(struct store *s, struct container_spec *c)
+{
+	for (int i = 0; ENABLED(RUN_VOLUMES) && i < c->nmounts; i++) {
+		struct mount_spec *m = &c->mounts[i];
+		char name[VOLUME_NAME_MAX + 1], path[PATH_MAX];
+		int existed;
+
+		if (!m->volume)
+			continue;
+		if (volume_create(s, m->volume, NULL, !*m->volume, name, &existed)
+		    || volume_data_path(s, name, path))
+			return -1;
+		free(m->volume);
+		free(m->source);
+		m->volume = xstrdup(name);
+		m->source = xstrdup(path);
+	}
+	return 0;
+}
+
+static void undo_volumes(struct store *s, const struct container_spec *c)
+{
+	if (ENABLED(RUN_VOLUMES))
+		volume_remove_anonymous(s, c);
 }
 
 /* --device HOST[:CONTAINER[:PERMS]], as Docker: HOST a char or block
@@ -521,8 +640,14 @@ static int create(struct store *s, struct container_spec *c, int named)
 	int e;
 
 	container_sweep(s);
-	if ((!c->auto_remove && overlay_check(s)) || container_record_stage(s, c, stage))
+	if (!c->auto_remove && overlay_check(s))
 		return -1;
+	if (prepare_volumes(s, c) || container_record_stage(s, c, stage)) {
+		e = err_errno();
+		snprintf(msg, sizeof(msg), "%s", err_msg());
+		undo_volumes(s, c);
+		return err_setn(e, "%s", msg);
+	}
 	for (int tries = 0;; tries++) {
 		if (!container_name_reserve(s, c->name, c->id, !c->auto_remove))
 			break;
@@ -530,6 +655,7 @@ static int create(struct store *s, struct container_spec *c, int named)
 			e = err_errno();
 			snprintf(msg, sizeof(msg), "%s", err_msg());
 			rm_rf(stage);
+			undo_volumes(s, c);
 			return err_setn(e, "%s", msg);
 		}
 		random_name(c->name, sizeof(c->name));
@@ -542,6 +668,7 @@ static int create(struct store *s, struct container_spec *c, int named)
 	snprintf(msg, sizeof(msg), "%s", err_msg());
 	container_name_release(s, c->name, c->id);
 	rm_rf(stage);
+	volume_remove_anonymous(s, c);
 	return err_setn(e, "%s", msg);
 }
 
@@ -610,6 +737,7 @@ enum {
 	O_HEALTH_CMD, O_HEALTH_INTERVAL, O_HEALTH_TIMEOUT, O_HEALTH_RETRIES, O_HEALTH_START,
 	O_HEALTH_ON_FAILURE, O_NO_HEALTH,
 	O_MOUNT = 512, /* docker habits (issue 16): numbered apart from the rest */
+	O_VOLUMES_FROM,
 };
 
 /* --health-*: into h (health.h), over the image's HEALTHCHECK. */
@@ -656,6 +784,7 @@ int run_main(int argc, char **argv)
 		{ "entrypoint", required_argument, 0, O_ENTRYPOINT },
 		{ "volume", required_argument, 0, 'v' }, { "tmpfs", required_argument, 0, O_TMPFS },
 		{ "mount", required_argument, 0, O_MOUNT },
+		{ "volumes-from", required_argument, 0, O_VOLUMES_FROM },
 		{ "read-only", no_argument, 0, O_READ_ONLY },
 		{ "net", required_argument, 0, O_NET }, { "network", required_argument, 0, O_NET },
 		{ "privileged", no_argument, 0, O_PRIV },
@@ -698,6 +827,7 @@ int run_main(int argc, char **argv)
 	struct container_spec c = { 0 };
 	struct health_config hc = { 0 };
 	struct list env = { 0 }, cmd = { 0 }, cli_env = { 0 }, env_files = { 0 };
+	struct list volumes_from = { 0 };
 	struct list dns = { 0 }, dns_search = { 0 }, dns_options = { 0 }, hosts = { 0 };
 	struct list ports = { 0 }, aliases = { 0 };
 	const char *root = NULL, *entrypoint = NULL, *stop_signal = NULL, *v;
@@ -740,6 +870,7 @@ int run_main(int argc, char **argv)
 		case 'v': add_mount(&c, MOUNTSPEC_VOLUME, optarg); break;
 		case O_TMPFS: add_mount(&c, MOUNTSPEC_TMPFS, optarg); break;
 		case O_MOUNT: add_mount(&c, MOUNTSPEC_MOUNT, optarg); break;
+		case O_VOLUMES_FROM: list_add(&volumes_from, optarg); break;
 		case O_READ_ONLY: c.read_only = 1; break;
 		case O_NET: parse_network(&c, optarg); break;
 		case O_NET_ALIAS:
@@ -931,6 +1062,9 @@ int run_main(int argc, char **argv)
 		if (health_config_from_image(&im.config, cfg, &hc))
 			die_err(EXIT_RUNTIME);
 		check_user(&s, c.layers, layers.n, c.user);
+		for (int i = 0; i < volumes_from.n; i++)
+			add_volumes_from(&s, &c, volumes_from.v[i]);
+		image_volumes(&c, &im.config, cfg);
 	}
 	image_close(&im);
 
@@ -953,6 +1087,7 @@ int run_main(int argc, char **argv)
 
 		snprintf(msg, sizeof(msg), "%s", err_msg());
 		container_remove_record(&s, c.id);
+		undo_volumes(&s, &c);
 		err_setn(e, "%s", msg);
 		die_err(EXIT_RUNTIME);
 	}

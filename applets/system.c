@@ -7,7 +7,8 @@
 //config:	default y
 //config:	help
 //config:	  `docker system df`: the disk use of images and containers;
-//config:	  `docker system prune`: container prune, then image prune.
+//config:	  `docker system prune`: container prune, then image prune
+//config:	  (and volume prune with --volumes).
 //usage:df|prune [OPTIONS] [--root DIR] [--runtime-dir DIR]
 //usage:  df                  disk use, as docker system df shows it:
 //usage:      Images          how many (ACTIVE: used by a container); SIZE: every
@@ -17,7 +18,10 @@
 //usage:      Containers      how many (ACTIVE: running); SIZE: their writable
 //usage:                      layers and logs; RECLAIMABLE: the stopped ones'
 //usage:                      (what container prune frees)
-//usage:      Local Volumes, Build Cache: boxcar keeps none
+//usage:      Local Volumes   how many (ACTIVE: used by a container, running or
+//usage:                      not); SIZE: their files; RECLAIMABLE: the unused
+//usage:                      ones' (what volume prune -a frees)
+//usage:      Build Cache     boxcar keeps none
 //usage:      Blobs           manifests, configs and layer archives nothing refers
 //usage:                      to (a removal cut short, a retag); all reclaimable
 //usage:      Downloads       partial downloads no pull holds (ROOT/downloads,
@@ -29,12 +33,14 @@
 //usage:                      SIZE is what their archives would take, saved
 //usage:      --format json   one JSON object per line (Type, TotalCount,
 //usage:                      Active, Size, Reclaimable), as docker's
-//usage:  prune [-a] [-f]     what container prune and then image prune remove:
-//usage:                      every stopped container, the layers and images no
-//usage:                      container uses (-a: untagged too, as image prune
-//usage:                      -a), unreferenced blobs and partial downloads;
-//usage:                      asks first unless -f (boxcar keeps no volumes or
-//usage:                      build cache; unused networks: network prune)
+//usage:  prune [-a] [-f] [--volumes]  what container prune and then image prune
+//usage:                      remove: every stopped container, the layers and
+//usage:                      images no container uses (-a: untagged too, as
+//usage:                      image prune -a), unreferenced blobs and partial
+//usage:                      downloads; --volumes: then volume prune, the
+//usage:                      anonymous volumes no container uses (as docker
+//usage:                      23+). Asks first unless -f (no build cache;
+//usage:                      unused networks: network prune)
 //usage:
 //usage:      --root DIR     store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:      --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
@@ -54,6 +60,7 @@
 #include "image.h"
 #include "overlay.h"
 #include "store.h"
+#include "volume.h"
 
 struct usage {
 	int count, active;
@@ -62,7 +69,7 @@ struct usage {
 
 struct df {
 	const struct store *s;
-	struct usage images, containers, blobs, downloads, archives, tree_only;
+	struct usage images, containers, volumes, blobs, downloads, archives, tree_only;
 	char (*seen)[DIGEST_STR_LEN + 1];
 	int nseen;
 };
@@ -120,6 +127,20 @@ static int add_container(const char *id, void *arg)
 	return 0;
 }
 
+static int add_volume(const struct volume_info *v, void *arg)
+{
+	struct df *d = arg;
+	int64_t size = volume_size(d->s, v->name);
+
+	d->volumes.count++;
+	d->volumes.size += size;
+	if (volume_users(d->s, v->name, NULL, 0))
+		d->volumes.active++;
+	else
+		d->volumes.reclaimable += size;
+	return 0;
+}
+
 static void row(const char *type, const struct usage *u, int json)
 {
 	char size[16], rec[16], pct[16] = "";
@@ -173,7 +194,8 @@ static int df(int argc, char **argv)
 		die_err(EXIT_FAIL);
 	d.s = &s;
 	if (store_tag_each(&s, add_image, &d) < 0 || store_layer_each(&s, add_layer, &d) < 0 ||
-	    container_each(&s, add_container, &d) < 0 || image_gc(&s, 1, &gc, NULL)
+	    container_each(&s, add_container, &d) < 0 || volume_each(&s, add_volume, &d) < 0
+	    || image_gc(&s, 1, &gc, NULL)
 	    || store_partials(&s, 0, &d.downloads.count, &d.downloads.size))
 		die_err(EXIT_FAIL);
 	d.blobs.count = gc.blobs;
@@ -186,7 +208,7 @@ static int df(int argc, char **argv)
 		       "RECLAIMABLE");
 	row("Images", &d.images, json);
 	row("Containers", &d.containers, json);
-	row("Local Volumes", &none, json);
+	row("Local Volumes", &d.volumes, json);
 	row("Build Cache", &none, json);
 	row("Blobs", &d.blobs, json);
 	row("Downloads", &d.downloads, json);
@@ -226,23 +248,32 @@ static int prune(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "all", no_argument, 0, 'a' },
 		{ "force", no_argument, 0, 'f' },
+		{ "volumes", no_argument, 0, 'V' },
 		{ "root", required_argument, 0, 'R' },
 		{ "runtime-dir", required_argument, 0, 'D' },
 		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
 	char *cprune[8] = { "container", "prune", "-f" }, *iprune[9] = { "image", "prune", "-f" };
-	int opt, all = 0, force = 0, nc = 3, ni = 3, rc;
+	char *vprune[8] = { "volume", "prune", "-f" };
+	int opt, all = 0, force = 0, volumes = 0, nc = 3, ni = 3, rc;
 	char line[16];
 
 	while ((opt = applet_getopt(argc, argv, "afh", opts)) != -1) {
 		switch (opt) {
 		case 'a': all = 1; break;
 		case 'f': force = 1; break;
-		case 'R': cprune[nc++] = iprune[ni++] = "--root";
-			  cprune[nc++] = iprune[ni++] = optarg; break;
-		case 'D': cprune[nc++] = iprune[ni++] = "--runtime-dir";
-			  cprune[nc++] = iprune[ni++] = optarg; break;
+		case 'V': volumes = 1; break;
+		case 'R': vprune[nc] = cprune[nc] = iprune[ni++] = "--root";
+			  nc++;
+			  vprune[nc] = cprune[nc] = iprune[ni++] = optarg;
+			  nc++;
+			  break;
+		case 'D': vprune[nc] = cprune[nc] = iprune[ni++] = "--runtime-dir";
+			  nc++;
+			  vprune[nc] = cprune[nc] = iprune[ni++] = optarg;
+			  nc++;
+			  break;
 		case 'h': usage_exit(EXIT_OK);
 		default: die_usage("unknown option");
 		}
@@ -252,9 +283,11 @@ static int prune(int argc, char **argv)
 	if (all)
 		iprune[ni++] = "-a";
 	if (!force) {
-		printf("WARNING! This will remove:\n  - all stopped containers\n  - all %s\n"
+		printf("WARNING! This will remove:\n  - all stopped containers\n%s  - all %s\n"
 		       "  - unreferenced blobs and partial downloads\n\n"
 		       "Are you sure you want to continue? [y/N] ",
+		       volumes ? "  - all anonymous volumes not used by at least one container\n"
+			       : "",
 		       all ? "images without at least one container associated to them"
 			   : "layers no image or container uses");
 		fflush(stdout);
@@ -262,6 +295,8 @@ static int prune(int argc, char **argv)
 			return EXIT_OK;
 	}
 	rc = run_prune("container", cprune);
+	if (volumes && run_prune("volume", vprune))
+		rc = EXIT_FAIL;
 	if (run_prune("image", iprune))
 		rc = EXIT_FAIL;
 	return rc ? EXIT_FAIL : EXIT_OK;

@@ -495,6 +495,10 @@ static void spec_json(struct json_w *w, const struct container_spec *c)
 		jw_key(w, "tmpfs"); jw_bool(w, c->mounts[i].tmpfs);
 		if (c->mounts[i].options)
 			put_str(w, "options", c->mounts[i].options);
+		if (c->mounts[i].volume) {
+			put_str(w, "volume", c->mounts[i].volume);
+			jw_key(w, "nocopy"); jw_bool(w, c->mounts[i].nocopy);
+		}
 		jw_end(w);
 	}
 	jw_end(w);
@@ -586,6 +590,8 @@ int container_record_stage(const struct store *s, const struct container_spec *c
 		return -1;
 	for (int i = 0; c->layers && c->layers[i]; i++)
 		len += strlen(c->layers[i]) + 1;
+	for (int i = 0; i < c->nmounts; i++)
+		len += c->mounts[i].volume ? strlen(c->mounts[i].volume) + 1 : 0;
 	if (!(buf = malloc(len + 1))) {
 		rm_rf(stage);
 		return err_setn(ENOMEM, "layers");
@@ -597,6 +603,13 @@ int container_record_stage(const struct store *s, const struct container_spec *c
 	rc = path_join(path, stage, "layers") || write_file_atomic(path, buf, len, 0600)
 		|| path_join(path, stage, "image")
 		|| write_file_atomic(path, c->manifest, strlen(c->manifest), 0600);
+	/* the volumes it mounts, for volume rm to refuse (volume.h) */
+	len = 0;
+	for (int i = 0; i < c->nmounts; i++)
+		if (c->mounts[i].volume)
+			len += sprintf(buf + len, "%s\n", c->mounts[i].volume);
+	rc = rc || (len && (path_join(path, stage, "volumes")
+			    || write_file_atomic(path, buf, len, 0600)));
 	free(buf);
 	if (rc)
 		jw_free(&w);
@@ -753,6 +766,8 @@ int container_spec_load(const struct store *s, const char *id, struct container_
 			ms->readonly = get_bool(&d, m, "readonly");
 			ms->tmpfs = get_bool(&d, m, "tmpfs");
 			ms->options = dup_str(&d, m, "options", &bad);
+			ms->volume = dup_str(&d, m, "volume", &bad);
+			ms->nocopy = get_bool(&d, m, "nocopy");
 		}
 	}
 	a = json_get(&d, 0, "ulimits");
@@ -843,6 +858,7 @@ void container_spec_free(struct container_spec *c)
 		free(c->mounts[i].source);
 		free(c->mounts[i].target);
 		free(c->mounts[i].options);
+		free(c->mounts[i].volume);
 	}
 	for (int i = 0; i < c->ndevices; i++) {
 		free(c->devices[i].host);
@@ -1377,7 +1393,7 @@ static int list(const struct store *s, struct entry **out, int *count)
  * With buf: every such container, "NAME (SHORT-ID)" comma-separated (as
  * much as fits n bytes), and how many. */
 static int refers(const struct store *s, const char *file, const char *digest, char *buf,
-		  size_t n)
+		  size_t n, int ids)
 {
 	char dirs[2][PATH_MAX], path[PATH_MAX], *data;
 	struct dirent *e;
@@ -1408,6 +1424,11 @@ static int refers(const struct store *s, const char *file, const char *digest, c
 			used += hit;
 			if (!hit || !buf)
 				continue;
+			if (ids) {
+				len += snprintf(len < n ? buf + len : NULL, len < n ? n - len : 0,
+						"%s%s", used > 1 ? ", " : "", e->d_name);
+				continue;
+			}
 			if (!container_spec_load(s, e->d_name, &c)) {
 				snprintf(name, sizeof(name), "%s", c.name);
 				container_spec_free(&c);
@@ -1424,13 +1445,19 @@ static int refers(const struct store *s, const char *file, const char *digest, c
 
 int container_refers(const struct store *s, const char *file, const char *digest)
 {
-	return refers(s, file, digest, NULL, 0);
+	return refers(s, file, digest, NULL, 0, 0);
 }
 
 int container_refers_names(const struct store *s, const char *file, const char *digest,
 			   char *buf, size_t n)
 {
-	return refers(s, file, digest, buf, n);
+	return refers(s, file, digest, buf, n, 0);
+}
+
+int container_refers_ids(const struct store *s, const char *file, const char *name,
+			 char *buf, size_t n)
+{
+	return refers(s, file, name, buf, n, 1);
 }
 
 int container_each(const struct store *s, int (*fn)(const char *id, void *arg), void *arg)

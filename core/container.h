@@ -17,6 +17,8 @@
  *   ROOT/containers/ID/layers        layer digests it mounts (one a line;
  *                                    the store refuses to delete them)
  *   ROOT/containers/ID/image         its image's manifest digest
+ *   ROOT/containers/ID/volumes       the volumes it mounts (one name a
+ *                                    line; volume rm refuses them)
  *   ROOT/containers/ID/diff/         overlay upperdir
  *   ROOT/containers/ID/work/         overlay workdir
  *   ROOT/containers/ID/merged/       overlay mount point
@@ -60,6 +62,11 @@ struct mount_spec {
 	int tmpfs;
 	char *options;       /* tmpfs: its options; bind: propagation, NULL
 			      * rprivate (core/mountspec.h) */
+	char *volume;        /* a volume's name (volume.h; source is its
+			      * _data), "" for an anonymous one not yet
+			      * named (run names it), NULL for a bind */
+	int nocopy;          /* volume: no copy of the image's files into
+			      * an empty volume (volume-nocopy) */
 };
 
 struct device_spec {  /* --device HOST[:CONTAINER[:PERMS]] */
@@ -168,6 +175,10 @@ int container_refers(const struct store *s, const char *file, const char *digest
  * bytes, cut with "..."); returns how many. */
 int container_refers_names(const struct store *s, const char *file, const char *digest,
 			   char *buf, size_t n);
+
+/* The same with their full IDs: "ID, ID" (docker's "volume is in use"). */
+int container_refers_ids(const struct store *s, const char *file, const char *name,
+			 char *buf, size_t n);
 
 /* Records (core/container.c). */
 int container_spec_save(const struct store *s, const struct container_spec *c);

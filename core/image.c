@@ -106,10 +106,14 @@ int image_create(const struct store *s, const char *ref, const struct layer_info
 	}
 	if (c->stop_signal)
 		jw_kstr(&w, "StopSignal", c->stop_signal);
-	if (c->exposed) {
-		jw_key(&w, "ExposedPorts");
+	for (int k = 0; k < 2; k++) {
+		char **set = k ? c->volumes : c->exposed;
+
+		if (!set)
+			continue;
+		jw_key(&w, k ? "Volumes" : "ExposedPorts");
 		jw_obj(&w);
-		for (char **p = c->exposed; *p; p++) {
+		for (char **p = set; *p; p++) {
 			jw_key(&w, *p);
 			jw_obj(&w);
 			jw_end(&w);
@@ -587,8 +591,12 @@ void image_inspect_json(struct json_w *w, const struct store *s, struct image *i
 	} else
 		jw_null(w);
 	copy_str(w, c, cfg, "StopSignal", 1);
-	if ((labels = cfg ? json_get(c, cfg, "ExposedPorts") : 0) && json_type(c, labels) == JSON_OBJECT) {
-		jw_key(w, "ExposedPorts");
+	for (int i = 0; i < 2; i++) { /* {"80/tcp": {}}, {"/data": {}} */
+		const char *key = i ? "Volumes" : "ExposedPorts";
+
+		if (!(labels = cfg ? json_get(c, cfg, key) : 0) || json_type(c, labels) != JSON_OBJECT)
+			continue;
+		jw_key(w, key);
 		jw_obj(w);
 		for (uint32_t k = json_first(c, labels); k; k = json_next(c, k))
 			if (json_str(c, k)) {

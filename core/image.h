@@ -21,6 +21,7 @@ struct image_config {
 	char **env, **cmd, **entrypoint, **labels;
 	const char *workdir, *user, *stop_signal;
 	char **exposed;          /* "80/tcp"...: ExposedPorts */
+	char **volumes;          /* "/data"...: Volumes */
 	const char *author;      /* the config's author, and its history entry's */
 	const char *comment;     /* the history entry's comment */
 	const char *created_by;  /* the history entry's (NULL: "boxcar import") */

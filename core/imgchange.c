@@ -193,6 +193,7 @@ int imgchange_parse(const char *line, struct imgchange *ch)
 {
 	static const char *const names[] = {
 		"cmd", "entrypoint", "env", "label", "expose", "user", "workdir", "stopsignal",
+		"volume",
 	};
 	char word[16], *rest, *copy;
 	size_t n, len;
@@ -208,11 +209,11 @@ int imgchange_parse(const char *line, struct imgchange *ch)
 	for (size_t i = 0; i < n; i++)
 		word[i] = tolower((unsigned char)line[i]);
 	word[n] = 0;
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < 9; i++)
 		if (!strcmp(word, names[i]))
 			k = i;
 	if (k < 0) {
-		if (!strcmp(word, "healthcheck") || !strcmp(word, "onbuild") || !strcmp(word, "volume"))
+		if (!strcmp(word, "healthcheck") || !strcmp(word, "onbuild"))
 			return err_setn(0, "%s is not supported by boxcar commit", word);
 		return err_setn(0, "%s is not a valid change command", *word ? word : "\"\"");
 	}
@@ -243,6 +244,14 @@ int imgchange_parse(const char *line, struct imgchange *ch)
 		break;
 	case CHANGE_EXPOSE:
 		rc = ports(ch, rest);
+		break;
+	case CHANGE_VOLUME:
+		if (!json_form(ch, rest, &rc))
+			rc = words(ch, rest);
+		for (int i = 0; !rc && i <= ch->n; i++)
+			if (i == ch->n ? !ch->n : !*ch->args[i])
+				rc = err_setn(0, i == ch->n ? "VOLUME requires at least one argument"
+					      : "VOLUME specified can not be an empty string");
 		break;
 	default:
 		rc = *rest ? add(ch, rest, strlen(rest))

@@ -10,9 +10,11 @@
  *   EXPOSE            PORT[/tcp|udp|sctp]... (a range N-M too), kept as
  *                     "N/proto"
  *   USER, WORKDIR, STOPSIGNAL  the rest of the line
+ *   VOLUME            JSON form ["/a", "/b"], else words: paths (checked
+ *                     when a container is made: run's image volumes)
  *
- * Instructions are case-insensitive. HEALTHCHECK, ONBUILD and VOLUME,
- * which Docker takes too, are refused as not supported; anything else as
+ * Instructions are case-insensitive. HEALTHCHECK and ONBUILD, which
+ * Docker takes too, are refused as not supported; anything else as
  * "X is not a valid change command" (Docker's words). Errors follow err.h.
  */
 #ifndef BOXCAR_IMGCHANGE_H
@@ -20,7 +22,7 @@
 
 enum imgchange_kind {
 	CHANGE_CMD, CHANGE_ENTRYPOINT, CHANGE_ENV, CHANGE_LABEL, CHANGE_EXPOSE,
-	CHANGE_USER, CHANGE_WORKDIR, CHANGE_STOPSIGNAL,
+	CHANGE_USER, CHANGE_WORKDIR, CHANGE_STOPSIGNAL, CHANGE_VOLUME,
 };
 
 #define IMGCHANGE_MAX 65536 /* longest line taken */

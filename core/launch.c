@@ -55,6 +55,7 @@
 #include "guard.h"
 #include "launch.h"
 #include "mountspec.h"
+#include "volume.h"
 #include "launch_int.h"
 #include "passwd.h"
 #include "pathsafe.h"
@@ -439,20 +440,61 @@ static int setup_etcfiles(const char *etcdir, int rootfd)
 	return 0;
 }
 
+/* A volume's _data, opened with no symbolic link followed (volume.h),
+ * and filled from the image's files at the target if it is empty
+ * (unless nocopy): Docker's copy-up, done here, in the container's
+ * mount namespace, before anything is mounted on the target. */
+static int open_volume(const struct mount_spec *m, int rootfd)
+{
+	char rel[PATH_MAX];
+	int fd = volume_open_data(m->source), from;
+	struct stat root, st;
+
+	if (fd < 0 || m->nocopy || path_clean(m->target, rel) || !*rel)
+		return fd;
+	if ((from = pathsafe_open_dir(rootfd, rel, 0)) < 0)
+		return fd; /* nothing there, or not a directory: nothing to copy */
+	/* only the image's files: not /proc, /dev or a mount made before */
+	if (fstat(rootfd, &root) < 0 || fstat(from, &st) < 0 || st.st_dev != root.st_dev) {
+		close(from);
+		return fd;
+	}
+	if (volume_populate(from, fd)) {
+		close(from);
+		close(fd);
+		return -1;
+	}
+	close(from);
+	return fd;
+}
+
 static int setup_volumes(const struct container_spec *c, int rootfd)
 {
 	for (int i = 0; i < c->nmounts; i++) {
 		const struct mount_spec *m = &c->mounts[i];
-		char fdpath[32];
+		char fdpath[32], srcpath[32];
+		const char *src = m->source;
 		struct stat st;
-		int fd, rc;
+		int fd, rc, vfd = -1;
 
 		if (m->tmpfs)
 			st.st_mode = S_IFDIR;
-		else if (stat(m->source, &st) < 0)
+		else if (ENABLED(RUN_VOLUMES) && m->volume
+			 && ((vfd = open_volume(m, rootfd)) < 0 || fstat(vfd, &st) < 0)) {
+			if (vfd >= 0)
+				close(vfd);
+			return vfd < 0 ? -1 : err_set("volume source %s", m->source);
+		} else if (!m->volume && stat(m->source, &st) < 0)
 			return err_set("volume source %s", m->source);
-		if ((fd = open_target(rootfd, m->target, S_ISDIR(st.st_mode))) < 0)
+		if (vfd >= 0) { /* mounted through its fd: no path walked again */
+			snprintf(srcpath, sizeof(srcpath), "/proc/self/fd/%d", vfd);
+			src = srcpath;
+		}
+		if ((fd = open_target(rootfd, m->target, S_ISDIR(st.st_mode))) < 0) {
+			if (vfd >= 0)
+				close(vfd);
 			return -1;
+		}
 		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
 		if (m->tmpfs) {
 			/* the options as checked at run (core/mountspec.h) */
@@ -464,8 +506,10 @@ static int setup_volumes(const struct container_spec *c, int rootfd)
 				rc = do_mount("tmpfs", fdpath, "tmpfs",
 					      flags | (m->readonly ? MS_RDONLY : 0), data);
 		} else
-			rc = do_mount(m->source, fdpath, NULL, MS_BIND | MS_REC, NULL);
+			rc = do_mount(src, fdpath, NULL, MS_BIND | MS_REC, NULL);
 		close(fd);
+		if (vfd >= 0)
+			close(vfd);
 		if (rc)
 			return err_prefix(m->target);
 		if (m->tmpfs)

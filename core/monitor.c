@@ -28,6 +28,7 @@
 #include "logfile.h"
 #include "health.h"
 #include "monitor.h"
+#include "volume.h"
 #include "overlay.h"
 #include "pty.h"
 
@@ -205,6 +206,14 @@ static int prepare(struct store *s, const struct container_spec *c, struct cgrou
 	return 0;
 }
 
+static int has_volumes(const struct container_spec *c)
+{
+	for (int i = 0; ENABLED(RUN_VOLUMES) && i < c->nmounts; i++)
+		if (c->mounts[i].volume)
+			return 1;
+	return 0;
+}
+
 /* What a run leaves outside the record goes; with --rm the record too.
  * Failures are reported, not returned: the container is over anyway. */
 static void release(struct store *s, const struct container_spec *c, struct cgroup *cg)
@@ -218,7 +227,7 @@ static void release(struct store *s, const struct container_spec *c, struct cgro
 		warn("%s", err_msg());
 	if (overlay_umount(s, c->id))
 		warn("%s", err_msg());
-	if (c->auto_remove && container_transient(s, c->id)) {
+	if (c->auto_remove && container_transient(s, c->id) && !has_volumes(c)) {
 		/* In the runtime dir: nothing of the store changes, so no
 		 * store lock (the name goes only if it is still ours). */
 		if (container_remove_record(s, c->id))
@@ -233,6 +242,8 @@ static void release(struct store *s, const struct container_spec *c, struct cgro
 		}
 		if (container_remove_record(&ls, c->id))
 			warn("%s", err_msg());
+		else if (ENABLED(RUN_VOLUMES)) /* its anonymous volumes go too, as docker's */
+			volume_remove_anonymous(&ls, c);
 		store_close(&ls);
 	}
 	err_setn(e, "%s", msg);
@@ -964,10 +975,19 @@ static int check_sources(const struct store *s, const struct container_spec *c)
 		    || stat(path, &sb) < 0)
 			return err_setn(0, "image %s: layer %s: %s", c->image ? c->image : "?",
 					c->layers[i], strerror(ENOENT));
-	for (int i = 0; i < c->nmounts; i++)
-		if (!c->mounts[i].tmpfs && c->mounts[i].source && stat(c->mounts[i].source, &sb) < 0)
-			return err_setn(0, "volume source %s: %s", c->mounts[i].source,
-					strerror(errno));
+	for (int i = 0; i < c->nmounts; i++) {
+		const struct mount_spec *m = &c->mounts[i];
+		int fd;
+
+		if (ENABLED(RUN_VOLUMES) && m->volume && m->source) {
+			/* opened as launch opens it: a link there is refused */
+			if ((fd = volume_open_data(m->source)) < 0)
+				return err_setn(0, "volume %s: %s: %s", m->volume, m->source,
+						strerror(err_errno() ? err_errno() : EINVAL));
+			close(fd);
+		} else if (!m->tmpfs && m->source && stat(m->source, &sb) < 0)
+			return err_setn(0, "volume source %s: %s", m->source, strerror(errno));
+	}
 	for (int i = 0; i < c->ndevices; i++)
 		if (c->devices[i].host && stat(c->devices[i].host, &sb) < 0)
 			return err_setn(0, "device %s: %s", c->devices[i].host, strerror(errno));

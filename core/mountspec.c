@@ -9,10 +9,12 @@
 #include <strings.h>
 #include <sys/mount.h>
 
+#include "applet.h"
 #include "err.h"
 #include "human.h"
 #include "mountspec.h"
 #include "pathsafe.h"
+#include "volume.h"
 
 #define ARG_MAX_LEN 4096 /* longer than any path we could mount */
 
@@ -196,7 +198,35 @@ void mountspec_free(struct mount_spec *m)
 	free(m->source);
 	free(m->target);
 	free(m->options);
-	m->source = m->target = m->options = NULL;
+	free(m->volume);
+	m->source = m->target = m->options = m->volume = NULL;
+}
+
+/* A volume mount: name n bytes of src ("" anonymous), checked as
+ * volume.h's names (docker's message, which also hints at the path). */
+static int set_volume(struct mount_spec *m, const char *src, size_t n, const char *dst,
+		      size_t dstn, int ro, int nocopy)
+{
+	char name[VOLUME_NAME_MAX + 1];
+
+	if (!ENABLED(RUN_VOLUMES))
+		return err_setn(0, "volumes are not built into this boxcar (RUN_VOLUMES): bind a "
+				"host path, or use a tmpfs");
+	if (n > VOLUME_NAME_MAX || (snprintf(name, sizeof(name), "%.*s", (int)n, src),
+				    n && !volume_name_valid(name)))
+		return err_setn(0, "create %.*s: \"%.*s\" includes invalid characters for a local "
+				"volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If "
+				"you intended to pass a host directory, use absolute path",
+				(int)(n > 300 ? 300 : n), src, (int)(n > 300 ? 300 : n), src);
+	if (set_strings(m, NULL, 0, dst, dstn, NULL, 0))
+		return -1;
+	if (!(m->volume = strdup(name))) {
+		mountspec_free(m);
+		return err_setn(ENOMEM, "out of memory");
+	}
+	m->readonly = ro;
+	m->nocopy = nocopy;
+	return 0;
 }
 
 /* ---- --tmpfs ------------------------------------------------------------ */
@@ -263,20 +293,26 @@ static int parse_volume(const char *arg, struct mount_spec *m)
 
 	if (!*arg || *arg == ':' || (c2 && strchr(mode, ':')))
 		return err_setn(0, "invalid volume specification: '%s'", arg);
-	if (!c1)
-		return err_setn(0, "invalid volume specification: '%s': anonymous volumes are "
-				"not supported (want SRC:DST[:OPTIONS])", arg);
+	if (!c1) { /* -v /dir: an anonymous volume */
+		if (*arg != '/')
+			return err_setn(0, "invalid volume specification: '%s': invalid mount "
+					"config for type \"volume\": invalid mount path: '%s' mount "
+					"path must be absolute", arg, arg);
+		return set_volume(m, "", 0, arg, strlen(arg), 0, 0);
+	}
 	/* "/dst:ro" is a target with a mode and no source: refused too */
 	if (!c2 && volume_mode(dst, &ro, &prop, &nocopy))
 		return err_setn(0, "invalid volume specification: '%s'", arg);
 	if (!volume_mode(mode, &ro, &prop, &nocopy))
 		return err_setn(0, "invalid mode: %s", mode);
-	if (*arg != '/')
-		return err_setn(0, "invalid volume source %.*s: only absolute host paths (named "
-				"volumes are not supported)", (int)(c1 - arg), arg);
+	if (*arg != '/') { /* NAME:/dir: a named volume */
+		if (prop >= 0)
+			return err_setn(0, "invalid mode: %s: propagation is for bind mounts", mode);
+		return set_volume(m, arg, c1 - arg, dst, dstn, ro, nocopy);
+	}
 	if (nocopy)
-		return err_setn(0, "invalid volume specification: '%s': nocopy is for named "
-				"volumes, which boxcar does not have", arg);
+		return err_setn(0, "invalid mode: %s: nocopy is for volumes, not bind mounts",
+				mode);
 	m->readonly = ro;
 	m->tmpfs = 0;
 	return set_strings(m, arg, c1 - arg, dst, dstn, prop < 0 ? NULL : propagations[prop],
@@ -333,7 +369,7 @@ static int bool_value(const char *key, const char *v, int has, int *out)
 
 struct mount_args {
 	char type[16], src[PATH_MAX], dst[PATH_MAX], opts[64];
-	int ro, prop, bind_opts, volume_opts, tmpfs_opts;
+	int ro, prop, bind_opts, volume_opts, tmpfs_opts, nocopy;
 	long long size;
 	long mode;
 };
@@ -342,7 +378,7 @@ static int mount_field(struct mount_args *a, char *field)
 {
 	char *eq = strchr(field, '='), *val = eq ? eq + 1 : NULL, *key = field;
 	static const char *const bools[] = { "readonly", "ro", "volume-nocopy", "bind-create-src" };
-	int known_bool = 0, b;
+	int known_bool = 0;
 
 	if (eq)
 		*eq = 0;
@@ -382,9 +418,14 @@ static int mount_field(struct mount_args *a, char *field)
 					"default)", val);
 	} else if (!strcmp(key, "volume-nocopy")) {
 		a->volume_opts = 1;
-		return bool_value(key, val, !!val, &b);
-	} else if (!strncmp(key, "volume-", 7)) {
+		return bool_value(key, val, !!val, &a->nocopy);
+	} else if (!strcmp(key, "volume-driver")) {
 		a->volume_opts = 1;
+		if (strcmp(val, "local"))
+			return err_setn(0, "volume driver %.64s is not supported (local)", val);
+	} else if (!strncmp(key, "volume-", 7)) {
+		return err_setn(0, "%.64s is not supported (volume-nocopy, volume-driver=local)",
+				key);
 	} else if (!strcmp(key, "tmpfs-size")) {
 		int64_t v;
 
@@ -443,12 +484,7 @@ static int parse_mount(const char *arg, struct mount_spec *m)
 			goto out;
 		}
 	} else {
-		err_setn(0, "mount type '%s' is not supported (bind, tmpfs)", a->type);
-		goto out;
-	}
-	if (!strcmp(a->type, "volume")) {
-		err_setn(0, "invalid mount config for type \"volume\": named volumes are not "
-			 "supported (type=bind with a host path, or type=tmpfs)");
+		err_setn(0, "mount type '%s' is not supported (bind, volume, tmpfs)", a->type);
 		goto out;
 	}
 	if (!*a->dst) {
@@ -472,6 +508,11 @@ static int parse_mount(const char *arg, struct mount_spec *m)
 				      a->mode);
 		m->tmpfs = 1;
 		rc = set_strings(m, NULL, 0, a->dst, strlen(a->dst), n ? a->opts : NULL, n);
+		goto out;
+	}
+	if (!strcmp(a->type, "volume")) {
+		rc = set_volume(m, a->src, strlen(a->src), a->dst, strlen(a->dst), a->ro,
+				a->nocopy);
 		goto out;
 	}
 	if (!*a->src) {

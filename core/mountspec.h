@@ -5,8 +5,9 @@
  *                       z|Z (accepted; no SELinux relabelling here),
  *                       private|rprivate|slave|rslave|shared|rshared,
  *                       consistent|cached|delegated (accepted, ignored
- *                       as on Linux Docker). nocopy is for named volumes,
- *                       which boxcar does not have: refused.
+ *                       as on Linux Docker), nocopy (volumes only).
+ *                       SRC not absolute: a volume's name (volume.h);
+ *   -v DST              an anonymous volume.
  *   --tmpfs DST[:OPTS]  OPTS as mount(8)'s for tmpfs: size=, mode=,
  *                       uid=, gid=, nr_inodes=, nr_blocks=, ro/rw,
  *                       exec/noexec, suid/nosuid, dev/nodev, sync/async,
@@ -14,9 +15,11 @@
  *                       [no]strictatime, defaults, [r]private; the last
  *                       of a kind wins. Docker's default is noexec,nosuid,
  *                       nodev (exec, suid, dev turn them off).
- *   --mount type=bind|tmpfs,source=,target=,readonly,bind-propagation=,
+ *   --mount type=bind|volume|tmpfs,source=,target=,readonly,
+ *           bind-propagation=,volume-nocopy,volume-driver=local,
  *           tmpfs-size=,tmpfs-mode=   docker's keys and messages (src,
- *                       dst, destination, ro too; a CSV line).
+ *                       dst, destination, ro too; a CSV line); a volume
+ *                       without source is anonymous.
  *
  * An unknown option is an error (docker's message shape), never ignored:
  * on a board with little RAM a tmpfs without its size= is half the RAM.
@@ -32,7 +35,8 @@
 enum mountspec_kind { MOUNTSPEC_VOLUME, MOUNTSPEC_TMPFS, MOUNTSPEC_MOUNT };
 
 /* Parse one argument of that kind into *m: source (a bind's host path,
- * absolute; NULL for a tmpfs), target (absolute, no "..", not "/"),
+ * absolute; NULL for a tmpfs and a volume), volume (its name, "" for an
+ * anonymous one; NULL if not a volume), nocopy, target (absolute, no "..", not "/"),
  * readonly, tmpfs, and options: a tmpfs's options, checked, as a comma
  * list mountspec_tmpfs() reads again at start; a bind's propagation
  * (NULL: rprivate). Strings are malloc'd (mountspec_free). Looks at no

@@ -1,8 +1,9 @@
 /* fuzz_mountspec.c - libFuzzer target for core/mountspec.c and
  * core/envfile.c: the first byte picks -v, --tmpfs, --mount or an env
  * file, the rest (cut at a NUL) is the argument. What parses must give
- * an absolute target, a source only for a bind, and tmpfs options that
- * parse again into flags and data. */
+ * an absolute target, a source only for a bind, a volume's name that
+ * names no path, and tmpfs options that parse again into flags and
+ * data. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "envfile.h"
 #include "mountspec.h"
+#include "volume.h"
 
 static int add(const char *kv, void *arg)
 {
@@ -47,7 +49,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (mountspec_parse((enum mountspec_kind)(data[0] % 3), s, &m))
 		return 0;
-	if (!m.target || m.target[0] != '/' || (!m.tmpfs && (!m.source || m.source[0] != '/')))
+	if (!m.target || m.target[0] != '/'
+	    || (!m.tmpfs && !m.volume && (!m.source || m.source[0] != '/')))
+		abort();
+	/* a volume: no source yet, a name volume.h takes (or "" anonymous) */
+	if (m.volume && (m.tmpfs || m.source || (*m.volume && !volume_name_valid(m.volume))
+			 || strchr(m.volume, '/')))
 		abort();
 	if (m.tmpfs && (m.source || mountspec_tmpfs(m.options, &flags, d, sizeof(d))))
 		abort();

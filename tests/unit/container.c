@@ -45,7 +45,11 @@ static void spec_round_trip(void)
 	char *layers[] = { "sha256:aa", "sha256:bb", NULL };
 	char *argv[] = { "/entry", "a b", "\"q\"", NULL };
 	char *env[] = { "PATH=/bin", "X=1=2", NULL };
-	struct mount_spec m[] = { { "/host", "/data", 1, 0, NULL }, { NULL, "/tmp", 0, 1, "size=8m,mode=755" } };
+	struct mount_spec m[] = {
+		{ "/host", "/data", 1, 0, NULL, NULL, 0 },
+		{ NULL, "/tmp", 0, 1, "size=8m,mode=755", NULL, 0 },
+		{ "/r/volumes/vol/_data", "/v", 0, 0, NULL, "vol", 1 },
+	};
 	struct ulimit_spec u[] = { { RLIMIT_NOFILE, 1024, RLIM_INFINITY } };
 	struct container_spec c = { 0 }, r;
 	char id[CONTAINER_ID_LEN + 1], dir[PATH_MAX];
@@ -65,7 +69,7 @@ static void spec_round_trip(void)
 	c.tty = c.interactive = c.read_only = 1;
 	c.net = NET_NONE;
 	c.mounts = m;
-	c.nmounts = 2;
+	c.nmounts = 3;
 	c.ulimits = u;
 	c.nulimits = 1;
 	c.cap_add = 1ull << 40;
@@ -92,10 +96,13 @@ static void spec_round_trip(void)
 	CHECK_STR("spec: user", r.user, "1000:1000");
 	CHECK("spec: flags", r.tty && r.interactive && r.read_only && !r.privileged && !r.detach);
 	CHECK("spec: net", r.net == NET_NONE);
-	CHECK("spec: mounts", r.nmounts == 2 && r.mounts[0].readonly && !r.mounts[1].source
+	CHECK("spec: mounts", r.nmounts == 3 && r.mounts[0].readonly && !r.mounts[1].source
 	      && r.mounts[1].tmpfs && !strcmp(r.mounts[1].target, "/tmp"));
 	CHECK("spec: mount options", !r.mounts[0].options && r.mounts[1].options
 	      && !strcmp(r.mounts[1].options, "size=8m,mode=755"));
+	CHECK("spec: a volume mount", !r.mounts[0].volume && !r.mounts[1].volume
+	      && r.mounts[2].volume && !strcmp(r.mounts[2].volume, "vol") && r.mounts[2].nocopy
+	      && !r.mounts[0].nocopy);
 	CHECK("spec: ulimit infinity", r.nulimits == 1 && r.ulimits[0].hard == RLIM_INFINITY
 	      && r.ulimits[0].soft == 1024);
 	CHECK("spec: caps", r.cap_add == 1ull << 40 && r.cap_drop == 0);
