@@ -73,7 +73,7 @@ static void bytes_size(char *buf, size_t n, int64_t v)
 		d /= 1024;
 		u++;
 	}
-	snprintf(buf, n, "%.4g%s", d, units[u]);
+	human_sig(buf, n, d, 4, units[u]);
 }
 
 /* Bytes received and sent on every interface of pid's network namespace
@@ -189,16 +189,16 @@ static void texts(struct sample *v, int64_t elapsed, int64_t host_mem)
 		return;
 	}
 	if (elapsed > 0 && v->cs.cpu_ns >= 0 && v->cpu0 >= 0)
-		snprintf(v->cpu, sizeof(v->cpu), "%.2f%%",
-			 100.0 * (double)(v->cs.cpu_ns - v->cpu0) / (double)elapsed);
+		human_fixed(v->cpu, sizeof(v->cpu),
+			    100.0 * (double)(v->cs.cpu_ns - v->cpu0) / (double)elapsed, 2, "%");
 	else
 		strcpy(v->cpu, "--");
 	if (v->cs.mem_usage >= 0) {
 		bytes_size(a, sizeof(a), v->cs.mem_usage);
 		bytes_size(b, sizeof(b), limit);
 		snprintf(v->mem, sizeof(v->mem), "%s / %s", a, b);
-		snprintf(v->memperc, sizeof(v->memperc), "%.2f%%",
-			 limit > 0 ? 100.0 * (double)v->cs.mem_usage / (double)limit : 0.0);
+		human_fixed(v->memperc, sizeof(v->memperc),
+			    limit > 0 ? 100.0 * (double)v->cs.mem_usage / (double)limit : 0.0, 2, "%");
 	} else {
 		strcpy(v->mem, "-- / --");
 		strcpy(v->memperc, "--");
