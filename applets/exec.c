@@ -54,6 +54,7 @@
 #include "procfs.h"
 #include "pty.h"
 #include "seccomp.h"
+#include "setid.h"
 #include "store.h"
 
 extern char **environ;
@@ -273,7 +274,7 @@ __attribute__((noreturn)) static void child(struct exec *e, int report)
 		goto fail;
 	if (caps_bound(e->bounding))
 		goto fail;
-	if (setgroups(ids.ngroups, ids.groups) < 0 || setgid(ids.gid) < 0 || setuid(ids.uid) < 0) {
+	if (setid_become(ids.uid, ids.gid, (size_t)ids.ngroups, ids.groups) < 0) {
 		err_set("cannot become %u:%u", (unsigned)ids.uid, (unsigned)ids.gid);
 		goto fail;
 	}
