@@ -18,11 +18,11 @@
 #include "err.h"
 #include "guard.h"
 #include "image.h"
+#include "lz4frame.h"
 #include "store.h"
 #include "version.h"
 
 #include "applets.h" /* generated: applets[] and prototypes */
-#include "lz4.h"
 #include "usage_lz4.h" /* generated: the usage texts, packed */
 
 const struct applet *current_applet;
@@ -52,8 +52,8 @@ void usage_print(FILE *f)
 	char *text = malloc(USAGE_TEXT_SIZE);
 	const char *u, *nl;
 
-	if (!text || LZ4_decompress_safe((const char *)usage_lz4, text, (int)sizeof(usage_lz4),
-					 USAGE_TEXT_SIZE) != USAGE_TEXT_SIZE) {
+	if (!text || lz4_block_decode(usage_lz4, (int)sizeof(usage_lz4), text, USAGE_TEXT_SIZE,
+					      NULL, 0) != USAGE_TEXT_SIZE) {
 		fprintf(f, "Usage: boxcar %s (its help text is unreadable)\n", current_applet->name);
 		free(text);
 		return;
