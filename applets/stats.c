@@ -280,14 +280,11 @@ static void print_table(const struct stats *st, const char *format)
 
 int stats_main(int argc, char **argv)
 {
-	enum { O_NO_STREAM = 256, O_FORMAT, O_ROOT, O_RUNDIR };
+	enum { O_NO_STREAM = 256, O_FORMAT };
 	static const struct option opts[] = {
 		{ "all", no_argument, 0, 'a' },
 		{ "no-stream", no_argument, 0, O_NO_STREAM },
 		{ "format", required_argument, 0, O_FORMAT },
-		{ "root", required_argument, 0, O_ROOT },
-		{ "runtime-dir", required_argument, 0, O_RUNDIR },
-		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
 	const char *root = NULL, *format = NULL;
@@ -297,7 +294,7 @@ int stats_main(int argc, char **argv)
 	int64_t host_mem = 0, t0, t1;
 	int opt, stream = 1, tty = isatty(1);
 
-	while ((opt = applet_getopt(argc, argv, "ah", opts)) != -1) {
+	while ((opt = applet_getopt_store(argc, argv, "ah", opts, &root)) != -1) {
 		switch (opt) {
 		case 'a': st.all = 1; break;
 		case O_NO_STREAM: stream = 0; break;
@@ -306,9 +303,6 @@ int stats_main(int argc, char **argv)
 				die_err(EXIT_FAIL);
 			format = optarg;
 			break;
-		case O_ROOT: root = optarg; break;
-		case O_RUNDIR: container_runtime_dir(optarg); break;
-		case 'h': usage_exit(EXIT_OK);
 		default: die_usage("unknown option");
 		}
 	}

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "applet.h"
+#include "container.h"
 #include "err.h"
 #include "guard.h"
 #include "image.h"
@@ -104,6 +105,47 @@ int applet_getopt(int argc, char **argv, const char *optstring, const struct opt
 	if (c == ':')
 		die_usage("option '-%c' needs an argument", optopt);
 	die_usage("unknown option '-%c'", optopt);
+}
+
+int applet_getopt_store(int argc, char **argv, const char *optstring, const struct option *opts,
+			const char **root)
+{
+	/* above every applet's own values (theirs start at 256) */
+	enum { OPT_ROOT = 0x10000, OPT_RUNTIME_DIR, OPT_HELP };
+	static const struct option common[] = {
+		{ "root", required_argument, 0, OPT_ROOT },
+		{ "runtime-dir", required_argument, 0, OPT_RUNTIME_DIR },
+		{ "help", no_argument, 0, OPT_HELP },
+		{ 0 }
+	};
+	const char *h = strchr(optstring, 'h');
+	size_t n = 0;
+	int c;
+
+	while (opts && opts[n].name)
+		n++;
+	/* the applet's table, then the common one (run's has 150 entries) */
+	struct option all[n + sizeof(common) / sizeof(common[0])];
+
+	memcpy(all, opts, n * sizeof(*opts));
+	memcpy(all + n, common, sizeof(common));
+	for (;;) {
+		c = applet_getopt(argc, argv, optstring, all);
+		if (c == OPT_ROOT)
+			*root = optarg;
+		else if (c == OPT_RUNTIME_DIR)
+			container_runtime_dir(optarg);
+		else if (c == OPT_HELP || (c == 'h' && h && h[1] != ':'))
+			usage_exit(EXIT_OK);
+		else
+			return c;
+	}
+}
+
+void applet_store_options(int argc, char **argv, const char **root)
+{
+	if (applet_getopt_store(argc, argv, "h", NULL, root) != -1)
+		die_usage("unknown option");
 }
 
 void applet_help_anywhere(int argc, char **argv)
