@@ -96,7 +96,9 @@ BOXCAR_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -fno-pie \
 ifeq ($(WERROR),1)
 BOXCAR_CFLAGS += -Werror
 endif
-BOXCAR_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,-z,norelro
+# core/vfprintf.c replaces musl's (no floating point): named undefined so
+# the link takes it from libcore.a before libc's printf asks for one.
+BOXCAR_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,-z,norelro -Wl,--undefined=vfprintf
 DEP_CFLAGS := -Os -fno-pie -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	$(call unquote,$(CONFIG_EXTRA_CFLAGS))
 

@@ -161,9 +161,6 @@ int commit_main(int argc, char **argv)
 		{ "message", required_argument, 0, 'm' },
 		{ "change", required_argument, 0, 'c' },
 		{ "pause", optional_argument, 0, 'p' },
-		{ "root", required_argument, 0, 'R' },
-		{ "runtime-dir", required_argument, 0, 'D' },
-		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
 	/* live: a running container may delete what the walk just listed */
@@ -182,7 +179,7 @@ int commit_main(int argc, char **argv)
 
 	if (!changes)
 		die(EXIT_FAIL, "out of memory");
-	while ((opt = applet_getopt(argc, argv, "ha:m:c:p", opts)) != -1) {
+	while ((opt = applet_getopt_store(argc, argv, "ha:m:c:p", opts, &root)) != -1) {
 		switch (opt) {
 		case 'a': cfg.author = optarg; break;
 		case 'm': cfg.comment = optarg; break;
@@ -195,9 +192,6 @@ int commit_main(int argc, char **argv)
 			else
 				die_usage("--pause: true or false");
 			break;
-		case 'R': root = optarg; break;
-		case 'D': container_runtime_dir(optarg); break;
-		case 'h': usage_exit(EXIT_OK);
 		default: die_usage("unknown option");
 		}
 	}

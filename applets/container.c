@@ -70,9 +70,6 @@ static int prune(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "force", no_argument, 0, 'f' },
-		{ "root", required_argument, 0, 'R' },
-		{ "runtime-dir", required_argument, 0, 'D' },
-		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
 	const char *root = NULL;
@@ -82,12 +79,9 @@ static int prune(int argc, char **argv)
 	int opt, force = 0, shown = 0, rc = EXIT_OK;
 	char line[16], size[16];
 
-	while ((opt = applet_getopt(argc, argv, "fh", opts)) != -1) {
+	while ((opt = applet_getopt_store(argc, argv, "fh", opts, &root)) != -1) {
 		switch (opt) {
 		case 'f': force = 1; break;
-		case 'R': root = optarg; break;
-		case 'D': container_runtime_dir(optarg); break;
-		case 'h': usage_exit(EXIT_OK);
 		default: die_usage("unknown option");
 		}
 	}

@@ -393,9 +393,6 @@ int cp_main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "archive", no_argument, 0, 'a' },
 		{ "follow-link", no_argument, 0, 'L' },
-		{ "root", required_argument, 0, 'R' },
-		{ "runtime-dir", required_argument, 0, 'D' },
-		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
 	const char *root = NULL, *name;
@@ -404,13 +401,10 @@ int cp_main(int argc, char **argv)
 	struct store st;
 	int opt, archive = 0, follow = 0, lock, rc;
 
-	while ((opt = applet_getopt(argc, argv, "aLh", opts)) != -1) {
+	while ((opt = applet_getopt_store(argc, argv, "aLh", opts, &root)) != -1) {
 		switch (opt) {
 		case 'a': archive = 1; break;
 		case 'L': follow = 1; break;
-		case 'R': root = optarg; break;
-		case 'D': container_runtime_dir(optarg); break;
-		case 'h': usage_exit(EXIT_OK);
 		default: die_usage("unknown option");
 		}
 	}

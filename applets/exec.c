@@ -55,6 +55,7 @@
 #include "procfs.h"
 #include "pty.h"
 #include "seccomp.h"
+#include "setid.h"
 #include "store.h"
 
 extern char **environ;
@@ -274,7 +275,7 @@ __attribute__((noreturn)) static void child(struct exec *e, int report)
 		goto fail;
 	if (caps_bound(e->bounding))
 		goto fail;
-	if (setgroups(ids.ngroups, ids.groups) < 0 || setgid(ids.gid) < 0 || setuid(ids.uid) < 0) {
+	if (setid_become(ids.uid, ids.gid, (size_t)ids.ngroups, ids.groups) < 0) {
 		err_set("cannot become %u:%u", (unsigned)ids.uid, (unsigned)ids.gid);
 		goto fail;
 	}
@@ -532,9 +533,6 @@ int exec_main(int argc, char **argv)
 		{ "tty", no_argument, 0, 't' },
 		{ "user", required_argument, 0, 'u' },
 		{ "workdir", required_argument, 0, 'w' },
-		{ "root", required_argument, 0, 'R' },
-		{ "runtime-dir", required_argument, 0, 'D' },
-		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
 	struct exec e = { .cg2fd = -1, .cgnsfd = -1 };
@@ -553,7 +551,7 @@ int exec_main(int argc, char **argv)
 		die_err(EXIT_RUNTIME);
 	if (!(e.env = calloc(argc + 1, sizeof(char *))))
 		die(EXIT_RUNTIME, "out of memory");
-	while ((opt = applet_getopt(argc, argv, "+de:itu:w:h", opts)) != -1) {
+	while ((opt = applet_getopt_store(argc, argv, "+de:itu:w:h", opts, &root)) != -1) {
 		switch (opt) {
 		case 'd': e.detach = 1; break;
 		case 'e':
@@ -578,9 +576,6 @@ int exec_main(int argc, char **argv)
 				die_usage("-w %s: not an absolute path", optarg);
 			e.workdir = optarg;
 			break;
-		case 'R': root = optarg; break;
-		case 'D': container_runtime_dir(optarg); break;
-		case 'h': usage_exit(EXIT_OK);
 		default: die_usage("unknown option");
 		}
 	}

@@ -233,9 +233,6 @@ int info_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, 0, 'f' },
-		{ "root", required_argument, 0, 'R' },
-		{ "runtime-dir", required_argument, 0, 'D' },
-		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
 	const char *root = NULL, *format = NULL;
@@ -245,16 +242,13 @@ int info_main(int argc, char **argv)
 	struct store s;
 	int opt;
 
-	while ((opt = applet_getopt(argc, argv, "f:h", opts)) != -1) {
+	while ((opt = applet_getopt_store(argc, argv, "f:h", opts, &root)) != -1) {
 		switch (opt) {
 		case 'f':
 			if (template_check(optarg))
 				die_err(EXIT_FAIL);
 			format = optarg;
 			break;
-		case 'R': root = optarg; break;
-		case 'D': container_runtime_dir(optarg); break;
-		case 'h': usage_exit(EXIT_OK);
 		default: die_usage("unknown option");
 		}
 	}

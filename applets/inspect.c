@@ -484,9 +484,6 @@ int inspect_main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "format", required_argument, 0, 'f' },
 		{ "type", required_argument, 0, 't' },
-		{ "root", required_argument, 0, 'R' },
-		{ "runtime-dir", required_argument, 0, 'D' },
-		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
 	const char *root = NULL, *type = NULL, *format = NULL;
@@ -495,7 +492,7 @@ int inspect_main(int argc, char **argv)
 	struct store s;
 	int opt, rc = EXIT_OK;
 
-	while ((opt = applet_getopt(argc, argv, "f:h", opts)) != -1) {
+	while ((opt = applet_getopt_store(argc, argv, "f:h", opts, &root)) != -1) {
 		switch (opt) {
 		case 'f':
 			if (template_check(optarg))
@@ -507,9 +504,6 @@ int inspect_main(int argc, char **argv)
 				die_usage("--type: container or image");
 			type = optarg;
 			break;
-		case 'R': root = optarg; break;
-		case 'D': container_runtime_dir(optarg); break;
-		case 'h': usage_exit(EXIT_OK);
 		default: die_usage("unknown option");
 		}
 	}

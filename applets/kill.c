@@ -31,9 +31,6 @@ int kill_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "signal", required_argument, 0, 's' },
-		{ "root", required_argument, 0, 'R' },
-		{ "runtime-dir", required_argument, 0, 'D' },
-		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
 	const char *root = NULL;
@@ -42,15 +39,12 @@ int kill_main(int argc, char **argv)
 	struct store s;
 	int opt, sig = SIGKILL, rc = EXIT_OK;
 
-	while ((opt = applet_getopt(argc, argv, "s:h", opts)) != -1) {
+	while ((opt = applet_getopt_store(argc, argv, "s:h", opts, &root)) != -1) {
 		switch (opt) {
 		case 's':
 			if ((sig = sig_from_name(optarg)) < 0)
 				die_usage("%s", err_msg());
 			break;
-		case 'R': root = optarg; break;
-		case 'D': container_runtime_dir(optarg); break;
-		case 'h': usage_exit(EXIT_OK);
 		default: die_usage("unknown option");
 		}
 	}

@@ -319,9 +319,6 @@ int logs_main(int argc, char **argv)
 		{ "timestamps", no_argument, 0, 't' },
 		{ "since", required_argument, 0, 'S' },
 		{ "until", required_argument, 0, 'U' },
-		{ "root", required_argument, 0, 'R' },
-		{ "runtime-dir", required_argument, 0, 'D' },
-		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
 	struct logs o = { 0 };
@@ -333,7 +330,7 @@ int logs_main(int argc, char **argv)
 	int opt, follow_it = 0;
 	struct store s;
 
-	while ((opt = applet_getopt(argc, argv, "fn:th", opts)) != -1) {
+	while ((opt = applet_getopt_store(argc, argv, "fn:th", opts, &root)) != -1) {
 		switch (opt) {
 		case 'f': follow_it = 1; break;
 		case 'n':
@@ -356,9 +353,6 @@ int logs_main(int argc, char **argv)
 				*when = 1; /* the epoch itself: still a bound */
 			break;
 		}
-		case 'R': root = optarg; break;
-		case 'D': container_runtime_dir(optarg); break;
-		case 'h': usage_exit(EXIT_OK);
 		default: die_usage("unknown option");
 		}
 	}

@@ -63,6 +63,7 @@
 #include "err.h"
 #include "guard.h"
 #include "ns.h"
+#include "setid.h"
 #include "version.h"
 
 /* The namespace options, indexed by enum ns_kind. */
@@ -248,7 +249,7 @@ static void continue_as_child(void)
 		struct rlimit nocore = { 0, 0 };
 		sigset_t set;
 
-		setrlimit(RLIMIT_CORE, &nocore); /* the child dumped it already */
+		setid_rlimit(RLIMIT_CORE, &nocore); /* the child dumped it already */
 		signal(sig, SIG_DFL);
 		sigemptyset(&set);
 		sigaddset(&set, sig);
@@ -310,7 +311,7 @@ int nsenter_main(int argc, char **argv)
 	 * only both failing is an error. */
 	if (ns_set_has(&ns, NS_USER) && !o.preserve_cred) {
 		o.set_uid = o.set_gid = 1;
-		if (setgroups(0, NULL) < 0)
+		if (setid_groups(0, NULL) < 0)
 			groups_failed = 1;
 	}
 	/* A pid ns holds our children only; a time ns takes us too, so it
@@ -346,12 +347,12 @@ int nsenter_main(int argc, char **argv)
 		continue_as_child();
 
 	if (o.set_gid) {
-		if (setgroups(0, NULL) < 0 && groups_failed)
+		if (setid_groups(0, NULL) < 0 && groups_failed)
 			die(EXIT_FAIL, "setgroups failed");
-		if (setgid(o.gid) < 0)
+		if (setid_gid(o.gid) < 0)
 			die(EXIT_FAIL, "setgid failed");
 	}
-	if (o.set_uid && setuid(o.uid) < 0)
+	if (o.set_uid && setid_uid(o.uid) < 0)
 		die(EXIT_FAIL, "setuid failed");
 
 	if (optind < argc) {

@@ -29,25 +29,12 @@
  * direction. */
 int pause_freeze_main(int argc, char **argv, int freeze)
 {
-	static const struct option opts[] = {
-		{ "root", required_argument, 0, 'R' },
-		{ "runtime-dir", required_argument, 0, 'D' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0 }
-	};
 	const char *root = NULL;
 	char id[CONTAINER_ID_LEN + 1];
 	struct store s;
-	int opt, rc = EXIT_OK;
+	int rc = EXIT_OK;
 
-	while ((opt = applet_getopt(argc, argv, "h", opts)) != -1) {
-		switch (opt) {
-		case 'R': root = optarg; break;
-		case 'D': container_runtime_dir(optarg); break;
-		case 'h': usage_exit(EXIT_OK);
-		default: die_usage("unknown option");
-		}
-	}
+	applet_store_options(argc, argv, &root);
 	if (optind >= argc)
 		die_usage("need a CONTAINER");
 	if (store_open(&s, store_root(root), STORE_RECORDS))

@@ -29,27 +29,14 @@
 
 int port_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "root", required_argument, 0, 'R' },
-		{ "runtime-dir", required_argument, 0, 'D' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0 }
-	};
 	const char *root = NULL;
 	char id[CONTAINER_ID_LEN + 1], ip[16];
 	struct portmap want = { 0 };
 	struct ipam_lease l;
 	struct store s;
-	int opt, rc, found = 0;
+	int rc, found = 0;
 
-	while ((opt = applet_getopt(argc, argv, "h", opts)) != -1) {
-		switch (opt) {
-		case 'R': root = optarg; break;
-		case 'D': container_runtime_dir(optarg); break;
-		case 'h': usage_exit(EXIT_OK);
-		default: die_usage("unknown option");
-		}
-	}
+	applet_store_options(argc, argv, &root);
 	if (argc - optind < 1 || argc - optind > 2)
 		die_usage("need CONTAINER and at most one PORT");
 	if (argc - optind == 2 && (portmap_parse(argv[optind + 1], &want) || want.host_port))

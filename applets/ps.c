@@ -387,9 +387,6 @@ int ps_main(int argc, char **argv)
 		{ "no-trunc", no_argument, 0, 'N' },
 		{ "format", required_argument, 0, 'F' },
 		{ "filter", required_argument, 0, 'f' },
-		{ "root", required_argument, 0, 'R' },
-		{ "runtime-dir", required_argument, 0, 'D' },
-		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
 	struct ps ps = { 0 };
@@ -402,7 +399,7 @@ int ps_main(int argc, char **argv)
 	if (!(ps.filters = calloc(argc, sizeof(char *))))
 		die(EXIT_FAIL, "out of memory");
 	ps.out = stdout;
-	while ((opt = applet_getopt(argc, argv, "aqhf:", opts)) != -1) {
+	while ((opt = applet_getopt_store(argc, argv, "aqhf:", opts, &root)) != -1) {
 		switch (opt) {
 		case 'a': ps.all = 1; break;
 		case 'f':
@@ -429,9 +426,6 @@ int ps_main(int argc, char **argv)
 				ps.format = optarg;
 			}
 			break;
-		case 'R': root = optarg; break;
-		case 'D': container_runtime_dir(optarg); break;
-		case 'h': usage_exit(EXIT_OK);
 		default: die_usage("unknown option");
 		}
 	}

@@ -24,25 +24,11 @@
 
 int rename_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "root", required_argument, 0, 'R' },
-		{ "runtime-dir", required_argument, 0, 'D' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0 }
-	};
 	const char *root = NULL;
 	char id[CONTAINER_ID_LEN + 1];
 	struct store s;
-	int opt;
 
-	while ((opt = applet_getopt(argc, argv, "h", opts)) != -1) {
-		switch (opt) {
-		case 'R': root = optarg; break;
-		case 'D': container_runtime_dir(optarg); break;
-		case 'h': usage_exit(EXIT_OK);
-		default: die_usage("unknown option");
-		}
-	}
+	applet_store_options(argc, argv, &root);
 	if (argc - optind != 2)
 		die_usage("need CONTAINER and NEW_NAME");
 	/* Written under the store's lock: resolving a name and taking

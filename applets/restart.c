@@ -60,9 +60,6 @@ int restart_main(int argc, char **argv)
 		{ "time", required_argument, 0, 't' },
 		{ "timeout", required_argument, 0, 't' },
 		{ "signal", required_argument, 0, 's' },
-		{ "root", required_argument, 0, 'R' },
-		{ "runtime-dir", required_argument, 0, 'D' },
-		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
 	const char *root = NULL;
@@ -71,7 +68,7 @@ int restart_main(int argc, char **argv)
 	int opt, timeout = 10, sig = 0, rc = EXIT_OK;
 
 	guard_exe(); /* the init runs this binary in the container (guard.h) */
-	while ((opt = applet_getopt(argc, argv, "t:s:h", opts)) != -1) {
+	while ((opt = applet_getopt_store(argc, argv, "t:s:h", opts, &root)) != -1) {
 		switch (opt) {
 		case 't':
 			timeout = strtol(optarg, &end, 10);
@@ -82,9 +79,6 @@ int restart_main(int argc, char **argv)
 			if ((sig = sig_from_name(optarg)) <= 0)
 				die_usage("invalid signal: %s", optarg);
 			break;
-		case 'R': root = optarg; break;
-		case 'D': container_runtime_dir(optarg); break;
-		case 'h': usage_exit(EXIT_OK);
 		default: die_usage("unknown option");
 		}
 	}

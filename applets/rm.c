@@ -113,21 +113,15 @@ int rm_main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "force", no_argument, 0, 'f' },
 		{ "volumes", no_argument, 0, 'v' },
-		{ "root", required_argument, 0, 'R' },
-		{ "runtime-dir", required_argument, 0, 'D' },
-		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
 	const char *root = NULL;
 	int opt, force = 0, volumes = 0, rc = EXIT_OK;
 
-	while ((opt = applet_getopt(argc, argv, "fvh", opts)) != -1) {
+	while ((opt = applet_getopt_store(argc, argv, "fvh", opts, &root)) != -1) {
 		switch (opt) {
 		case 'f': force = 1; break;
 		case 'v': volumes = 1; break;
-		case 'R': root = optarg; break;
-		case 'D': container_runtime_dir(optarg); break;
-		case 'h': usage_exit(EXIT_OK);
 		default: die_usage("unknown option");
 		}
 	}

@@ -732,7 +732,7 @@ static void publish_all(const struct json_doc *d, uint32_t cfg, struct list *por
 enum {
 	O_RM = 256, O_NAME, O_ENV_FILE, O_ENTRYPOINT, O_TMPFS, O_READ_ONLY, O_NET, O_PRIV,
 	O_CAP_ADD, O_CAP_DROP, O_ULIMIT, O_MEM_SWAP, O_CPUS, O_PIDS, O_STOP_SIGNAL,
-	O_RESTART, O_INIT, O_LOG_OPT, O_DEVICE, O_SECURITY_OPT, O_ROOT, O_RUNTIME_DIR, O_HELP,
+	O_RESTART, O_INIT, O_LOG_OPT, O_DEVICE, O_SECURITY_OPT,
 	O_STORAGE_OPT, O_DNS, O_DNS_SEARCH, O_DNS_OPTION, O_ADD_HOST, O_IP, O_MAC, O_NET_ALIAS,
 	O_HEALTH_CMD, O_HEALTH_INTERVAL, O_HEALTH_TIMEOUT, O_HEALTH_RETRIES, O_HEALTH_START,
 	O_HEALTH_ON_FAILURE, O_NO_HEALTH,
@@ -819,9 +819,6 @@ int run_main(int argc, char **argv)
 		{ "health-on-failure", required_argument, 0, O_HEALTH_ON_FAILURE },
 		{ "no-healthcheck", no_argument, 0, O_NO_HEALTH },
 		{ "log-opt", required_argument, 0, O_LOG_OPT },
-		{ "root", required_argument, 0, O_ROOT },
-		{ "runtime-dir", required_argument, 0, O_RUNTIME_DIR },
-		{ "help", no_argument, 0, O_HELP },
 		{ 0 }
 	};
 	struct container_spec c = { 0 };
@@ -843,7 +840,7 @@ int run_main(int argc, char **argv)
 	v = getenv("BOXCAR_NETWORK");
 	parse_network(&c, v && *v ? v : ENABLED(DEFAULT_NETWORK_BRIDGE) ? "bridge" : "none");
 	/* "+": options end at IMAGE; what follows is the command's. */
-	while ((opt = applet_getopt(argc, argv, "+dite:w:u:h:v:m:c:p:P", opts)) != -1) {
+	while ((opt = applet_getopt_store(argc, argv, "+dite:w:u:h:v:m:c:p:P", opts, &root)) != -1) {
 		switch (opt) {
 		case 'd': c.detach = 1; break;
 		case 'i': c.interactive = 1; break;
@@ -918,9 +915,6 @@ int run_main(int argc, char **argv)
 			parse_health(&hc, opt, optarg);
 			break;
 		case O_LOG_OPT: parse_log_opt(&c, optarg); break;
-		case O_ROOT: root = optarg; break;
-		case O_RUNTIME_DIR: container_runtime_dir(optarg); break;
-		case O_HELP: usage_exit(EXIT_OK);
 		default: die_usage("unknown option");
 		}
 	}

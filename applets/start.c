@@ -198,9 +198,6 @@ int start_main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "all", no_argument, 0, 'a' },
 		{ "filter", required_argument, 0, 'f' },
-		{ "root", required_argument, 0, 'R' },
-		{ "runtime-dir", required_argument, 0, 'D' },
-		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
 	const char *root = NULL;
@@ -209,13 +206,10 @@ int start_main(int argc, char **argv)
 	int opt, all = 0, rc = EXIT_OK;
 
 	guard_exe(); /* the init runs this binary in the container (guard.h) */
-	while ((opt = applet_getopt(argc, argv, "af:h", opts)) != -1) {
+	while ((opt = applet_getopt_store(argc, argv, "af:h", opts, &root)) != -1) {
 		switch (opt) {
 		case 'a': all = 1; break;
 		case 'f': policies |= parse_filter(optarg); break;
-		case 'R': root = optarg; break;
-		case 'D': container_runtime_dir(optarg); break;
-		case 'h': usage_exit(EXIT_OK);
 		default: die_usage("unknown option");
 		}
 	}

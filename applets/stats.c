@@ -73,7 +73,7 @@ static void bytes_size(char *buf, size_t n, int64_t v)
 		d /= 1024;
 		u++;
 	}
-	snprintf(buf, n, "%.4g%s", d, units[u]);
+	human_sig(buf, n, d, 4, units[u]);
 }
 
 /* Bytes received and sent on every interface of pid's network namespace
@@ -189,16 +189,16 @@ static void texts(struct sample *v, int64_t elapsed, int64_t host_mem)
 		return;
 	}
 	if (elapsed > 0 && v->cs.cpu_ns >= 0 && v->cpu0 >= 0)
-		snprintf(v->cpu, sizeof(v->cpu), "%.2f%%",
-			 100.0 * (double)(v->cs.cpu_ns - v->cpu0) / (double)elapsed);
+		human_fixed(v->cpu, sizeof(v->cpu),
+			    100.0 * (double)(v->cs.cpu_ns - v->cpu0) / (double)elapsed, 2, "%");
 	else
 		strcpy(v->cpu, "--");
 	if (v->cs.mem_usage >= 0) {
 		bytes_size(a, sizeof(a), v->cs.mem_usage);
 		bytes_size(b, sizeof(b), limit);
 		snprintf(v->mem, sizeof(v->mem), "%s / %s", a, b);
-		snprintf(v->memperc, sizeof(v->memperc), "%.2f%%",
-			 limit > 0 ? 100.0 * (double)v->cs.mem_usage / (double)limit : 0.0);
+		human_fixed(v->memperc, sizeof(v->memperc),
+			    limit > 0 ? 100.0 * (double)v->cs.mem_usage / (double)limit : 0.0, 2, "%");
 	} else {
 		strcpy(v->mem, "-- / --");
 		strcpy(v->memperc, "--");
@@ -280,14 +280,11 @@ static void print_table(const struct stats *st, const char *format)
 
 int stats_main(int argc, char **argv)
 {
-	enum { O_NO_STREAM = 256, O_FORMAT, O_ROOT, O_RUNDIR };
+	enum { O_NO_STREAM = 256, O_FORMAT };
 	static const struct option opts[] = {
 		{ "all", no_argument, 0, 'a' },
 		{ "no-stream", no_argument, 0, O_NO_STREAM },
 		{ "format", required_argument, 0, O_FORMAT },
-		{ "root", required_argument, 0, O_ROOT },
-		{ "runtime-dir", required_argument, 0, O_RUNDIR },
-		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
 	const char *root = NULL, *format = NULL;
@@ -297,7 +294,7 @@ int stats_main(int argc, char **argv)
 	int64_t host_mem = 0, t0, t1;
 	int opt, stream = 1, tty = isatty(1);
 
-	while ((opt = applet_getopt(argc, argv, "ah", opts)) != -1) {
+	while ((opt = applet_getopt_store(argc, argv, "ah", opts, &root)) != -1) {
 		switch (opt) {
 		case 'a': st.all = 1; break;
 		case O_NO_STREAM: stream = 0; break;
@@ -306,9 +303,6 @@ int stats_main(int argc, char **argv)
 				die_err(EXIT_FAIL);
 			format = optarg;
 			break;
-		case O_ROOT: root = optarg; break;
-		case O_RUNDIR: container_runtime_dir(optarg); break;
-		case 'h': usage_exit(EXIT_OK);
 		default: die_usage("unknown option");
 		}
 	}

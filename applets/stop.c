@@ -33,9 +33,6 @@ int stop_main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "time", required_argument, 0, 't' },
 		{ "timeout", required_argument, 0, 't' },
-		{ "root", required_argument, 0, 'R' },
-		{ "runtime-dir", required_argument, 0, 'D' },
-		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
 	const char *root = NULL;
@@ -44,16 +41,13 @@ int stop_main(int argc, char **argv)
 	struct store s;
 	int opt, timeout = 10, rc = EXIT_OK;
 
-	while ((opt = applet_getopt(argc, argv, "t:h", opts)) != -1) {
+	while ((opt = applet_getopt_store(argc, argv, "t:h", opts, &root)) != -1) {
 		switch (opt) {
 		case 't':
 			timeout = strtol(optarg, &end, 10);
 			if (*end || !*optarg || timeout < -1)
 				die_usage("-t %s: not a number of seconds", optarg);
 			break;
-		case 'R': root = optarg; break;
-		case 'D': container_runtime_dir(optarg); break;
-		case 'h': usage_exit(EXIT_OK);
 		default: die_usage("unknown option");
 		}
 	}

@@ -163,9 +163,6 @@ static int df(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, 0, 'F' },
-		{ "root", required_argument, 0, 'R' },
-		{ "runtime-dir", required_argument, 0, 'D' },
-		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
 	const char *root = NULL;
@@ -175,16 +172,13 @@ static int df(int argc, char **argv)
 	struct store s;
 	int opt, json = 0;
 
-	while ((opt = applet_getopt(argc, argv, "h", opts)) != -1) {
+	while ((opt = applet_getopt_store(argc, argv, "h", opts, &root)) != -1) {
 		switch (opt) {
 		case 'F':
 			if (strcmp(optarg, "json"))
 				die_usage("--format: json only");
 			json = 1;
 			break;
-		case 'R': root = optarg; break;
-		case 'D': container_runtime_dir(optarg); break;
-		case 'h': usage_exit(EXIT_OK);
 		default: die_usage("unknown option");
 		}
 	}

@@ -73,9 +73,6 @@ static int read_proc(int pid, struct proc *p)
 int top_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "root", required_argument, 0, 'R' },
-		{ "runtime-dir", required_argument, 0, 'D' },
-		{ "help", no_argument, 0, 'h' },
 		{ 0 }
 	};
 	const char *root = NULL;
@@ -88,11 +85,8 @@ int top_main(int argc, char **argv)
 	int opt, n = 0, cap = 0, wu = 3;
 	DIR *d;
 
-	while ((opt = applet_getopt(argc, argv, "+h", opts)) != -1) {
+	while ((opt = applet_getopt_store(argc, argv, "+h", opts, &root)) != -1) {
 		switch (opt) {
-		case 'R': root = optarg; break;
-		case 'D': container_runtime_dir(optarg); break;
-		case 'h': usage_exit(EXIT_OK);
 		default: die_usage("unknown option");
 		}
 	}

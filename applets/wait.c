@@ -54,26 +54,13 @@ static void sleep_while_running(const struct store *s, const char *id)
 
 int wait_main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "root", required_argument, 0, 'R' },
-		{ "runtime-dir", required_argument, 0, 'D' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0 }
-	};
 	const char *root = NULL;
 	char id[CONTAINER_ID_LEN + 1];
 	struct container_state st;
 	struct store s;
-	int opt, rc = EXIT_OK;
+	int rc_one, rc = EXIT_OK;
 
-	while ((opt = applet_getopt(argc, argv, "h", opts)) != -1) {
-		switch (opt) {
-		case 'R': root = optarg; break;
-		case 'D': container_runtime_dir(optarg); break;
-		case 'h': usage_exit(EXIT_OK);
-		default: die_usage("unknown option");
-		}
-	}
+	applet_store_options(argc, argv, &root);
 	if (optind >= argc)
 		die_usage("need a CONTAINER");
 	for (int i = optind; i < argc; i++) {
@@ -81,13 +68,13 @@ int wait_main(int argc, char **argv)
 		 * up imports or removals. */
 		if (store_open(&s, store_root(root), STORE_RECORDS))
 			die_err(EXIT_FAIL);
-		opt = container_resolve(&s, argv[i], id);
+		rc_one = container_resolve(&s, argv[i], id);
 		store_close(&s);
-		if (opt == 0) {
+		if (rc_one == 0) {
 			sleep_while_running(&s, id);
-			opt = container_wait_stopped(&s, id, -1, &st);
+			rc_one = container_wait_stopped(&s, id, -1, &st);
 		}
-		if (opt) {
+		if (rc_one) {
 			errno = err_errno();
 			warn("%s", err_msg());
 			rc = EXIT_FAIL;

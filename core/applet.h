@@ -44,6 +44,16 @@ struct option;
  * meets it prints the usage and exits 0. Never returns '?' or ':'.
  * optstring as getopt_long's ('+' first: stop at the first argument). */
 int applet_getopt(int argc, char **argv, const char *optstring, const struct option *opts);
+/* applet_getopt for the applets that work on containers, with the
+ * options they all take handled here: --root DIR (into *root, for
+ * store_root), --runtime-dir DIR (container_runtime_dir), --help, and
+ * -h when optstring has it without an argument. opts (may be NULL)
+ * lists the applet's own long options only. */
+int applet_getopt_store(int argc, char **argv, const char *optstring, const struct option *opts,
+			const char **root);
+/* The same for an applet that has no other option: it dies on any
+ * option but those; optind is then the first operand. */
+void applet_store_options(int argc, char **argv, const char **root);
 /* --help anywhere in argv[1..] before a "--": print usage, exit 0. For
  * applets that read their arguments themselves (subcommands). */
 void applet_help_anywhere(int argc, char **argv);

@@ -15,6 +15,7 @@
 #include "err.h"
 #include "fsutil.h"
 #include "health.h"
+#include "when.h"
 
 #define HEALTH_FILE_MAX (64u << 10)
 
@@ -43,44 +44,21 @@ int health_on_failure_parse(const char *s, enum health_on_failure *out)
 	return err_setn(0, "invalid --health-on-failure '%s' (none, kill, restart, stop)", s);
 }
 
+/* Go's time.ParseDuration with when.c's parser, in integers: strtod
+ * would bring musl's float parser (7 KB) for this alone. */
 int health_parse_duration(const char *s, int64_t *ms)
 {
-	static const struct { const char *unit; double ms; } units[] = {
-		{ "ns", 1e-6 }, { "us", 1e-3 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
-		{ "h", 3600000 },
-	};
-	double total = 0;
-	const char *p = s;
+	int64_t ns;
 
-	if (!*p)
-		return err_setn(EINVAL, "invalid duration '%s'", s);
-	if (!strcmp(p, "0")) {
+	if (!strcmp(s, "0")) {
 		*ms = 0;
 		return 0;
 	}
-	while (*p) {
-		char *end;
-		double v = strtod(p, &end);
-		size_t best = 0;
-		int u = -1;
-
-		if (end == p || v < 0)
-			return err_setn(EINVAL, "invalid duration '%s' (30s, 1m30s, 500ms)", s);
-		for (int i = 0; i < 6; i++) {
-			size_t n = strlen(units[i].unit);
-
-			if (!strncmp(end, units[i].unit, n) && n > best &&
-			    !(n == 1 && end[0] == 'm' && end[1] == 's'))
-				best = n, u = i;
-		}
-		if (u < 0)
-			return err_setn(EINVAL, "invalid duration '%s' (30s, 1m30s, 500ms)", s);
-		total += v * units[u].ms;
-		p = end + best;
-	}
-	if (total > 1e12)
+	if (when_duration(s + (*s == '+'), &ns))
+		return err_setn(EINVAL, "invalid duration '%s' (30s, 1m30s, 500ms)", s);
+	if (ns > 1000000000000000000LL)
 		return err_setn(EINVAL, "duration '%s' too long", s);
-	*ms = (int64_t)(total + 0.5);
+	*ms = (ns + 500000) / 1000000;
 	return 0;
 }
 

@@ -82,6 +82,78 @@ void human_age(char *buf, size_t n, const char *created)
 	snprintf(buf + k, n - k, " ago");
 }
 
+/* round(x * 10^k), ties to even as printf rounds, for 0 <= x < 2^53 and
+ * -16 <= k <= 3: x is m * 2^e exactly, so this is integer arithmetic on
+ * m, and musl's floating-point printf (7 KB) stays out of the binary. */
+static uint64_t scaled(double x, int k)
+{
+	union { double d; uint64_t u; } b = { x };
+	int e = (int)(b.u >> 52 & 0x7ff);
+	uint64_t m = (b.u & ((1ULL << 52) - 1)) | 1ULL << 52, den = 1, q, r;
+
+	if (!e)
+		return 0; /* zero, or too small to show */
+	if (e == 0x7ff || x >= 9007199254740992.0)
+		return UINT64_MAX;
+	for (e -= 1075; !(m & 1); m >>= 1)
+		e++;
+	for (; k > 0; k--)
+		m *= 10;
+	for (; k < 0; k++)
+		den *= 10;
+	if (e >= 0)
+		m <<= e;
+	else if (-e >= 63 || den > UINT64_MAX >> (1 - e))
+		return 0; /* below one half */
+	else
+		den <<= -e;
+	q = m / den, r = m % den;
+	return q + (2 * r > den || (2 * r == den && (q & 1)));
+}
+
+/* r with its last dec digits after a point */
+static void with_point(char *buf, size_t n, const char *sign, uint64_t r, int dec,
+		       const char *tail)
+{
+	uint64_t p10 = 1;
+
+	for (int i = 0; i < dec; i++)
+		p10 *= 10;
+	if (dec)
+		snprintf(buf, n, "%s%llu.%0*llu%s", sign, (unsigned long long)(r / p10), dec,
+			 (unsigned long long)(r % p10), tail);
+	else
+		snprintf(buf, n, "%s%llu%s", sign, (unsigned long long)r, tail);
+}
+
+void human_fixed(char *buf, size_t n, double x, int decimals, const char *tail)
+{
+	with_point(buf, n, x < 0 ? "-" : "", scaled(x < 0 ? -x : x, decimals), decimals, tail);
+}
+
+void human_sig(char *buf, size_t n, double x, int digits, const char *tail)
+{
+	const char *sign = x < 0 ? "-" : "";
+	uint64_t lim = 1, r;
+	int p = 0, dec;
+	char t[32];
+
+	if (x < 0)
+		x = -x;
+	for (int i = 0; i < digits; i++)
+		lim *= 10;
+	for (double ten = 10; p < 15 && x >= ten; ten *= 10)
+		p++; /* 10^p <= x < 10^(p+1), powers of ten being exact doubles */
+	if ((r = scaled(x, digits - 1 - p)) >= lim)
+		r /= 10, p++; /* 999.9 rounds up to 1e+03 */
+	dec = p < digits ? digits - 1 - p : digits - 1;
+	for (; dec && r % 10 == 0; dec--)
+		r /= 10; /* %g drops trailing zeros */
+	if (p >= digits) /* and writes "1.23e+04" when the exponent reaches digits */
+		snprintf(t, sizeof(t), "e+%02d%s", p, tail), tail = t;
+	with_point(buf, n, sign, r, dec, tail);
+}
+
 /* "4.26MB": decimal units, 3 significant digits, as docker prints. */
 void human_size(char *buf, size_t n, int64_t size)
 {
@@ -91,7 +163,7 @@ void human_size(char *buf, size_t n, int64_t size)
 
 	while (v >= 1000 && i < 5)
 		v /= 1000, i++;
-	snprintf(buf, n, "%.3g%s", v, unit[i]);
+	human_sig(buf, n, v, 3, unit[i]);
 }
 
 int human_parse_size(const char *s, int64_t *bytes)

@@ -61,6 +61,7 @@
 #include "pathsafe.h"
 #include "pty.h"
 #include "seccomp.h"
+#include "setid.h"
 
 /* What the init sends up when it fails before the exec. */
 struct launch_err {
@@ -860,7 +861,7 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, const ch
 	for (int i = 0; i < c->nulimits; i++) {
 		struct rlimit r = { c->ulimits[i].soft, c->ulimits[i].hard };
 
-		if (setrlimit(c->ulimits[i].resource, &r) < 0) {
+		if (setid_rlimit(c->ulimits[i].resource, &r) < 0) {
 			err_set("cannot set ulimit %d", c->ulimits[i].resource);
 			fail(EXIT_RUNTIME);
 		}
@@ -900,7 +901,7 @@ __attribute__((noreturn)) static void init_main(const struct launch *l, const ch
 		fail(EXIT_RUNTIME);
 	if (caps_bound(caps))
 		fail(EXIT_RUNTIME);
-	if (setgroups(u.ngroups, u.groups) < 0 || setgid(u.gid) < 0 || setuid(u.uid) < 0) {
+	if (setid_become(u.uid, u.gid, (size_t)u.ngroups, u.groups) < 0) {
 		err_set("cannot become user %u:%u", (unsigned)u.uid, (unsigned)u.gid);
 		fail(EXIT_RUNTIME);
 	}

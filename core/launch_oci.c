@@ -46,6 +46,7 @@
 #include "launch_int.h"
 #include "ns.h"
 #include "ocispec.h"
+#include "setid.h"
 #include "store.h"
 #include "pathsafe.h"
 #include "seccomp_oci.h"
@@ -535,7 +536,7 @@ int oci_process_credentials(const struct oci_process *p)
 	for (int i = 0; i < p->nrlimits; i++) {
 		struct rlimit r = { p->rlimits[i].soft, p->rlimits[i].hard };
 
-		if (setrlimit(p->rlimits[i].resource, &r) < 0)
+		if (setid_rlimit(p->rlimits[i].resource, &r) < 0)
 			return err_set("cannot set rlimit %d", p->rlimits[i].resource);
 	}
 	if (p->has_oom_score_adj) {
@@ -557,7 +558,7 @@ int oci_process_credentials(const struct oci_process *p)
 		return -1;
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return err_set("keepcaps");
-	if (setgroups((size_t)p->ngids, p->gids) < 0 || setgid(p->gid) < 0 || setuid(p->uid) < 0)
+	if (setid_become(p->uid, p->gid, (size_t)p->ngids, p->gids) < 0)
 		return err_set("cannot become user %u:%u", (unsigned)p->uid, (unsigned)p->gid);
 	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
 	return set_caps(p);
@@ -644,7 +645,7 @@ void oci_init_main(const struct launch *l, int syncfd)
 	while (ncg > 0)
 		close(cgfds[--ncg]);
 	/* in a new user namespace: its root (create wrote the maps) */
-	if ((s->new_ns & CLONE_NEWUSER) && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
+	if ((s->new_ns & CLONE_NEWUSER) && setid_root() < 0) {
 		err_set("cannot become root in the user namespace (is 0 mapped?)");
 		xfail();
 	}

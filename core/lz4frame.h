@@ -87,4 +87,13 @@ int lz4frame_writer_init(struct lz4frame_writer *lw, struct writer *out, int lev
 /* 1 if buf starts with the LZ4 frame magic (04 22 4D 18), else 0. */
 int lz4frame_sniff(const void *buf, size_t n);
 
+/* One LZ4 block at src (size bytes) into dst (room for cap), which may
+ * refer back into the dict_size bytes at dict (0: none): the decoded
+ * size, or a negative number if the block is malformed or refers before
+ * dict, checked as liblz4's LZ4_decompress_safe_usingDict checks it.
+ * Each of liblz4's entry points is an inlined copy of its decoder (1.4
+ * to 1.8 KB): this one links two. */
+int lz4_block_decode(const void *src, int size, void *dst, int cap, const void *dict,
+		     size_t dict_size);
+
 #endif

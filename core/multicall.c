@@ -15,14 +15,15 @@
 #include <unistd.h>
 
 #include "applet.h"
+#include "container.h"
 #include "err.h"
 #include "guard.h"
 #include "image.h"
+#include "lz4frame.h"
 #include "store.h"
 #include "version.h"
 
 #include "applets.h" /* generated: applets[] and prototypes */
-#include "lz4.h"
 #include "usage_lz4.h" /* generated: the usage texts, packed */
 
 const struct applet *current_applet;
@@ -52,8 +53,8 @@ void usage_print(FILE *f)
 	char *text = malloc(USAGE_TEXT_SIZE);
 	const char *u, *nl;
 
-	if (!text || LZ4_decompress_safe((const char *)usage_lz4, text, (int)sizeof(usage_lz4),
-					 USAGE_TEXT_SIZE) != USAGE_TEXT_SIZE) {
+	if (!text || lz4_block_decode(usage_lz4, (int)sizeof(usage_lz4), text, USAGE_TEXT_SIZE,
+					      NULL, 0) != USAGE_TEXT_SIZE) {
 		fprintf(f, "Usage: boxcar %s (its help text is unreadable)\n", current_applet->name);
 		free(text);
 		return;
@@ -104,6 +105,47 @@ int applet_getopt(int argc, char **argv, const char *optstring, const struct opt
 	if (c == ':')
 		die_usage("option '-%c' needs an argument", optopt);
 	die_usage("unknown option '-%c'", optopt);
+}
+
+int applet_getopt_store(int argc, char **argv, const char *optstring, const struct option *opts,
+			const char **root)
+{
+	/* above every applet's own values (theirs start at 256) */
+	enum { OPT_ROOT = 0x10000, OPT_RUNTIME_DIR, OPT_HELP };
+	static const struct option common[] = {
+		{ "root", required_argument, 0, OPT_ROOT },
+		{ "runtime-dir", required_argument, 0, OPT_RUNTIME_DIR },
+		{ "help", no_argument, 0, OPT_HELP },
+		{ 0 }
+	};
+	const char *h = strchr(optstring, 'h');
+	size_t n = 0;
+	int c;
+
+	while (opts && opts[n].name)
+		n++;
+	/* the applet's table, then the common one (run's has 150 entries) */
+	struct option all[n + sizeof(common) / sizeof(common[0])];
+
+	memcpy(all, opts, n * sizeof(*opts));
+	memcpy(all + n, common, sizeof(common));
+	for (;;) {
+		c = applet_getopt(argc, argv, optstring, all);
+		if (c == OPT_ROOT)
+			*root = optarg;
+		else if (c == OPT_RUNTIME_DIR)
+			container_runtime_dir(optarg);
+		else if (c == OPT_HELP || (c == 'h' && h && h[1] != ':'))
+			usage_exit(EXIT_OK);
+		else
+			return c;
+	}
+}
+
+void applet_store_options(int argc, char **argv, const char **root)
+{
+	if (applet_getopt_store(argc, argv, "h", NULL, root) != -1)
+		die_usage("unknown option");
 }
 
 void applet_help_anywhere(int argc, char **argv)

@@ -76,8 +76,7 @@ static int rfc3339(const char *s, int64_t *ns)
 	return 0;
 }
 
-/* "1h30m", "1.5h", "45s": a Go duration, in nanoseconds. */
-static int duration(const char *s, int64_t *ns)
+int when_duration(const char *s, int64_t *ns)
 {
 	static const struct { const char *u; int64_t ns; } units[] = {
 		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", NS }, { "m", 60 * NS },
@@ -126,7 +125,7 @@ int when_parse(const char *s, int64_t now_ns, int64_t *ns)
 	if (strlen(s) < 64) {
 		if (!rfc3339(s, ns))
 			return 0;
-		if (!duration(s, &d)) {
+		if (!when_duration(s, &d)) {
 			*ns = now_ns - d;
 			return 0;
 		}

@@ -12,5 +12,8 @@
 /* s into *ns (Unix time in nanoseconds); now_ns is the time a duration
  * counts back from. 0, or -1. */
 int when_parse(const char *s, int64_t now_ns, int64_t *ns);
+/* A Go duration ("1h30m", "1.5h", "45s", "500ms"), no sign, into *ns;
+ * at most INT64_MAX / 2. 0, or -1 (no err_set). */
+int when_duration(const char *s, int64_t *ns);
 
 #endif

@@ -235,8 +235,10 @@ recipe() {
 		;;
 	zlib)
 		lib=z
-		# the CRC-32 tables (10 KB of flash) made at first use, in .bss
-		cppflags=-DDYNAMIC_CRC_TABLE
+		# the CRC-32 tables (10 KB of flash) and inflate's fixed Huffman
+		# tables (2 KB) made at first use, in .bss; BUILDFIXED is not
+		# thread-safe, and boxcar has one thread
+		cppflags="-DDYNAMIC_CRC_TABLE -DBUILDFIXED"
 		# no gz*.c: boxcar streams through inflate/deflate, and the
 		# stdio layer wants the zconf.h that configure would write
 		files="adler32.c compress.c crc32.c deflate.c infback.c inffast.c
