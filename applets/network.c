@@ -584,6 +584,8 @@ int network_main(int argc, char **argv)
 	applet_help_anywhere(argc, argv); /* network SUBCOMMAND --help too */
 	if (argc < 2)
 		die_usage("missing subcommand");
+	if (argv[1][0] == '-')
+		die_usage("unknown option '%s'", argv[1]);
 	for (unsigned i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name) || (cmds[i].alias && !strcmp(argv[1], cmds[i].alias)))
 			return cmds[i].fn(argc - 1, argv + 1);
