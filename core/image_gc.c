@@ -113,7 +113,19 @@ int image_gc(const struct store *s, int dry, struct image_gc_result *res,
 	}
 	rewinddir(d);
 	while ((e = readdir(d))) {
-		if (strlen(e->d_name) != 64 || marked(&m, e->d_name)
+		/* a blob's write cut short (write_file_atomic's HEX.tmp):
+		 * blobs are written under the write lock, so it is a leftover */
+		size_t len = strlen(e->d_name);
+
+		if (len == 68 && !strcmp(e->d_name + 64, ".tmp")
+		    && !store_path(s, path, "blobs/sha256/%s", e->d_name)
+		    && lstat(path, &st) == 0 && S_ISREG(st.st_mode)
+		    && (dry || unlink(path) == 0)) {
+			res->blobs++;
+			res->bytes += st.st_size;
+			continue;
+		}
+		if (len != 64 || marked(&m, e->d_name)
 		    || store_path(s, path, "layers/%s", e->d_name) || lstat(path, &st) == 0
 		    || errno != ENOENT || store_path(s, path, "blobs/sha256/%s", e->d_name)
 		    || lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
