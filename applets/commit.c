@@ -202,7 +202,7 @@ int commit_main(int argc, char **argv)
 		apply_change(&(struct image_config){ 0 }, changes[i], &scratch_cmd);
 	if (ref_parse(argv[optind + 1], &r))
 		die_err(EXIT_FAIL);
-	if (store_open(&s, store_root(root), STORE_WRITE))
+	if (store_open(&s, store_root(root), STORE_STAGE))
 		die_err(EXIT_FAIL);
 	if (container_resolve(&s, argv[optind], id) || container_spec_load(&s, id, &c))
 		die_err(EXIT_FAIL);
@@ -227,6 +227,12 @@ int commit_main(int argc, char **argv)
 		warn("%.12s: %s", id, err_msg());
 	if (!packed)
 		die_err(EXIT_FAIL);
+	/* The store was locked only for the new layer's commit (it is now,
+	 * until store_close): the layers below may have gone meanwhile, with
+	 * the container and its image. */
+	for (int i = 0; i < n; i++)
+		if (store_layer_get(&s, c.layers[i], &li[i]))
+			diex(EXIT_FAIL, "layer %.19s went away during the commit", c.layers[i]);
 
 	/* its command as the image's: entrypoint and cmd apart again */
 	while (c.argv && c.argv[argc_c])

@@ -358,8 +358,7 @@ static int cmd_prune(struct store *s, int argc, char **argv)
 	free(tags.v);
 	free(layers.v);
 	/* blobs nothing refers to, and downloads no pull holds */
-	if (image_gc(s, 0, &gc, prune_blob) || store_gc_done(s)
-	    || store_partials(s, 1, &parts, &part_bytes))
+	if (image_gc(s, 0, &gc, prune_blob) || store_partials(s, 1, &parts, &part_bytes))
 		warn("%s", err_msg());
 	else if (parts)
 		printf("%sDeleted %d partial download%s\n", deleted_any++ ? "" : "Deleted Images:\n",

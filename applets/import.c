@@ -95,7 +95,7 @@ int import_main(int argc, char **argv)
 	if (strcmp(src, "-") && stat(src, &st) < 0)
 		die(EXIT_FAIL, "%s", src);
 
-	if (store_open(&s, store_root(root), STORE_WRITE))
+	if (store_open(&s, store_root(root), STORE_STAGE))
 		die_err(EXIT_FAIL);
 	if (!strcmp(src, "-") || !S_ISDIR(st.st_mode)) {
 		int fd = strcmp(src, "-") ? open(src, O_RDONLY | O_CLOEXEC) : 0;

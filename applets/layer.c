@@ -310,7 +310,7 @@ static int import_main(int argc, char **argv)
 	if (strcmp(in, "-") && (fd = open(in, O_RDONLY | O_CLOEXEC)) < 0)
 		die(EXIT_FAIL, "%s", in);
 	fd_reader_init(&fr, fd, fd ? in : "stdin");
-	open_store(&s, root, STORE_WRITE);
+	open_store(&s, root, STORE_STAGE);
 	if (store_layer_import(&s, &fr.r, fd ? in : "stdin", &li, &existed))
 		die_err(EXIT_FAIL);
 	store_close(&s);

@@ -586,8 +586,15 @@ int container_record_stage(const struct store *s, const struct container_spec *c
 			if (errno != ENOENT || tries > 10)
 				return err_set("cannot create %s", stage);
 		}
-	} else if (store_mktemp(s, stage))
-		return -1;
+	} else {
+		/* made and committed under the store's write lock (run):
+		 * no sweep runs meanwhile, so its flock is not needed */
+		int fd = store_mktemp(s, stage);
+
+		if (fd < 0)
+			return -1;
+		close(fd);
+	}
 	for (int i = 0; c->layers && c->layers[i]; i++)
 		len += strlen(c->layers[i]) + 1;
 	for (int i = 0; i < c->nmounts; i++)

@@ -74,14 +74,18 @@ int image_tag(const struct store *s, const char *src, const char *dst);
 int image_layer_remove(const struct store *s, const char *digest);
 
 /* Blobs nothing refers to (image_gc.c): delete them (dry: only count),
- * telling report each. Under the store's write lock (read lock if dry). */
+ * telling report each, then drop the gc-pending mark unless a manifest
+ * was kept for a container's record alone (pinned: its removal frees it,
+ * and the next sweep must see that). Under the store's write lock (read
+ * lock if dry). */
 struct image_gc_result {
 	int blobs;
 	int64_t bytes;
+	int pinned;
 };
 int image_gc(const struct store *s, int dry, struct image_gc_result *res,
 	     void (*report)(const char *digest, int64_t size));
-/* store_gc_hook: image_gc, then store_gc_done. */
+/* store_gc_hook: image_gc. */
 int image_gc_pending(const struct store *s);
 
 /* Append one image to w as `docker image inspect` shows it: Id, RepoTags,

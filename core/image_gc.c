@@ -12,7 +12,8 @@
  * image rm) first write ROOT/gc-pending (store_gc_mark); the next writer
  * runs the sweep (store_open calls image_gc_pending through
  * store_gc_hook) and drops the mark, so a crash anywhere in a removal
- * costs one sweep, and an idle store none.
+ * costs one sweep, and an idle store none. While a manifest is kept for
+ * a container's record alone, the mark stays (see image_gc).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -106,14 +107,29 @@ int image_gc(const struct store *s, int dry, struct image_gc_result *res,
 		if (strlen(e->d_name) != 64 || marked(&m, e->d_name))
 			continue;
 		snprintf(digest, sizeof(digest), "sha256:%.64s", e->d_name);
-		if (container_refers(s, "image", digest) && mark_manifest(s, &m, digest)) {
+		if (!container_refers(s, "image", digest))
+			continue;
+		if (mark_manifest(s, &m, digest)) {
 			closedir(d);
 			goto out;
 		}
+		res->pinned++;
 	}
 	rewinddir(d);
 	while ((e = readdir(d))) {
-		if (strlen(e->d_name) != 64 || marked(&m, e->d_name)
+		/* a blob's write cut short (write_file_atomic's HEX.tmp):
+		 * blobs are written under the write lock, so it is a leftover */
+		size_t len = strlen(e->d_name);
+
+		if (len == 68 && !strcmp(e->d_name + 64, ".tmp")
+		    && !store_path(s, path, "blobs/sha256/%s", e->d_name)
+		    && lstat(path, &st) == 0 && S_ISREG(st.st_mode)
+		    && (dry || unlink(path) == 0)) {
+			res->blobs++;
+			res->bytes += st.st_size;
+			continue;
+		}
+		if (len != 64 || marked(&m, e->d_name)
 		    || store_path(s, path, "layers/%s", e->d_name) || lstat(path, &st) == 0
 		    || errno != ENOENT || store_path(s, path, "blobs/sha256/%s", e->d_name)
 		    || lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
@@ -127,7 +143,11 @@ int image_gc(const struct store *s, int dry, struct image_gc_result *res,
 			report(digest, st.st_size);
 	}
 	closedir(d);
-	rc = 0;
+	/* A manifest only a container's record names is reclaimed once
+	 * that record goes (rm, a --rm container's exit), which does not
+	 * mark the store: the mark stays until then, and each writer
+	 * sweeps again. */
+	rc = dry || res->pinned ? 0 : store_gc_done(s);
 out:
 	free(m.v);
 	return rc;
@@ -137,7 +157,5 @@ int image_gc_pending(const struct store *s)
 {
 	struct image_gc_result r;
 
-	if (image_gc(s, 0, &r, NULL))
-		return -1;
-	return store_gc_done(s);
+	return image_gc(s, 0, &r, NULL);
 }

@@ -213,14 +213,15 @@ static int read_small_blob(struct pull_source *src, const char *digest, int64_t 
 	return 0;
 }
 
-/* Import one blob under the store's write lock and check its diff_id. */
+/* Import one blob (staged without the store's lock, committed under it)
+ * and check its diff_id. */
 static int import_layer(const struct pull_opts *o, struct layer_desc *l, struct pull_blob *b)
 {
 	struct range_reader rr;
 	struct store s;
 	int existed, rc = -1;
 
-	if (store_open(&s, o->root, STORE_WRITE))
+	if (store_open(&s, o->root, STORE_STAGE))
 		return -1;
 	range_init(&rr, b);
 	if (store_layer_import(&s, &rr.r, l->digest, &l->li, &existed))

@@ -44,26 +44,44 @@ int store_path(const struct store *s, char *buf, const char *fmt, ...)
 	return 0;
 }
 
-/* What a killed command left: staging dirs in tmp/, half-written
- * metadata (*.tmp) and l/ links whose layer never got renamed in. Only
- * called under the exclusive lock, so nobody else is staging. A link
- * can dangle only while its layer's staging dir is in tmp/ (an import
- * links before it renames in, a removal renames out before it unlinks):
- * with tmp/ empty, l/ is not walked, whatever number of layers. */
+/* What a killed command left: staging dirs in tmp/ that no live writer
+ * holds (store_mktemp: the writer's flock), half-written metadata
+ * (*.tmp) and l/ links whose layer never got renamed in. Only called
+ * under the exclusive lock, so nobody else publishes meanwhile; writers
+ * may be staging, in dirs they hold locked.
+ * An abandoned dir is also a writer cut short between publishing blobs
+ * and what refers to them (store.h, the guard): mark the store for the
+ * blob sweep before removing it, so that the trace is never lost.
+ * A link can dangle only while its layer's staging dir is in tmp/ (an
+ * import links before it renames in, a removal renames out before it
+ * unlinks, both under the lock): when no dir was abandoned, l/ is not
+ * walked, whatever number of layers. */
 static void clean_leftovers(const struct store *s)
 {
+	static const char *const tmps[] = { "images.json.tmp", "gc-pending.tmp" };
 	char path[PATH_MAX];
 	struct dirent *e;
 	int staged = 0;
 	DIR *d;
 
 	if (!store_path(s, path, "tmp") && (d = opendir(path))) {
-		while ((e = readdir(d)))
-			if (e->d_name[0] != '.' && !store_path(s, path, "tmp/%s", e->d_name)) {
-				staged = 1;
-				if (rm_rf(path) < 0)
-					warn("%s", err_msg());
+		while ((e = readdir(d))) {
+			int fd;
+
+			if (e->d_name[0] == '.' || store_path(s, path, "tmp/%s", e->d_name))
+				continue;
+			fd = openat(dirfd(d), e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+			if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+				close(fd); /* a live writer's */
+				continue;
 			}
+			if (!staged++ && store_gc_mark(s))
+				warn("%s", err_msg());
+			if (rm_rf(path) < 0)
+				warn("%s", err_msg());
+			if (fd >= 0)
+				close(fd);
+		}
 		closedir(d);
 	}
 	if (staged && !store_path(s, path, "l") && (d = opendir(path))) {
@@ -75,8 +93,9 @@ static void clean_leftovers(const struct store *s)
 				unlink(path);
 		closedir(d);
 	}
-	if (!store_path(s, path, "images.json.tmp"))
-		unlink(path);
+	for (unsigned i = 0; i < sizeof(tmps) / sizeof(tmps[0]); i++)
+		if (!store_path(s, path, "%s", tmps[i]))
+			unlink(path);
 }
 
 int64_t store_quota(void)
@@ -236,12 +255,22 @@ static int lock_store(const struct store *s, int how)
 	return 0;
 }
 
+/* The guard of a writer (store.h): best effort, so that a full disk
+ * does not keep rm from freeing space. */
+static void guard_make(struct store *s)
+{
+	char path[PATH_MAX];
+
+	if ((s->guardfd = store_mktemp(s, path)) >= 0)
+		snprintf(s->guard, sizeof(s->guard), "%s", path + strlen(path) - 6);
+}
+
 int store_open(struct store *s, const char *root, int mode)
 {
 	static const char *const dirs[] = { "blobs/sha256", "layers", "l", "tmp", "containers" };
 	char path[PATH_MAX];
 
-	s->lockfd = -1;
+	s->lockfd = s->guardfd = -1;
 	s->mode = mode;
 	if (strlen(root) >= sizeof(s->root))
 		return err_setn(ENAMETOOLONG, "store root %s", root);
@@ -254,11 +283,17 @@ int store_open(struct store *s, const char *root, int mode)
 	s->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (s->lockfd < 0)
 		return err_set("cannot open %s", path);
-	/* A reader that finds the store idle sweeps too, so leftovers of a
-	 * killed import go at the next command of any kind. */
-	if (mode == STORE_READ && flock(s->lockfd, LOCK_EX | LOCK_NB) == 0)
+	/* A reader or a stager that finds the store idle sweeps too, so
+	 * leftovers of a killed import go at the next command of any kind. */
+	if ((mode == STORE_READ || mode == STORE_STAGE)
+	    && flock(s->lockfd, LOCK_EX | LOCK_NB) == 0) {
 		clean_leftovers(s);
-	if (mode == STORE_RECORDS)
+		if (mode == STORE_STAGE) {
+			gc_pending(s);
+			flock(s->lockfd, LOCK_UN);
+		}
+	}
+	if (mode == STORE_RECORDS || mode == STORE_STAGE)
 		return 0;
 	if (lock_store(s, mode == STORE_WRITE ? LOCK_EX : LOCK_SH) < 0) {
 		err_set("cannot lock %s", path);
@@ -268,12 +303,32 @@ int store_open(struct store *s, const char *root, int mode)
 	if (mode == STORE_WRITE) {
 		clean_leftovers(s);
 		gc_pending(s);
+		guard_make(s);
 	}
+	return 0;
+}
+
+int store_lock_write(struct store *s)
+{
+	if (s->mode != STORE_STAGE)
+		return 0;
+	if (lock_store(s, LOCK_EX) < 0)
+		return err_set("cannot lock %s/lock", s->root);
+	s->mode = STORE_WRITE; /* from now on, what store_open(STORE_WRITE) is */
+	clean_leftovers(s);
+	gc_pending(s);
+	guard_make(s);
 	return 0;
 }
 
 void store_close(struct store *s)
 {
+	char path[PATH_MAX];
+
+	/* done: whatever it published is referenced now */
+	if (s->guardfd >= 0 && !store_path(s, path, "tmp/%s", s->guard))
+		store_unstage(path, s->guardfd);
+	s->guardfd = -1;
 	if (s->lockfd >= 0)
 		close(s->lockfd); /* drops the flock */
 	s->lockfd = -1;
@@ -281,11 +336,39 @@ void store_close(struct store *s)
 
 int store_mktemp(const struct store *s, char *buf)
 {
-	if (store_path(s, buf, "tmp/XXXXXX"))
-		return -1;
-	if (!mkdtemp(buf))
-		return err_set("cannot create a staging directory in %s/tmp", s->root);
-	return 0;
+	struct stat st;
+	int fd;
+
+	for (int tries = 0;; tries++) {
+		if (store_path(s, buf, "tmp/XXXXXX"))
+			return -1;
+		if (!mkdtemp(buf))
+			return err_set("cannot create a staging directory in %s/tmp", s->root);
+		fd = open(buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || flock(fd, LOCK_EX) < 0 || fstat(fd, &st) < 0) {
+			err_set("cannot lock %s", buf);
+			if (fd >= 0)
+				close(fd);
+			rmdir(buf);
+			return -1;
+		}
+		/* a sweep may have taken it between mkdtemp and flock */
+		if (st.st_nlink > 0)
+			return fd;
+		close(fd);
+		if (tries > 10)
+			return err_setn(EAGAIN, "cannot keep a staging directory in %s/tmp",
+					s->root);
+	}
+}
+
+int store_unstage(const char *dir, int fd)
+{
+	int rc = rm_rf(dir);
+
+	if (fd >= 0)
+		close(fd);
+	return rc;
 }
 
 int store_resolve(const struct store *s, const char *dir, const char *id,

@@ -25,15 +25,28 @@
 /* STORE_RECORDS: no lock at all, for commands that read or control
  * containers only (ps, logs, inspect, stop, kill, exec...): container
  * records are made and removed by renames (container.h), so they never
- * wait for a store writer, which may hold its lock for a whole pull.
+ * wait for a store writer.
+ * STORE_STAGE: a layer writer (import, pull, commit): no lock while it
+ * unpacks into its staging dir; store_layer_import takes the write lock
+ * for the short commit (store_lock_write: the store is then as opened
+ * with STORE_WRITE) and keeps it until store_close, so what the caller
+ * writes next (the image naming the layer) is one step with it. So
+ * nobody waits for a long import.
  * A command that has to wait says so once on stderr ("waiting for the
  * store lock held by pid N"). */
-enum { STORE_READ, STORE_WRITE, STORE_RECORDS };
+enum { STORE_READ, STORE_WRITE, STORE_RECORDS, STORE_STAGE };
 
 struct store {
 	char root[PATH_MAX / 2]; /* leaves room under it for our paths */
 	int lockfd;
 	int mode;
+	/* A writer's guard, ROOT/tmp/<guard>, flock'd through guardfd from
+	 * the write lock to store_close: left there by a crash, it tells the
+	 * next writer that blobs may have been published without what
+	 * refers to them yet (a layer's archive before the layer, a manifest
+	 * before its tag), and that writer sweeps them (docs/store.md). */
+	int guardfd;
+	char guard[8];
 };
 
 /* --root, else $BOXCAR_ROOT, else CONFIG_DEFAULT_ROOT. */
@@ -44,8 +57,18 @@ void store_close(struct store *s);
 /* ROOT/<printf>, into buf[PATH_MAX]. */
 int store_path(const struct store *s, char *buf, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* A fresh directory under ROOT/tmp, named into buf[PATH_MAX]. */
+/* A fresh directory under ROOT/tmp, named into buf[PATH_MAX]; returns
+ * an fd holding a flock on it (close it with store_unstage): the sweep
+ * of ROOT/tmp leaves a locked dir alone, so a writer stages there
+ * without the store lock, and a killed writer's dir, unlocked by the
+ * kernel, goes at the next sweep. */
 int store_mktemp(const struct store *s, char *buf);
+/* rm -rf dir, then close fd (its flock); returns rm_rf's result. */
+int store_unstage(const char *dir, int fd);
+/* In STORE_STAGE mode, take the write lock (sweeping as store_open
+ * does) and hold it until store_close; in STORE_WRITE mode there is
+ * nothing to do. */
+int store_lock_write(struct store *s);
 
 /* "sha256:" and 64 lower-case hex digits. */
 static inline int digest_valid(const char *d)
@@ -117,15 +140,15 @@ struct layer_info {
  * stores it as .tar.lz4 and unpacks it, in one streaming pass. *existed
  * tells whether the store already had it (then nothing changed). The
  * store must be open for writing. */
-int store_layer_import(const struct store *s, struct reader *in, const char *name,
+int store_layer_import(struct store *s, struct reader *in, const char *name,
 		       struct layer_info *li, int *existed);
 /* Pack the directory dir into a layer and import it. */
-int store_layer_import_dir(const struct store *s, const char *dir,
+int store_layer_import_dir(struct store *s, const char *dir,
 			   struct layer_info *li, int *existed);
 /* The same with packing options: `commit` packs a container's overlay
  * upperdir with overlay_to_oci, so its whiteouts become .wh. entries. */
 struct layer_pack_opts;
-int store_layer_import_dir_opts(const struct store *s, const char *dir,
+int store_layer_import_dir_opts(struct store *s, const char *dir,
 				const struct layer_pack_opts *po, struct layer_info *li,
 				int *existed);
 int store_layer_get(const struct store *s, const char *digest, struct layer_info *li);

@@ -9,8 +9,10 @@
  *
  * so an LZ4 archive is stored byte for byte as it came, and anything else
  * is stored as the LZ4 boxcar would have made. Everything is staged in
- * ROOT/tmp/XXXXXX and renamed into place only once it is complete and
- * synced: a crash leaves a staging dir that the next writer removes.
+ * ROOT/tmp/XXXXXX, without the store lock (a STORE_STAGE writer takes it
+ * only for commit_layer), and renamed into place only once it is
+ * complete and synced: a crash leaves a staging dir that the next writer
+ * removes (and with it what the commit had published: store.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -222,24 +224,13 @@ static int make_link_id(char *out)
 
 /* ---- import ------------------------------------------------------------- */
 
-/* Move the complete staging dir st (holding blob, diff/) into place.
- * Order matters for crash safety: the blob and the l/ link may appear
- * without their layer (harmless: the link is cleaned, the blob is
- * rewritten by the next import); the rename of the layer dir commits. */
-static int commit_layer(const struct store *s, const char *st, struct layer_info *li,
-			int *existed)
+/* Make the staged layer durable and describe it: done before the store
+ * lock is taken, as it may take long on flash. */
+static int seal_layer(const char *st, struct layer_info *li)
 {
-	char path[PATH_MAX], to[PATH_MAX];
-	const char *hex = li->digest + 7;
+	char path[PATH_MAX];
 	int fd;
 
-	if (store_path(s, path, "layers/%s", hex))
-		return -1;
-	if (!access(path, F_OK)) {
-		*existed = 1;
-		return store_layer_get(s, li->digest, li);
-	}
-	*existed = 0;
 	/* Everything unpacked reaches the disk before it is published. */
 	fd = open(st, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || syncfs(fd) < 0) {
@@ -255,7 +246,39 @@ static int commit_layer(const struct store *s, const char *st, struct layer_info
 	if (write_meta(path, li))
 		return -1;
 	path_join(path, st, "link");
-	if (write_file_atomic(path, li->link, SHORT_ID_LEN, 0644))
+	return write_file_atomic(path, li->link, SHORT_ID_LEN, 0644);
+}
+
+/* Move the complete staging dir st (holding blob, diff/) into place,
+ * under the store's write lock (taken here in STORE_STAGE mode).
+ * Order matters for crash safety: the blob and the l/ link may appear
+ * without their layer (harmless: the link is cleaned, the blob swept,
+ * as the writer's guard is left in tmp/); the rename of the layer dir
+ * commits. */
+static int commit_layer(struct store *s, const char *st, struct layer_info *li,
+			int *existed)
+{
+	char path[PATH_MAX], to[PATH_MAX];
+	const char *hex = li->digest + 7;
+	int sealed = 0;
+
+	if (store_path(s, path, "layers/%s", hex))
+		return -1;
+	/* sealed before the lock, unless the store has it already (then
+	 * most likely still once locked, and this copy is dropped) */
+	if (access(path, F_OK) < 0) {
+		if (seal_layer(st, li))
+			return -1;
+		sealed = 1;
+	}
+	if (store_lock_write(s))
+		return -1;
+	if (!access(path, F_OK)) {
+		*existed = 1;
+		return store_layer_get(s, li->digest, li);
+	}
+	*existed = 0;
+	if (!sealed && seal_layer(st, li)) /* it went meanwhile */
 		return -1;
 	path_join(path, st, "blob");
 	if (li->tree_only) {
@@ -305,7 +328,7 @@ static void quota_init(struct quota_reader *q, struct reader *in, int blob, int6
 				   .room = room };
 }
 
-int store_layer_import(const struct store *s, struct reader *in, const char *name,
+int store_layer_import(struct store *s, struct reader *in, const char *name,
 		       struct layer_info *li, int *existed)
 {
 	char st[PATH_MAX], path[PATH_MAX], rec_path[PATH_MAX];
@@ -325,11 +348,12 @@ int store_layer_import(const struct store *s, struct reader *in, const char *nam
 	struct quota_reader quota;
 	struct reader *tar;
 	int fmt, fd = -1, rc = -1, lz_in_open = 0, lz_out_open = 0, gz_open = 0, zs_open = 0;
+	int stfd;
 
 	memset(li, 0, sizeof(*li));
 	if (peek_init(&peek, in) || (fmt = sniff(&peek, name)) < 0)
 		return -1;
-	if (store_mktemp(s, st))
+	if ((stfd = store_mktemp(s, st)) < 0)
 		return -1;
 	path_join(path, st, "blob");
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644); /* read: store_tree_keep */
@@ -431,14 +455,15 @@ out:
 	if (rc || *existed) {
 		int saved = errno;
 
-		if (rm_rf(st) < 0 && !rc)
+		if (store_unstage(st, stfd) < 0 && !rc)
 			rc = -1;
 		errno = saved;
-	}
+	} else
+		close(stfd); /* renamed into layers/: its lock is of no use now */
 	return rc;
 }
 
-int store_layer_import_dir(const struct store *s, const char *dir,
+int store_layer_import_dir(struct store *s, const char *dir,
 			   struct layer_info *li, int *existed)
 {
 	struct layer_pack_opts po = { 0 };
@@ -446,7 +471,7 @@ int store_layer_import_dir(const struct store *s, const char *dir,
 	return store_layer_import_dir_opts(s, dir, &po, li, existed);
 }
 
-int store_layer_import_dir_opts(const struct store *s, const char *dir,
+int store_layer_import_dir_opts(struct store *s, const char *dir,
 				const struct layer_pack_opts *po, struct layer_info *li,
 				int *existed)
 {
@@ -455,13 +480,13 @@ int store_layer_import_dir_opts(const struct store *s, const char *dir,
 	struct fd_reader fr;
 	struct lz4frame_writer lz;
 	struct stat sb;
-	int fd, rc = -1;
+	int fd, rc = -1, stfd;
 
 	if (!ENABLED(FEATURE_LAYER_CREATE))
 		return err_setn(0, "%s: packing directories is not in this build", dir);
 	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode))
 		return err_set("%s", dir);
-	if (store_mktemp(s, st))
+	if ((stfd = store_mktemp(s, st)) < 0)
 		return -1;
 	/* Pack to a file first: unpacking from what was packed is what
 	 * keeps the stored tree and the stored archive the same. */
@@ -489,7 +514,7 @@ int store_layer_import_dir_opts(const struct store *s, const char *dir,
 out:
 	if (fd >= 0)
 		close(fd);
-	if (rm_rf(st) < 0 && !rc)
+	if (store_unstage(st, stfd) < 0 && !rc)
 		rc = -1;
 	return rc;
 }
@@ -578,22 +603,29 @@ int store_layer_remove(const struct store *s, const char *digest)
 {
 	char path[PATH_MAX], st[PATH_MAX];
 	struct layer_info li;
+	int stfd;
 
-	if (store_layer_get(s, digest, &li) || store_mktemp(s, st))
+	if (store_layer_get(s, digest, &li) || (stfd = store_mktemp(s, st)) < 0)
 		return -1;
 	/* One rename makes it disappear; the rest is cleanup that a crash
 	 * may interrupt (ROOT/tmp and dangling l/ links are swept, and the
 	 * blob, once the layer is gone, by the sweep the mark asks for). */
-	if (store_gc_mark(s) || store_path(s, path, "layers/%s", digest + 7))
+	if (store_gc_mark(s) || store_path(s, path, "layers/%s", digest + 7)) {
+		store_unstage(st, stfd);
 		return -1;
+	}
 	strcat(st, "/layer");
-	if (rename(path, st) < 0)
-		return err_set("cannot remove %s", path);
+	if (rename(path, st) < 0) {
+		err_set("cannot remove %s", path);
+		st[strlen(st) - strlen("/layer")] = 0;
+		store_unstage(st, stfd);
+		return -1;
+	}
 	fsync_parent(path);
 	if (!store_path(s, path, "l/%s", li.link))
 		unlink(path);
 	if (!store_blob_path(s, path, digest))
 		unlink(path);
 	st[strlen(st) - strlen("/layer")] = 0;
-	return rm_rf(st);
+	return store_unstage(st, stfd);
 }
