@@ -25,7 +25,9 @@
 #include "applet.h"
 #include "config.h"
 #include "err.h"
+#include "json.h"
 #include "seccomp.h"
+#include "seccomp_oci.h"
 
 struct bpf_prog_c {          /* struct sock_fprog */
 	unsigned short len;
@@ -455,4 +457,81 @@ int seccomp_apply_default(uint64_t caps)
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
 		return err_set("cannot install the seccomp filter");
 	return 0;
+}
+
+/* The same filter as an OCI profile (linux.seccomp), for a config.json
+ * that says what run does (spec_docker.h): the refused calls as EPERM,
+ * clone with a namespace flag EPERM (one rule per flag: the spec's
+ * conditions compare, they cannot test "any of"), clone3 ENOSYS, and
+ * personality with a value not in Docker's list EPERM. */
+void seccomp_default_json(uint64_t caps, struct json_w *w)
+{
+	const char *name;
+
+	jw_obj(w);
+	jw_kstr(w, "defaultAction", "SCMP_ACT_ALLOW");
+	jw_key(w, "syscalls");
+	jw_arr(w);
+	jw_obj(w);
+	jw_key(w, "names");
+	jw_arr(w);
+	for (int i = 0; i < NREFUSED; i++)
+		if (!has(caps, refused[i].cap) && !has(caps, refused[i].cap2)
+		    && (name = seccomp_syscall_name(refused[i].nr)))
+			jw_str(w, name);
+	jw_end(w);
+	jw_kstr(w, "action", "SCMP_ACT_ERRNO");
+	jw_kint(w, "errnoRet", EPERM);
+	jw_end(w);
+	for (int bit = 0; !has(caps, C_SYS_ADMIN) && bit < 32; bit++) {
+		if (!(CLONE_NS_FLAGS >> bit & 1))
+			continue;
+		jw_obj(w);
+		jw_key(w, "names");
+		jw_arr(w);
+		jw_str(w, "clone");
+		jw_end(w);
+		jw_kstr(w, "action", "SCMP_ACT_ERRNO");
+		jw_kint(w, "errnoRet", EPERM);
+		jw_key(w, "args");
+		jw_arr(w);
+		jw_obj(w);
+		jw_kint(w, "index", 0);
+		jw_kint(w, "value", 1ll << bit);
+		jw_kint(w, "valueTwo", 1ll << bit);
+		jw_kstr(w, "op", "SCMP_CMP_MASKED_EQ");
+		jw_end(w);
+		jw_end(w);
+		jw_end(w);
+	}
+	if (!has(caps, C_SYS_ADMIN) && seccomp_syscall_nr("clone3") >= 0) {
+		jw_obj(w);
+		jw_key(w, "names");
+		jw_arr(w);
+		jw_str(w, "clone3");
+		jw_end(w);
+		jw_kstr(w, "action", "SCMP_ACT_ERRNO");
+		jw_kint(w, "errnoRet", ENOSYS);
+		jw_end(w);
+	}
+	jw_obj(w);
+	jw_key(w, "names");
+	jw_arr(w);
+	jw_str(w, "personality");
+	jw_end(w);
+	jw_kstr(w, "action", "SCMP_ACT_ERRNO");
+	jw_kint(w, "errnoRet", EPERM);
+	jw_key(w, "args");
+	jw_arr(w);
+	for (int i = 0; i < NPERSONAS; i++) {
+		jw_obj(w);
+		jw_kint(w, "index", 0);
+		jw_kint(w, "value", personas[i]);
+		jw_kstr(w, "op", "SCMP_CMP_NE");
+		jw_end(w);
+	}
+	jw_end(w);
+	jw_end(w);
+	jw_end(w);
+	jw_end(w);
 }
