@@ -99,6 +99,8 @@
 //usage:      --health-on-failure ACTION  when unhealthy: none, kill, restart, stop
 //usage:      --no-healthcheck     no check, not even the image's HEALTHCHECK
 //usage:      --log-opt K=V        max-size=SIZE, max-file=N (json-file log)
+//usage:      --dry-run            make nothing: print the container as an OCI config.json
+//usage:                           (what `boxcar oci` would run; docs/oci.md)
 //usage:      --root DIR           store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:      --runtime-dir DIR    per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
 
@@ -137,6 +139,7 @@
 #include "overlay.h"
 #include "passwd.h"
 #include "signame.h"
+#include "spec_docker.h"
 #include "store.h"
 
 /* A NULL-terminated list that grows. */
@@ -461,14 +464,16 @@ static const char *config_str(const struct json_doc *d, uint32_t cfg, const char
 
 /* The user must exist in the image before anything is made: look in the
  * topmost layer that has an /etc/passwd (what the container will see,
- * unless it was deleted by a layer above). */
-static void check_user(const struct store *s, char **layers, int n, const char *user)
+ * unless it was deleted by a layer above). u: resolve it there even when
+ * none was asked for (root), for --dry-run; NULL: only check. */
+static void check_user(const struct store *s, char **layers, int n, const char *user,
+		       struct user_ids *u)
 {
 	char path[PATH_MAX];
-	struct user_ids u;
+	struct user_ids mine;
 	int fd = -1;
 
-	if (!user || !*user)
+	if (!u && (!user || !*user))
 		return;
 	for (int i = n - 1; i >= 0 && fd < 0; i--) {
 		struct stat st;
@@ -481,12 +486,45 @@ static void check_user(const struct store *s, char **layers, int n, const char *
 			fd = -1;
 		}
 	}
-	if (fd >= 0 && passwd_resolve(fd, user, &u)) {
+	if (fd >= 0 && passwd_resolve(fd, user, u ? u : &mine)) {
 		close(fd);
 		die_err(EXIT_RUNTIME);
 	}
 	if (fd >= 0)
 		close(fd);
+}
+
+/* --dry-run: the container as config.json on stdout (spec_docker.h),
+ * with the paths it would have; nothing is made. */
+static int dry_run(const struct store *s, struct container_spec *c, const struct user_ids *u)
+{
+	struct spec_docker d = { .c = c, .user = u };
+	char dir[PATH_MAX], rootfs[PATH_MAX], netns[64];
+	struct json_w w;
+
+	if (c->net == NET_CONTAINER) {
+		char id[CONTAINER_ID_LEN + 1];
+		struct container_state st;
+
+		if (container_resolve(s, c->net_container, id) || container_state_load(s, id, &st))
+			die_err(EXIT_RUNTIME);
+		if (st.status != ST_RUNNING || st.pid <= 0)
+			diex(EXIT_RUNTIME, "--network container:%s: the container is not running",
+			     c->net_container);
+		snprintf(netns, sizeof(netns), "/proc/%d/ns/net", (int)st.pid);
+		d.netns = netns;
+	}
+	if ((c->auto_remove ? container_transient_dir(s, c->id, dir) : container_dir(s, c->id, dir))
+	    || path_join(rootfs, dir, "merged"))
+		die_err(EXIT_RUNTIME);
+	d.rootfs = rootfs;
+	d.etcdir = dir;
+	jw_init(&w, 1);
+	if (spec_docker_json(&d, &w) || jw_finish(&w))
+		die_err(EXIT_RUNTIME);
+	fputs(w.buf, stdout);
+	jw_free(&w);
+	return EXIT_OK;
 }
 
 /* A name as Docker makes one up: adjective_noun. */
@@ -598,7 +636,7 @@ enum {
 	O_RESTART, O_INIT, O_LOG_OPT, O_DEVICE, O_SECURITY_OPT, O_ROOT, O_RUNTIME_DIR, O_HELP,
 	O_STORAGE_OPT, O_DNS, O_DNS_SEARCH, O_DNS_OPTION, O_ADD_HOST, O_IP, O_MAC,
 	O_HEALTH_CMD, O_HEALTH_INTERVAL, O_HEALTH_TIMEOUT, O_HEALTH_RETRIES, O_HEALTH_START,
-	O_HEALTH_ON_FAILURE, O_NO_HEALTH,
+	O_HEALTH_ON_FAILURE, O_NO_HEALTH, O_DRY_RUN,
 	O_MOUNT = 512, /* docker habits (issue 16): numbered apart from the rest */
 };
 
@@ -678,6 +716,7 @@ int run_main(int argc, char **argv)
 		{ "health-on-failure", required_argument, 0, O_HEALTH_ON_FAILURE },
 		{ "no-healthcheck", no_argument, 0, O_NO_HEALTH },
 		{ "log-opt", required_argument, 0, O_LOG_OPT },
+		{ "dry-run", no_argument, 0, O_DRY_RUN },
 		{ "root", required_argument, 0, O_ROOT },
 		{ "runtime-dir", required_argument, 0, O_RUNTIME_DIR },
 		{ "help", no_argument, 0, O_HELP },
@@ -692,8 +731,9 @@ int run_main(int argc, char **argv)
 	char abs_root[PATH_MAX], *memory_swap = NULL;
 	struct store s;
 	struct image im;
+	struct user_ids user;
 	uint32_t cfg, a;
-	int opt, named = 0, has_entrypoint = 0, status, code, pids_set = 0, all_ports = 0;
+	int dry = 0, opt, named = 0, has_entrypoint = 0, status, code, pids_set = 0, all_ports = 0;
 
 	die_usage_code = EXIT_RUNTIME; /* docker: 125 for a bad option too */
 	guard_exe(); /* the init runs this binary in the container (guard.h) */
@@ -770,6 +810,7 @@ int run_main(int argc, char **argv)
 			parse_health(&hc, opt, optarg);
 			break;
 		case O_LOG_OPT: parse_log_opt(&c, optarg); break;
+		case O_DRY_RUN: dry = 1; break;
 		case O_ROOT: root = optarg; break;
 		case O_RUNTIME_DIR: container_runtime_dir(optarg); break;
 		case O_HELP: usage_exit(EXIT_OK);
@@ -821,7 +862,7 @@ int run_main(int argc, char **argv)
 		if (access(env_files.v[i], R_OK) < 0)
 			die(EXIT_RUNTIME, "open %s", env_files.v[i]);
 
-	if (store_open(&s, store_root(root), STORE_WRITE))
+	if (store_open(&s, store_root(root), dry ? STORE_READ : STORE_WRITE))
 		die_err(EXIT_RUNTIME);
 	/* The monitor changes directory: the root must not be relative. */
 	if (!realpath(s.root, abs_root) || strlen(abs_root) >= sizeof(s.root))
@@ -897,7 +938,7 @@ int run_main(int argc, char **argv)
 			diex(EXIT_RUNTIME, "invalid stop signal: %s", stop_signal);
 		if (health_config_from_image(&im.config, cfg, &hc))
 			die_err(EXIT_RUNTIME);
-		check_user(&s, c.layers, layers.n, c.user);
+		check_user(&s, c.layers, layers.n, c.user, dry ? &user : NULL);
 	}
 	image_close(&im);
 
@@ -908,6 +949,8 @@ int run_main(int argc, char **argv)
 	if (!named)
 		random_name(c.name, sizeof(c.name));
 	c.created = container_now();
+	if (dry)
+		return dry_run(&s, &c, &user);
 	if (create(&s, &c, named)) {
 		if (err_errno() == EEXIST) /* the name: the message says it all */
 			diex(EXIT_RUNTIME, "%s", err_msg());
