@@ -19,6 +19,16 @@
 //config:	  through `boxcar exec`; inspect and ps show the result, and
 //config:	  --health-on-failure can restart or stop it. About 5 KB.
 //config:
+//config:config RUN_DRY_RUN
+//config:	bool "run --dry-run (the container as an OCI config.json)"
+//config:	default y
+//config:	depends on APPLET_RUN
+//config:	help
+//config:	  Print the OCI runtime spec of the container run would
+//config:	  make (core/spec_docker.c), making nothing. About 16 KB
+//config:	  in a build without the oci applet (the seccomp profile's
+//config:	  call names), a few KB with it.
+//config:
 //config:config RUN_LOG_MAX_SIZE
 //config:	int "Log file size cap (KiB)"
 //config:	default 1024
@@ -810,7 +820,11 @@ int run_main(int argc, char **argv)
 			parse_health(&hc, opt, optarg);
 			break;
 		case O_LOG_OPT: parse_log_opt(&c, optarg); break;
-		case O_DRY_RUN: dry = 1; break;
+		case O_DRY_RUN:
+			if (!ENABLED(RUN_DRY_RUN))
+				diex(EXIT_RUNTIME, "--dry-run is not built into this boxcar (RUN_DRY_RUN)");
+			dry = 1;
+			break;
 		case O_ROOT: root = optarg; break;
 		case O_RUNTIME_DIR: container_runtime_dir(optarg); break;
 		case O_HELP: usage_exit(EXIT_OK);
@@ -949,7 +963,7 @@ int run_main(int argc, char **argv)
 	if (!named)
 		random_name(c.name, sizeof(c.name));
 	c.created = container_now();
-	if (dry)
+	if (ENABLED(RUN_DRY_RUN) && dry)
 		return dry_run(&s, &c, &user);
 	if (create(&s, &c, named)) {
 		if (err_errno() == EEXIST) /* the name: the message says it all */
