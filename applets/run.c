@@ -741,7 +741,7 @@ int run_main(int argc, char **argv)
 	char abs_root[PATH_MAX], *memory_swap = NULL;
 	struct store s;
 	struct image im;
-	struct user_ids user;
+	struct user_ids user = { .home = "/" };
 	uint32_t cfg, a;
 	int dry = 0, opt, named = 0, has_entrypoint = 0, status, code, pids_set = 0, all_ports = 0;
 
