@@ -459,6 +459,31 @@ int seccomp_apply_default(uint64_t caps)
 	return 0;
 }
 
+/* A rule of an OCI profile for one call, ERRNO(err), left open for its
+ * "args"; the caller closes it. */
+static void json_rule(struct json_w *w, const char *name, int err)
+{
+	jw_obj(w);
+	jw_key(w, "names");
+	jw_arr(w);
+	jw_str(w, name);
+	jw_end(w);
+	jw_kstr(w, "action", "SCMP_ACT_ERRNO");
+	jw_kint(w, "errnoRet", err);
+}
+
+/* An argument condition on the first argument. */
+static void json_arg0(struct json_w *w, const char *op, int64_t v, int64_t v2)
+{
+	jw_obj(w);
+	jw_kint(w, "index", 0);
+	jw_kint(w, "value", v);
+	if (v2 >= 0)
+		jw_kint(w, "valueTwo", v2);
+	jw_kstr(w, "op", op);
+	jw_end(w);
+}
+
 /* The same filter as an OCI profile (linux.seccomp), for a config.json
  * that says what run does (spec_docker.h): the refused calls as EPERM,
  * clone with a namespace flag EPERM (one rule per flag: the spec's
@@ -486,50 +511,22 @@ void seccomp_default_json(uint64_t caps, struct json_w *w)
 	for (int bit = 0; !has(caps, C_SYS_ADMIN) && bit < 32; bit++) {
 		if (!(CLONE_NS_FLAGS >> bit & 1))
 			continue;
-		jw_obj(w);
-		jw_key(w, "names");
-		jw_arr(w);
-		jw_str(w, "clone");
-		jw_end(w);
-		jw_kstr(w, "action", "SCMP_ACT_ERRNO");
-		jw_kint(w, "errnoRet", EPERM);
+		json_rule(w, "clone", EPERM);
 		jw_key(w, "args");
 		jw_arr(w);
-		jw_obj(w);
-		jw_kint(w, "index", 0);
-		jw_kint(w, "value", 1ll << bit);
-		jw_kint(w, "valueTwo", 1ll << bit);
-		jw_kstr(w, "op", "SCMP_CMP_MASKED_EQ");
-		jw_end(w);
+		json_arg0(w, "SCMP_CMP_MASKED_EQ", 1ll << bit, 1ll << bit);
 		jw_end(w);
 		jw_end(w);
 	}
 	if (!has(caps, C_SYS_ADMIN) && seccomp_syscall_nr("clone3") >= 0) {
-		jw_obj(w);
-		jw_key(w, "names");
-		jw_arr(w);
-		jw_str(w, "clone3");
-		jw_end(w);
-		jw_kstr(w, "action", "SCMP_ACT_ERRNO");
-		jw_kint(w, "errnoRet", ENOSYS);
+		json_rule(w, "clone3", ENOSYS);
 		jw_end(w);
 	}
-	jw_obj(w);
-	jw_key(w, "names");
-	jw_arr(w);
-	jw_str(w, "personality");
-	jw_end(w);
-	jw_kstr(w, "action", "SCMP_ACT_ERRNO");
-	jw_kint(w, "errnoRet", EPERM);
+	json_rule(w, "personality", EPERM);
 	jw_key(w, "args");
 	jw_arr(w);
-	for (int i = 0; i < NPERSONAS; i++) {
-		jw_obj(w);
-		jw_kint(w, "index", 0);
-		jw_kint(w, "value", personas[i]);
-		jw_kstr(w, "op", "SCMP_CMP_NE");
-		jw_end(w);
-	}
+	for (int i = 0; i < NPERSONAS; i++)
+		json_arg0(w, "SCMP_CMP_NE", personas[i], -1);
 	jw_end(w);
 	jw_end(w);
 	jw_end(w);

@@ -392,10 +392,24 @@ static void resources(struct json_w *w, const struct container_spec *c)
 	jw_end(w);
 }
 
+/* One of Docker's tables, its paths made absolute. */
+static void abs_paths(struct json_w *w, const char *key, const char *const *rel, int n)
+{
+	char path[64];
+
+	jw_key(w, key);
+	jw_arr(w);
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/%s", rel[i]);
+		jw_str(w, path);
+	}
+	jw_end(w);
+}
+
 static void linux_part(struct json_w *w, const struct spec_docker *d)
 {
 	const struct container_spec *c = d->c;
-	char cg[CGROUP_NAME_MAX], path[64];
+	char cg[CGROUP_NAME_MAX];
 
 	jw_key(w, "linux");
 	jw_obj(w);
@@ -415,20 +429,8 @@ static void linux_part(struct json_w *w, const struct spec_docker *d)
 	container_cgroup_name(c->id, cg, sizeof(cg));
 	jw_kstr(w, "cgroupsPath", cg);
 	if (!c->privileged) {
-		jw_key(w, "maskedPaths");
-		jw_arr(w);
-		for (int i = 0; i < DOCKER_NMASKED; i++) {
-			snprintf(path, sizeof(path), "/%s", docker_masked_paths[i]);
-			jw_str(w, path);
-		}
-		jw_end(w);
-		jw_key(w, "readonlyPaths");
-		jw_arr(w);
-		for (int i = 0; i < DOCKER_NREADONLY; i++) {
-			snprintf(path, sizeof(path), "/%s", docker_readonly_paths[i]);
-			jw_str(w, path);
-		}
-		jw_end(w);
+		abs_paths(w, "maskedPaths", docker_masked_paths, DOCKER_NMASKED);
+		abs_paths(w, "readonlyPaths", docker_readonly_paths, DOCKER_NREADONLY);
 	}
 	if (ENABLED(FEATURE_SECCOMP) && !c->privileged && !c->seccomp_unconfined) {
 		jw_key(w, "seccomp");
