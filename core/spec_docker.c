@@ -238,7 +238,7 @@ static int mounts(struct json_w *w, const struct spec_docker *d)
 	static const char *const shm[] = { "nosuid", "noexec", "nodev", "mode=1777",
 					   "size=65536k", NULL };
 	static const char *const sys[] = { "nosuid", "noexec", "nodev", "ro", NULL };
-	static const char *const bind[] = { "rbind", "rprivate", NULL };
+	static const char *const bind[] = { "bind", NULL }; /* a file: nothing under it */
 	const struct container_spec *c = d->c;
 
 	jw_key(w, "mounts");
