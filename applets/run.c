@@ -30,6 +30,16 @@
 //config:	  VOLUME list is ignored (its files stay in the container's
 //config:	  layer). About 8 KB.
 //config:
+//config:config RUN_DRY_RUN
+//config:	bool "run --dry-run (the container as an OCI config.json)"
+//config:	default y
+//config:	depends on APPLET_RUN
+//config:	help
+//config:	  Print the OCI runtime spec of the container run would
+//config:	  make (core/spec_docker.c), making nothing. About 16 KB
+//config:	  in a build without the oci applet (the seccomp profile's
+//config:	  call names), a few KB with it.
+//config:
 //config:config RUN_LOG_MAX_SIZE
 //config:	int "Log file size cap (KiB)"
 //config:	default 1024
@@ -119,6 +129,8 @@
 //usage:      --health-on-failure ACTION  when unhealthy: none, kill, restart, stop
 //usage:      --no-healthcheck     no check, not even the image's HEALTHCHECK
 //usage:      --log-opt K=V        max-size=SIZE, max-file=N (json-file log)
+//usage:      --dry-run            make nothing: print the container as an OCI config.json
+//usage:                           (what `boxcar oci` would run; docs/oci.md)
 //usage:      --root DIR           store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:      --runtime-dir DIR    per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
 
@@ -159,6 +171,7 @@
 #include "overlay.h"
 #include "passwd.h"
 #include "signame.h"
+#include "spec_docker.h"
 #include "store.h"
 
 /* A NULL-terminated list that grows. */
@@ -583,14 +596,16 @@ static const char *config_str(const struct json_doc *d, uint32_t cfg, const char
 
 /* The user must exist in the image before anything is made: look in the
  * topmost layer that has an /etc/passwd (what the container will see,
- * unless it was deleted by a layer above). */
-static void check_user(const struct store *s, char **layers, int n, const char *user)
+ * unless it was deleted by a layer above). u: resolve it there even when
+ * none was asked for (root), for --dry-run; NULL: only check. */
+static void check_user(const struct store *s, char **layers, int n, const char *user,
+		       struct user_ids *u)
 {
 	char path[PATH_MAX];
-	struct user_ids u;
+	struct user_ids mine;
 	int fd = -1;
 
-	if (!user || !*user)
+	if (!u && (!user || !*user))
 		return;
 	for (int i = n - 1; i >= 0 && fd < 0; i--) {
 		struct stat st;
@@ -603,12 +618,57 @@ static void check_user(const struct store *s, char **layers, int n, const char *
 			fd = -1;
 		}
 	}
-	if (fd >= 0 && passwd_resolve(fd, user, &u)) {
+	if (fd >= 0 && passwd_resolve(fd, user, u ? u : &mine)) {
 		close(fd);
 		die_err(EXIT_RUNTIME);
 	}
 	if (fd >= 0)
 		close(fd);
+}
+
+/* --dry-run: the container as config.json on stdout (spec_docker.h),
+ * with the paths it would have; nothing is made. */
+static int dry_run(const struct store *s, struct container_spec *c, const struct user_ids *u)
+{
+	struct spec_docker d = { .c = c, .user = u };
+	char dir[PATH_MAX], rootfs[PATH_MAX], netns[64];
+	struct json_w w;
+
+	if (c->net == NET_CONTAINER) {
+		char id[CONTAINER_ID_LEN + 1];
+		struct container_state st;
+
+		if (container_resolve(s, c->net_container, id) || container_state_load(s, id, &st))
+			die_err(EXIT_RUNTIME);
+		if (st.status != ST_RUNNING || st.pid <= 0)
+			diex(EXIT_RUNTIME, "--network container:%s: the container is not running",
+			     c->net_container);
+		snprintf(netns, sizeof(netns), "/proc/%d/ns/net", (int)st.pid);
+		d.netns = netns;
+	}
+	if ((c->auto_remove ? container_transient_dir(s, c->id, dir) : container_dir(s, c->id, dir))
+	    || path_join(rootfs, dir, "merged"))
+		die_err(EXIT_RUNTIME);
+	d.rootfs = rootfs;
+	d.etcdir = dir;
+	/* a volume's source is its _data, known once run names it: an
+	 * anonymous one is shown under the name "ANONYMOUS" */
+	for (int i = 0; i < c->nmounts; i++) {
+		struct mount_spec *m = &c->mounts[i];
+		char data[PATH_MAX];
+
+		if (m->volume && !m->source) {
+			if (volume_data_path(s, *m->volume ? m->volume : "ANONYMOUS", data)
+			    || !(m->source = strdup(data)))
+				die_err(EXIT_RUNTIME);
+		}
+	}
+	jw_init(&w, 1);
+	if (spec_docker_json(&d, &w) || jw_finish(&w))
+		die_err(EXIT_RUNTIME);
+	fputs(w.buf, stdout);
+	jw_free(&w);
+	return EXIT_OK;
 }
 
 /* A name as Docker makes one up: adjective_noun. */
@@ -735,7 +795,7 @@ enum {
 	O_RESTART, O_INIT, O_LOG_OPT, O_DEVICE, O_SECURITY_OPT,
 	O_STORAGE_OPT, O_DNS, O_DNS_SEARCH, O_DNS_OPTION, O_ADD_HOST, O_IP, O_MAC, O_NET_ALIAS,
 	O_HEALTH_CMD, O_HEALTH_INTERVAL, O_HEALTH_TIMEOUT, O_HEALTH_RETRIES, O_HEALTH_START,
-	O_HEALTH_ON_FAILURE, O_NO_HEALTH,
+	O_HEALTH_ON_FAILURE, O_NO_HEALTH, O_DRY_RUN,
 	O_MOUNT = 512, /* docker habits (issue 16): numbered apart from the rest */
 	O_VOLUMES_FROM,
 };
@@ -819,6 +879,7 @@ int run_main(int argc, char **argv)
 		{ "health-on-failure", required_argument, 0, O_HEALTH_ON_FAILURE },
 		{ "no-healthcheck", no_argument, 0, O_NO_HEALTH },
 		{ "log-opt", required_argument, 0, O_LOG_OPT },
+		{ "dry-run", no_argument, 0, O_DRY_RUN },
 		{ 0 }
 	};
 	struct container_spec c = { 0 };
@@ -831,8 +892,9 @@ int run_main(int argc, char **argv)
 	char abs_root[PATH_MAX], *memory_swap = NULL;
 	struct store s;
 	struct image im;
+	struct user_ids user = { .home = "/" };
 	uint32_t cfg, a;
-	int opt, named = 0, has_entrypoint = 0, status, code, pids_set = 0, all_ports = 0;
+	int dry = 0, opt, named = 0, has_entrypoint = 0, status, code, pids_set = 0, all_ports = 0;
 
 	die_usage_code = EXIT_RUNTIME; /* docker: 125 for a bad option too */
 	guard_exe(); /* the init runs this binary in the container (guard.h) */
@@ -915,6 +977,11 @@ int run_main(int argc, char **argv)
 			parse_health(&hc, opt, optarg);
 			break;
 		case O_LOG_OPT: parse_log_opt(&c, optarg); break;
+		case O_DRY_RUN:
+			if (!ENABLED(RUN_DRY_RUN))
+				diex(EXIT_RUNTIME, "--dry-run is not built into this boxcar (RUN_DRY_RUN)");
+			dry = 1;
+			break;
 		default: die_usage("unknown option");
 		}
 	}
@@ -967,7 +1034,7 @@ int run_main(int argc, char **argv)
 		if (access(env_files.v[i], R_OK) < 0)
 			die(EXIT_RUNTIME, "open %s", env_files.v[i]);
 
-	if (store_open(&s, store_root(root), STORE_WRITE))
+	if (store_open(&s, store_root(root), dry ? STORE_READ : STORE_WRITE))
 		die_err(EXIT_RUNTIME);
 	/* The monitor changes directory: the root must not be relative. */
 	if (!realpath(s.root, abs_root) || strlen(abs_root) >= sizeof(s.root))
@@ -1055,7 +1122,7 @@ int run_main(int argc, char **argv)
 			diex(EXIT_RUNTIME, "invalid stop signal: %s", stop_signal);
 		if (health_config_from_image(&im.config, cfg, &hc))
 			die_err(EXIT_RUNTIME);
-		check_user(&s, c.layers, layers.n, c.user);
+		check_user(&s, c.layers, layers.n, c.user, dry ? &user : NULL);
 		for (int i = 0; i < volumes_from.n; i++)
 			add_volumes_from(&s, &c, volumes_from.v[i]);
 		image_volumes(&c, &im.config, cfg);
@@ -1069,6 +1136,8 @@ int run_main(int argc, char **argv)
 	if (!named)
 		random_name(c.name, sizeof(c.name));
 	c.created = container_now();
+	if (ENABLED(RUN_DRY_RUN) && dry)
+		return dry_run(&s, &c, &user);
 	if (create(&s, &c, named)) {
 		if (err_errno() == EEXIST) /* the name: the message says it all */
 			diex(EXIT_RUNTIME, "%s", err_msg());

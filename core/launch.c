@@ -62,6 +62,7 @@
 #include "pty.h"
 #include "seccomp.h"
 #include "setid.h"
+#include "spec_docker.h"
 
 /* What the init sends up when it fails before the exec. */
 struct launch_err {
@@ -313,16 +314,6 @@ static int setup_devices(const struct container_spec *c, int rootfd)
 
 /* ---- /proc, /sys, masks ------------------------------------------------- */
 
-/* Docker's lists (moby oci/defaults.go). */
-static const char *const masked[] = {
-	"proc/asound", "proc/acpi", "proc/kcore", "proc/keys", "proc/latency_stats",
-	"proc/timer_list", "proc/timer_stats", "proc/sched_debug", "proc/scsi",
-	"sys/firmware", "sys/devices/virtual/powercap",
-};
-static const char *const readonly[] = {
-	"proc/bus", "proc/fs", "proc/irq", "proc/sys", "proc/sysrq-trigger",
-};
-
 static int setup_proc_sys(const struct container_spec *c)
 {
 	unsigned long ro = c->privileged ? 0 : MS_RDONLY;
@@ -347,20 +338,24 @@ static int setup_proc_sys(const struct container_spec *c)
 	}
 	if (c->privileged)
 		return 0;
-	for (unsigned i = 0; i < sizeof(masked) / sizeof(masked[0]); i++) {
-		if (lstat(masked[i], &st) < 0)
+	for (unsigned i = 0; i < DOCKER_NMASKED; i++) {
+		const char *p = docker_masked_paths[i];
+
+		if (lstat(p, &st) < 0)
 			continue;
 		if (S_ISDIR(st.st_mode)) {
-			if (do_mount("tmpfs", masked[i], "tmpfs", MS_RDONLY, "size=0"))
+			if (do_mount("tmpfs", p, "tmpfs", MS_RDONLY, "size=0"))
 				return -1;
-		} else if (do_mount("/dev/null", masked[i], NULL, MS_BIND, NULL))
+		} else if (do_mount("/dev/null", p, NULL, MS_BIND, NULL))
 			return -1;
 	}
-	for (unsigned i = 0; i < sizeof(readonly) / sizeof(readonly[0]); i++) {
-		if (lstat(readonly[i], &st) < 0)
+	for (unsigned i = 0; i < DOCKER_NREADONLY; i++) {
+		const char *p = docker_readonly_paths[i];
+
+		if (lstat(p, &st) < 0)
 			continue;
-		if (do_mount(readonly[i], readonly[i], NULL, MS_BIND | MS_REC, NULL)
-		    || do_mount(NULL, readonly[i], NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID
+		if (do_mount(p, p, NULL, MS_BIND | MS_REC, NULL)
+		    || do_mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID
 				| MS_NODEV | MS_NOEXEC, NULL))
 			return -1;
 	}

@@ -25,7 +25,9 @@
 #include "applet.h"
 #include "config.h"
 #include "err.h"
+#include "json.h"
 #include "seccomp.h"
+#include "seccomp_oci.h"
 
 struct bpf_prog_c {          /* struct sock_fprog */
 	unsigned short len;
@@ -455,4 +457,78 @@ int seccomp_apply_default(uint64_t caps)
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
 		return err_set("cannot install the seccomp filter");
 	return 0;
+}
+
+/* A rule of an OCI profile for one call, ERRNO(err), left open for its
+ * "args"; the caller closes it. */
+static void json_rule(struct json_w *w, const char *name, int err)
+{
+	jw_obj(w);
+	jw_key(w, "names");
+	jw_arr(w);
+	jw_str(w, name);
+	jw_end(w);
+	jw_kstr(w, "action", "SCMP_ACT_ERRNO");
+	jw_kint(w, "errnoRet", err);
+}
+
+/* An argument condition on the first argument. */
+static void json_arg0(struct json_w *w, const char *op, int64_t v, int64_t v2)
+{
+	jw_obj(w);
+	jw_kint(w, "index", 0);
+	jw_kint(w, "value", v);
+	if (v2 >= 0)
+		jw_kint(w, "valueTwo", v2);
+	jw_kstr(w, "op", op);
+	jw_end(w);
+}
+
+/* The same filter as an OCI profile (linux.seccomp), for a config.json
+ * that says what run does (spec_docker.h): the refused calls as EPERM,
+ * clone with a namespace flag EPERM (one rule per flag: the spec's
+ * conditions compare, they cannot test "any of"), clone3 ENOSYS, and
+ * personality with a value not in Docker's list EPERM. */
+void seccomp_default_json(uint64_t caps, struct json_w *w)
+{
+	const char *name;
+
+	jw_obj(w);
+	jw_kstr(w, "defaultAction", "SCMP_ACT_ALLOW");
+	jw_key(w, "syscalls");
+	jw_arr(w);
+	jw_obj(w);
+	jw_key(w, "names");
+	jw_arr(w);
+	for (int i = 0; i < NREFUSED; i++)
+		if (!has(caps, refused[i].cap) && !has(caps, refused[i].cap2)
+		    && (name = seccomp_syscall_name(refused[i].nr)))
+			jw_str(w, name);
+	jw_end(w);
+	jw_kstr(w, "action", "SCMP_ACT_ERRNO");
+	jw_kint(w, "errnoRet", EPERM);
+	jw_end(w);
+	for (int bit = 0; !has(caps, C_SYS_ADMIN) && bit < 32; bit++) {
+		if (!(CLONE_NS_FLAGS >> bit & 1))
+			continue;
+		json_rule(w, "clone", EPERM);
+		jw_key(w, "args");
+		jw_arr(w);
+		json_arg0(w, "SCMP_CMP_MASKED_EQ", 1ll << bit, 1ll << bit);
+		jw_end(w);
+		jw_end(w);
+	}
+	if (!has(caps, C_SYS_ADMIN) && seccomp_syscall_nr("clone3") >= 0) {
+		json_rule(w, "clone3", ENOSYS);
+		jw_end(w);
+	}
+	json_rule(w, "personality", EPERM);
+	jw_key(w, "args");
+	jw_arr(w);
+	for (int i = 0; i < NPERSONAS; i++)
+		json_arg0(w, "SCMP_CMP_NE", personas[i], -1);
+	jw_end(w);
+	jw_end(w);
+	jw_end(w);
+	jw_end(w);
 }

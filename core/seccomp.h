@@ -53,4 +53,11 @@ struct seccomp_insn {
  * tree with. Its length, or -1 with err_set. */
 int seccomp_default_program(uint64_t caps, int leaf, struct seccomp_insn *p, int max);
 
+/* The same filter as an OCI seccomp profile (the value of linux.seccomp),
+ * written to w: what `run --dry-run` shows (spec_docker.h). Through
+ * seccomp_oci.h it compiles to a linear program that answers every call
+ * as the default program does. */
+struct json_w;
+void seccomp_default_json(uint64_t caps, struct json_w *w);
+
 #endif

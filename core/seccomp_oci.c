@@ -68,6 +68,16 @@ long seccomp_syscall_nr(const char *name)
 	return -1;
 }
 
+const char *seccomp_syscall_name(long nr)
+{
+	const char *p = call_names;
+
+	for (unsigned i = 0; i < sizeof(call_nrs) / sizeof(call_nrs[0]); i++, p += strlen(p) + 1)
+		if ((long)call_nrs[i] == nr)
+			return p;
+	return NULL;
+}
+
 /* An action name and its errno into a return value; -1 if unknown. */
 static int action(const char *name, int64_t err, int has_err, uint32_t *ret)
 {

@@ -28,5 +28,8 @@ int seccomp_oci_program(const struct json_doc *doc, uint32_t obj, struct seccomp
 int seccomp_apply_oci(const struct json_doc *doc, uint32_t obj, int nnp);
 /* The number of a call on this architecture, or -1. */
 long seccomp_syscall_nr(const char *name);
+/* The name of call nr on this architecture (the first, where it has
+ * two), or NULL. */
+const char *seccomp_syscall_name(long nr);
 
 #endif

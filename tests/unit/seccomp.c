@@ -12,7 +12,9 @@
 
 #include "applet.h"
 #include "config.h"
+#include "json.h"
 #include "seccomp.h"
+#include "seccomp_oci.h"
 #include "unit.h"
 
 #define CAP_SYS_ADMIN 21
@@ -145,6 +147,8 @@ static uint32_t interpret(const struct seccomp_insn *p, int n, const struct sdat
 		case 0x15: pc += a == i->k ? i->jt : i->jf; break;	/* JEQ */
 		case 0x35: pc += a >= i->k ? i->jt : i->jf; break;	/* JGE */
 		case 0x45: pc += (a & i->k) ? i->jt : i->jf; break;	/* JSET */
+		case 0x25: pc += a > i->k ? i->jt : i->jf; break;	/* JGT */
+		case 0x54: a &= i->k; continue;				/* ALU AND */
 		case 0x06: return i->k;					/* RET */
 		default: return ~0u;
 		}
@@ -228,6 +232,42 @@ static void tree_is_list(const char *what, uint64_t caps)
 	}
 }
 
+/* The default filter written as an OCI profile (what `run --dry-run`
+ * shows), compiled by the OCI compiler, answers every call as the
+ * default program does. */
+static void json_is_default(const char *what, uint64_t caps)
+{
+	static struct seccomp_insn def[SECCOMP_PROG_MAX], oci[SECCOMP_OCI_PROG_MAX];
+	static const uint32_t arg0[] = { 0, 17 /* SIGCHLD */, 0x10000000 | 17, 0x20000, 8,
+					 0x40000, 0x20008, 0xffffffff, 0x7e020000 };
+	struct json_w w;
+	struct json_doc d = { 0 };
+	int nd, no = -1, same = 1;
+	char name[160];
+
+	jw_init(&w, 0);
+	seccomp_default_json(caps, &w);
+	if (!jw_finish(&w) && !json_parse(&d, w.buf, w.len))
+		no = seccomp_oci_program(&d, 0, oci, SECCOMP_OCI_PROG_MAX);
+	jw_free(&w);
+	json_free(&d);
+	nd = seccomp_default_program(caps, 4, def, SECCOMP_PROG_MAX);
+	snprintf(name, sizeof(name), "%s: the profile compiles", what);
+	CHECK(name, no > 10 && nd > 10);
+	if (no <= 10 || nd <= 10)
+		return;
+	for (uint32_t nr = 0; nr < 2048; nr++)
+		for (unsigned a = 0; a < sizeof(arg0) / sizeof(arg0[0]); a++) {
+			struct sdata sd = { .nr = (int)nr, .arch = def[1].k };
+			int s = 0;
+
+			sd.args[0] = arg0[a];
+			same &= interpret(def, nd, &sd, &s) == interpret(oci, no, &sd, &s);
+		}
+	snprintf(name, sizeof(name), "%s: profile and default filter agree on calls 0-2047", what);
+	CHECK(name, same);
+}
+
 int main(void)
 {
 	int r;
@@ -241,6 +281,9 @@ int main(void)
 	tree_is_list("SYS_TIME", 1ull << CAP_SYS_TIME);
 	tree_is_list("Docker's default caps", 0xa80425fbull);
 	tree_is_list("every cap", ~0ull);
+	json_is_default("no caps", 0);
+	json_is_default("SYS_ADMIN", 1ull << CAP_SYS_ADMIN);
+	json_is_default("Docker's default caps", 0xa80425fbull);
 	r = filtered(0, no_caps);
 	CHECK("no caps: keyctl, unshare, personality refused; clone3 ENOSYS; the rest works", r == 0);
 	if (r)
