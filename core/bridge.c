@@ -79,11 +79,11 @@ int bridge_conf_get(const char *root, struct bridge_conf *b)
 	return rc;
 }
 
-/* /proc/sys/... = 1 */
-static int sysctl_on(const char *path)
+/* /proc/sys/... = on (0 or 1) */
+static int sysctl_set(const char *path, int on)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? write(fd, "1\n", 2) : -1;
+	ssize_t n = fd >= 0 ? write(fd, on ? "1\n" : "0\n", 2) : -1;
 
 	if (fd >= 0)
 		close(fd);
@@ -131,12 +131,9 @@ static int ra_off_in(int nsfd)
 	return rc;
 }
 
-/* The bridge with its gateway address, up; forwarding on, and 127.0.0.1
- * routable to it (so that the host's 127.0.0.1:PORT reaches a published
- * port through DNAT, as Docker without its proxy). Its MTU, or 0. */
+/* The bridge with its gateway address, up; forwarding on. Its MTU, or 0. */
 static int bridge_up(const struct bridge_conf *b, unsigned *mtu)
 {
-	char path[96];
 	struct ifreq ifr = { 0 };
 	int nl, idx, s, rc;
 
@@ -160,8 +157,7 @@ static int bridge_up(const struct bridge_conf *b, unsigned *mtu)
 	close(nl);
 	if (rc)
 		return -1;
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet", b->name);
-	if (sysctl_on("/proc/sys/net/ipv4/ip_forward") || sysctl_on(path))
+	if (sysctl_set("/proc/sys/net/ipv4/ip_forward", 1))
 		return -1;
 	*mtu = 0;
 	strcpy(ifr.ifr_name, b->name);
@@ -171,6 +167,19 @@ static int bridge_up(const struct bridge_conf *b, unsigned *mtu)
 		close(s);
 	}
 	return 0;
+}
+
+/* 127.0.0.1 routable to the bridge (so that the host's 127.0.0.1:PORT
+ * reaches a published port through DNAT, as Docker without its proxy),
+ * but only while the NAT table and its guard are there: without the
+ * guard a container with NET_RAW would reach the host's loopback-only
+ * services (CVE-2020-8558). */
+static int localnet(const struct bridge_conf *b, int on)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet", b->name);
+	return sysctl_set(path, on);
 }
 
 /* ---- leases -------------------------------------------------------------- */
@@ -313,7 +322,7 @@ int net_setup(const struct store *s, const struct container_spec *c, struct net_
 {
 	struct ipam_lease *il = &l->lease;
 	struct scan *sc;
-	int lock, stale = 0, rc = -1;
+	int lock, stale = 0, nat, rc = -1;
 
 	memset(l, 0, sizeof(*l));
 	l->nsfd = -1;
@@ -370,13 +379,26 @@ int net_setup(const struct store *s, const struct container_spec *c, struct net_
 	if (ipam_write(s->root, il))
 		goto out;
 	l->active = 1;
-	if (bridge_up(&l->br, &l->mtu)
-	    || ((l->nports || stale || !portmap_nat_present()) && nat_write(l, sc))) {
-		ipam_release(s->root, c->id);
-		l->active = 0;
-		goto out;
+	if (bridge_up(&l->br, &l->mtu))
+		goto fail;
+	nat = 1;
+	if ((l->nports || stale || !portmap_nat_present()) && nat_write(l, sc)) {
+		/* Published ports need the table. Without them the container
+		 * still gets its address, the host and its neighbours, only
+		 * not the world beyond the host: it runs, and run says so. */
+		if (l->nports)
+			goto fail;
+		snprintf(l->warning, sizeof(l->warning), "the container has no outbound NAT: %s",
+			 err_msg());
+		nat = portmap_nat_present(); /* an older table, its guard with it */
 	}
+	if (localnet(&l->br, nat))
+		goto fail;
 	rc = 0;
+	goto out;
+fail:
+	ipam_release(s->root, c->id);
+	l->active = 0;
 out:
 	if (rc)
 		close_holds(l);

@@ -13,8 +13,10 @@
  * The monitor, which lives as long as the container:
  *   net_setup    before the first launch: a lease (ipam.h) for the
  *                container's address and published ports, the bridge,
- *                ip_forward, the NAT table; --network container:NAME:
- *                that container's netns opened
+ *                ip_forward, the NAT table (without -p, a table nft
+ *                cannot write leaves l->warning, not an error);
+ *                --network container:NAME: that container's netns
+ *                opened
  *   net_attach   after each clone, before the init goes: the veth pair,
  *                its peer born in the init's netns as eth0, address,
  *                MTU of the bridge, default route
@@ -53,6 +55,8 @@ struct net_lease {
 				* so that nothing on the host takes them */
 	const char *root;   /* the store's */
 	struct ipam_lease lease;
+	char warning[320];  /* for run to show: the container runs without
+			     * what nft would give it (no -p: no NAT) */
 };
 
 /* The bridge's configuration for the store at root. */

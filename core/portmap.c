@@ -231,9 +231,10 @@ int portmap_nat_apply(const char *bridge, uint32_t net, int prefix,
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
-		return err_setn(ENOENT, "bridge networking needs nft (nftables) for its NAT and "
-				"published ports, and it is not installed (iptables alone is not "
-				"supported); install nftables, or use --network none or host");
+		return err_setn(ENOENT, "bridge networking needs nft (nftables) for outbound NAT "
+				"and published ports, and it is not installed (iptables alone is not "
+				"supported); install nftables, or use --network none or host (or "
+				"$BOXCAR_NETWORK, or build without DEFAULT_NETWORK_BRIDGE)");
 	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
 		msg[strcspn(msg, "\n")] = 0;
 		return err_setn(EPROTONOSUPPORT, "nft could not write boxcar's NAT table (does "
