@@ -21,6 +21,7 @@
 //usage:  --root DIR         store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:  --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -353,7 +354,8 @@ static void network_settings(struct json_w *w, const struct store *s,
 	struct bridge_conf b = { 0 };
 	struct portmap p[PORTMAP_MAX];
 	char ip[16] = "", gw[16] = "", mac[18] = "", key[16], port[8];
-	int live = 0, np = 0;
+	char ip6[INET6_ADDRSTRLEN] = "", gw6[INET6_ADDRSTRLEN] = "";
+	int live = 0, np = 0, prefix6 = 0;
 
 	if (ENABLED(FEATURE_BRIDGE) && c->net == NET_BRIDGE && st->status == ST_RUNNING
 	    && net_lease_get(s->root, c->id, &l) == 1 && !bridge_conf_get(s->root, &b)) {
@@ -364,6 +366,11 @@ static void network_settings(struct json_w *w, const struct store *s,
 			 l.mac[2], l.mac[3], l.mac[4], l.mac[5]);
 		np = l.nports;
 		memcpy(p, l.ports, sizeof(p));
+		if (b.prefix6 && memcmp(l.addr6, (uint8_t[16]){ 0 }, 16)) {
+			inet_ntop(AF_INET6, l.addr6, ip6, sizeof(ip6));
+			inet_ntop(AF_INET6, b.gw6, gw6, sizeof(gw6));
+			prefix6 = b.prefix6;
+		}
 	} else
 		for (int i = 0; ENABLED(FEATURE_BRIDGE) && c->ports && c->ports[i] && np < PORTMAP_MAX; i++)
 			np += !portmap_parse(c->ports[i], &p[np]);
@@ -401,6 +408,9 @@ static void network_settings(struct json_w *w, const struct store *s,
 	jw_kstr(w, "Gateway", gw);
 	jw_kstr(w, "IPAddress", ip);
 	jw_kint(w, "IPPrefixLen", live ? b.prefix : 0);
+	jw_kstr(w, "GlobalIPv6Address", ip6);
+	jw_kint(w, "GlobalIPv6PrefixLen", prefix6);
+	jw_kstr(w, "IPv6Gateway", gw6);
 	jw_kstr(w, "MacAddress", mac);
 	jw_key(w, "Networks");
 	jw_obj(w);
@@ -410,6 +420,9 @@ static void network_settings(struct json_w *w, const struct store *s,
 		jw_kstr(w, "Gateway", gw);
 		jw_kstr(w, "IPAddress", ip);
 		jw_kint(w, "IPPrefixLen", live ? b.prefix : 0);
+		jw_kstr(w, "GlobalIPv6Address", ip6);
+		jw_kint(w, "GlobalIPv6PrefixLen", prefix6);
+		jw_kstr(w, "IPv6Gateway", gw6);
 		jw_kstr(w, "MacAddress", mac);
 		jw_end(w);
 	}

@@ -52,30 +52,86 @@ bad:
 	return err_setn(EINVAL, "invalid subnet '%s': want A.B.C.D/PREFIX (8-30)", s);
 }
 
+void net_addr6(const struct bridge_conf *b, uint32_t a, uint8_t out[16])
+{
+	uint32_t h = ntohl(a) - ntohl(b->net);
+
+	memcpy(out, b->net6, 16);
+	for (int i = 15; h; i--, h >>= 8)
+		out[i] |= (uint8_t)h;
+}
+
+/* "X:X::/P": the network; the host bits must hold every IPv4 host
+ * number (net_addr6), so P is at most 128 - (32 - the IPv4 prefix). */
+static int parse_subnet6(const char *s, struct bridge_conf *b)
+{
+	char ip[INET6_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	char *end;
+	long p;
+
+	if (!slash || (size_t)(slash - s) >= sizeof(ip))
+		goto bad;
+	memcpy(ip, s, (size_t)(slash - s));
+	ip[slash - s] = 0;
+	p = strtol(slash + 1, &end, 10);
+	if (inet_pton(AF_INET6, ip, b->net6) != 1 || *end || end == slash + 1 || p < 16
+	    || p > 96 + b->prefix)
+		goto bad;
+	b->prefix6 = (int)p;
+	for (int i = 0; i < 16; i++) /* the host bits off */
+		b->net6[i] &= (uint8_t)(i * 8 >= p ? 0 : i * 8 + 8 <= p ? 0xff : 0xff << (8 - p % 8));
+	net_addr6(b, b->gw, b->gw6);
+	return 0;
+bad:
+	return err_setn(EINVAL, "invalid subnet6 '%s': want X:X::/PREFIX (16-%d)", s, 96 + b->prefix);
+}
+
+/* KEY=VALUE's value in config text (cut in place), or NULL. */
+static const char *conf_value(char *data, const char *key)
+{
+	size_t k = strlen(key);
+
+	for (char *v = data; v && *v; v = strchr(v, '\n') ? strchr(v, '\n') + 1 : NULL)
+		if (!strncmp(v, key, k) && v[k] == '=') {
+			v[k + 1 + strcspn(v + k + 1, " \t\r\n")] = 0;
+			return v + k + 1;
+		}
+	return NULL;
+}
+
 int bridge_conf_get(const char *root, struct bridge_conf *b)
 {
-	char path[PATH_MAX], *data = NULL, *v;
-	const char *subnet = CONFIG_NETWORK_SUBNET, *env = getenv("BOXCAR_SUBNET");
+	char path[PATH_MAX], *data = NULL, *copy = NULL;
+	const char *subnet = CONFIG_NETWORK_SUBNET, *subnet6 = CONFIG_NETWORK_SUBNET6, *v;
+	const char *env = getenv("BOXCAR_SUBNET"), *env6 = getenv("BOXCAR_SUBNET6");
 	size_t n;
 	int rc;
 
 	memset(b, 0, sizeof(*b));
 	strcpy(b->name, NET_BRIDGE_NAME);
-	/* ROOT/network/config: "subnet=A.B.C.D/P" */
+	/* ROOT/network/config: "subnet=A.B.C.D/P", "subnet6=X:X::/P" */
 	if (snprintf(path, sizeof(path), "%s/network/config", root) < (int)sizeof(path)
 	    && !read_file(path, 4096, &data, &n)) {
 		data[n] = 0;
-		for (v = data; v && *v; v = strchr(v, '\n') ? strchr(v, '\n') + 1 : NULL)
-			if (!strncmp(v, "subnet=", 7)) {
-				subnet = v + 7;
-				v[7 + strcspn(v + 7, " \t\r\n")] = 0;
-				break;
-			}
+		if (!(copy = strdup(data))) {
+			free(data);
+			return err_setn(ENOMEM, "%s", path);
+		}
+		if ((v = conf_value(data, "subnet")))
+			subnet = v;
+		if ((v = conf_value(copy, "subnet6")))
+			subnet6 = v;
 	}
 	if (env && *env)
 		subnet = env;
+	if (env6)
+		subnet6 = env6; /* set and empty: none */
 	rc = parse_subnet(subnet, b);
+	if (!rc && *subnet6)
+		rc = parse_subnet6(subnet6, b);
 	free(data);
+	free(copy);
 	return rc;
 }
 
@@ -131,7 +187,8 @@ static int ra_off_in(int nsfd)
 	return rc;
 }
 
-/* The bridge with its gateway address, up; forwarding on. Its MTU, or 0. */
+/* The bridge with its gateway address(es), up; forwarding on. Its MTU,
+ * or 0. */
 static int bridge_up(const struct bridge_conf *b, unsigned *mtu)
 {
 	struct ifreq ifr = { 0 };
@@ -152,12 +209,17 @@ static int bridge_up(const struct bridge_conf *b, unsigned *mtu)
 		rc = err_prefix(b->name);
 	if (!rc)
 		rc = ra_off(b->name);
+	if (!rc && b->prefix6 && nl_addr6_add(nl, idx, b->gw6, b->prefix6) && err_errno() != EEXIST)
+		rc = err_prefix("the bridge's IPv6 address (does the kernel have IPv6?)");
 	if (!rc)
 		rc = nl_link_set(nl, idx, 1, 0, 0);
 	close(nl);
 	if (rc)
 		return -1;
-	if (sysctl_set("/proc/sys/net/ipv4/ip_forward", 1))
+	/* IPv6 forwarding on makes the kernel ignore router advertisements
+	 * on interfaces with accept_ra 1 (docs/network.md) */
+	if (sysctl_set("/proc/sys/net/ipv4/ip_forward", 1)
+	    || (b->prefix6 && sysctl_set("/proc/sys/net/ipv6/conf/all/forwarding", 1)))
 		return -1;
 	*mtu = 0;
 	strcpy(ifr.ifr_name, b->name);
@@ -227,6 +289,7 @@ static int scan_one(const struct ipam_lease *l, void *arg)
 					       sizeof(sc->clash_what));
 			}
 		sc->rules[sc->nrules].addr = l->addr;
+		memcpy(sc->rules[sc->nrules].addr6, l->addr6, 16);
 		sc->rules[sc->nrules++].p = l->ports[i];
 	}
 	return 0;
@@ -280,9 +343,11 @@ static int nat_write(struct net_lease *l, struct scan *sc)
 {
 	for (int i = 0; i < l->nports && sc->nrules < RULES_MAX; i++) {
 		sc->rules[sc->nrules].addr = l->addr;
+		memcpy(sc->rules[sc->nrules].addr6, l->lease.addr6, 16);
 		sc->rules[sc->nrules++].p = l->ports[i];
 	}
-	return portmap_nat_apply(l->br.name, l->br.net, l->br.prefix, sc->rules, sc->nrules);
+	return portmap_nat_apply(l->br.name, l->br.net, l->br.prefix, l->br.net6, l->br.prefix6,
+				 sc->rules, sc->nrules);
 }
 
 static void close_holds(struct net_lease *l)
@@ -371,6 +436,8 @@ int net_setup(const struct store *s, const struct container_spec *c, struct net_
 	}
 	memcpy(il->id, c->id, sizeof(il->id));
 	il->addr = l->addr;
+	if (l->br.prefix6)
+		net_addr6(&l->br, l->addr, il->addr6);
 	memcpy(il->mac, l->mac, 6);
 	il->owner = getpid();
 	il->owner_start = proc_start_time(il->owner);
@@ -382,7 +449,7 @@ int net_setup(const struct store *s, const struct container_spec *c, struct net_
 	if (bridge_up(&l->br, &l->mtu))
 		goto fail;
 	nat = 1;
-	if ((l->nports || stale || !portmap_nat_present()) && nat_write(l, sc)) {
+	if ((l->nports || stale || !portmap_nat_present(l->br.prefix6)) && nat_write(l, sc)) {
 		/* Published ports need the table. Without them the container
 		 * still gets its address, the host and its neighbours, only
 		 * not the world beyond the host: it runs, and run says so. */
@@ -390,7 +457,7 @@ int net_setup(const struct store *s, const struct container_spec *c, struct net_
 			goto fail;
 		snprintf(l->warning, sizeof(l->warning), "the container has no outbound NAT: %s",
 			 err_msg());
-		nat = portmap_nat_present(); /* an older table, its guard with it */
+		nat = portmap_nat_present(0); /* an older table, its guard with it */
 	}
 	if (localnet(&l->br, nat))
 		goto fail;
@@ -446,8 +513,10 @@ int net_attach(struct net_lease *l, pid_t pid)
 		goto out;
 	}
 	if (nl_addr_add(cnl, ifr.ifr_ifindex, l->addr, l->br.prefix)
+	    || (l->br.prefix6 && nl_addr6_add(cnl, ifr.ifr_ifindex, l->lease.addr6, l->br.prefix6))
 	    || nl_link_set(cnl, ifr.ifr_ifindex, 1, 0, 0)
-	    || nl_route_default(cnl, ifr.ifr_ifindex, l->br.gw))
+	    || nl_route_default(cnl, ifr.ifr_ifindex, l->br.gw)
+	    || (l->br.prefix6 && nl_route6_default(cnl, ifr.ifr_ifindex, l->br.gw6)))
 		goto out;
 	/* the lease lives as long as the init too, should the monitor die */
 	l->lease.init = pid;
@@ -477,6 +546,7 @@ static int scan_others(const struct ipam_lease *l, void *arg)
 	if (strcmp(l->id, sc->id))
 		for (int i = 0; i < l->nports && sc->nrules < RULES_MAX; i++) {
 			sc->rules[sc->nrules].addr = l->addr;
+			memcpy(sc->rules[sc->nrules].addr6, l->addr6, 16);
 			sc->rules[sc->nrules++].p = l->ports[i];
 		}
 	return 0;
@@ -512,7 +582,8 @@ void net_release(const struct store *s, const char *id, struct net_lease *l)
 		sc->id = id;
 		ipam_each(s->root, scan_others, sc, &stale);
 		if ((had > 0 || stale) && !bridge_conf_get(s->root, &b)
-		    && portmap_nat_apply(b.name, b.net, b.prefix, sc->rules, sc->nrules))
+		    && portmap_nat_apply(b.name, b.net, b.prefix, b.net6, b.prefix6, sc->rules,
+					 sc->nrules))
 			warn("%s", err_msg());
 		free(sc);
 	}

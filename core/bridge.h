@@ -7,7 +7,10 @@
  *
  * The subnet is ROOT/network/config's "subnet=" or $BOXCAR_SUBNET, else
  * CONFIG_NETWORK_SUBNET; the gateway is its first address unless given
- * ("10.213.0.1/24"). The bridge is made on first use and stays, as
+ * ("10.213.0.1/24"). An IPv6 subnet ("subnet6=", $BOXCAR_SUBNET6,
+ * CONFIG_NETWORK_SUBNET6; none by default) adds to each IPv4 address
+ * the one with the same host number in it: 10.213.0.5 is NET6::5, the
+ * gateway's too, so the IPv4 leases allocate both. The bridge is made on first use and stays, as
  * docker0 does; so does the NAT table (portmap.h).
  *
  * The monitor, which lives as long as the container:
@@ -40,6 +43,8 @@ struct bridge_conf {
 	char name[16];
 	uint32_t net, gw;   /* network byte order */
 	int prefix;
+	int prefix6;        /* 0: no IPv6 */
+	uint8_t net6[16], gw6[16];
 };
 
 struct net_lease {
@@ -74,5 +79,7 @@ int net_lease_get(const char *root, const char *id, struct ipam_lease *out);
 
 /* "10.213.0.2" into buf[16]. */
 void net_ntoa(uint32_t a, char *buf);
+/* IPv4 address a's twin in b's IPv6 subnet (b->prefix6 set). */
+void net_addr6(const struct bridge_conf *b, uint32_t a, uint8_t out[16]);
 
 #endif

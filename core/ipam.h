@@ -6,6 +6,7 @@
  *   owner PID START            its monitor (pid, /proc start time)
  *   init PID START             its init, once cloned
  *   mac XX:XX:XX:XX:XX:XX
+ *   addr6 IPV6                 with an IPv6 subnet: its address there
  *   port IP HOSTPORT PORT tcp|udp   (one a published port)
  * A lease is live while its boot is this one and its monitor or its
  * init lives; any other is reclaimed by the next allocation, so a crash,
@@ -24,6 +25,7 @@
 struct ipam_lease {
 	char id[CONTAINER_ID_LEN + 1];
 	uint32_t addr;
+	uint8_t addr6[16];   /* all zero: none */
 	uint8_t mac[6];
 	pid_t owner, init;
 	uint64_t owner_start, init_start;

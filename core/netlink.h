@@ -42,11 +42,11 @@ enum { RTM_NEWLINK = 16, RTM_DELLINK = 17, RTM_NEWADDR = 20, RTM_NEWROUTE = 24 }
 enum { IFLA_ADDRESS = 1, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_MASTER = 10, IFLA_LINKINFO = 18,
        IFLA_NET_NS_FD = 28 };
 enum { IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2, VETH_INFO_PEER = 1 };
-enum { IFA_ADDRESS = 1, IFA_LOCAL = 2 };
+enum { IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_F_NODAD = 2 };
 enum { RTA_OIF = 4, RTA_GATEWAY = 5, RT_TABLE_MAIN = 254, RTPROT_BOOT = 3,
        RT_SCOPE_UNIVERSE = 0, RTN_UNICAST = 1 };
 enum { NFNL_SUBSYS_NFTABLES = 10, NFT_MSG_GETTABLE = 1, NFTA_TABLE_NAME = 1,
-       NFPROTO_IPV4 = 2, NFNETLINK_V0 = 0 };
+       NFPROTO_IPV4 = 2, NFPROTO_IPV6 = 10, NFNETLINK_V0 = 0 };
 
 /* A NETLINK_ROUTE socket in our namespace, or -1. */
 int nl_open(void);
@@ -67,5 +67,9 @@ int nl_link_del(int nl, int idx);
 int nl_addr_add(int nl, int idx, uint32_t addr, int prefix);
 /* Default IPv4 route via gw (network byte order) through idx. */
 int nl_route_default(int nl, int idx, uint32_t gw);
+/* The same for IPv6; the address without duplicate address detection
+ * (usable at once: the IPAM gives it to one container only). */
+int nl_addr6_add(int nl, int idx, const uint8_t addr[16], int prefix);
+int nl_route6_default(int nl, int idx, const uint8_t gw[16]);
 
 #endif

@@ -118,8 +118,50 @@ int portmap_hold(struct portmap *p)
 
 /* The script, whole: add+delete first so that a missing table is no
  * error, then the table as it must be; nft applies it atomically. */
+/* The IPv6 table: outbound and hairpin masquerade, and the ports
+ * published on every address. No guard: the kernel routes no ::1 off
+ * lo (so the host's ::1 does not reach published ports either). */
+static size_t script6(char *buf, size_t cap, const char *bridge, const uint8_t *net6,
+		      int prefix6, const struct portmap_rule *r, int n)
+{
+	char a[INET6_ADDRSTRLEN];
+	size_t len;
+
+	inet_ntop(AF_INET6, net6, a, sizeof(a));
+	len = (size_t)snprintf(buf, cap,
+		"add table ip6 " PORTMAP_TABLE "\n"
+		"delete table ip6 " PORTMAP_TABLE "\n"
+		"table ip6 " PORTMAP_TABLE " {\n"
+		" chain postrouting {\n"
+		"  type nat hook postrouting priority srcnat; policy accept;\n"
+		"  ip6 saddr %s/%d oifname != \"%s\" masquerade\n"
+		"  oifname \"%s\" ip6 saddr %s/%d ct status dnat masquerade\n"
+		" }\n"
+		" chain prerouting {\n"
+		"  type nat hook prerouting priority dstnat; policy accept;\n"
+		"  fib daddr type local jump ports\n"
+		" }\n"
+		" chain output {\n"
+		"  type nat hook output priority -100; policy accept;\n"
+		"  fib daddr type local jump ports\n"
+		" }\n"
+		" chain ports {\n", a, prefix6, bridge, bridge, a, prefix6);
+	for (int i = 0; i < n && len < cap; i++) {
+		const struct portmap *p = &r[i].p;
+
+		if (p->host_ip) /* an IPv4 address of the host's */
+			continue;
+		inet_ntop(AF_INET6, r[i].addr6, a, sizeof(a));
+		len += (size_t)snprintf(buf + len, cap - len, "  %s dport %u dnat to [%s]:%u\n",
+					p->udp ? "udp" : "tcp", p->host_port, a, p->port);
+	}
+	if (len < cap)
+		len += (size_t)snprintf(buf + len, cap - len, " }\n}\n");
+	return len;
+}
+
 static int script(char *buf, size_t cap, const char *bridge, uint32_t net, int prefix,
-		  const struct portmap_rule *r, int n)
+		  const uint8_t *net6, int prefix6, const struct portmap_rule *r, int n)
 {
 	char sub[24], a[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN];
 	size_t len;
@@ -161,6 +203,8 @@ static int script(char *buf, size_t cap, const char *bridge, uint32_t net, int p
 	}
 	if (len < cap)
 		len += (size_t)snprintf(buf + len, cap - len, " }\n}\n");
+	if (prefix6 && len < cap)
+		len += script6(buf + len, cap - len, bridge, net6, prefix6, r, n);
 	if (len >= cap)
 		return err_setn(E2BIG, "too many published ports for one NAT table");
 	return (int)len;
@@ -177,18 +221,18 @@ static void exec_nft(void)
 		execv(where[i], argv);
 }
 
-int portmap_nat_apply(const char *bridge, uint32_t net, int prefix,
-		      const struct portmap_rule *r, int n)
+int portmap_nat_apply(const char *bridge, uint32_t net, int prefix, const uint8_t *net6,
+		      int prefix6, const struct portmap_rule *r, int n)
 {
 	char *buf, msg[200];
-	size_t cap = 1024 + (size_t)n * 96;
+	size_t cap = 2048 + (size_t)n * 192;
 	int in[2], out[2], st, len;
 	ssize_t got = 0, k;
 	pid_t pid;
 
 	if (!(buf = malloc(cap)))
 		return err_setn(ENOMEM, "NAT table");
-	if ((len = script(buf, cap, bridge, net, prefix, r, n)) < 0) {
+	if ((len = script(buf, cap, bridge, net, prefix, net6, prefix6, r, n)) < 0) {
 		free(buf);
 		return -1;
 	}
@@ -243,7 +287,7 @@ int portmap_nat_apply(const char *bridge, uint32_t net, int prefix,
 	return 0;
 }
 
-int portmap_nat_present(void)
+static int table_present(int family)
 {
 	struct {
 		struct nlmsghdr h;
@@ -264,7 +308,7 @@ int portmap_nat_present(void)
 	req.h.nlmsg_len = NLMSG_LENGTH(sizeof(req.g)) + RTA_SPACE(sizeof(PORTMAP_TABLE));
 	req.h.nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE;
 	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	req.g.nfgen_family = NFPROTO_IPV4;
+	req.g.nfgen_family = (uint8_t)family;
 	req.g.version = NFNETLINK_V0;
 	if (sendto(fd, &req, req.h.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
 		close(fd);
@@ -286,4 +330,9 @@ int portmap_nat_present(void)
 	}
 	close(fd);
 	return r;
+}
+
+int portmap_nat_present(int v6)
+{
+	return table_present(NFPROTO_IPV4) && (!v6 || table_present(NFPROTO_IPV6));
 }

@@ -1,6 +1,6 @@
 /* portmap.h - published ports (-p, -P) and the NAT that carries them:
- * boxcar's own nftables table, `table ip boxcar`, written whole by
- * `nft -f -` in one transaction (never a rule in another table: a
+ * boxcar's own nftables table, `table ip boxcar` (and `table ip6 boxcar`
+ * with an IPv6 subnet), written whole by `nft -f -` in one transaction (never a rule in another table: a
  * router's fw4 keeps its own), from the live leases (docs/network.md says
  * why nft and not netlink):
  *   postrouting  masquerade what leaves the subnet for elsewhere, what
@@ -44,14 +44,18 @@ int portmap_hold(struct portmap *p);
 /* One published port of one container, for the table. */
 struct portmap_rule {
 	uint32_t addr;       /* the container's */
+	uint8_t addr6[16];   /* and with an IPv6 subnet, its IPv6 one */
 	struct portmap p;
 };
 
-/* Write the table for bridge (name, subnet) with these rules, replacing
- * the one there; nft missing or failing is an error that says so. */
-int portmap_nat_apply(const char *bridge, uint32_t net, int prefix,
-		      const struct portmap_rule *r, int n);
-/* Is boxcar's table there? (One netlink request, no nft run.) */
-int portmap_nat_present(void);
+/* Write the table for bridge (name, subnet, IPv6 subnet if prefix6 is
+ * not 0) with these rules, replacing the one there; nft missing or
+ * failing is an error that says so. A port published on every address
+ * is published on IPv6 too. */
+int portmap_nat_apply(const char *bridge, uint32_t net, int prefix, const uint8_t *net6,
+		      int prefix6, const struct portmap_rule *r, int n);
+/* Are boxcar's tables there (the ip6 one too if v6)? One netlink
+ * request each, no nft run. */
+int portmap_nat_present(int v6);
 
 #endif
