@@ -75,6 +75,51 @@ bad:
 	return err_setn(EINVAL, "invalid port '%s': want [IP:][HOSTPORT:]PORT[/tcp|/udp]", s);
 }
 
+/* "A" or "A-B" of n bytes: lo and hi (1-65535, lo <= hi). */
+static int port_span(const char *s, size_t n, unsigned *lo, unsigned *hi)
+{
+	const char *dash = memchr(s, '-', n);
+	uint16_t a, b;
+
+	if (port_num(s, dash ? (size_t)(dash - s) : n, &a, 0)
+	    || (dash && port_num(dash + 1, n - (size_t)(dash - s) - 1, &b, 0)))
+		return -1;
+	*lo = a;
+	*hi = dash ? b : a;
+	return *lo <= *hi ? 0 : -1;
+}
+
+int portmap_range(const char *s, int i, char *buf)
+{
+	const char *slash = strchr(s, '/'), *end = slash ? slash : s + strlen(s);
+	const char *c = end, *h = NULL;
+	unsigned clo, chi, hlo = 0, hhi = 0;
+	size_t iplen = 0;
+
+	while (c > s && c[-1] != ':')
+		c--;
+	if (c > s) { /* a host part: [IP:]HOSTPORTS or IP: */
+		h = c - 1;
+		while (h > s && h[-1] != ':')
+			h--;
+		iplen = h > s ? (size_t)(h - s) : 0;
+	}
+	if (port_span(c, (size_t)(end - c), &clo, &chi)
+	    || (h && c - 1 > h && port_span(h, (size_t)(c - 1 - h), &hlo, &hhi))
+	    || (hlo && hhi - hlo != chi - clo) || iplen > INET_ADDRSTRLEN || strlen(end) > 4)
+		return err_setn(EINVAL, "invalid port '%s': want [IP:][HOSTPORT[-END]:]PORT[-END]"
+				"[/tcp|/udp], ranges of one length", s);
+	if (i < 0 || (unsigned)i > chi - clo)
+		i = 0;
+	if (!h)
+		snprintf(buf, 64, "%u%s", clo + (unsigned)i, end);
+	else if (hlo)
+		snprintf(buf, 64, "%.*s%u:%u%s", (int)iplen, s, hlo + (unsigned)i, clo + (unsigned)i, end);
+	else /* IP::PORT */
+		snprintf(buf, 64, "%.*s:%u%s", (int)iplen, s, clo + (unsigned)i, end);
+	return (int)(chi - clo) + 1;
+}
+
 void portmap_format(const struct portmap *p, char *buf, size_t n)
 {
 	char ip[INET_ADDRSTRLEN];

@@ -34,6 +34,12 @@ struct portmap {
 /* -p [IP:][HOSTPORT:]PORT[/tcp|/udp] (Docker's, without ranges); also an
  * image's ExposedPorts key, PORT[/PROTO]. 0, or -1 with EINVAL. */
 int portmap_parse(const char *s, struct portmap *p);
+/* A -p with port ranges, Docker's "[IP:][H1-H2:]C1-C2[/PROTO]" (as many
+ * host ports as the container's, or none: each on a free one): the i-th
+ * of its n ports as a plain spec into buf[64] ("IP:H1+i:C1+i/PROTO"),
+ * and n (1 for a spec without a range), or -1 with EINVAL. The plain
+ * specs are what portmap_parse takes. */
+int portmap_range(const char *s, int i, char *buf);
 /* "0.0.0.0:8080->80/tcp", Docker's way of showing one. */
 void portmap_format(const struct portmap *p, char *buf, size_t n);
 /* Bind the host port (choosing one if p->host_port is 0, then set):
