@@ -125,6 +125,7 @@ cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
 	grep -F " $WORK/" /proc/self/mountinfo | awk '{print $5}' | sort -r |
 		while read -r m; do umount -l "$m"; done
+	if [ -n "${CNIDIR_MADE:-}" ]; then umount /var/lib/cni; rmdir /var/lib/cni; fi
 	find /sys/fs/cgroup -depth -type d -path '*/bxbench-*' -exec rmdir {} \; 2>/dev/null
 	rm -rf "$WORK"
 }
@@ -266,9 +267,14 @@ if command -v ip >/dev/null && command -v nft >/dev/null && ip netns add bxbench
 	NET="$IN $BOXCAR run --rm -m 64m"
 	set --
 	# podman: its store and run dir in WORK, no systemd (cgroupfs, no
-	# journal events), crun or runc as it finds them
+	# journal events), crun or runc as it finds them; explicit nofile and
+	# nproc limits (its defaults may be above this host's hard limits);
+	# CNI's leases (/var/lib/cni, when podman has no netavark) on a tmpfs
+	# of this mount namespace, the directory removed after if we made it
 	PM="podman --root $WORK/podman --runroot $WORK/podman-run --cgroup-manager cgroupfs --events-backend none"
-	PMRUN="run --rm -m 64m --cgroup-parent /bxbench-podman"
+	PMRUN="run --rm -m 64m --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --cgroup-parent /bxbench-podman"
+	[ -d /var/lib/cni ] || { mkdir -p /var/lib/cni && CNIDIR_MADE=1; }
+	mount -t tmpfs -o mode=755 bxbench /var/lib/cni
 	if ! command -v podman >/dev/null; then
 		echo "podman: not installed (apt-get install podman netavark): left out of 1e"
 	elif tar -C "$R" -c . | $PM import -q - localhost/bxbench >/dev/null 2>&1 &&
@@ -292,6 +298,8 @@ if command -v ip >/dev/null && command -v nft >/dev/null && ip netns add bxbench
 		echo "network: bridged trial run failed: left out"
 	fi
 	ip netns del bxbench-net
+	umount /var/lib/cni
+	[ -z "${CNIDIR_MADE:-}" ] || { rmdir /var/lib/cni; CNIDIR_MADE=; }
 else
 	echo "network: no ip, no nft or no netns: left out"
 fi

@@ -24,22 +24,30 @@ void net_ntoa(uint32_t a, char *buf)
 	inet_ntop(AF_INET, &a, buf, 16);
 }
 
-/* "A.B.C.D/P": the network, and the gateway (A.B.C.D when its host part
- * is not 0, else the first address). Prefixes /8 to /30. */
-static int parse_subnet(const char *s, struct bridge_conf *b)
+/* "ADDR/P" of family af: the address into a, P, or -1. */
+static long addr_prefix(int af, const char *s, void *a)
 {
-	char ip[INET_ADDRSTRLEN];
+	char ip[INET6_ADDRSTRLEN];
 	const char *slash = strchr(s, '/');
-	uint32_t a, mask;
 	char *end;
 	long p;
 
 	if (!slash || (size_t)(slash - s) >= sizeof(ip))
-		goto bad;
+		return -1;
 	memcpy(ip, s, (size_t)(slash - s));
 	ip[slash - s] = 0;
 	p = strtol(slash + 1, &end, 10);
-	if (inet_pton(AF_INET, ip, &a) != 1 || *end || end == slash + 1 || p < 8 || p > 30)
+	return inet_pton(af, ip, a) != 1 || *end || end == slash + 1 ? -1 : p;
+}
+
+/* "A.B.C.D/P": the network, and the gateway (A.B.C.D when its host part
+ * is not 0, else the first address). Prefixes /8 to /30. */
+static int parse_subnet(const char *s, struct bridge_conf *b)
+{
+	uint32_t a, mask;
+	long p = addr_prefix(AF_INET, s, &a);
+
+	if (p < 8 || p > 30)
 		goto bad;
 	mask = htonl(~0u << (32 - p));
 	b->prefix = (int)p;
@@ -65,18 +73,9 @@ void net_addr6(const struct bridge_conf *b, uint32_t a, uint8_t out[16])
  * number (net_addr6), so P is at most 128 - (32 - the IPv4 prefix). */
 static int parse_subnet6(const char *s, struct bridge_conf *b)
 {
-	char ip[INET6_ADDRSTRLEN];
-	const char *slash = strchr(s, '/');
-	char *end;
-	long p;
+	long p = addr_prefix(AF_INET6, s, b->net6);
 
-	if (!slash || (size_t)(slash - s) >= sizeof(ip))
-		goto bad;
-	memcpy(ip, s, (size_t)(slash - s));
-	ip[slash - s] = 0;
-	p = strtol(slash + 1, &end, 10);
-	if (inet_pton(AF_INET6, ip, b->net6) != 1 || *end || end == slash + 1 || p < 16
-	    || p > 96 + b->prefix)
+	if (p < 16 || p > 96 + b->prefix)
 		goto bad;
 	b->prefix6 = (int)p;
 	for (int i = 0; i < 16; i++) /* the host bits off */

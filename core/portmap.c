@@ -163,6 +163,20 @@ int portmap_hold(struct portmap *p)
 
 /* The script, whole: add+delete first so that a missing table is no
  * error, then the table as it must be; nft applies it atomically. */
+/* The chains both tables have: for a local destination address, from
+ * outside (prerouting) and from the host (output), the jump to the
+ * published ports' DNAT rules, which follow. */
+#define PORT_CHAINS \
+	" chain prerouting {\n" \
+	"  type nat hook prerouting priority dstnat; policy accept;\n" \
+	"  fib daddr type local jump ports\n" \
+	" }\n" \
+	" chain output {\n" \
+	"  type nat hook output priority -100; policy accept;\n" \
+	"  fib daddr type local jump ports\n" \
+	" }\n" \
+	" chain ports {\n"
+
 /* The IPv6 table: outbound and hairpin masquerade, and the ports
  * published on every address. No guard: the kernel routes no ::1 off
  * lo (so the host's ::1 does not reach published ports either). */
@@ -182,15 +196,7 @@ static size_t script6(char *buf, size_t cap, const char *bridge, const uint8_t *
 		"  ip6 saddr %s/%d oifname != \"%s\" masquerade\n"
 		"  oifname \"%s\" ip6 saddr %s/%d ct status dnat masquerade\n"
 		" }\n"
-		" chain prerouting {\n"
-		"  type nat hook prerouting priority dstnat; policy accept;\n"
-		"  fib daddr type local jump ports\n"
-		" }\n"
-		" chain output {\n"
-		"  type nat hook output priority -100; policy accept;\n"
-		"  fib daddr type local jump ports\n"
-		" }\n"
-		" chain ports {\n", a, prefix6, bridge, bridge, a, prefix6);
+		PORT_CHAINS, a, prefix6, bridge, bridge, a, prefix6);
 	for (int i = 0; i < n && len < cap; i++) {
 		const struct portmap *p = &r[i].p;
 
@@ -227,15 +233,7 @@ static int script(char *buf, size_t cap, const char *bridge, uint32_t net, int p
 		"  type filter hook prerouting priority raw; policy accept;\n"
 		"  iifname \"%s\" ip daddr 127.0.0.0/8 drop\n"
 		" }\n"
-		" chain prerouting {\n"
-		"  type nat hook prerouting priority dstnat; policy accept;\n"
-		"  fib daddr type local jump ports\n"
-		" }\n"
-		" chain output {\n"
-		"  type nat hook output priority -100; policy accept;\n"
-		"  fib daddr type local jump ports\n"
-		" }\n"
-		" chain ports {\n", sub, bridge, bridge, bridge, sub, bridge);
+		PORT_CHAINS, sub, bridge, bridge, bridge, sub, bridge);
 	for (int i = 0; i < n && len < cap; i++) {
 		const struct portmap *p = &r[i].p;
 
