@@ -21,6 +21,7 @@
 //usage:  --root DIR         store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:  --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -363,7 +364,8 @@ static void network_settings(struct json_w *w, const struct store *s,
 	struct portmap p[PORTMAP_MAX];
 	char ip[16] = "", gw[16] = "", mac[18] = "", key[16], port[8];
 	const char *net = c->network ? c->network : "bridge";
-	int live = 0, np = 0, user = c->network != NULL;
+	int live = 0, np = 0, user = c->network != NULL, prefix6 = 0;
+	char ip6[INET6_ADDRSTRLEN] = "", gw6[INET6_ADDRSTRLEN] = "";
 
 	if (ENABLED(FEATURE_BRIDGE) && c->net == NET_BRIDGE && st->status == ST_RUNNING
 	    && net_lease_get(s->root, c->id, &l) == 1 && !netrec_find(s->root, net, &r)) {
@@ -375,6 +377,11 @@ static void network_settings(struct json_w *w, const struct store *s,
 			 l.mac[2], l.mac[3], l.mac[4], l.mac[5]);
 		np = l.nports;
 		memcpy(p, l.ports, sizeof(p));
+		if (b.prefix6 && memcmp(l.addr6, (uint8_t[16]){ 0 }, 16)) {
+			inet_ntop(AF_INET6, l.addr6, ip6, sizeof(ip6));
+			inet_ntop(AF_INET6, b.gw6, gw6, sizeof(gw6));
+			prefix6 = b.prefix6;
+		}
 	} else
 		for (int i = 0; ENABLED(FEATURE_BRIDGE) && c->ports && c->ports[i] && np < PORTMAP_MAX; i++)
 			np += !portmap_parse(c->ports[i], &p[np]);
@@ -412,6 +419,9 @@ static void network_settings(struct json_w *w, const struct store *s,
 	jw_kstr(w, "Gateway", user ? "" : gw);
 	jw_kstr(w, "IPAddress", user ? "" : ip);
 	jw_kint(w, "IPPrefixLen", live && !user ? b.prefix : 0);
+	jw_kstr(w, "GlobalIPv6Address", user ? "" : ip6);
+	jw_kint(w, "GlobalIPv6PrefixLen", user ? 0 : prefix6);
+	jw_kstr(w, "IPv6Gateway", user ? "" : gw6);
 	jw_kstr(w, "MacAddress", user ? "" : mac);
 	jw_key(w, "Networks");
 	jw_obj(w);
@@ -427,6 +437,9 @@ static void network_settings(struct json_w *w, const struct store *s,
 		jw_kstr(w, "Gateway", gw);
 		jw_kstr(w, "IPAddress", ip);
 		jw_kint(w, "IPPrefixLen", live ? b.prefix : 0);
+		jw_kstr(w, "GlobalIPv6Address", ip6);
+		jw_kint(w, "GlobalIPv6PrefixLen", prefix6);
+		jw_kstr(w, "IPv6Gateway", gw6);
 		jw_kstr(w, "MacAddress", mac);
 		jw_end(w);
 	}

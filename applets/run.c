@@ -98,7 +98,8 @@
 //usage:                           name: on that network (network create)
 //usage:      --network-alias NAME  another name of it on its network (repeatable)
 //usage:  -p, --publish [IP:][HOSTPORT:]PORT[/udp]  publish the container's PORT on
-//usage:                           the host (no HOSTPORT: a free one) (repeatable)
+//usage:                           the host (no HOSTPORT: a free one) (repeatable);
+//usage:                           ranges: 8000-8010:80-90, 80-90
 //usage:  -P, --publish-all        publish the image's exposed ports on free host ports
 //usage:      --ip ADDR            the container's address on its network
 //usage:      --mac-address MAC    its eth0's MAC address
@@ -762,14 +763,28 @@ static void parse_network(struct container_spec *c, const char *mode)
 	c->network = NULL;
 }
 
-/* -p, checked now; kept as given for each start to bind again. */
+/* -p, checked now; kept as given for each start to bind again, a range
+ * as its ports one by one. */
 static void add_port(struct list *ports, const char *spec)
 {
 	struct portmap p;
+	char one[64];
+	int n;
 
-	if (ENABLED(FEATURE_BRIDGE) && portmap_parse(spec, &p))
+	if (!ENABLED(FEATURE_BRIDGE)) {
+		list_add(ports, xstrdup(spec));
+		return;
+	}
+	if ((n = portmap_range(spec, 0, one)) < 0)
 		die_err(EXIT_RUNTIME);
-	list_add(ports, xstrdup(spec));
+	if (n > PORTMAP_MAX)
+		diex(EXIT_RUNTIME, "-p %s: more than %d ports", spec, PORTMAP_MAX);
+	for (int i = 0; i < n; i++) {
+		portmap_range(spec, i, one);
+		if (portmap_parse(one, &p))
+			die_err(EXIT_RUNTIME);
+		list_add(ports, xstrdup(one));
+	}
 }
 
 /* -P: the image's ExposedPorts ("80/tcp": {}), each on a free host port. */

@@ -41,8 +41,13 @@
 # 1d. the cost of guarding the binary against CVE-2019-5736: run
 #    re-exec'd through a read-only bind mount (default), from a sealed
 #    memfd, and from a binary on a read-only mount (no re-exec).
-# 1e. bridge networking: --network none, bridge, bridge -p 8080:80, in a
-#    network namespace made for it (bxbench-net).
+# 1e. bridge networking: boxcar --network bridge against --network none
+#    and bridge -p 8080:80, and against `podman run --network bridge`
+#    (and --network none) of the same rootfs imported into a podman store
+#    in WORK, all in a network namespace made for it (bxbench-net), so
+#    that the bridges and firewall rules of both are made there. podman's
+#    network backend (netavark, or CNI where netavark is not installed)
+#    is printed beside its rows.
 # 1c. exec of /bin/true into a running container (`run -d ... sleep 600`;
 #    crun and runc: `run -d` of the same bundle with args sleep 600, then
 #    `exec`), one at a time (COLD_RUNS, after 0.3 s idle) and back to back
@@ -120,7 +125,8 @@ cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
 	grep -F " $WORK/" /proc/self/mountinfo | awk '{print $5}' | sort -r |
 		while read -r m; do umount -l "$m"; done
-	find /sys/fs/cgroup -depth -type d -name 'bxbench-*' -exec rmdir {} \; 2>/dev/null
+	if [ -n "${CNIDIR_MADE:-}" ]; then umount /var/lib/cni; rmdir /var/lib/cni; fi
+	find /sys/fs/cgroup -depth -type d -path '*/bxbench-*' -exec rmdir {} \; 2>/dev/null
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -257,18 +263,43 @@ table "$WORK/guard.json" "Guarding the binary: boxcar run, median of $RUNS runs 
 # bridge and the nft table are made there, never on the host.
 if command -v ip >/dev/null && command -v nft >/dev/null && ip netns add bxbench-net 2>/dev/null; then
 	ip -n bxbench-net link set lo up
-	NET="$BOXCAR nsenter --net=/run/netns/bxbench-net $BOXCAR run --rm -m 64m"
+	IN="$BOXCAR nsenter --net=/run/netns/bxbench-net"
+	NET="$IN $BOXCAR run --rm -m 64m"
+	set --
+	# podman: its store and run dir in WORK, no systemd (cgroupfs, no
+	# journal events), crun or runc as it finds them; explicit nofile and
+	# nproc limits (its defaults may be above this host's hard limits);
+	# CNI's leases (/var/lib/cni, when podman has no netavark) on a tmpfs
+	# of this mount namespace, the directory removed after if we made it
+	PM="podman --root $WORK/podman --runroot $WORK/podman-run --cgroup-manager cgroupfs --events-backend none"
+	PMRUN="run --rm -m 64m --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --cgroup-parent /bxbench-podman"
+	[ -d /var/lib/cni ] || { mkdir -p /var/lib/cni && CNIDIR_MADE=1; }
+	mount -t tmpfs -o mode=755 bxbench /var/lib/cni
+	if ! command -v podman >/dev/null; then
+		echo "podman: not installed (apt-get install podman netavark): left out of 1e"
+	elif tar -C "$R" -c . | $PM import -q - localhost/bxbench >/dev/null 2>&1 &&
+		err=$($IN $PM $PMRUN --network bridge localhost/bxbench /bin/true 2>&1); then
+		backend=$($PM info --format '{{.Host.NetworkBackend}}' 2>/dev/null)
+		set -- -n "podman run --network bridge ($backend)" \
+			"$IN $PM $PMRUN --network bridge localhost/bxbench /bin/true" \
+			-n "podman run --network none" \
+			"$IN $PM $PMRUN --network none localhost/bxbench /bin/true"
+	else
+		echo "podman: trial run failed: ${err:-import failed}: left out of 1e"
+	fi
 	if $NET --network bridge bench /bin/true; then
 		hyperfine -N -w "$WARMUP" -r "$RUNS" --export-json "$WORK/network.json" \
-			-n "--network none (lo only)" "$NET --network none bench /bin/true" \
-			-n "--network bridge" "$NET --network bridge bench /bin/true" \
-			-n "--network bridge -p 8080:80" "$NET --network bridge -p 8080:80 bench /bin/true" \
-			>/dev/null
-		table "$WORK/network.json" "Networking: boxcar run, median of $RUNS runs after $WARMUP warmups (ms); ratio = none / this"
+			-n "boxcar --network bridge" "$NET --network bridge bench /bin/true" \
+			-n "boxcar --network none (lo only)" "$NET --network none bench /bin/true" \
+			-n "boxcar --network bridge -p 8080:80" "$NET --network bridge -p 8080:80 bench /bin/true" \
+			"$@" >/dev/null
+		table "$WORK/network.json" "Networking: median of $RUNS runs after $WARMUP warmups (ms); ratio = boxcar bridge / this"
 	else
 		echo "network: bridged trial run failed: left out"
 	fi
 	ip netns del bxbench-net
+	umount /var/lib/cni
+	[ -z "${CNIDIR_MADE:-}" ] || { rmdir /var/lib/cni; CNIDIR_MADE=; }
 else
 	echo "network: no ip, no nft or no netns: left out"
 fi

@@ -26,22 +26,30 @@ void net_ntoa(uint32_t a, char *buf)
 	inet_ntop(AF_INET, &a, buf, 16);
 }
 
-/* "A.B.C.D/P": the network, and the gateway (A.B.C.D when its host part
- * is not 0, else the first address). Prefixes /8 to /30. */
-int bridge_subnet_parse(const char *s, struct bridge_conf *b)
+/* "ADDR/P" of family af: the address into a, P, or -1. */
+static long addr_prefix(int af, const char *s, void *a)
 {
-	char ip[INET_ADDRSTRLEN];
+	char ip[INET6_ADDRSTRLEN];
 	const char *slash = strchr(s, '/');
-	uint32_t a, mask;
 	char *end;
 	long p;
 
 	if (!slash || (size_t)(slash - s) >= sizeof(ip))
-		goto bad;
+		return -1;
 	memcpy(ip, s, (size_t)(slash - s));
 	ip[slash - s] = 0;
 	p = strtol(slash + 1, &end, 10);
-	if (inet_pton(AF_INET, ip, &a) != 1 || *end || end == slash + 1 || p < 8 || p > 30)
+	return inet_pton(af, ip, a) != 1 || *end || end == slash + 1 ? -1 : p;
+}
+
+/* "A.B.C.D/P": the network, and the gateway (A.B.C.D when its host part
+ * is not 0, else the first address). Prefixes /8 to /30. */
+int bridge_subnet_parse(const char *s, struct bridge_conf *b)
+{
+	uint32_t a, mask;
+	long p = addr_prefix(AF_INET, s, &a);
+
+	if (p < 8 || p > 30)
 		goto bad;
 	mask = htonl(~0u << (32 - p));
 	b->prefix = (int)p;
@@ -54,38 +62,85 @@ bad:
 	return err_setn(EINVAL, "invalid subnet '%s': want A.B.C.D/PREFIX (8-30)", s);
 }
 
+void net_addr6(const struct bridge_conf *b, uint32_t a, uint8_t out[16])
+{
+	uint32_t h = ntohl(a) - ntohl(b->net);
+
+	memcpy(out, b->net6, 16);
+	for (int i = 15; h; i--, h >>= 8)
+		out[i] |= (uint8_t)h;
+}
+
+/* "X:X::/P": the network; the host bits must hold every IPv4 host
+ * number (net_addr6), so P is at most 128 - (32 - the IPv4 prefix). */
+static int parse_subnet6(const char *s, struct bridge_conf *b)
+{
+	long p = addr_prefix(AF_INET6, s, b->net6);
+
+	if (p < 16 || p > 96 + b->prefix)
+		goto bad;
+	b->prefix6 = (int)p;
+	for (int i = 0; i < 16; i++) /* the host bits off */
+		b->net6[i] &= (uint8_t)(i * 8 >= p ? 0 : i * 8 + 8 <= p ? 0xff : 0xff << (8 - p % 8));
+	net_addr6(b, b->gw, b->gw6);
+	return 0;
+bad:
+	return err_setn(EINVAL, "invalid subnet6 '%s': want X:X::/PREFIX (16-%d)", s, 96 + b->prefix);
+}
+
+/* KEY=VALUE's value in config text (cut in place), or NULL. */
+static const char *conf_value(char *data, const char *key)
+{
+	size_t k = strlen(key);
+
+	for (char *v = data; v && *v; v = strchr(v, '\n') ? strchr(v, '\n') + 1 : NULL)
+		if (!strncmp(v, key, k) && v[k] == '=') {
+			v[k + 1 + strcspn(v + k + 1, " \t\r\n")] = 0;
+			return v + k + 1;
+		}
+	return NULL;
+}
+
 int bridge_conf_get(const char *root, struct bridge_conf *b)
 {
-	char path[PATH_MAX], *data = NULL, *v;
-	const char *subnet = CONFIG_NETWORK_SUBNET, *env = getenv("BOXCAR_SUBNET");
+	char path[PATH_MAX], *data = NULL, *copy = NULL;
+	const char *subnet = CONFIG_NETWORK_SUBNET, *subnet6 = CONFIG_NETWORK_SUBNET6, *v;
+	const char *env = getenv("BOXCAR_SUBNET"), *env6 = getenv("BOXCAR_SUBNET6");
 	size_t n;
 	int rc;
 
 	memset(b, 0, sizeof(*b));
 	strcpy(b->name, NET_BRIDGE_NAME);
-	/* ROOT/network/config: "subnet=A.B.C.D/P" */
+	/* ROOT/network/config: "subnet=A.B.C.D/P", "subnet6=X:X::/P" */
 	if (snprintf(path, sizeof(path), "%s/network/config", root) < (int)sizeof(path)
 	    && !read_file(path, 4096, &data, &n)) {
 		data[n] = 0;
-		for (v = data; v && *v; v = strchr(v, '\n') ? strchr(v, '\n') + 1 : NULL)
-			if (!strncmp(v, "subnet=", 7)) {
-				subnet = v + 7;
-				v[7 + strcspn(v + 7, " \t\r\n")] = 0;
-				break;
-			}
+		if (!(copy = strdup(data))) {
+			free(data);
+			return err_setn(ENOMEM, "%s", path);
+		}
+		if ((v = conf_value(data, "subnet")))
+			subnet = v;
+		if ((v = conf_value(copy, "subnet6")))
+			subnet6 = v;
 	}
 	if (env && *env)
 		subnet = env;
+	if (env6)
+		subnet6 = env6; /* set and empty: none */
 	rc = bridge_subnet_parse(subnet, b);
+	if (!rc && *subnet6)
+		rc = parse_subnet6(subnet6, b);
 	free(data);
+	free(copy);
 	return rc;
 }
 
-/* /proc/sys/... = 1 */
-static int sysctl_on(const char *path)
+/* /proc/sys/... = on (0 or 1) */
+static int sysctl_set(const char *path, int on)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? write(fd, "1\n", 2) : -1;
+	ssize_t n = fd >= 0 ? write(fd, on ? "1\n" : "0\n", 2) : -1;
 
 	if (fd >= 0)
 		close(fd);
@@ -133,12 +188,10 @@ static int ra_off_in(int nsfd)
 	return rc;
 }
 
-/* The bridge with its gateway address, up; forwarding on, and 127.0.0.1
- * routable to it (so that the host's 127.0.0.1:PORT reaches a published
- * port through DNAT, as Docker without its proxy). Its MTU, or 0. */
+/* The bridge with its gateway address(es), up; forwarding on. Its MTU,
+ * or 0. */
 int bridge_up(const struct bridge_conf *b, unsigned *mtu)
 {
-	char path[96];
 	struct ifreq ifr = { 0 };
 	int nl, idx, s, rc;
 
@@ -157,13 +210,17 @@ int bridge_up(const struct bridge_conf *b, unsigned *mtu)
 		rc = err_prefix(b->name);
 	if (!rc)
 		rc = ra_off(b->name);
+	if (!rc && b->prefix6 && nl_addr6_add(nl, idx, b->gw6, b->prefix6) && err_errno() != EEXIST)
+		rc = err_prefix("the bridge's IPv6 address (does the kernel have IPv6?)");
 	if (!rc)
 		rc = nl_link_set(nl, idx, 1, 0, 0);
 	close(nl);
 	if (rc)
 		return -1;
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet", b->name);
-	if (sysctl_on("/proc/sys/net/ipv4/ip_forward") || sysctl_on(path))
+	/* IPv6 forwarding on makes the kernel ignore router advertisements
+	 * on interfaces with accept_ra 1 (docs/network.md) */
+	if (sysctl_set("/proc/sys/net/ipv4/ip_forward", 1)
+	    || (b->prefix6 && sysctl_set("/proc/sys/net/ipv6/conf/all/forwarding", 1)))
 		return -1;
 	*mtu = 0;
 	strcpy(ifr.ifr_name, b->name);
@@ -173,6 +230,19 @@ int bridge_up(const struct bridge_conf *b, unsigned *mtu)
 		close(s);
 	}
 	return 0;
+}
+
+/* 127.0.0.1 routable to the bridge (so that the host's 127.0.0.1:PORT
+ * reaches a published port through DNAT, as Docker without its proxy),
+ * but only while the NAT table and its guard are there: without the
+ * guard a container with NET_RAW would reach the host's loopback-only
+ * services (CVE-2020-8558). */
+static int localnet(const struct bridge_conf *b, int on)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet", b->name);
+	return sysctl_set(path, on);
 }
 
 /* ---- leases -------------------------------------------------------------- */
@@ -221,6 +291,7 @@ static int scan_one(const struct ipam_lease *l, void *arg)
 					       sizeof(sc->clash_what));
 			}
 		sc->rules[sc->nrules].addr = l->addr;
+		memcpy(sc->rules[sc->nrules].addr6, l->addr6, 16);
 		sc->rules[sc->nrules++].p = l->ports[i];
 	}
 	return 0;
@@ -289,6 +360,8 @@ static int nat_net(const struct netrec *r, void *arg)
 	p->net = r->br.net;
 	p->prefix = r->br.prefix;
 	p->internal = r->internal;
+	memcpy(p->net6, r->br.net6, 16);
+	p->prefix6 = r->br.prefix6;
 	nn->n++;
 	return 0;
 }
@@ -312,6 +385,7 @@ static int nat_write(struct net_lease *l, struct scan *sc)
 {
 	for (int i = 0; i < l->nports && sc->nrules < RULES_MAX; i++) {
 		sc->rules[sc->nrules].addr = l->addr;
+		memcpy(sc->rules[sc->nrules].addr6, l->lease.addr6, 16);
 		sc->rules[sc->nrules++].p = l->ports[i];
 	}
 	return nat_apply(l->root, sc);
@@ -383,7 +457,7 @@ int net_setup(const struct store *s, const struct container_spec *c, struct net_
 {
 	struct ipam_lease *il = &l->lease;
 	struct scan *sc;
-	int lock, stale = 0, rc = -1;
+	int lock, stale = 0, nat, rc = -1;
 
 	memset(l, 0, sizeof(*l));
 	l->nsfd = -1;
@@ -432,6 +506,8 @@ int net_setup(const struct store *s, const struct container_spec *c, struct net_
 	}
 	memcpy(il->id, c->id, sizeof(il->id));
 	il->addr = l->addr;
+	if (l->br.prefix6)
+		net_addr6(&l->br, l->addr, il->addr6);
 	memcpy(il->mac, l->mac, 6);
 	il->owner = getpid();
 	il->owner_start = proc_start_time(il->owner);
@@ -440,13 +516,26 @@ int net_setup(const struct store *s, const struct container_spec *c, struct net_
 	if (ipam_write(s->root, il))
 		goto out;
 	l->active = 1;
-	if (bridge_up(&l->br, &l->mtu)
-	    || ((l->nports || stale || !portmap_nat_present()) && nat_write(l, sc))) {
-		ipam_release(s->root, c->id, NULL);
-		l->active = 0;
-		goto out;
+	if (bridge_up(&l->br, &l->mtu))
+		goto fail;
+	nat = 1;
+	if ((l->nports || stale || !portmap_nat_present(l->br.prefix6)) && nat_write(l, sc)) {
+		/* Published ports need the table. Without them the container
+		 * still gets its address, the host and its neighbours, only
+		 * not the world beyond the host: it runs, and run says so. */
+		if (l->nports)
+			goto fail;
+		snprintf(l->warning, sizeof(l->warning), "the container has no outbound NAT: %s",
+			 err_msg());
+		nat = portmap_nat_present(0); /* an older table, its guard with it */
 	}
+	if (localnet(&l->br, nat))
+		goto fail;
 	rc = 0;
+	goto out;
+fail:
+	ipam_release(s->root, c->id, NULL);
+	l->active = 0;
 out:
 	if (rc)
 		close_holds(l);
@@ -555,8 +644,10 @@ int net_attach(struct net_lease *l, pid_t pid)
 		goto out;
 	}
 	if (nl_addr_add(cnl, ifr.ifr_ifindex, l->addr, l->br.prefix)
+	    || (l->br.prefix6 && nl_addr6_add(cnl, ifr.ifr_ifindex, l->lease.addr6, l->br.prefix6))
 	    || nl_link_set(cnl, ifr.ifr_ifindex, 1, 0, 0)
-	    || nl_route_default(cnl, ifr.ifr_ifindex, l->br.gw))
+	    || nl_route_default(cnl, ifr.ifr_ifindex, l->br.gw)
+	    || (l->br.prefix6 && nl_route6_default(cnl, ifr.ifr_ifindex, l->br.gw6)))
 		goto out;
 	/* the lease lives as long as the init too, should the monitor die */
 	l->lease.init = pid;
@@ -588,6 +679,7 @@ static int scan_others(const struct ipam_lease *l, void *arg)
 	if (strcmp(l->id, sc->id))
 		for (int i = 0; i < l->nports && sc->nrules < RULES_MAX; i++) {
 			sc->rules[sc->nrules].addr = l->addr;
+			memcpy(sc->rules[sc->nrules].addr6, l->addr6, 16);
 			sc->rules[sc->nrules++].p = l->ports[i];
 		}
 	return 0;

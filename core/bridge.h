@@ -7,17 +7,23 @@
  *
  * The subnet is ROOT/network/config's "subnet=" or $BOXCAR_SUBNET, else
  * CONFIG_NETWORK_SUBNET; the gateway is its first address unless given
- * ("10.213.0.1/24"). The bridge is made on first use and stays, as
+ * ("10.213.0.1/24"). An IPv6 subnet ("subnet6=", $BOXCAR_SUBNET6,
+ * CONFIG_NETWORK_SUBNET6; none by default) adds to each IPv4 address
+ * the one with the same host number in it: 10.213.0.5 is NET6::5, the
+ * gateway's too, so the IPv4 leases allocate both. The bridge is made on first use and stays, as
  * docker0 does; so does the NAT table (portmap.h). A user-defined
  * network (netrec.h, `network create`) is the same with its own bridge,
- * subnet and NAT rules; its containers' /etc/hosts name each other and
- * are kept current as they come and go (net_attach, net_release).
+ * subnet and NAT rules (IPv4 only); its containers' /etc/hosts name each
+ * other and are kept current as they come and go (net_attach,
+ * net_release).
  *
  * The monitor, which lives as long as the container:
  *   net_setup    before the first launch: a lease (ipam.h) for the
  *                container's address and published ports, the bridge,
- *                ip_forward, the NAT table; --network container:NAME:
- *                that container's netns opened
+ *                ip_forward, the NAT table (without -p, a table nft
+ *                cannot write leaves l->warning, not an error);
+ *                --network container:NAME: that container's netns
+ *                opened
  *   net_attach   after each clone, before the init goes: the veth pair,
  *                its peer born in the init's netns as eth0, address,
  *                MTU of the bridge, default route
@@ -41,6 +47,8 @@ struct bridge_conf {
 	char name[16];
 	uint32_t net, gw;   /* network byte order */
 	int prefix;
+	int prefix6;        /* 0: no IPv6 */
+	uint8_t net6[16], gw6[16];
 };
 
 struct net_lease {
@@ -58,6 +66,8 @@ struct net_lease {
 				* so that nothing on the host takes them */
 	const char *root;   /* the store's */
 	struct ipam_lease lease;
+	char warning[320];  /* for run to show: the container runs without
+			     * what nft would give it (no -p: no NAT) */
 };
 
 /* The default bridge's configuration for the store at root. */
@@ -84,5 +94,7 @@ int net_lease_get(const char *root, const char *id, struct ipam_lease *out);
 
 /* "10.213.0.2" into buf[16]. */
 void net_ntoa(uint32_t a, char *buf);
+/* IPv4 address a's twin in b's IPv6 subnet (b->prefix6 set). */
+void net_addr6(const struct bridge_conf *b, uint32_t a, uint8_t out[16]);
 
 #endif

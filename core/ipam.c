@@ -183,6 +183,9 @@ int ipam_parse(const char *text, size_t n, struct ipam_lease *l, char boot[40])
 					return -1;
 				k += (size_t)sprintf(l->aliases + k, "%s%s", k ? " " : "", a);
 			}
+		} else if (!strcmp(key, "addr6")) {
+			if (inet_pton(AF_INET6, a, l->addr6) != 1)
+				return -1;
 		} else if (!strcmp(key, "mac")) {
 			if (ipam_mac_parse(a, l->mac))
 				return -1;
@@ -252,7 +255,8 @@ int ipam_each(const char *root, int (*fn)(const struct ipam_lease *l, void *arg)
 
 int ipam_write(const char *root, const struct ipam_lease *l)
 {
-	char path[PATH_MAX], a[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN], boot[40], buf[LEASE_MAX];
+	static const uint8_t none[16];
+	char path[PATH_MAX], a[INET_ADDRSTRLEN], h[INET6_ADDRSTRLEN], boot[40], buf[LEASE_MAX];
 	int len;
 
 	boot_id(boot);
@@ -268,6 +272,10 @@ int ipam_write(const char *root, const struct ipam_lease *l)
 		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "name %s\n", l->name);
 	if (*l->aliases)
 		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "alias %s\n", l->aliases);
+	if (memcmp(l->addr6, none, 16)) {
+		inet_ntop(AF_INET6, l->addr6, h, sizeof(h));
+		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "addr6 %s\n", h);
+	}
 	for (int i = 0; i < l->nports; i++) {
 		const struct portmap *p = &l->ports[i];
 

@@ -9,6 +9,7 @@
  *   net NAME                   its network, if not the default bridge
  *   name NAME                  the container's name, for the others'
  *   alias NAME...              /etc/hosts (user networks: netrec.h)
+ *   addr6 IPV6                 with an IPv6 subnet: its address there
  *   port IP HOSTPORT PORT tcp|udp   (one a published port)
  * A lease is live while its boot is this one and its monitor or its
  * init lives; any other is reclaimed by the next allocation, so a crash,
@@ -33,6 +34,7 @@ struct ipam_lease {
 	char name[CONTAINER_NAME_MAX + 1];
 	char aliases[NET_ALIASES_MAX + 1];
 	uint32_t addr;
+	uint8_t addr6[16];   /* all zero: none */
 	uint8_t mac[6];
 	pid_t owner, init;
 	uint64_t owner_start, init_start;

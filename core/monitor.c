@@ -602,6 +602,8 @@ int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 		release(s, c, NULL);
 		return -1;
 	}
+	if (*monitor_net.warning)
+		warnx("warning: %s", monitor_net.warning);
 	l.net = &monitor_net;
 	l.rootfs = rootfs;
 	l.cg = &cg;
@@ -723,7 +725,7 @@ fail:
 struct report {
 	int code;
 	int err;
-	char msg[256];
+	char msg[320]; /* an error, or a warning (net_lease's) */
 };
 
 /* The start lock, shared with whoever forked the monitor (run, start),
@@ -745,6 +747,8 @@ static void send_report(int *fd, int code)
 		return;
 	if (code)
 		snprintf(r.msg, sizeof(r.msg), "%s", err_msg());
+	else /* a warning for run to show: the monitor's stderr is /dev/null */
+		snprintf(r.msg, sizeof(r.msg), "%s", monitor_net.warning);
 	(void)!write(*fd, &r, sizeof(r));
 	close(*fd);
 	*fd = -1;
@@ -925,9 +929,12 @@ int monitor_detached(struct store *s, struct container_spec *c, int *code)
 	close(p[0]);
 	if (n != (ssize_t)sizeof(r))
 		return err_setn(EIO, "the container's monitor died");
-	if (r.code == 0)
-		return 0;
 	r.msg[sizeof(r.msg) - 1] = 0;
+	if (r.code == 0) {
+		if (*r.msg)
+			warnx("warning: %s", r.msg);
+		return 0;
+	}
 	*code = r.code;
 	return err_setn(r.err, "%s", r.msg);
 fail:

@@ -206,30 +206,42 @@ int nl_link_del(int nl, int idx)
 	return talk(nl, &r, "cannot delete a link");
 }
 
-int nl_addr_add(int nl, int idx, uint32_t addr, int prefix)
+static int addr_add(int nl, int family, int idx, const void *addr, size_t n, int prefix)
 {
 	struct req r;
 	struct ifaddrmsg *a = req_init(&r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, sizeof(*a));
 
-	a->ifa_family = AF_INET;
+	a->ifa_family = (uint8_t)family;
 	a->ifa_prefixlen = (unsigned char)prefix;
+	a->ifa_flags = family == AF_INET6 ? IFA_F_NODAD : 0;
 	a->ifa_index = (unsigned)idx;
-	attr(&r, IFA_LOCAL, &addr, 4);
-	attr(&r, IFA_ADDRESS, &addr, 4);
+	if (family == AF_INET)
+		attr(&r, IFA_LOCAL, addr, n);
+	attr(&r, IFA_ADDRESS, addr, n);
 	return talk(nl, &r, "cannot add an address");
 }
 
-int nl_route_default(int nl, int idx, uint32_t gw)
+int nl_addr_add(int nl, int idx, uint32_t addr, int prefix)
+{
+	return addr_add(nl, AF_INET, idx, &addr, 4, prefix);
+}
+
+int nl_addr6_add(int nl, int idx, const uint8_t addr[16], int prefix)
+{
+	return addr_add(nl, AF_INET6, idx, addr, 16, prefix);
+}
+
+static int route_default(int nl, int family, int idx, const void *gw, size_t n)
 {
 	struct req r;
 	struct rtmsg *m = req_init(&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof(*m));
 
-	m->rtm_family = AF_INET;
+	m->rtm_family = (unsigned char)family;
 	m->rtm_table = RT_TABLE_MAIN;
 	m->rtm_protocol = RTPROT_BOOT;
 	m->rtm_scope = RT_SCOPE_UNIVERSE;
 	m->rtm_type = RTN_UNICAST;
-	attr(&r, RTA_GATEWAY, &gw, 4);
+	attr(&r, RTA_GATEWAY, gw, n);
 	attr_u32(&r, RTA_OIF, (uint32_t)idx);
 	return talk(nl, &r, "cannot add the default route");
 }
@@ -289,4 +301,14 @@ int nl_route_each(int nl, int (*fn)(uint32_t dst, int len, void *arg), void *arg
 				}
 		}
 	}
+}
+
+int nl_route_default(int nl, int idx, uint32_t gw)
+{
+	return route_default(nl, AF_INET, idx, &gw, 4);
+}
+
+int nl_route6_default(int nl, int idx, const uint8_t gw[16])
+{
+	return route_default(nl, AF_INET6, idx, gw, 16);
 }

@@ -44,11 +44,11 @@ enum { NLM_F_DUMP = 0x300, NLMSG_DONE = 3 };
 enum { IFLA_ADDRESS = 1, IFLA_IFNAME = 3, IFLA_MTU = 4, IFLA_MASTER = 10, IFLA_LINKINFO = 18,
        IFLA_NET_NS_FD = 28 };
 enum { IFLA_INFO_KIND = 1, IFLA_INFO_DATA = 2, VETH_INFO_PEER = 1 };
-enum { IFA_ADDRESS = 1, IFA_LOCAL = 2 };
+enum { IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_F_NODAD = 2 };
 enum { RTA_DST = 1, RTA_OIF = 4, RTA_GATEWAY = 5, RT_TABLE_MAIN = 254, RTPROT_BOOT = 3,
        RT_SCOPE_UNIVERSE = 0, RTN_UNICAST = 1 };
 enum { NFNL_SUBSYS_NFTABLES = 10, NFT_MSG_GETTABLE = 1, NFTA_TABLE_NAME = 1,
-       NFPROTO_IPV4 = 2, NFNETLINK_V0 = 0 };
+       NFPROTO_IPV4 = 2, NFPROTO_IPV6 = 10, NFNETLINK_V0 = 0 };
 
 /* A NETLINK_ROUTE socket in our namespace, or -1. */
 int nl_open(void);
@@ -73,5 +73,9 @@ int nl_route_default(int nl, int idx, uint32_t gw);
  * destination (network byte order) and prefix length. fn returning
  * non-zero stops the walk and is returned. */
 int nl_route_each(int nl, int (*fn)(uint32_t dst, int len, void *arg), void *arg);
+/* The same for IPv6; the address without duplicate address detection
+ * (usable at once: the IPAM gives it to one container only). */
+int nl_addr6_add(int nl, int idx, const uint8_t addr[16], int prefix);
+int nl_route6_default(int nl, int idx, const uint8_t gw[16]);
 
 #endif

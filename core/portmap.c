@@ -76,6 +76,51 @@ bad:
 	return err_setn(EINVAL, "invalid port '%s': want [IP:][HOSTPORT:]PORT[/tcp|/udp]", s);
 }
 
+/* "A" or "A-B" of n bytes: lo and hi (1-65535, lo <= hi). */
+static int port_span(const char *s, size_t n, unsigned *lo, unsigned *hi)
+{
+	const char *dash = memchr(s, '-', n);
+	uint16_t a, b;
+
+	if (port_num(s, dash ? (size_t)(dash - s) : n, &a, 0)
+	    || (dash && port_num(dash + 1, n - (size_t)(dash - s) - 1, &b, 0)))
+		return -1;
+	*lo = a;
+	*hi = dash ? b : a;
+	return *lo <= *hi ? 0 : -1;
+}
+
+int portmap_range(const char *s, int i, char *buf)
+{
+	const char *slash = strchr(s, '/'), *end = slash ? slash : s + strlen(s);
+	const char *c = end, *h = NULL;
+	unsigned clo, chi, hlo = 0, hhi = 0;
+	size_t iplen = 0;
+
+	while (c > s && c[-1] != ':')
+		c--;
+	if (c > s) { /* a host part: [IP:]HOSTPORTS or IP: */
+		h = c - 1;
+		while (h > s && h[-1] != ':')
+			h--;
+		iplen = h > s ? (size_t)(h - s) : 0;
+	}
+	if (port_span(c, (size_t)(end - c), &clo, &chi)
+	    || (h && c - 1 > h && port_span(h, (size_t)(c - 1 - h), &hlo, &hhi))
+	    || (hlo && hhi - hlo != chi - clo) || iplen > INET_ADDRSTRLEN || strlen(end) > 4)
+		return err_setn(EINVAL, "invalid port '%s': want [IP:][HOSTPORT[-END]:]PORT[-END]"
+				"[/tcp|/udp], ranges of one length", s);
+	if (i < 0 || (unsigned)i > chi - clo)
+		i = 0;
+	if (!h)
+		snprintf(buf, 64, "%u%s", clo + (unsigned)i, end);
+	else if (hlo)
+		snprintf(buf, 64, "%.*s%u:%u%s", (int)iplen, s, hlo + (unsigned)i, clo + (unsigned)i, end);
+	else /* IP::PORT */
+		snprintf(buf, 64, "%.*s:%u%s", (int)iplen, s, clo + (unsigned)i, end);
+	return (int)(chi - clo) + 1;
+}
+
 void portmap_format(const struct portmap *p, char *buf, size_t n)
 {
 	char ip[INET_ADDRSTRLEN];
@@ -130,6 +175,51 @@ static void put(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 
 /* The script, whole: add+delete first so that a missing table is no
  * error, then the table as it must be; nft applies it atomically. */
+/* The chains both tables have: for a local destination address, from
+ * outside (prerouting) and from the host (output), the jump to the
+ * published ports' DNAT rules, which follow. */
+#define PORT_CHAINS \
+	" chain prerouting {\n" \
+	"  type nat hook prerouting priority dstnat; policy accept;\n" \
+	"  fib daddr type local jump ports\n" \
+	" }\n" \
+	" chain output {\n" \
+	"  type nat hook output priority -100; policy accept;\n" \
+	"  fib daddr type local jump ports\n" \
+	" }\n" \
+	" chain ports {\n"
+
+/* The IPv6 table: outbound and hairpin masquerade, and the ports
+ * published on every address. No guard: the kernel routes no ::1 off
+ * lo (so the host's ::1 does not reach published ports either). */
+static void script6(char *buf, size_t cap, size_t *len, const char *bridge,
+		    const uint8_t *net6, int prefix6, const struct portmap_rule *r, int n)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(AF_INET6, net6, a, sizeof(a));
+	put(buf, cap, len,
+		"add table ip6 " PORTMAP_TABLE "\n"
+		"delete table ip6 " PORTMAP_TABLE "\n"
+		"table ip6 " PORTMAP_TABLE " {\n"
+		" chain postrouting {\n"
+		"  type nat hook postrouting priority srcnat; policy accept;\n"
+		"  ip6 saddr %s/%d oifname != \"%s\" masquerade\n"
+		"  oifname \"%s\" ip6 saddr %s/%d ct status dnat masquerade\n"
+		" }\n"
+		PORT_CHAINS, a, prefix6, bridge, bridge, a, prefix6);
+	for (int i = 0; i < n; i++) {
+		const struct portmap *p = &r[i].p;
+
+		if (p->host_ip) /* an IPv4 address of the host's */
+			continue;
+		inet_ntop(AF_INET6, r[i].addr6, a, sizeof(a));
+		put(buf, cap, len, "  %s dport %u dnat to [%s]:%u\n", p->udp ? "udp" : "tcp",
+		    p->host_port, a, p->port);
+	}
+	put(buf, cap, len, " }\n}\n");
+}
+
 static int script(char *buf, size_t cap, const struct portmap_net *nets, int nnets,
 		  const struct portmap_rule *r, int n)
 {
@@ -180,15 +270,7 @@ static int script(char *buf, size_t cap, const struct portmap_net *nets, int nne
 		}
 		put(buf, cap, &len, " }\n");
 	}
-	put(buf, cap, &len, " chain prerouting {\n"
-	    "  type nat hook prerouting priority dstnat; policy accept;\n"
-	    "  fib daddr type local jump ports\n"
-	    " }\n"
-	    " chain output {\n"
-	    "  type nat hook output priority -100; policy accept;\n"
-	    "  fib daddr type local jump ports\n"
-	    " }\n"
-	    " chain ports {\n");
+	put(buf, cap, &len, PORT_CHAINS);
 	for (int i = 0; i < n; i++) {
 		const struct portmap *p = &r[i].p;
 
@@ -199,6 +281,12 @@ static int script(char *buf, size_t cap, const struct portmap_net *nets, int nne
 		    p->udp ? "udp" : "tcp", p->host_port, a, p->port);
 	}
 	put(buf, cap, &len, " }\n}\n");
+	/* IPv6: the default bridge's only (bridge.h) */
+	for (int i = 0; i < nnets; i++)
+		if (nets[i].prefix6) {
+			script6(buf, cap, &len, nets[i].bridge, nets[i].net6, nets[i].prefix6, r, n);
+			break;
+		}
 	if (len >= cap)
 		return err_setn(E2BIG, "too many published ports for one NAT table");
 	return (int)len;
@@ -219,7 +307,7 @@ int portmap_nat_apply(const struct portmap_net *nets, int nnets, const struct po
 		      int n)
 {
 	char *buf, msg[200];
-	size_t cap = 1024 + (size_t)n * 96 + (size_t)nnets * (512 + (size_t)nnets * 24);
+	size_t cap = 1024 + (size_t)n * 192 + (size_t)nnets * (512 + (size_t)nnets * 24);
 	int in[2], out[2], st, len;
 	ssize_t got = 0, k;
 	pid_t pid;
@@ -270,9 +358,10 @@ int portmap_nat_apply(const struct portmap_net *nets, int nnets, const struct po
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
-		return err_setn(ENOENT, "bridge networking needs nft (nftables) for its NAT and "
-				"published ports, and it is not installed (iptables alone is not "
-				"supported); install nftables, or use --network none or host");
+		return err_setn(ENOENT, "bridge networking needs nft (nftables) for outbound NAT "
+				"and published ports, and it is not installed (iptables alone is not "
+				"supported); install nftables, or use --network none or host (or "
+				"$BOXCAR_NETWORK, or build without DEFAULT_NETWORK_BRIDGE)");
 	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
 		msg[strcspn(msg, "\n")] = 0;
 		return err_setn(EPROTONOSUPPORT, "nft could not write boxcar's NAT table (does "
@@ -281,7 +370,7 @@ int portmap_nat_apply(const struct portmap_net *nets, int nnets, const struct po
 	return 0;
 }
 
-int portmap_nat_present(void)
+static int table_present(int family)
 {
 	struct {
 		struct nlmsghdr h;
@@ -302,7 +391,7 @@ int portmap_nat_present(void)
 	req.h.nlmsg_len = NLMSG_LENGTH(sizeof(req.g)) + RTA_SPACE(sizeof(PORTMAP_TABLE));
 	req.h.nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETTABLE;
 	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	req.g.nfgen_family = NFPROTO_IPV4;
+	req.g.nfgen_family = (uint8_t)family;
 	req.g.version = NFNETLINK_V0;
 	if (sendto(fd, &req, req.h.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
 		close(fd);
@@ -324,4 +413,9 @@ int portmap_nat_present(void)
 	}
 	close(fd);
 	return r;
+}
+
+int portmap_nat_present(int v6)
+{
+	return table_present(NFPROTO_IPV4) && (!v6 || table_present(NFPROTO_IPV6));
 }

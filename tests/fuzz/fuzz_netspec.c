@@ -1,11 +1,13 @@
 /* fuzz_netspec.c - libFuzzer target for what bridge networking parses:
- * -p specs and image ExposedPorts keys (core/portmap.c), the lease
- * files of ROOT/network/leases (core/ipam.c) and the network records
- * of ROOT/network/nets (core/netrec.c).
+ * -p specs with or without port ranges and image ExposedPorts keys
+ * (core/portmap.c), the lease files of ROOT/network/leases
+ * (core/ipam.c) and the network records of ROOT/network/nets
+ * (core/netrec.c).
  *
  * The first byte picks the parser. A port that parses must format to
- * text that names the same ports; a lease that parses must have sane
- * fields and survive a format-parse round (ipam_write's format); a
+ * text that names the same ports; each port of a range must be a plain
+ * spec that parses, its ports in step; a lease that parses must have
+ * sane fields and survive a format-parse round (ipam_write's format); a
  * network record that parses must have a subnet whose gateway is in it
  * and a bridge name an interface can have.
  */
@@ -40,6 +42,27 @@ static void port(const char *s)
 		abort();
 }
 
+static void range(const char *s)
+{
+	struct portmap first, p;
+	char one[64];
+	int n = portmap_range(s, 0, one);
+
+	if (n < 0)
+		return;
+	if (n < 1 || n > 65535 || strlen(one) >= 64)
+		abort();
+	if (portmap_parse(one, &first))
+		return; /* a range of what portmap_parse refuses (a bad IP, proto) */
+	for (int i = 1; i < n && i < 64; i++) {
+		if (portmap_range(s, i, one) != n || portmap_parse(one, &p))
+			abort();
+		if (p.port != first.port + i || (first.host_port && p.host_port != first.host_port + i)
+		    || p.host_ip != first.host_ip || p.udp != first.udp)
+			abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char s[4096], boot[40];
@@ -53,6 +76,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size - 1] = 0;
 	if (data[0] & 1) {
 		port(s);
+		return 0;
+	}
+	if (data[0] & 4) {
+		range(s);
 		return 0;
 	}
 	if (data[0] & 2) {
