@@ -347,7 +347,7 @@ static int unpack_special(struct unpack *u, int pfd, const char *base)
 	if (owner(u, pfd, base, AT_SYMLINK_NOFOLLOW) < 0)
 		return -1;
 	if (e->type != TAR_SYMLINK && ((e->mode & 07000) || (e->mode & u->umask)) &&
-	    fchmodat(pfd, base, e->mode, 0) < 0)
+	    fchmodat(pfd, base, e->mode, AT_SYMLINK_NOFOLLOW) < 0)
 		return err_set("cannot change mode");
 	if (utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW) < 0)
 		return err_set("cannot set time");

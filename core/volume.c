@@ -90,6 +90,7 @@ int volume_create(const struct store *s, const char *name, char **labels, int an
 {
 	char gen[65], stage[PATH_MAX], path[PATH_MAX], dest[PATH_MAX];
 	struct stat st;
+	int sfd;
 
 	if (existed)
 		*existed = 0;
@@ -111,7 +112,8 @@ int volume_create(const struct store *s, const char *name, char **labels, int an
 			*existed = 1;
 		return 0;
 	}
-	if (store_path(s, path, "volumes") || mkdir_p(path, 0700) || store_mktemp(s, stage))
+	if (store_path(s, path, "volumes") || mkdir_p(path, 0700)
+	    || (sfd = store_mktemp(s, stage)) < 0)
 		return -1;
 	/* _data as Docker makes it: root's, 0755, for any user inside */
 	if (path_join(path, stage, "_data") || mkdir(path, 0755) < 0 || chmod(path, 0755) < 0
@@ -125,6 +127,7 @@ int volume_create(const struct store *s, const char *name, char **labels, int an
 		err_set("cannot create volume %s", name);
 		goto fail;
 	}
+	close(sfd); /* the flock on the staging dir, now the volume */
 	return fsync_parent(dest);
 fail:
 	{
@@ -132,7 +135,7 @@ fail:
 		char msg[256];
 
 		snprintf(msg, sizeof(msg), "%s", err_msg());
-		rm_rf(stage);
+		store_unstage(stage, sfd);
 		return err_setn(e, "%s", msg);
 	}
 }
@@ -264,8 +267,9 @@ int volume_users(const struct store *s, const char *name, char *buf, size_t n)
 
 int volume_remove(const struct store *s, const char *name, int force)
 {
-	char path[PATH_MAX], stage[PATH_MAX], users[160];
+	char path[PATH_MAX], stage[PATH_MAX], dest[PATH_MAX], users[160];
 	struct stat st;
+	int sfd;
 
 	if (!volume_name_valid(name) || store_path(s, path, "volumes/%s", name)
 	    || lstat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
@@ -276,17 +280,15 @@ int volume_remove(const struct store *s, const char *name, int force)
 	if (volume_users(s, name, users, sizeof(users)))
 		return err_setn(EBUSY, "remove %s: volume is in use - [%s]", name, users);
 	/* out of sight first: a killed rm leaves it whole or in ROOT/tmp */
-	if (store_mktemp(s, stage) || path_join(stage, stage, "v"))
+	if ((sfd = store_mktemp(s, stage)) < 0)
 		return -1;
-	if (rename(path, stage) < 0) {
+	if (path_join(dest, stage, "v") || rename(path, dest) < 0) {
 		err_set("cannot remove volume %s", name);
-		*strrchr(stage, '/') = 0;
-		rmdir(stage);
+		store_unstage(stage, sfd);
 		return -1;
 	}
 	fsync_parent(path);
-	*strrchr(stage, '/') = 0;
-	return rm_rf(stage);
+	return store_unstage(stage, sfd);
 }
 
 void volume_remove_anonymous(const struct store *s, const struct container_spec *c)
