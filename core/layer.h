@@ -23,6 +23,9 @@ struct layer_pack_opts {
 			       * running container): an entry gone between
 			       * readdir and its stat or open is skipped, a
 			       * file that shrank is padded with zeros */
+	int one_fs;           /* only what is on dir's filesystem, as cp -x:
+			       * a directory of another (a mount: /proc, /sys,
+			       * a volume) is left out with what is under it */
 };
 
 /* Pack the tree at dir (not dir itself; with o->only, that one entry)

@@ -44,6 +44,7 @@ struct pack {
 	char path[PATH_MAX];
 	struct tar_entry e;
 	char *buf, *vbuf; /* file data and xattr names; xattr values */
+	dev_t dev;        /* dir's filesystem (one_fs) */
 };
 
 static int cmp_names(const void *a, const void *b)
@@ -238,6 +239,10 @@ static int pack_one(struct pack *p, struct level *l, const char *name, const cha
 		return -1;
 	if (fstatat(l->fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return vanished(p) ? 0 : err_set("%s: cannot stat", p->path);
+	/* directories only: overlayfs gives the overlay's st_dev to every
+	 * directory, but to other files that of the layer they are on */
+	if (p->o->one_fs && S_ISDIR(st.st_mode) && st.st_dev != p->dev)
+		return 0;
 	fill_entry(p, &st);
 	switch (st.st_mode & S_IFMT) {
 	case S_IFREG:
@@ -324,6 +329,16 @@ int layer_pack(const char *dir, struct writer *w, const struct layer_pack_opts *
 	if (fd < 0) {
 		err_set("%s: cannot open", dir);
 		goto out;
+	}
+	if (o->one_fs) {
+		struct stat st;
+
+		if (fstat(fd, &st) < 0) {
+			err_set("%s: cannot stat", dir);
+			close(fd);
+			goto out;
+		}
+		p.dev = st.st_dev;
 	}
 	if (push_level(&p, fd, 0, 0) < 0)
 		goto out;

@@ -390,7 +390,9 @@ int volume_populate(int from, int data)
 	if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0)
 		return err_set("volume: cannot start the copy");
 	if (pid == 0) {
-		struct layer_pack_opts po = { 0 };
+		/* the image's files only: a target that is the root (a
+		 * link to /) must not bring /proc or /sys with it */
+		struct layer_pack_opts po = { .one_fs = 1 };
 		struct fd_writer fw;
 
 		close(p[0]);
