@@ -1027,6 +1027,17 @@ int run_main(int argc, char **argv)
 	c.net_aliases = aliases.v;
 	if (c.net == NET_CONTAINER && c.hostname)
 		diex(EXIT_RUNTIME, "conflicting options: --hostname and --network container");
+	/* the kernel takes 64 bytes of anything; /etc/hosts a word */
+	if (c.hostname) {
+		size_t n = strlen(c.hostname);
+
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)c.hostname[i] <= ' ' || c.hostname[i] == 0x7f)
+				n = 0;
+		if (!n || n > 64)
+			diex(EXIT_RUNTIME, "invalid hostname: 1 to 64 characters, no space or "
+			     "control character");
+	}
 	c.dns = dns.v;
 	c.dns_search = dns_search.v;
 	c.dns_options = dns_options.v;
@@ -1051,6 +1062,7 @@ int run_main(int argc, char **argv)
 
 	if (store_open(&s, store_root(root), dry ? STORE_READ : STORE_WRITE))
 		die_err(EXIT_RUNTIME);
+	store_unguard(&s); /* it publishes no blob: a bad input leaves nothing */
 	/* The monitor changes directory: the root must not be relative. */
 	if (!realpath(s.root, abs_root) || strlen(abs_root) >= sizeof(s.root))
 		die(EXIT_RUNTIME, "%s", s.root);

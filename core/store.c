@@ -321,14 +321,19 @@ int store_lock_write(struct store *s)
 	return 0;
 }
 
-void store_close(struct store *s)
+void store_unguard(struct store *s)
 {
 	char path[PATH_MAX];
 
-	/* done: whatever it published is referenced now */
 	if (s->guardfd >= 0 && !store_path(s, path, "tmp/%s", s->guard))
 		store_unstage(path, s->guardfd);
 	s->guardfd = -1;
+}
+
+void store_close(struct store *s)
+{
+	/* done: whatever it published is referenced now */
+	store_unguard(s);
 	if (s->lockfd >= 0)
 		close(s->lockfd); /* drops the flock */
 	s->lockfd = -1;

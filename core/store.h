@@ -54,6 +54,10 @@ const char *store_root(const char *opt);
 /* Create the layout if missing and lock (see above). */
 int store_open(struct store *s, const char *root, int mode);
 void store_close(struct store *s);
+/* A writer that publishes no blob (run: records and a container's own
+ * layer only) drops its guard at once, so that an error that ends it
+ * leaves the next writer no sweep to do. */
+void store_unguard(struct store *s);
 /* ROOT/<printf>, into buf[PATH_MAX]. */
 int store_path(const struct store *s, char *buf, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
