@@ -204,12 +204,12 @@ int container_lock(const char *id)
 	return fd;
 }
 
-int container_start_lock(const char *id, int timeout_ms)
+static int run_lock(const char *id, const char *name, int timeout_ms)
 {
 	char path[PATH_MAX];
 	int fd, waited = 0, step = 0;
 
-	if (container_run_dir(id, path) || mkdir_p(path, 0700) || path_join(path, path, "start.lock"))
+	if (container_run_dir(id, path) || mkdir_p(path, 0700) || path_join(path, path, name))
 		return -1;
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
 		return err_set("cannot open %s", path);
@@ -224,6 +224,16 @@ int container_start_lock(const char *id, int timeout_ms)
 		}
 	}
 	return fd;
+}
+
+int container_start_lock(const char *id, int timeout_ms)
+{
+	return run_lock(id, "start.lock", timeout_ms);
+}
+
+int container_monitor_lock(const char *id, int timeout_ms)
+{
+	return run_lock(id, "monitor.lock", timeout_ms);
 }
 
 void container_unlock(int fd)

@@ -216,6 +216,11 @@ void container_unlock(int fd);
  * nothing removes a record whose container is being made. timeout_ms
  * < 0: wait as long as it takes; else -1 (EWOULDBLOCK) after it. */
 int container_start_lock(const char *id, int timeout_ms);
+/* RUNDIR/ID/monitor.lock: held by a detached monitor from its start to
+ * its exit, over the release of the mount, cgroup and network lease that
+ * follows the exit it records: a start after a stop (restart) waits for
+ * it, or the old monitor's release would undo the new start. */
+int container_monitor_lock(const char *id, int timeout_ms);
 /* A fresh random ID (64 hex digits). */
 int container_new_id(char id[CONTAINER_ID_LEN + 1]);
 

@@ -783,6 +783,9 @@ __attribute__((noreturn)) static void monitor_main(struct store *s, struct conta
 	    || path_join(rootfs, rootfs, "merged"))
 		goto fail_early;
 	set_oom_score_adj(MONITOR_OOM_SCORE_ADJ);
+	/* held until _exit: released by the process's end (container.h) */
+	if (container_monitor_lock(c->id, -1) < 0)
+		goto fail_early;
 	if (prepare(s, c, &cg))
 		goto fail_early;
 	if (log_open(&container_log, path, c))
@@ -1005,7 +1008,7 @@ int monitor_start(struct store *s, const char *id, int *started, int *code)
 {
 	struct container_state st;
 	struct container_spec c;
-	int fd, rc = -1;
+	int fd, ml, rc = -1;
 
 	*started = 0;
 	*code = EXIT_RUNTIME;
@@ -1025,6 +1028,14 @@ int monitor_start(struct store *s, const char *id, int *started, int *code)
 		fail_state(s, &c, EXIT_RUNTIME); /* ps -a and inspect say why */
 		goto unlock;
 	}
+	/* a monitor that recorded the exit may still be releasing what the
+	 * container had: its release must not undo this start */
+	if ((ml = container_monitor_lock(id, 30000)) < 0) {
+		if (err_errno() == EWOULDBLOCK)
+			err_setn(EBUSY, "container %.12s: its monitor is still releasing it", id);
+		goto unlock;
+	}
+	container_unlock(ml);
 	/* what a monitor that was killed left: its mount and cgroup */
 	if (container_release(s, id) || clear_stopped(s, id))
 		goto unlock;
