@@ -232,7 +232,7 @@ static int vanished(const struct pack *p)
 static int pack_one(struct pack *p, struct level *l, const char *name, const char *shown)
 {
 	struct tar_entry *e = &p->e;
-	struct stat st;
+	struct stat st, now;
 	int fd, opaque, rc;
 
 	if (set_name(p, l->plen, shown, "") < 0)
@@ -255,9 +255,17 @@ static int pack_one(struct pack *p, struct level *l, const char *name, const cha
 				return tar_write_header(p->w, e);
 			}
 		}
-		fd = openat(l->fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		/* O_NONBLOCK: a FIFO swapped in since the fstatat (a live
+		 * container racing cp) must not hang us; what was opened must
+		 * be the regular file that was stat'ed */
+		fd = openat(l->fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 		if (fd < 0)
 			return vanished(p) ? 0 : err_set("%s: cannot open", p->path);
+		if (fstat(fd, &now) < 0 || !S_ISREG(now.st_mode) || now.st_ino != st.st_ino ||
+		    now.st_dev != st.st_dev) {
+			close(fd);
+			return p->o->live ? 0 : err_setn(EAGAIN, "%s: changed while being read", p->path);
+		}
 		e->type = TAR_REG;
 		e->size = (uint64_t)st.st_size;
 		strcpy(e->path, p->path);
