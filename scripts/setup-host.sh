@@ -4,7 +4,21 @@
 # the cross targets, QEMU, kconfiglib, and the peers the tests compare
 # with. Everything else (dependency sources, Debian kernels and
 # busybox-static for the QEMU targets) is fetched by the build into build/.
+#
+#   sh scripts/setup-host.sh           what `make check` needs
+#   sh scripts/setup-host.sh --bench   that, and the benchmarks' peers
+#                                      (bench/README.md): hyperfine, time,
+#                                      crun, runc, and netavark, the
+#                                      network backend podman is measured
+#                                      with (without it, Debian's podman
+#                                      falls back to CNI)
 set -eu
+bench=
+case ${1:-} in
+--bench) bench="hyperfine time crun runc netavark aardvark-dns" ;;
+"") ;;
+*) echo "usage: setup-host.sh [--bench]" >&2; exit 1 ;;
+esac
 
 [ "$(id -u)" -eq 0 ] || { echo "setup-host.sh: run as root" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
@@ -42,6 +56,7 @@ packages="
 	clang libclang-rt-14-dev
 	docker-registry skopeo umoci jq apache2-utils openssl python3 ca-certificates
 	containerd podman golang-go
+	$bench
 "
 # shellcheck disable=SC2086 # word splitting wanted
 apt-get install -y -q --no-install-recommends $packages >/tmp/boxcar-apt-install.log 2>&1 || {
