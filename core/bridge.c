@@ -136,15 +136,23 @@ int bridge_conf_get(const char *root, struct bridge_conf *b)
 	return rc;
 }
 
-/* /proc/sys/... = on (0 or 1) */
+/* /proc/sys/... = on (0 or 1). A write that took may return less than
+ * it wrote: Linux 6.1.176 (Debian's 6.1.0-50, the mipsel guest's) returns
+ * 1 for "1\n" to net/ipv6/conf/all/forwarding, its handler's 1 passed up
+ * as the count. So a short count is checked by reading the value back. */
 static int sysctl_set(const char *path, int on)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? write(fd, on ? "1\n" : "0\n", 2) : -1;
+	const char *v = on ? "1\n" : "0\n";
+	char got = 0;
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? write(fd, v, 2) : -1;
+	int ok = n == 2 || (n == 1 && pread(fd, &got, 1, 0) == 1 && got == v[0]);
 
+	if (!ok && n >= 0)
+		errno = EIO; /* the calls did not fail: no stale errno in the message */
 	if (fd >= 0)
 		close(fd);
-	return n == 2 ? 0 : err_set("cannot set %s", path);
+	return ok ? 0 : err_set("cannot set %s", path);
 }
 
 /* IPv6 is not configured on the bridge, but the kernel gives boxcar0 and

@@ -9,8 +9,10 @@
 #
 # Environment:
 #   QEMU_TIMEOUT  seconds before qemu is killed (default 900)
-#   QEMU_MODULES  kernel modules to load, with their dependencies
-#                 (default "overlay veth bridge loop squashfs")
+#   QEMU_MODULES  kernel modules to load, with their dependencies (default
+#                 "overlay veth bridge loop squashfs" and the nf_tables
+#                 ones boxcar's NAT table needs: nf_tables nft_chain_nat
+#                 nft_nat nft_masq nft_ct nft_fib_ipv4 nft_fib_ipv6)
 #   QEMU_APPEND   extra kernel command line, e.g. boxcar.cgroup=v2
 #   QEMU_TESTS    test names for run.sh (default: all of them)
 #
@@ -18,11 +20,13 @@
 # "ARCH: N passed, N failed, N skipped"; exits 0 only if the guest printed
 # its closing line and nothing failed.
 #
-# The kernel and busybox-static come from Debian's archive through apt, and
-# are never installed: `apt-get download` + `dpkg-deb -x`. The host needs
+# The kernel, busybox-static and nftables (nft, with the shared libraries
+# it needs and glibc's loader: the guests' one dynamic program) come from
+# Debian's archive through apt, and are never installed: `apt-get
+# download` + `dpkg-deb -x`. The host needs
 #   dpkg --add-architecture arm64 armhf mipsel (one arch per call)
 #   apt-get update
-#   apt-get install qemu-system-arm qemu-system-mips cpio kmod
+#   apt-get install qemu-system-arm qemu-system-mips cpio kmod binutils
 set -eu
 
 usage() {
@@ -34,7 +38,12 @@ ARCH=$1 BUILDDIR=$2 KITDIR=$3
 SRCDIR=$(cd "$(dirname "$0")/.." && pwd)
 PATH=$PATH:/usr/sbin:/sbin # depmod and modprobe, for a user's PATH too
 TIMEOUT=${QEMU_TIMEOUT:-900}
-MODULES=${QEMU_MODULES:-overlay veth bridge loop squashfs}
+# Every Debian 6.1 flavour has nf_tables and its expressions as modules.
+# Their libcrc32c's soft dependency brings the CPU's crc32 modules too;
+# where the emulated CPU lacks the instructions (crc32-arm-ce on the
+# Cortex-A15) that insmod fails, and the generic one serves.
+NFTMODULES="nf_tables nft_chain_nat nft_nat nft_masq nft_ct nft_fib_ipv4 nft_fib_ipv6"
+MODULES=${QEMU_MODULES:-overlay veth bridge loop squashfs $NFTMODULES}
 
 # The Debian flavour that boots on each QEMU machine. armv7 takes the LPAE
 # kernel: "virt" is a Cortex-A15 board, which has LPAE, and that kernel
@@ -44,12 +53,15 @@ MODULES=${QEMU_MODULES:-overlay veth bridge loop squashfs}
 case $ARCH in
 aarch64)
 	debarch=arm64 kernelpkg=linux-image-arm64 qemu=qemu-system-aarch64
+	triplet=aarch64-linux-gnu
 	machine="-M virt -cpu cortex-a57 -smp 2 -m 1024" console=ttyAMA0 ;;
 armv7)
 	debarch=armhf kernelpkg=linux-image-armmp-lpae qemu=qemu-system-arm
+	triplet=arm-linux-gnueabihf
 	machine="-M virt -cpu cortex-a15 -smp 2 -m 1024" console=ttyAMA0 ;;
 mipsel)
 	debarch=mipsel kernelpkg=linux-image-4kc-malta qemu=qemu-system-mipsel
+	triplet=mipsel-linux-gnu
 	machine="-M malta -m 256" console=ttyS0 ;;
 *)
 	usage ;;
@@ -116,6 +128,39 @@ unpack "$deb" "$bbdir"
 kver=$(ls "$kdir/lib/modules")
 kernel=$kdir/boot/vmlinuz-$kver
 
+# nftables:ARCH and what it depends on, recursively (libnftables1,
+# libnftnl11, libmnl0, libjansson4, libgmp10, libedit2, libxtables12,
+# libbsd0, libmd0, libtinfo6, libc6, ... as apt resolves them today),
+# each unpacked into a dir of its own.
+nftdirs=
+for pkg in $(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+	--no-breaks --no-replaces --no-enhances "nftables:$debarch" |
+	sed -n "s/^\([a-z0-9][a-z0-9.+-]*\):$debarch\$/\1/p" | sort -u); do
+	deb=$(fetch "$pkg")
+	unpack "$deb" "$KITDIR/$(basename "$deb" .deb)"
+	nftdirs="$nftdirs $KITDIR/$(basename "$deb" .deb)"
+done
+# pkgpath PATH: the unpacked file that is PATH on an installed system,
+# its symbolic links (relative or absolute) followed within the packages.
+pkgpath() {
+	p=$1 hops=0
+	while [ $hops -lt 8 ]; do
+		f=
+		for d in $nftdirs; do
+			if [ -L "$d$p" ] || [ -f "$d$p" ]; then
+				f=$d$p
+				break
+			fi
+		done
+		[ -n "$f" ] || return 1
+		[ -L "$f" ] || { echo "$f"; return 0; }
+		t=$(readlink "$f")
+		case $t in /*) p=$t ;; *) p=$(dirname "$p")/$t ;; esac
+		hops=$((hops + 1))
+	done
+	return 1
+}
+
 # Debian builds modules.dep in postinst, so the package has none: make it
 # here (depmod reads modules of any arch) and let modprobe order them.
 [ -f "$kdir/lib/modules/$kver/modules.dep" ] || depmod -b "$kdir" "$kver"
@@ -146,6 +191,34 @@ done
 for prog in "$BUILDDIR"/build/tests/security/*; do
 	[ -f "$prog" ] && [ -x "$prog" ] && cp "$prog" "$root/security/"
 done
+# nft, its interpreter (glibc's loader, at the path nft names) and the
+# libraries of its NEEDED entries, recursively, at their paths in the
+# packages (/lib/TRIPLET, /usr/lib/TRIPLET: the loader's own search
+# path, no ld.so.cache needed). readelf reads any arch's ELF.
+guestput() { mkdir -p "$root$(dirname "$1")" && cp "$2" "$root$1" && echo "$root$1" >> "$work/nftfiles"; }
+src=$(pkgpath /usr/sbin/nft) || { echo "$0: no /usr/sbin/nft in nftables:$debarch" >&2; exit 111; }
+guestput /usr/sbin/nft "$src"
+interp=$(readelf -l "$src" | sed -n 's/.*program interpreter: \([^]]*\)\]/\1/p')
+lsrc=$(pkgpath "$interp") || { echo "$0: no $interp in libc6:$debarch" >&2; exit 111; }
+guestput "$interp" "$lsrc"
+todo=$src seen=
+while [ -n "$todo" ]; do
+	elf=${todo%% *}
+	todo=${todo#"$elf"}
+	todo=${todo# }
+	for lib in $(readelf -d "$elf" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+		case " $seen " in *" $lib "*) continue ;; esac
+		seen="$seen $lib"
+		found=
+		for dir in /lib/$triplet /usr/lib/$triplet /lib /usr/lib; do
+			lsrc=$(pkgpath "$dir/$lib") && found=$dir/$lib && break
+		done
+		[ -n "$found" ] || { echo "$0: nft needs $lib, in no package of nftables:$debarch's" >&2; exit 111; }
+		guestput "$found" "$lsrc"
+		todo=${todo:+$todo }$lsrc
+	done
+done
+step "nft and $(($(wc -l < "$work/nftfiles") - 2)) libraries, $(xargs du -ck < "$work/nftfiles" | tail -n 1 | cut -f1) KiB"
 echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 echo "root:x:0:" > "$root/etc/group"
 

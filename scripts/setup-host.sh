@@ -2,8 +2,9 @@
 # setup-host.sh - install what building and testing boxcar needs on a
 # Debian 12 machine (run as root): the musl toolchain for the host and
 # the cross targets, QEMU, kconfiglib, and the peers the tests compare
-# with. Everything else (dependency sources, Debian kernels and
-# busybox-static for the QEMU targets) is fetched by the build into build/.
+# with. Everything else (dependency sources, Debian kernels, busybox-static
+# and nftables with its libraries for the QEMU targets) is fetched by the
+# build into build/.
 #
 #   sh scripts/setup-host.sh           what `make check` needs
 #   sh scripts/setup-host.sh --bench   that, and the benchmarks' peers
@@ -23,7 +24,7 @@ esac
 [ "$(id -u)" -eq 0 ] || { echo "setup-host.sh: run as root" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
 
-# The cross targets' musl-dev, kernels and busybox come from these.
+# The cross targets' musl-dev, kernels, busybox and nft come from these.
 for arch in arm64 armhf mipsel; do
 	dpkg --print-foreign-architectures | grep -qx "$arch" || dpkg --add-architecture "$arch"
 done
@@ -51,7 +52,7 @@ packages="
 	musl-dev:arm64 musl-dev:armhf musl-dev:mipsel
 	binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf binutils-mipsel-linux-gnu
 	python3-kconfiglib dpkg-dev
-	qemu-system-arm qemu-system-mips cpio gzip xz-utils
+	qemu-system-arm qemu-system-mips cpio gzip xz-utils binutils
 	busybox-static util-linux tar lz4 zstd attr libcap2-bin iproute2 nftables file kmod
 	clang libclang-rt-14-dev
 	docker-registry skopeo umoci jq apache2-utils openssl python3 ca-certificates

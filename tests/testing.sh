@@ -47,11 +47,18 @@ skip() { echo "SKIPPED: $TEST_NAME: $1${2:+ ($2)}"; }
 
 # Wait (up to 10 s) until the shell command "$*" succeeds: tests wait for
 # what they need, never for a fixed time, which a loaded machine outruns.
+# 500 tries 20 ms apart, and at most 60 s of the clock however long a try
+# takes: 500 tries of a fetch that times out after 3 s would be 25
+# minutes, past a QEMU guest's 900 s, a hang where a case should fail.
 wait_until() {
 	i=0
 	until eval "$*" > /dev/null 2>&1; do
 		i=$((i + 1))
 		[ $i -lt 500 ] || return 1
+		case $i in
+		1) wu_end=$(($(date +%s) + 60)) ;;
+		*0) [ "$(date +%s)" -lt "$wu_end" ] || return 1 ;;
+		esac
 		sleep 0.02
 	done
 }
