@@ -609,7 +609,7 @@ int net_setup(const struct store *s, const struct container_spec *c, struct net_
 	rc = 0;
 	goto out;
 fail:
-	ipam_release(s->root, c->id, il->net);
+	ipam_release(s->root, c->id, il->net, NULL, NULL);
 	l->active = 0;
 out:
 	if (rc)
@@ -838,28 +838,11 @@ int net_nat_rewrite(const char *root, const char *skip_id)
 	return rc;
 }
 
-/* The networks of id's leases, for their names after the release. */
-struct nets_of {
-	const char *id;
-	char v[NET_CONNECT_MAX + 1][NET_NAME_MAX + 1];
-	int n;
-};
-
-static int net_of(const struct ipam_lease *l, void *arg)
-{
-	struct nets_of *o = arg;
-
-	if (!strcmp(l->id, o->id) && *l->net && o->n <= NET_CONNECT_MAX)
-		strcpy(o->v[o->n++], l->net);
-	return 0;
-}
-
 void net_release(const struct store *s, const char *id, struct net_lease *l)
 {
-	char msg[256];
-	struct nets_of nets = { id, { "" }, 0 };
+	char msg[256], nets[NET_CONNECT_MAX + 1][NET_NAME_MAX + 1];
 	struct scan *sc;
-	int lock, had, stale = 0, e = err_errno();
+	int lock, had, stale = 0, nnets, e = err_errno();
 
 	if (l && !l->root)
 		return; /* never set up */
@@ -879,8 +862,7 @@ void net_release(const struct store *s, const char *id, struct net_lease *l)
 		warn("%s", err_msg());
 		goto out;
 	}
-	ipam_each(s->root, net_of, &nets, &stale);
-	had = ipam_release(s->root, id, NULL);
+	had = ipam_release(s->root, id, NULL, nets, &nnets);
 	if ((sc = calloc(1, sizeof(*sc)))) {
 		sc->id = id;
 		ipam_each(s->root, scan_others, sc, &stale);
@@ -888,8 +870,8 @@ void net_release(const struct store *s, const char *id, struct net_lease *l)
 			warn("%s", err_msg());
 		free(sc);
 	}
-	for (int i = 0; i < nets.n; i++)
-		hosts_sync(s->root, nets.v[i], NULL);
+	for (int i = 0; i < nnets; i++)
+		hosts_sync(s->root, nets[i], NULL);
 	ipam_unlock(lock);
 out:
 	err_setn(e, "%s", msg);
@@ -1021,7 +1003,7 @@ out:
 		snprintf(msg, sizeof(msg), "%s", err_msg());
 		if (lock < 0)
 			lock = ipam_lock(root);
-		ipam_release(root, own->id, il->net);
+		ipam_release(root, own->id, il->net, NULL, NULL);
 		err_setn(e, "%s", msg);
 	}
 	ipam_unlock(lock);
@@ -1225,7 +1207,7 @@ int net_disconnect(const struct store *s, const char *id, const char *ref, int f
 			rc = -1;
 			goto out;
 		}
-		ipam_release(s->root, id, l.net);
+		ipam_release(s->root, id, l.net, NULL, NULL);
 		hosts_sync(s->root, l.net, id);
 		ipam_unlock(lk);
 	}

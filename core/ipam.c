@@ -294,7 +294,8 @@ int ipam_write(const char *root, const struct ipam_lease *l)
 	return write_file_atomic(path, buf, (size_t)len, 0600);
 }
 
-int ipam_release(const char *root, const char *id, const char *only)
+int ipam_release(const char *root, const char *id, const char *only,
+		 char (*nets)[NET_NAME_MAX + 1], int *nnets)
 {
 	char dir[PATH_MAX], path[PATH_MAX], boot[40], *data;
 	struct ipam_lease l;
@@ -303,6 +304,8 @@ int ipam_release(const char *root, const char *id, const char *only)
 	size_t n;
 	int had = 0;
 
+	if (nnets)
+		*nnets = 0;
 	if (leases_dir(root, dir))
 		return -1;
 	if (!(d = opendir(dir)))
@@ -315,6 +318,8 @@ int ipam_release(const char *root, const char *id, const char *only)
 		    && (!only || !strcmp(l.net, only))) {
 			unlinkat(dirfd(d), de->d_name, 0);
 			had |= l.nports > 0;
+			if (nets && *l.net && *nnets <= NET_CONNECT_MAX)
+				strcpy(nets[(*nnets)++], l.net);
 		}
 		free(data);
 	}

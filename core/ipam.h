@@ -57,9 +57,12 @@ int ipam_each(const char *root, int (*fn)(const struct ipam_lease *l, void *arg)
 	      int *stale_ports);
 /* Write l (its file named by l->addr), this boot's. */
 int ipam_write(const char *root, const struct ipam_lease *l);
-/* Delete id's leases (only: NULL, all; else those of network only, ""
- * the default bridge): 1 if one had published ports, else 0. */
-int ipam_release(const char *root, const char *id, const char *only);
+/* Delete id's leases, live or stale (only: NULL, all; else those of
+ * network only, "" the default bridge): 1 if one had published ports,
+ * else 0. nets (NULL: not wanted) gets the user networks they were on,
+ * *nnets how many (at most NET_CONNECT_MAX + 1). */
+int ipam_release(const char *root, const char *id, const char *only,
+		 char (*nets)[NET_NAME_MAX + 1], int *nnets);
 
 /* "XX:XX:XX:XX:XX:XX" into m: 0, or -1. */
 int ipam_mac_parse(const char *s, uint8_t m[6]);

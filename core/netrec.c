@@ -370,7 +370,7 @@ static int pick_subnet(const char *root, struct netrec *r)
 		r->br.net = p.net;
 		r->br.gw = p.net | htonl(1);
 		r->br.prefix = 24;
-		if ((rc = netrec_each(root, clash_one, &c)) > 0 && strncmp(c.what, "subnet", 6))
+		if ((rc = netrec_each(root, clash_one, &c)) > 0 && strncmp(c.what, "subnet ", 7))
 			rc = err_setn(0, "%s", c.what); /* not the subnet's fault */
 		else if (!rc)
 			rc = nl_route_each(nl, route_clash, &p);
