@@ -1,6 +1,7 @@
 /* network.c - `docker network`: user-defined bridge networks (create, ls,
- * inspect, rm, prune, connect, disconnect). The records and their bridges are core/netrec.c's;
- * the containers' side core/bridge.c's (docs/network.md). */
+ * inspect, rm, prune, connect, disconnect). The records and their
+ * bridges are core/netrec.c's; the containers' side, connect and
+ * disconnect included, core/bridge.c's (docs/network.md). */
 //applet:network
 //summary:manage networks (create, ls, inspect, rm, prune, connect, disconnect)
 //config:config APPLET_NETWORK
@@ -31,8 +32,8 @@
 //usage:                      SCOPE of each, by name; -q: the IDs alone; -f: name=,
 //usage:                      id=, driver=, label=K[=V], type=custom|builtin;
 //usage:                      --format json, a template ({{.Name}} {{.ID}} {{.Driver}}
-//usage:                      {{.Scope}} {{.Internal}} {{.Labels}} {{.CreatedAt}}), or
-//usage:                      "table T" with a header
+//usage:                      {{.Scope}} {{.IPv6}} {{.Internal}} {{.Labels}}
+//usage:                      {{.CreatedAt}}), or "table T" with a header
 //usage:  inspect [-f T] NETWORK...  as JSON, Docker's shape, with the running
 //usage:                      containers on it; -f: a line per network from a template
 //usage:  rm NETWORK...       remove networks: their bridges and rules; refused
