@@ -351,6 +351,50 @@ static void config(struct json_w *w, const struct store *s, const struct contain
 	jw_end(w);
 }
 
+/* Networks.NAME of a network connected to it (network connect): entry
+ * is "NAME [ip=A] [ip6=A] [alias=N]..." (container.h). */
+static void connected(struct json_w *w, const struct store *s, const struct container_spec *c,
+		      const char *entry, int running)
+{
+	struct ipam_lease l = { 0 };
+	struct netrec r = { 0 };
+	char words[512], *p = words, *name, *a, ip[16] = "", gw[16] = "", mac[18] = "";
+	char ip6[INET6_ADDRSTRLEN] = "", gw6[INET6_ADDRSTRLEN] = "";
+	int live = 0;
+
+	snprintf(words, sizeof(words), "%s", entry);
+	name = ipam_word(&p);
+	if (!netrec_find(s->root, name, &r) && running
+	    && net_lease_get(s->root, c->id, r.builtin ? "" : r.name, &l) == 1) {
+		live = 1;
+		net_ntoa(l.addr, ip);
+		net_ntoa(r.br.gw, gw);
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", l.mac[0], l.mac[1],
+			 l.mac[2], l.mac[3], l.mac[4], l.mac[5]);
+		if (r.br.prefix6) {
+			inet_ntop(AF_INET6, l.addr6, ip6, sizeof(ip6));
+			inet_ntop(AF_INET6, r.br.gw6, gw6, sizeof(gw6));
+		}
+	}
+	jw_key(w, name);
+	jw_obj(w);
+	jw_key(w, "Aliases");
+	jw_arr(w);
+	while (*(a = ipam_word(&p)))
+		if (!strncmp(a, "alias=", 6))
+			jw_str(w, a + 6);
+	jw_end(w);
+	jw_kstr(w, "NetworkID", r.id);
+	jw_kstr(w, "Gateway", gw);
+	jw_kstr(w, "IPAddress", ip);
+	jw_kint(w, "IPPrefixLen", live ? r.br.prefix : 0);
+	jw_kstr(w, "GlobalIPv6Address", ip6);
+	jw_kint(w, "GlobalIPv6PrefixLen", *ip6 ? r.br.prefix6 : 0);
+	jw_kstr(w, "IPv6Gateway", gw6);
+	jw_kstr(w, "MacAddress", mac);
+	jw_end(w);
+}
+
 /* Docker's NetworkSettings: a bridged container's address, gateway,
  * MAC and published ports while it runs (from its lease, bridge.h);
  * empty otherwise, its ports then listed without bindings. On a user
@@ -368,7 +412,7 @@ static void network_settings(struct json_w *w, const struct store *s,
 	char ip6[INET6_ADDRSTRLEN] = "", gw6[INET6_ADDRSTRLEN] = "";
 
 	if (ENABLED(FEATURE_BRIDGE) && c->net == NET_BRIDGE && st->status == ST_RUNNING
-	    && net_lease_get(s->root, c->id, &l) == 1 && !netrec_find(s->root, net, &r)) {
+	    && net_lease_get(s->root, c->id, NULL, &l) == 1 && !netrec_find(s->root, net, &r)) {
 		b = r.br;
 		live = 1;
 		net_ntoa(l.addr, ip);
@@ -443,6 +487,8 @@ static void network_settings(struct json_w *w, const struct store *s,
 		jw_kstr(w, "MacAddress", mac);
 		jw_end(w);
 	}
+	for (int i = 0; ENABLED(APPLET_NETWORK) && c->connected && c->connected[i]; i++)
+		connected(w, s, c, c->connected[i], st->status == ST_RUNNING);
 	jw_end(w);
 	jw_end(w);
 }

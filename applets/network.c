@@ -1,8 +1,9 @@
 /* network.c - `docker network`: user-defined bridge networks (create, ls,
- * inspect, rm, prune). The records and their bridges are core/netrec.c's;
- * the containers' side core/bridge.c's (docs/network.md). */
+ * inspect, rm, prune, connect, disconnect). The records and their
+ * bridges are core/netrec.c's; the containers' side, connect and
+ * disconnect included, core/bridge.c's (docs/network.md). */
 //applet:network
-//summary:manage networks (create, ls, inspect, rm, prune)
+//summary:manage networks (create, ls, inspect, rm, prune, connect, disconnect)
 //config:config APPLET_NETWORK
 //config:	bool "network (user-defined bridge networks)"
 //config:	default y
@@ -11,7 +12,7 @@
 //config:	  Docker's `network create/ls/inspect/rm/prune`: bridge
 //config:	  networks of their own, whose containers reach each other
 //config:	  by name (run --network NAME).
-//usage:create|ls|inspect|rm|prune [OPTIONS] ...
+//usage:create|ls|inspect|rm|prune|connect|disconnect [OPTIONS] ...
 //usage:  create [OPTIONS] NAME   a bridge network: its own bridge, subnet, NAT and
 //usage:                      published ports; its containers reach each other by
 //usage:                      name (their /etc/hosts), not the other networks'
@@ -19,6 +20,8 @@
 //usage:                      10.213.1.0 to 10.213.255.0, no network nor route of the
 //usage:                      host in it)
 //usage:      --gateway IP    the host's address on it (default: the first)
+//usage:      --ipv6          IPv6 too: a second --subnet (and --gateway) of IPv6, or
+//usage:                      a /64 of fd00:b0c:1::/64 to fd00:b0c:ffff::/64 free
 //usage:      --internal      no outside access: no masquerade, nothing forwarded in
 //usage:                      or out, no published ports
 //usage:      --label K=V     a label (repeatable)
@@ -29,8 +32,8 @@
 //usage:                      SCOPE of each, by name; -q: the IDs alone; -f: name=,
 //usage:                      id=, driver=, label=K[=V], type=custom|builtin;
 //usage:                      --format json, a template ({{.Name}} {{.ID}} {{.Driver}}
-//usage:                      {{.Scope}} {{.Internal}} {{.Labels}} {{.CreatedAt}}), or
-//usage:                      "table T" with a header
+//usage:                      {{.Scope}} {{.IPv6}} {{.Internal}} {{.Labels}}
+//usage:                      {{.CreatedAt}}), or "table T" with a header
 //usage:  inspect [-f T] NETWORK...  as JSON, Docker's shape, with the running
 //usage:                      containers on it; -f: a line per network from a template
 //usage:  rm NETWORK...       remove networks: their bridges and rules; refused
@@ -38,8 +41,13 @@
 //usage:                      host and none
 //usage:  prune [-f]          remove every user network no container runs on; asks
 //usage:                      first unless -f
-//usage:NETWORK: a name, an ID or a unique prefix of one. connect and disconnect
-//usage:are not there: a container's network is the one it was run with.
+//usage:  connect [OPTIONS] NETWORK CONTAINER  the container on that network too:
+//usage:                      eth1... at once if it runs, else at its next start
+//usage:      --ip IP, --ip6 IP  its addresses there (default: chosen)
+//usage:      --alias NAME    another name of it there (repeatable)
+//usage:  disconnect [-f] NETWORK CONTAINER  a network connected to it goes: its
+//usage:                      interface and address; -f: even a network removed since
+//usage:NETWORK: a name, an ID or a unique prefix of one.
 //usage:
 //usage:      --root DIR     store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:      --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
@@ -90,10 +98,11 @@ static int create(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "subnet", required_argument, 0, 'S' }, { "gateway", required_argument, 0, 'G' },
 		{ "internal", no_argument, 0, 'I' }, { "label", required_argument, 0, 'L' },
+		{ "ipv6", no_argument, 0, '6' },
 		{ "opt", required_argument, 0, 'o' }, { "driver", required_argument, 0, 'd' },
 		COMMON_OPTS, { 0 }
 	};
-	const char *subnet = NULL, *gateway = NULL;
+	const char *subnet = NULL, *gateway = NULL, *subnet6 = NULL, *gateway6 = NULL;
 	struct netrec r;
 	int opt;
 
@@ -102,8 +111,10 @@ static int create(int argc, char **argv)
 		if (common_opt(opt))
 			continue;
 		switch (opt) {
-		case 'S': subnet = optarg; break;
-		case 'G': gateway = optarg; break;
+		/* one of each family, as Docker's: IPv6 ones have a colon */
+		case 'S': *(strchr(optarg, ':') ? &subnet6 : &subnet) = optarg; break;
+		case 'G': *(strchr(optarg, ':') ? &gateway6 : &gateway) = optarg; break;
+		case '6': r.ipv6 = 1; break;
 		case 'I': r.internal = 1; break;
 		case 'L':
 			if (r.nlabels == NETREC_LABELS || strlen(optarg) >= NETREC_LABEL_MAX
@@ -135,8 +146,10 @@ static int create(int argc, char **argv)
 		diex(EXIT_FAIL, "invalid network name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-] "
 		     "are allowed, at most %d", argv[optind], NET_NAME_MAX);
 	strcpy(r.name, argv[optind]);
-	if (gateway && !subnet)
-		diex(EXIT_FAIL, "--gateway needs --subnet");
+	if ((gateway && !subnet) || (gateway6 && !subnet6))
+		diex(EXIT_FAIL, "--gateway needs --subnet (of its family)");
+	if (subnet6 && !r.ipv6)
+		diex(EXIT_FAIL, "an IPv6 --subnet needs --ipv6");
 	if (subnet) {
 		char spec[64], ip[20];
 		uint32_t gw, net, a;
@@ -153,6 +166,27 @@ static int create(int argc, char **argv)
 			    || r.br.gw != gw || r.br.net != net)
 				diex(EXIT_FAIL, "invalid gateway %s: not an address of subnet %s",
 				     gateway, subnet);
+		}
+	}
+	if (subnet6) {
+		struct bridge_conf b = { .prefix = r.br.prefix ? r.br.prefix : 24 };
+		char ip[INET6_ADDRSTRLEN];
+		uint8_t a[16];
+
+		/* the IPv4 prefix bounds it (bridge.h): a pool's is /24 */
+		snprintf(ip, sizeof(ip), "%.*s", (int)strcspn(subnet6, "/"), subnet6);
+		if (bridge_subnet6_parse(subnet6, &b) || inet_pton(AF_INET6, ip, a) != 1
+		    || memcmp(a, b.net6, 16))
+			diex(EXIT_FAIL, "invalid subnet %s: want X:X::/PREFIX (16-%d), its network "
+			     "address", subnet6, 96 + b.prefix);
+		memcpy(r.br.net6, b.net6, 16);
+		r.br.prefix6 = b.prefix6;
+		if (gateway6) {
+			if (inet_pton(AF_INET6, gateway6, r.br.gw6) != 1
+			    || !net_in6(b.net6, b.prefix6, r.br.gw6) || !memcmp(r.br.gw6, b.net6, 16))
+				diex(EXIT_FAIL, "invalid gateway %s: not an address of subnet %s",
+				     gateway6, subnet6);
+			r.gw6_given = 1;
 		}
 	}
 	if (netrec_create(root(), &r))
@@ -267,7 +301,7 @@ static void ls_format(const struct netrec *r, int trunc, const char *format, FIL
 	jw_kstr(&w, "CreatedAt", r->builtin ? "" : t);
 	jw_kstr(&w, "Driver", r->driver);
 	jw_kstr(&w, "ID", id);
-	jw_kstr(&w, "IPv6", "false");
+	jw_kstr(&w, "IPv6", r->br.prefix6 ? "true" : "false");
 	jw_kstr(&w, "Internal", r->internal ? "true" : "false");
 	jw_kstr(&w, "Labels", labels);
 	jw_kstr(&w, "Name", r->name);
@@ -368,10 +402,14 @@ struct members {
 static int member(const struct ipam_lease *l, void *arg)
 {
 	struct members *m = arg;
-	char a[16], addr[24], mac[18];
+	char a[16], addr[24], mac[18], addr6[INET6_ADDRSTRLEN + 4] = "";
 
 	if (strcmp(l->net, m->r->builtin ? "" : m->r->name) || !m->r->br.prefix)
 		return 0;
+	if (m->r->br.prefix6 && net_in6(m->r->br.net6, m->r->br.prefix6, l->addr6)) {
+		inet_ntop(AF_INET6, l->addr6, addr6, INET6_ADDRSTRLEN);
+		sprintf(addr6 + strlen(addr6), "/%d", m->r->br.prefix6);
+	}
 	net_ntoa(l->addr, a);
 	snprintf(addr, sizeof(addr), "%s/%d", a, m->r->br.prefix);
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", l->mac[0], l->mac[1],
@@ -382,7 +420,7 @@ static int member(const struct ipam_lease *l, void *arg)
 	jw_kstr(m->w, "EndpointID", "");
 	jw_kstr(m->w, "MacAddress", mac);
 	jw_kstr(m->w, "IPv4Address", addr);
-	jw_kstr(m->w, "IPv6Address", "");
+	jw_kstr(m->w, "IPv6Address", addr6);
 	jw_end(m->w);
 	return 0;
 }
@@ -390,7 +428,7 @@ static int member(const struct ipam_lease *l, void *arg)
 static void inspect_one(struct json_w *w, const struct netrec *r)
 {
 	struct members m = { w, r };
-	char t[48], a[16];
+	char t[64], a[16];
 	int lock, stale = 0;
 
 	container_time(r->created, t, sizeof(t));
@@ -401,7 +439,7 @@ static void inspect_one(struct json_w *w, const struct netrec *r)
 	jw_kstr(w, "Scope", "local");
 	jw_kstr(w, "Driver", r->driver);
 	jw_key(w, "EnableIPv6");
-	jw_bool(w, 0);
+	jw_bool(w, r->br.prefix6 != 0);
 	jw_key(w, "IPAM");
 	jw_obj(w);
 	jw_kstr(w, "Driver", "default");
@@ -416,6 +454,17 @@ static void inspect_one(struct json_w *w, const struct netrec *r)
 		jw_kstr(w, "Subnet", t);
 		net_ntoa(r->br.gw, a);
 		jw_kstr(w, "Gateway", a);
+		jw_end(w);
+	}
+	if (r->br.prefix6) {
+		char a6[INET6_ADDRSTRLEN];
+
+		jw_obj(w);
+		inet_ntop(AF_INET6, r->br.net6, a6, sizeof(a6));
+		snprintf(t, sizeof(t), "%s/%d", a6, r->br.prefix6);
+		jw_kstr(w, "Subnet", t);
+		inet_ntop(AF_INET6, r->br.gw6, a6, sizeof(a6));
+		jw_kstr(w, "Gateway", a6);
 		jw_end(w);
 	}
 	jw_end(w);
@@ -499,6 +548,74 @@ static int inspect(int argc, char **argv)
 	return rc;
 }
 
+/* ---- connect, disconnect ------------------------------------------------- */
+
+static int connect_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ip", required_argument, 0, 'i' }, { "ip6", required_argument, 0, '6' },
+		{ "alias", required_argument, 0, 'a' }, COMMON_OPTS, { 0 }
+	};
+	const char *ip = NULL, *ip6 = NULL;
+	char **aliases = calloc((size_t)argc + 1, sizeof(char *)), id[CONTAINER_ID_LEN + 1];
+	uint8_t a[16];
+	struct store s;
+	int opt, n = 0;
+
+	if (!aliases)
+		die(EXIT_FAIL, "out of memory");
+	while ((opt = applet_getopt(argc, argv, "h", opts)) != -1) {
+		if (common_opt(opt))
+			continue;
+		switch (opt) {
+		case 'i': ip = optarg; break;
+		case '6': ip6 = optarg; break;
+		case 'a':
+			if (!netrec_name_valid(optarg))
+				diex(EXIT_FAIL, "invalid alias \"%s\"", optarg);
+			aliases[n++] = optarg;
+			break;
+		default: die_usage("unknown option");
+		}
+	}
+	if (argc - optind != 2)
+		die_usage("connect needs a NETWORK and a CONTAINER");
+	if (ip && inet_pton(AF_INET, ip, a) != 1)
+		diex(EXIT_FAIL, "invalid IPv4 address: %s", ip);
+	if (ip6 && inet_pton(AF_INET6, ip6, a) != 1)
+		diex(EXIT_FAIL, "invalid IPv6 address: %s", ip6);
+	if (store_open(&s, root(), STORE_RECORDS) || container_resolve(&s, argv[optind + 1], id)
+	    || net_connect(&s, id, argv[optind], ip, ip6, aliases))
+		die_err(EXIT_FAIL);
+	store_close(&s);
+	free(aliases);
+	return EXIT_OK;
+}
+
+static int disconnect_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, 0, 'f' }, COMMON_OPTS, { 0 }
+	};
+	char id[CONTAINER_ID_LEN + 1];
+	struct store s;
+	int opt, force = 0;
+
+	while ((opt = applet_getopt(argc, argv, "fh", opts)) != -1)
+		if (!common_opt(opt)) {
+			if (opt != 'f')
+				die_usage("unknown option");
+			force = 1;
+		}
+	if (argc - optind != 2)
+		die_usage("disconnect needs a NETWORK and a CONTAINER");
+	if (store_open(&s, root(), STORE_RECORDS) || container_resolve(&s, argv[optind + 1], id)
+	    || net_disconnect(&s, id, argv[optind], force))
+		die_err(EXIT_FAIL);
+	store_close(&s);
+	return EXIT_OK;
+}
+
 /* ---- rm, prune ---------------------------------------------------------- */
 
 static int rm(int argc, char **argv)
@@ -579,6 +696,7 @@ int network_main(int argc, char **argv)
 	} cmds[] = {
 		{ "create", NULL, create }, { "ls", "list", ls }, { "inspect", NULL, inspect },
 		{ "rm", "remove", rm }, { "prune", NULL, prune },
+		{ "connect", NULL, connect_cmd }, { "disconnect", NULL, disconnect_cmd },
 	};
 
 	applet_help_anywhere(argc, argv); /* network SUBCOMMAND --help too */
@@ -589,8 +707,6 @@ int network_main(int argc, char **argv)
 	for (unsigned i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name) || (cmds[i].alias && !strcmp(argv[1], cmds[i].alias)))
 			return cmds[i].fn(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "connect") || !strcmp(argv[1], "disconnect"))
-		diex(EXIT_FAIL, "network %s: not supported; a container's network is the one it "
-		     "was run with (--network)", argv[1]);
-	die_usage("unknown subcommand '%s' (create, ls, inspect, rm, prune)", argv[1]);
+	die_usage("unknown subcommand '%s' (create, ls, inspect, rm, prune, connect, "
+		  "disconnect)", argv[1]);
 }

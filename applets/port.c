@@ -45,7 +45,7 @@ int port_main(int argc, char **argv)
 		die_err(EXIT_FAIL);
 	if (container_resolve(&s, argv[optind], id))
 		die_err(EXIT_FAIL);
-	if ((rc = net_lease_get(s.root, id, &l)) < 0)
+	if ((rc = net_lease_get(s.root, id, NULL, &l)) < 0)
 		die_err(EXIT_FAIL);
 	store_close(&s);
 	for (int i = 0; rc == 1 && i < l.nports; i++) {

@@ -204,10 +204,16 @@ static int filter_one(const struct ps *ps, const char *f, const char *id,
 {
 	const char *v = strchr(f, '=') + 1;
 
-	if (!strncmp(f, "network=", 8)) /* its network's name, as run named it */
+	if (!strncmp(f, "network=", 8)) { /* its networks' names, as run and connect named them */
+		size_t n = strlen(v);
+
+		for (int i = 0; c->connected && c->connected[i]; i++)
+			if (!strncmp(c->connected[i], v, n) && strchr(" ", c->connected[i][n]))
+				return 1;
 		return !strcmp(v, c->net == NET_BRIDGE ? c->network ? c->network : "bridge"
 			       : c->net == NET_HOST ? "host" : c->net == NET_CONTAINER ? ""
 			       : "none");
+	}
 	switch (*f) {
 	case 'n': return name_match(c->name, v);
 	case 'i': return !strncmp(id, v, strlen(v));
@@ -288,7 +294,7 @@ static int add(const char *id, void *arg)
 	if (ENABLED(FEATURE_BRIDGE) && st.status == ST_RUNNING && c.net == NET_BRIDGE) {
 		struct ipam_lease l;
 
-		if (net_lease_get(ps->s->root, id, &l) == 1)
+		if (net_lease_get(ps->s->root, id, NULL, &l) == 1)
 			for (int i = 0; i < l.nports; i++) {
 				size_t k = strlen(r->ports);
 

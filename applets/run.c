@@ -102,6 +102,7 @@
 //usage:                           ranges: 8000-8010:80-90, 80-90
 //usage:  -P, --publish-all        publish the image's exposed ports on free host ports
 //usage:      --ip ADDR            the container's address on its network
+//usage:      --ip6 ADDR           its IPv6 address, on a network with an IPv6 subnet
 //usage:      --mac-address MAC    its eth0's MAC address
 //usage:      --privileged         every capability, the host's devices, no masked paths,
 //usage:                           no seccomp filter
@@ -808,7 +809,7 @@ enum {
 	O_RM = 256, O_NAME, O_ENV_FILE, O_ENTRYPOINT, O_TMPFS, O_READ_ONLY, O_NET, O_PRIV,
 	O_CAP_ADD, O_CAP_DROP, O_ULIMIT, O_MEM_SWAP, O_CPUS, O_PIDS, O_STOP_SIGNAL,
 	O_RESTART, O_INIT, O_LOG_OPT, O_DEVICE, O_SECURITY_OPT,
-	O_STORAGE_OPT, O_DNS, O_DNS_SEARCH, O_DNS_OPTION, O_ADD_HOST, O_IP, O_MAC, O_NET_ALIAS,
+	O_STORAGE_OPT, O_DNS, O_DNS_SEARCH, O_DNS_OPTION, O_ADD_HOST, O_IP, O_IP6, O_MAC, O_NET_ALIAS,
 	O_HEALTH_CMD, O_HEALTH_INTERVAL, O_HEALTH_TIMEOUT, O_HEALTH_RETRIES, O_HEALTH_START,
 	O_HEALTH_ON_FAILURE, O_NO_HEALTH, O_DRY_RUN,
 	O_MOUNT = 512, /* docker habits (issue 16): numbered apart from the rest */
@@ -872,7 +873,7 @@ int run_main(int argc, char **argv)
 		{ "add-host", required_argument, 0, O_ADD_HOST },
 		{ "publish", required_argument, 0, 'p' },
 		{ "publish-all", no_argument, 0, 'P' },
-		{ "ip", required_argument, 0, O_IP },
+		{ "ip", required_argument, 0, O_IP }, { "ip6", required_argument, 0, O_IP6 },
 		{ "network-alias", required_argument, 0, O_NET_ALIAS },
 		{ "net-alias", required_argument, 0, O_NET_ALIAS },
 		{ "mac-address", required_argument, 0, O_MAC },
@@ -909,6 +910,7 @@ int run_main(int argc, char **argv)
 	struct image im;
 	struct user_ids user = { .home = "/" };
 	uint32_t cfg, a;
+	uint8_t a6[16];
 	int dry = 0, opt, named = 0, has_entrypoint = 0, status, code, pids_set = 0, all_ports = 0;
 
 	die_usage_code = EXIT_RUNTIME; /* docker: 125 for a bad option too */
@@ -955,6 +957,7 @@ int run_main(int argc, char **argv)
 		case 'p': add_port(&ports, optarg); break;
 		case 'P': all_ports = 1; break;
 		case O_IP: c.ip = xstrdup(optarg); break;
+		case O_IP6: c.ip6 = xstrdup(optarg); break;
 		case O_MAC: c.mac = xstrdup(optarg); break;
 		case O_PRIV: c.privileged = 1; break;
 		case O_DEVICE: parse_device(&c, optarg); break;
@@ -1017,10 +1020,12 @@ int run_main(int argc, char **argv)
 		diex(EXIT_RUNTIME, "minimum memory limit allowed is 6MB");
 	if (c.auto_remove && c.restart != RESTART_NO)
 		diex(EXIT_RUNTIME, "conflicting options: --restart and --rm");
-	if ((ports.n || all_ports || c.ip || c.mac) && c.net != NET_BRIDGE)
-		diex(EXIT_RUNTIME, "-p, -P, --ip and --mac-address need --network bridge");
+	if ((ports.n || all_ports || c.ip || c.ip6 || c.mac) && c.net != NET_BRIDGE)
+		diex(EXIT_RUNTIME, "-p, -P, --ip, --ip6 and --mac-address need --network bridge");
 	if (c.ip && inet_pton(AF_INET, c.ip, &a) != 1)
 		diex(EXIT_RUNTIME, "invalid --ip %s: not an IPv4 address", c.ip);
+	if (c.ip6 && inet_pton(AF_INET6, c.ip6, a6) != 1)
+		diex(EXIT_RUNTIME, "invalid --ip6 %s: not an IPv6 address", c.ip6);
 	if (aliases.n && !c.network)
 		diex(EXIT_RUNTIME, "network-scoped aliases are only supported for user-defined "
 		     "networks");

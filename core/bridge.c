@@ -71,9 +71,20 @@ void net_addr6(const struct bridge_conf *b, uint32_t a, uint8_t out[16])
 		out[i] |= (uint8_t)h;
 }
 
+int net_in6(const uint8_t net[16], int prefix, const uint8_t a[16])
+{
+	for (int i = 0; i < 16 && i * 8 < prefix; i++) {
+		uint8_t m = (uint8_t)(i * 8 + 8 <= prefix ? 0xff : 0xff << (8 - prefix % 8));
+
+		if ((a[i] & m) != (net[i] & m))
+			return 0;
+	}
+	return 1;
+}
+
 /* "X:X::/P": the network; the host bits must hold every IPv4 host
  * number (net_addr6), so P is at most 128 - (32 - the IPv4 prefix). */
-static int parse_subnet6(const char *s, struct bridge_conf *b)
+int bridge_subnet6_parse(const char *s, struct bridge_conf *b)
 {
 	long p = addr_prefix(AF_INET6, s, b->net6);
 
@@ -130,7 +141,7 @@ int bridge_conf_get(const char *root, struct bridge_conf *b)
 		subnet6 = env6; /* set and empty: none */
 	rc = bridge_subnet_parse(subnet, b);
 	if (!rc && *subnet6)
-		rc = parse_subnet6(subnet6, b);
+		rc = bridge_subnet6_parse(subnet6, b);
 	free(data);
 	free(copy);
 	return rc;
@@ -262,7 +273,11 @@ struct scan {
 	const char *id;
 	const struct net_lease *me;
 	uint8_t used[8192];        /* a bit per address of a /16 (at most) */
+	uint8_t used6[8192];       /* host numbers whose IPv6 twin (net_addr6)
+				    * another has: an --ip6, the gateway */
 	uint32_t mine;             /* our previous address, if any */
+	uint8_t want6[16];         /* --ip6, if given */
+	int have6, clash6;         /* given; another lease has it */
 	struct portmap_rule rules[RULES_MAX];
 	int nrules;
 	int clash;                 /* a host port another container has */
@@ -280,17 +295,39 @@ static int same_port(const struct portmap *a, const struct portmap *b)
 		&& (!a->host_ip || !b->host_ip || a->host_ip == b->host_ip);
 }
 
+/* The host number whose IPv6 twin a is in b's subnet6, or 65536 and
+ * over when a is not one. */
+static uint32_t host6_part(const struct bridge_conf *b, const uint8_t a[16])
+{
+	uint32_t x = 0, y = 0;
+
+	if (!b->prefix6 || memcmp(a, b->net6, 12))
+		return 65536;
+	for (int i = 12; i < 16; i++)
+		x = x << 8 | a[i], y = y << 8 | b->net6[i];
+	return x - y;
+}
+
+static void mark(uint8_t *bits, uint32_t h)
+{
+	if (h < 65536)
+		bits[h / 8] |= (uint8_t)(1u << (h % 8));
+}
+
 static int scan_one(const struct ipam_lease *l, void *arg)
 {
 	struct scan *sc = arg;
 	uint32_t h = host_part(&sc->me->br, l->addr);
 
-	if (!strcmp(l->id, sc->id)) { /* ours, from an earlier start: reused */
-		sc->mine = l->addr;
+	if (!strcmp(l->id, sc->id) && !strcmp(l->net, sc->me->lease.net)) {
+		sc->mine = l->addr; /* ours, from an earlier start: reused */
 		return 0;
 	}
-	if (h < 65536)
-		sc->used[h / 8] |= (uint8_t)(1u << (h % 8));
+	mark(sc->used, h);
+	if (!strcmp(l->net, sc->me->lease.net) && host6_part(&sc->me->br, l->addr6) != h)
+		mark(sc->used6, host6_part(&sc->me->br, l->addr6));
+	if (sc->have6 && !memcmp(l->addr6, sc->want6, 16))
+		sc->clash6 = 1;
 	for (int i = 0; i < l->nports && sc->nrules < RULES_MAX; i++) {
 		for (int j = 0; j < sc->me->nports; j++)
 			if (same_port(&l->ports[i], &sc->me->ports[j]) && !sc->clash) {
@@ -305,26 +342,32 @@ static int scan_one(const struct ipam_lease *l, void *arg)
 	return 0;
 }
 
-/* The address: --ip if given and free, else the one we had, else the
- * lowest free one after the gateway (Docker's order). */
-static int pick(const struct container_spec *c, const struct bridge_conf *b, struct scan *sc,
+#define TAKEN(bits, h) ((bits)[(h) / 8] & (1u << ((h) % 8)))
+
+/* The address: ip (--ip) if given and free, else the one we had, else
+ * the lowest free one after the gateway (Docker's order); with an IPv6
+ * subnet and no --ip6, one whose IPv6 twin is free too. */
+static int pick(const char *ip, int own6, const struct bridge_conf *b, struct scan *sc,
 		uint32_t *out)
 {
 	uint32_t size = 1u << (32 - b->prefix), mask = htonl(~0u << (32 - b->prefix)), h;
+	int twin = b->prefix6 && !own6;
 
 	if (size > 65536)
 		size = 65536;
-	if (c->ip) {
+	if (twin)
+		mark(sc->used6, host6_part(b, b->gw6));
+	if (ip) {
 		uint32_t a;
 
-		if (inet_pton(AF_INET, c->ip, &a) != 1 || (a & mask) != b->net)
-			return err_setn(EINVAL, "--ip %s: not an address of subnet %s/%d", c->ip,
+		if (inet_pton(AF_INET, ip, &a) != 1 || (a & mask) != b->net)
+			return err_setn(EINVAL, "--ip %s: not an address of subnet %s/%d", ip,
 					inet_ntoa((struct in_addr){ b->net }), b->prefix);
 		h = host_part(b, a);
 		if (!h || h == size - 1 || a == b->gw)
-			return err_setn(EINVAL, "--ip %s: reserved in its subnet", c->ip);
-		if (sc->used[h / 8] & (1u << (h % 8)))
-			return err_setn(EADDRINUSE, "--ip %s: address already in use", c->ip);
+			return err_setn(EINVAL, "--ip %s: reserved in its subnet", ip);
+		if (TAKEN(sc->used, h) || (twin && TAKEN(sc->used6, h)))
+			return err_setn(EADDRINUSE, "--ip %s: address already in use", ip);
 		*out = a;
 		return 0;
 	}
@@ -333,12 +376,41 @@ static int pick(const struct container_spec *c, const struct bridge_conf *b, str
 		return 0;
 	}
 	for (h = 1; h < size - 1; h++)
-		if (!(sc->used[h / 8] & (1u << (h % 8))) && htonl(ntohl(b->net) + h) != b->gw) {
+		if (!TAKEN(sc->used, h) && !(twin && TAKEN(sc->used6, h))
+		    && htonl(ntohl(b->net) + h) != b->gw) {
 			*out = htonl(ntohl(b->net) + h);
 			return 0;
 		}
 	return err_setn(ENOSPC, "no free address left in %s/%d", inet_ntoa((struct in_addr){ b->net }),
 			b->prefix);
+}
+
+/* The IPv6 address: --ip6 (sc->want6) if given, in the subnet and
+ * free, else the twin of the IPv4 one. */
+static int pick6(const char *ip6, const char *net, const struct bridge_conf *b,
+		 const struct scan *sc, uint32_t addr, uint8_t out[16])
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (!ip6) {
+		if (b->prefix6)
+			net_addr6(b, addr, out);
+		return 0;
+	}
+	if (!b->prefix6)
+		return err_setn(EINVAL, "--ip6 %s: network %s has no IPv6 subnet", ip6,
+				*net ? net : "bridge");
+	if (!net_in6(b->net6, b->prefix6, sc->want6)) {
+		inet_ntop(AF_INET6, b->net6, a, sizeof(a));
+		return err_setn(EINVAL, "--ip6 %s: not an address of subnet %s/%d", ip6, a,
+				b->prefix6);
+	}
+	if (!memcmp(sc->want6, b->net6, 16) || !memcmp(sc->want6, b->gw6, 16))
+		return err_setn(EINVAL, "--ip6 %s: reserved in its subnet", ip6);
+	if (sc->clash6)
+		return err_setn(EADDRINUSE, "--ip6 %s: address already in use", ip6);
+	memcpy(out, sc->want6, 16);
+	return 0;
 }
 
 static int parse_mac(const char *s, uint8_t m[6])
@@ -489,6 +561,10 @@ int net_setup(const struct store *s, const struct container_spec *c, struct net_
 		return err_setn(ENOMEM, "network");
 	sc->id = c->id;
 	sc->me = l;
+	if (c->ip6 && !(sc->have6 = inet_pton(AF_INET6, c->ip6, sc->want6) == 1)) {
+		free(sc);
+		return err_setn(EINVAL, "invalid --ip6 %s: not an IPv6 address", c->ip6);
+	}
 	if ((lock = ipam_lock(s->root)) < 0) {
 		free(sc);
 		return -1;
@@ -505,7 +581,8 @@ int net_setup(const struct store *s, const struct container_spec *c, struct net_
 		err_setn(0, "cannot publish %s: port is already allocated", sc->clash_what);
 		goto out;
 	}
-	if (pick(c, &l->br, sc, &l->addr))
+	if (pick(c->ip, c->ip6 != NULL, &l->br, sc, &l->addr)
+	    || pick6(c->ip6, il->net, &l->br, sc, l->addr, il->addr6))
 		goto out;
 	if (!c->mac) { /* Docker's: 02:42 and the address */
 		l->mac[0] = 0x02;
@@ -514,8 +591,6 @@ int net_setup(const struct store *s, const struct container_spec *c, struct net_
 	}
 	memcpy(il->id, c->id, sizeof(il->id));
 	il->addr = l->addr;
-	if (l->br.prefix6)
-		net_addr6(&l->br, l->addr, il->addr6);
 	memcpy(il->mac, l->mac, 6);
 	il->owner = getpid();
 	il->owner_start = proc_start_time(il->owner);
@@ -542,7 +617,7 @@ int net_setup(const struct store *s, const struct container_spec *c, struct net_
 	rc = 0;
 	goto out;
 fail:
-	ipam_release(s->root, c->id, NULL);
+	ipam_release(s->root, c->id, il->net, NULL, NULL);
 	l->active = 0;
 out:
 	if (rc)
@@ -554,85 +629,119 @@ out:
 
 /* ---- names: /etc/hosts on a user network ------------------------------------ */
 
-struct peers {
-	const char *net;
-	char *buf;          /* "ADDR\tNAME ALIASES\n" of each */
-	size_t len, cap;
-	char (*ids)[CONTAINER_ID_LEN + 1];
+struct leases {
+	struct ipam_lease *v;
 	int n, max;
 };
 
-static int add_peer(const struct ipam_lease *l, void *arg)
+static int add_lease(const struct ipam_lease *l, void *arg)
 {
-	struct peers *p = arg;
-	char a[16];
+	struct leases *a = arg;
 
-	if (strcmp(l->net, p->net) || !*l->name)
-		return 0;
-	if (p->n == p->max || p->cap - p->len < 32 + sizeof(l->name) + sizeof(l->aliases)) {
-		size_t cap = p->cap * 2 + 4096;
-		int max = p->max * 2 + 16;
-		char *b = realloc(p->buf, cap);
-		void *v = b ? realloc(p->ids, (size_t)max * sizeof(*p->ids)) : NULL;
+	if (a->n == a->max) {
+		int max = a->max * 2 + 16;
+		void *v = realloc(a->v, (size_t)max * sizeof(*a->v));
 
-		if (b)
-			p->buf = b, p->cap = cap;
 		if (!v)
-			return err_setn(ENOMEM, "network %s", p->net);
-		p->ids = v;
-		p->max = max;
+			return err_setn(ENOMEM, "network");
+		a->v = v;
+		a->max = max;
 	}
-	strcpy(p->ids[p->n++], l->id);
-	net_ntoa(l->addr, a);
-	p->len += (size_t)snprintf(p->buf + p->len, p->cap - p->len, "%s\t%s%s%s\n", a, l->name,
-				   *l->aliases ? " " : "", l->aliases);
+	a->v[a->n++] = *l;
 	return 0;
 }
 
-/* Under the lock: the /etc/hosts of every running container of user
- * network net, written again in place (etcfiles.h) with a line for each
- * of them. A failure is reported, not returned: the container that
- * joins or leaves is not at fault. */
-static void hosts_sync(const char *root, const char *net)
+static void peer_line(FILE *f, const struct ipam_lease *l)
 {
-	struct peers p = { net, NULL, 0, 0, NULL, 0, 0 };
+	char a[INET6_ADDRSTRLEN];
+
+	net_ntoa(l->addr, a);
+	fprintf(f, "%s\t%s%s%s\n", a, l->name, *l->aliases ? " " : "", l->aliases);
+	if (memcmp(l->addr6, (uint8_t[16]){ 0 }, 16)) {
+		inet_ntop(AF_INET6, l->addr6, a, sizeof(a));
+		fprintf(f, "%s\t%s%s%s\n", a, l->name, *l->aliases ? " " : "", l->aliases);
+	}
+}
+
+/* What follows container id's hosts.base: for each user network it is
+ * on (eth0's first, then eth1...), "# network NET" and a line for each
+ * running container of it, itself included. */
+static void hosts_text(const struct leases *a, const char *id, FILE *f)
+{
+	for (int dev = 0; dev <= NET_CONNECT_MAX; dev++)
+		for (int i = 0; i < a->n; i++) {
+			const struct ipam_lease *me = &a->v[i];
+
+			if (me->dev != dev || strcmp(me->id, id) || !*me->net)
+				continue;
+			fprintf(f, "# network %s\n", me->net);
+			for (int j = 0; j < a->n; j++)
+				if (!strcmp(a->v[j].net, me->net) && *a->v[j].name)
+					peer_line(f, &a->v[j]);
+		}
+}
+
+/* Under the lock: the /etc/hosts of every running container of user
+ * network net (and of container also, if not NULL), written again in
+ * place (etcfiles.h) with a line for each container of each of its
+ * networks. A failure is reported, not returned: the container that
+ * joins or leaves is not at fault. */
+static void hosts_sync(const char *root, const char *net, const char *also)
+{
+	struct leases a = { NULL, 0, 0 };
 	struct store st = { .lockfd = -1 };
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], *text;
+	size_t len;
 	int stale = 0;
 
 	if (strlen(root) >= sizeof(st.root))
 		return;
 	strcpy(st.root, root);
-	if (ipam_each(root, add_peer, &p, &stale))
+	if (ipam_each(root, add_lease, &a, &stale))
 		warn("%s", err_msg());
-	for (int i = 0; i < p.n; i++)
-		if (container_dir(&st, p.ids[i], dir)
-		    || etcfiles_hosts_update(dir, net, p.buf ? p.buf : "", p.len))
+	for (int i = 0; i < a.n; i++) {
+		const char *id = a.v[i].id;
+		int done = 0;
+		FILE *f;
+
+		if ((strcmp(a.v[i].net, net) || !*net) && (!also || strcmp(id, also)))
+			continue;
+		for (int j = 0; j < i && !done; j++) /* once a container */
+			done = !strcmp(a.v[j].id, id) && ((!strcmp(a.v[j].net, net) && *net)
+							   || (also && !strcmp(id, also)));
+		if (done)
+			continue;
+		text = NULL;
+		len = 0;
+		if (!(f = open_memstream(&text, &len))) {
+			warn("network %s", net);
+			break;
+		}
+		hosts_text(&a, id, f);
+		if (fclose(f) || container_dir(&st, id, dir)
+		    || etcfiles_hosts_update(dir, text ? text : "", text ? len : 0))
 			warn("%s", err_msg());
-	free(p.buf);
-	free(p.ids);
+		free(text);
+	}
+	free(a.v);
 }
 
-int net_attach(struct net_lease *l, pid_t pid)
-{
-	char host[IFNAMSIZ], path[64];
-	struct ifreq ifr = { 0 };
-	int nl = -1, cnl = -1, sock = -1, nsfd, idx, br, lock, rc = -1;
+/* ---- the interfaces ------------------------------------------------------- */
 
-	if (!ENABLED(FEATURE_BRIDGE) || !l || !l->active)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-	if ((nsfd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return err_set("%s", path);
-	snprintf(host, sizeof(host), "bx%.11s", l->lease.id);
+/* The veth pair host (on l's bridge) and peer (born in the netns nsfd):
+ * inside its address(es), up, and with route its default route(s). */
+static int veth_in(const struct net_lease *l, int nsfd, const char *host, const char *peer,
+		   int route)
+{
+	struct ifreq ifr = { 0 };
+	int nl, cnl = -1, sock = -1, idx, br, rc = -1;
+
 	if ((nl = nl_open()) < 0)
-		goto out;
+		return -1;
 	/* one left by an init whose netns the kernel has yet to clean up */
 	if ((idx = (int)if_nametoindex(host)))
 		nl_link_del(nl, idx);
-	if (ra_off_in(nsfd))
-		goto out;
-	if (nl_veth_add(nl, host, "eth0", nsfd, l->mtu, l->mac)) {
+	if (nl_veth_add(nl, host, peer, nsfd, l->mtu, l->mac)) {
 		err_prefix("cannot make the container's veth pair");
 		goto out;
 	}
@@ -642,20 +751,55 @@ int net_attach(struct net_lease *l, pid_t pid)
 	}
 	if (nl_link_set(nl, idx, 1, br, 0))
 		goto out;
-	/* inside: eth0's address, up, the default route */
+	/* inside: the address, up, the default route */
 	if ((cnl = nl_socket_in(nsfd, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE)) < 0
 	    || (sock = nl_socket_in(nsfd, AF_INET, SOCK_DGRAM, 0)) < 0)
 		goto out;
-	strcpy(ifr.ifr_name, "eth0");
+	strcpy(ifr.ifr_name, peer);
 	if (ioctl(sock, SIOCGIFINDEX, &ifr) < 0) {
-		err_set("eth0");
+		err_set("%s", peer);
 		goto out;
 	}
 	if (nl_addr_add(cnl, ifr.ifr_ifindex, l->addr, l->br.prefix)
 	    || (l->br.prefix6 && nl_addr6_add(cnl, ifr.ifr_ifindex, l->lease.addr6, l->br.prefix6))
 	    || nl_link_set(cnl, ifr.ifr_ifindex, 1, 0, 0)
-	    || nl_route_default(cnl, ifr.ifr_ifindex, l->br.gw)
-	    || (l->br.prefix6 && nl_route6_default(cnl, ifr.ifr_ifindex, l->br.gw6)))
+	    || (route && nl_route_default(cnl, ifr.ifr_ifindex, l->br.gw))
+	    || (route && l->br.prefix6 && nl_route6_default(cnl, ifr.ifr_ifindex, l->br.gw6)))
+		goto out;
+	rc = 0;
+out:
+	if (sock >= 0)
+		close(sock);
+	if (cnl >= 0)
+		close(cnl);
+	close(nl);
+	return rc;
+}
+
+/* The host's end of a container's interface ethN: bx and 11 digits of
+ * its ID for eth0, bx, 10 digits, - and N for the others. */
+static void veth_name(const char *id, int dev, char host[IFNAMSIZ])
+{
+	if (dev)
+		snprintf(host, IFNAMSIZ, "bx%.10s-%d", id, dev);
+	else
+		snprintf(host, IFNAMSIZ, "bx%.11s", id);
+}
+
+static int attach_connected(struct net_lease *l, int nsfd);
+
+int net_attach(struct net_lease *l, pid_t pid)
+{
+	char host[IFNAMSIZ], path[64];
+	int nsfd, lock, rc = -1;
+
+	if (!ENABLED(FEATURE_BRIDGE) || !l || !l->active)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	if ((nsfd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return err_set("%s", path);
+	veth_name(l->lease.id, 0, host);
+	if (ra_off_in(nsfd) || veth_in(l, nsfd, host, "eth0", 1))
 		goto out;
 	/* the lease lives as long as the init too, should the monitor die */
 	l->lease.init = pid;
@@ -664,17 +808,13 @@ int net_attach(struct net_lease *l, pid_t pid)
 		goto out;
 	rc = ipam_write(l->root, &l->lease);
 	if (!rc && l->user)
-		hosts_sync(l->root, l->lease.net);
+		hosts_sync(l->root, l->lease.net, NULL);
 	ipam_unlock(lock);
+	if (!rc && ENABLED(APPLET_NETWORK))
+		rc = attach_connected(l, nsfd);
 out:
 	if (rc)
 		err_prefix("network");
-	if (sock >= 0)
-		close(sock);
-	if (cnl >= 0)
-		close(cnl);
-	if (nl >= 0)
-		close(nl);
 	close(nsfd);
 	return rc;
 }
@@ -708,9 +848,9 @@ int net_nat_rewrite(const char *root, const char *skip_id)
 
 void net_release(const struct store *s, const char *id, struct net_lease *l)
 {
-	char msg[256], net[NET_NAME_MAX + 1];
+	char msg[256], nets[NET_CONNECT_MAX + 1][NET_NAME_MAX + 1];
 	struct scan *sc;
-	int lock, had, stale = 0, e = err_errno();
+	int lock, had, stale = 0, nnets, e = err_errno();
 
 	if (l && !l->root)
 		return; /* never set up */
@@ -730,7 +870,7 @@ void net_release(const struct store *s, const char *id, struct net_lease *l)
 		warn("%s", err_msg());
 		goto out;
 	}
-	had = ipam_release(s->root, id, net);
+	had = ipam_release(s->root, id, NULL, nets, &nnets);
 	if ((sc = calloc(1, sizeof(*sc)))) {
 		sc->id = id;
 		ipam_each(s->root, scan_others, sc, &stale);
@@ -738,8 +878,8 @@ void net_release(const struct store *s, const char *id, struct net_lease *l)
 			warn("%s", err_msg());
 		free(sc);
 	}
-	if (*net)
-		hosts_sync(s->root, net);
+	for (int i = 0; i < nnets; i++)
+		hosts_sync(s->root, nets[i], NULL);
 	ipam_unlock(lock);
 out:
 	err_setn(e, "%s", msg);
@@ -747,7 +887,9 @@ out:
 
 struct find {
 	const char *id;
+	const char *net;     /* NULL: the lease of eth0 */
 	struct ipam_lease *out;
+	int devs;            /* a bit per ethN the container has */
 };
 
 static int find_one(const struct ipam_lease *l, void *arg)
@@ -756,13 +898,16 @@ static int find_one(const struct ipam_lease *l, void *arg)
 
 	if (strcmp(l->id, f->id))
 		return 0;
+	f->devs |= 1 << l->dev;
+	if (f->net ? strcmp(l->net, f->net) : l->dev != 0)
+		return 0;
 	*f->out = *l;
 	return 1;
 }
 
-int net_lease_get(const char *root, const char *id, struct ipam_lease *out)
+int net_lease_get(const char *root, const char *id, const char *net, struct ipam_lease *out)
 {
-	struct find f = { id, out };
+	struct find f = { id, net, out, 0 };
 	int lock, rc, stale = 0;
 
 	if (!ENABLED(FEATURE_BRIDGE))
@@ -771,5 +916,311 @@ int net_lease_get(const char *root, const char *id, struct ipam_lease *out)
 		return -1;
 	rc = ipam_each(root, find_one, &f, &stale);
 	ipam_unlock(lock);
+	return rc;
+}
+
+/* ---- network connect, disconnect ---------------------------------------------- */
+
+/* Connect the container of own (its eth0's lease: its ID, name, monitor
+ * and init) to the network of entry ("NAME [ip=A] [ip6=A] [alias=N]...",
+ * container_spec.connected) as its interface ethN, dev N, in its netns
+ * nsfd: a lease, the network's bridge (made again if gone), the veth
+ * pair, the address(es), the network's names. The lease goes again if
+ * the rest fails. */
+static int connect_one(const char *root, const struct ipam_lease *own, const char *entry,
+		       int dev, int nsfd)
+{
+	struct net_lease *l = calloc(1, sizeof(*l));
+	struct scan *sc = calloc(1, sizeof(*sc));
+	struct ipam_lease *il;
+	struct netrec r;
+	char words[512], *p = words, *w, *ip = NULL, *ip6 = NULL, host[IFNAMSIZ], peer[8];
+	int lock = -1, stale = 0, rc = -1, leased = 0;
+	size_t k = 0;
+
+	if (!l || !sc || strlen(entry) >= sizeof(words)) {
+		err_setn(ENOMEM, "network");
+		goto out;
+	}
+	il = &l->lease;
+	strcpy(words, entry);
+	w = ipam_word(&p);
+	if ((lock = ipam_lock(root)) < 0 || netrec_find(root, w, &r))
+		goto out;
+	if (!r.br.prefix) {
+		err_setn(EINVAL, "network %s is not a bridge network", r.name);
+		goto out;
+	}
+	while (*(w = ipam_word(&p))) {
+		if (!strncmp(w, "ip=", 3))
+			ip = w + 3;
+		else if (!strncmp(w, "ip6=", 4))
+			ip6 = w + 4;
+		else if (!strncmp(w, "alias=", 6) && k + 1 + strlen(w + 6) <= NET_ALIASES_MAX)
+			k += (size_t)sprintf(il->aliases + k, "%s%s", k ? " " : "", w + 6);
+	}
+	l->root = root;
+	l->br = r.br;
+	l->user = !r.builtin;
+	strcpy(il->net, r.builtin ? "" : r.name);
+	strcpy(il->id, own->id);
+	strcpy(il->name, own->name);
+	il->dev = dev;
+	sc->id = own->id;
+	sc->me = l;
+	if (ip6 && !(sc->have6 = inet_pton(AF_INET6, ip6, sc->want6) == 1)) {
+		err_setn(EINVAL, "invalid --ip6 %s: not an IPv6 address", ip6);
+		goto out;
+	}
+	if (ipam_each(root, scan_one, sc, &stale) || pick(ip, ip6 != NULL, &l->br, sc, &l->addr)
+	    || pick6(ip6, il->net, &l->br, sc, l->addr, il->addr6))
+		goto out;
+	l->mac[0] = 0x02;
+	l->mac[1] = 0x42;
+	memcpy(l->mac + 2, &l->addr, 4);
+	memcpy(il->mac, l->mac, 6);
+	il->addr = l->addr;
+	il->owner = own->owner;
+	il->owner_start = own->owner_start;
+	il->init = own->init;
+	il->init_start = own->init_start;
+	if (ipam_write(root, il))
+		goto out;
+	leased = 1;
+	if (bridge_up(&l->br, &l->mtu))
+		goto out;
+	/* no ports of its own: the table only if it is not there (a reboot) */
+	if ((stale || !portmap_nat_present(l->br.prefix6)) && nat_apply(root, sc))
+		warn("%s", err_msg());
+	ipam_unlock(lock);
+	lock = -1;
+	veth_name(own->id, dev, host);
+	snprintf(peer, sizeof(peer), "eth%d", dev);
+	if (veth_in(l, nsfd, host, peer, 0))
+		goto out;
+	if ((lock = ipam_lock(root)) < 0)
+		goto out;
+	if (l->user)
+		hosts_sync(root, il->net, NULL);
+	rc = 0;
+out:
+	if (rc && leased) {
+		char msg[256];
+		int e = err_errno();
+
+		snprintf(msg, sizeof(msg), "%s", err_msg());
+		if (lock < 0)
+			lock = ipam_lock(root);
+		ipam_release(root, own->id, il->net, NULL, NULL);
+		err_setn(e, "%s", msg);
+	}
+	ipam_unlock(lock);
+	free(sc);
+	free(l);
+	return rc;
+}
+
+/* After eth0, at each start: eth1... for the networks of the container's
+ * record (network connect), read again from it (a connect while it ran
+ * is in the record, not in the monitor's spec). */
+static int attach_connected(struct net_lease *l, int nsfd)
+{
+	struct store st = { .lockfd = -1 };
+	struct container_spec c;
+	int rc = 0;
+
+	if (strlen(l->root) >= sizeof(st.root))
+		return err_setn(ENAMETOOLONG, "%s", l->root);
+	strcpy(st.root, l->root);
+	if (container_spec_load(&st, l->lease.id, &c))
+		return -1;
+	for (int i = 0; !rc && c.connected && c.connected[i] && i < NET_CONNECT_MAX; i++)
+		rc = connect_one(l->root, &l->lease, c.connected[i], i + 1, nsfd);
+	container_spec_free(&c);
+	return rc;
+}
+
+/* The network's name as records have it ("bridge" for the default),
+ * whether it is the container's by run or by connect (*at: its index in
+ * c->connected, -1 for run's, -2 for none). */
+static int net_which(const struct store *s, const struct container_spec *c, const char *ref,
+		     char name[NET_NAME_MAX + 1], int *at)
+{
+	struct netrec r;
+	size_t n;
+
+	if (netrec_find(s->root, ref, &r))
+		return -1;
+	strcpy(name, r.name);
+	n = strlen(name);
+	*at = -2;
+	if (c->net == NET_BRIDGE && !strcmp(name, c->network ? c->network : "bridge"))
+		*at = -1;
+	for (int i = 0; c->connected && c->connected[i] && *at == -2; i++)
+		if (!strncmp(c->connected[i], name, n) && (!c->connected[i][n]
+							   || c->connected[i][n] == ' '))
+			*at = i;
+	return 0;
+}
+
+int net_connect(const struct store *s, const char *id, const char *ref, const char *ip,
+		const char *ip6, char **aliases)
+{
+	struct container_spec c;
+	struct container_state st;
+	struct ipam_lease own;
+	struct netrec r;
+	char name[NET_NAME_MAX + 1], entry[512], path[64], **v;
+	int lock, at, n = 0, nsfd = -1, dev, rc = -1;
+	size_t k;
+
+	if ((lock = container_lock(id)) < 0)
+		return -1;
+	if (container_spec_load(s, id, &c)) {
+		container_unlock(lock);
+		return -1;
+	}
+	if (net_which(s, &c, ref, name, &at) || netrec_find(s->root, name, &r))
+		goto out;
+	if (c.net == NET_HOST || !r.br.prefix) {
+		err_setn(0, "container cannot be disconnected from host network or connected "
+			 "to host network");
+		goto out;
+	}
+	if (c.net != NET_BRIDGE) {
+		err_setn(0, c.net == NET_CONTAINER ? "container sharing network namespace with "
+			 "another container or host cannot be connected to any other network"
+			 : "container cannot be connected to multiple networks with one of the "
+			 "networks in private (none) mode");
+		goto out;
+	}
+	if (at != -2) {
+		err_setn(0, "endpoint with name %s already exists in network %s", c.name, name);
+		goto out;
+	}
+	if (aliases && aliases[0] && r.builtin) {
+		err_setn(0, "network-scoped aliases are only supported for user-defined networks");
+		goto out;
+	}
+	while (c.connected && c.connected[n])
+		n++;
+	if (n == NET_CONNECT_MAX) {
+		err_setn(0, "container %s: at most %d networks connected", c.name, NET_CONNECT_MAX);
+		goto out;
+	}
+	k = (size_t)snprintf(entry, sizeof(entry), "%s%s%s%s%s", name, ip ? " ip=" : "",
+			     ip ? ip : "", ip6 ? " ip6=" : "", ip6 ? ip6 : "");
+	for (int i = 0; aliases && aliases[i] && k < sizeof(entry); i++)
+		k += (size_t)snprintf(entry + k, sizeof(entry) - k, " alias=%s", aliases[i]);
+	if (k >= sizeof(entry) || !(v = realloc(c.connected, (size_t)(n + 2) * sizeof(*v)))
+	    || !(v[n] = strdup(entry))) {
+		err_setn(ENOMEM, "network connect");
+		goto out;
+	}
+	c.connected = v;
+	v[n + 1] = NULL;
+	if (container_spec_save(s, &c) || container_state_load(s, id, &st))
+		goto out;
+	rc = 0;
+	if (st.status != ST_RUNNING || st.pid <= 0)
+		goto out; /* at its next start */
+	/* running: the interface now, as the monitor's own leases (they
+	 * live and go together), the lowest ethN free */
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)st.pid);
+	if ((nsfd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || !proc_alive(st.pid, st.pid_start)) {
+		rc = err_setn(ESRCH, "container %s is not running", c.name);
+	} else if ((rc = net_lease_get(s->root, id, NULL, &own)) != 1) {
+		rc = rc < 0 ? -1 : err_setn(ESRCH, "container %s has no network lease", c.name);
+	} else {
+		struct find f = { id, "\001", &own, 0 };
+		int lk = ipam_lock(s->root), stale = 0;
+
+		if (lk >= 0)
+			ipam_each(s->root, find_one, &f, &stale);
+		ipam_unlock(lk);
+		for (dev = 1; dev < NET_CONNECT_MAX && (f.devs & (1 << dev)); dev++)
+			;
+		rc = connect_one(s->root, &own, entry, dev, nsfd);
+	}
+	if (rc) { /* not connected: not recorded either */
+		char msg[256];
+		int e = err_errno();
+
+		snprintf(msg, sizeof(msg), "%s", err_msg());
+		free(v[n]);
+		v[n] = NULL;
+		container_spec_save(s, &c);
+		err_setn(e, "%s", msg);
+	}
+out:
+	if (nsfd >= 0)
+		close(nsfd);
+	container_spec_free(&c);
+	container_unlock(lock);
+	return rc;
+}
+
+int net_disconnect(const struct store *s, const char *id, const char *ref, int force)
+{
+	struct container_spec c;
+	struct container_state st;
+	struct ipam_lease l;
+	char name[NET_NAME_MAX + 1], host[IFNAMSIZ];
+	int lock, at = -2, rc = -1;
+
+	if ((lock = container_lock(id)) < 0)
+		return -1;
+	if (container_spec_load(s, id, &c)) {
+		container_unlock(lock);
+		return -1;
+	}
+	if (net_which(s, &c, ref, name, &at)) {
+		/* -f: a network removed meanwhile, by the name recorded */
+		size_t n = strlen(ref);
+
+		if (!force || n > NET_NAME_MAX)
+			goto out;
+		strcpy(name, ref);
+		for (int i = 0; c.connected && c.connected[i] && at == -2; i++)
+			if (!strncmp(c.connected[i], ref, n) && (!c.connected[i][n]
+								 || c.connected[i][n] == ' '))
+				at = i;
+	}
+	if (at == -1) {
+		err_setn(0, "container %s is on network %s by run --network: only networks "
+			 "added by network connect can be disconnected", c.name, name);
+		goto out;
+	}
+	if (at == -2) {
+		err_setn(0, "container %s is not connected to network %s", c.name, name);
+		goto out;
+	}
+	free(c.connected[at]);
+	for (int i = at; c.connected[i]; i++)
+		c.connected[i] = c.connected[i + 1];
+	if (container_spec_save(s, &c) || container_state_load(s, id, &st))
+		goto out;
+	rc = 0;
+	if (st.status == ST_RUNNING && net_lease_get(s->root, id, !strcmp(name, "bridge") ? ""
+						       : name, &l) == 1) {
+		int nl = nl_open(), idx, lk;
+
+		/* the host's end: the pair goes, and eth1... with it */
+		veth_name(id, l.dev, host);
+		if (nl >= 0 && (idx = (int)if_nametoindex(host)) && nl_link_del(nl, idx))
+			warn("cannot delete %s", host);
+		if (nl >= 0)
+			close(nl);
+		if ((lk = ipam_lock(s->root)) < 0) {
+			rc = -1;
+			goto out;
+		}
+		ipam_release(s->root, id, l.net, NULL, NULL);
+		hosts_sync(s->root, l.net, id);
+		ipam_unlock(lk);
+	}
+out:
+	container_spec_free(&c);
+	container_unlock(lock);
 	return rc;
 }

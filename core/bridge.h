@@ -13,9 +13,10 @@
  * gateway's too, so the IPv4 leases allocate both. The bridge is made on first use and stays, as
  * docker0 does; so does the NAT table (portmap.h). A user-defined
  * network (netrec.h, `network create`) is the same with its own bridge,
- * subnet and NAT rules (IPv4 only); its containers' /etc/hosts name each
- * other and are kept current as they come and go (net_attach,
- * net_release).
+ * subnet(s) and NAT rules; its containers' /etc/hosts name each other
+ * and are kept current as they come and go (net_attach, net_release).
+ * --ip6 gives a container an IPv6 address of its own choosing instead
+ * of the twin (the IPAM then keeps the twin of that host number free).
  *
  * The monitor, which lives as long as the container:
  *   net_setup    before the first launch: a lease (ipam.h) for the
@@ -27,8 +28,10 @@
  *   net_attach   after each clone, before the init goes: the veth pair,
  *                its peer born in the init's netns as eth0, address,
  *                MTU of the bridge, default route
- *   net_release  when the container is over, and from rm: the lease
- *                goes and the NAT table forgets its ports. The veth goes
+ *                (and eth1... for the networks connected to it:
+ *                net_connect, with a lease each)
+ *   net_release  when the container is over, and from rm: its leases
+ *                go and the NAT table forgets its ports. The veths go
  *                with the netns (the kernel deletes both ends).
  * Errors follow err.h.
  */
@@ -75,6 +78,11 @@ int bridge_conf_get(const char *root, struct bridge_conf *b);
 /* "A.B.C.D/P" (the gateway A.B.C.D if not the network's address, else
  * the first) into b's net, gw and prefix; /8 to /30. */
 int bridge_subnet_parse(const char *s, struct bridge_conf *b);
+/* "X:X::/P" into b's net6, prefix6 and gw6 (the twin of b->gw: set
+ * the IPv4 subnet first); P from 16 to 96 + the IPv4 prefix. */
+int bridge_subnet6_parse(const char *s, struct bridge_conf *b);
+/* Is a in net/prefix? */
+int net_in6(const uint8_t net[16], int prefix, const uint8_t a[16]);
 /* Make b's bridge (if missing) with its gateway address, up, forwarding
  * on; *mtu: its MTU, or 0. */
 int bridge_up(const struct bridge_conf *b, unsigned *mtu);
@@ -88,9 +96,26 @@ int net_attach(struct net_lease *l, pid_t pid);
  * from rm), then the NAT table's ports. A no-op when there is none. */
 void net_release(const struct store *s, const char *id, struct net_lease *l);
 
-/* Container id's live lease: 1 with *out, 0 if it has none (not on the
- * bridge, or not running), -1 on error. For inspect, ps and port. */
-int net_lease_get(const char *root, const char *id, struct ipam_lease *out);
+/* Container id's live lease on network net ("" the default bridge;
+ * NULL: its eth0's, the network it was run on): 1 with *out, 0 if it
+ * has none (not on it, or not running), -1 on error. For inspect, ps
+ * and port. */
+int net_lease_get(const char *root, const char *id, const char *net, struct ipam_lease *out);
+
+/* network connect: container id on network ref (a name or ID) too, as
+ * Docker's: recorded in its spec (container_spec.connected), and if it
+ * runs an interface eth1... in its netns at once, with a lease that
+ * lives and goes with its others (the same monitor and init); ip, ip6:
+ * its addresses there (NULL: chosen), aliases its names (NULL-terminated
+ * or NULL). At each start net_attach makes them again. Under the
+ * container's lock. */
+int net_connect(const struct store *s, const char *id, const char *ref, const char *ip,
+		const char *ip6, char **aliases);
+/* network disconnect: the network ref connected to container id goes
+ * from its record and, if it runs, its interface and lease. force: ref
+ * may name a network removed since. The network the container was run
+ * on is not one (EINVAL). */
+int net_disconnect(const struct store *s, const char *id, const char *ref, int force);
 
 /* "10.213.0.2" into buf[16]. */
 void net_ntoa(uint32_t a, char *buf);

@@ -494,6 +494,8 @@ static void spec_json(struct json_w *w, const struct container_spec *c)
 	put_list(w, "net_aliases", c->net_aliases);
 	put_list(w, "ports", c->ports);
 	put_str(w, "ip", c->ip);
+	put_str(w, "ip6", c->ip6);
+	put_list(w, "connected", c->connected);
 	put_str(w, "mac", c->mac);
 	jw_key(w, "mounts");
 	jw_arr(w);
@@ -770,6 +772,8 @@ int container_spec_load(const struct store *s, const char *id, struct container_
 	c->net_aliases = dup_list(&d, 0, "net_aliases", &bad);
 	c->ports = dup_list(&d, 0, "ports", &bad);
 	c->ip = dup_str(&d, 0, "ip", &bad);
+	c->ip6 = dup_str(&d, 0, "ip6", &bad);
+	c->connected = dup_list(&d, 0, "connected", &bad);
 	c->mac = dup_str(&d, 0, "mac", &bad);
 	a = json_get(&d, 0, "mounts");
 	if (a && json_type(&d, a) == JSON_ARRAY && d.nodes[a].len) {
@@ -864,6 +868,8 @@ void container_spec_free(struct container_spec *c)
 	free(c->network);
 	free_list(c->net_aliases);
 	free(c->ip);
+	free(c->ip6);
+	free_list(c->connected);
 	free(c->mac);
 	free(c->workdir);
 	free(c->user);

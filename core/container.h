@@ -105,6 +105,9 @@ struct container_spec {
 	char **net_aliases;    /* --network-alias: NULL-terminated */
 	char **ports;          /* -p as given, -P's added: NULL-terminated */
 	char *ip, *mac;        /* --ip, --mac-address; NULL: chosen */
+	char *ip6;             /* --ip6; NULL: the twin of ip (bridge.h) */
+	char **connected;      /* network connect: "NAME [ip=A] [ip6=A]
+				* [alias=N]...", eth1 first; NULL-terminated */
 	struct mount_spec *mounts;
 	int nmounts;
 	struct ulimit_spec *ulimits;

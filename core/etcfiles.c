@@ -133,7 +133,7 @@ static void copy_file(struct out *o, const char *path)
 static int write_hosts(const char *dir, const char *name, const struct container_spec *c,
 		       const struct net_lease *net)
 {
-	char addr[16];
+	char addr[16], addr6[INET6_ADDRSTRLEN];
 	struct out o;
 
 	if (out_open(&o, dir, name))
@@ -155,6 +155,13 @@ static int write_hosts(const char *dir, const char *name, const struct container
 		out_str(&o, "\t");
 		out_str(&o, c->hostname ? c->hostname : c->id);
 		out_str(&o, "\n");
+		if (net && net->active && net->br.prefix6) { /* and its IPv6 one */
+			inet_ntop(AF_INET6, net->lease.addr6, addr6, sizeof(addr6));
+			out_str(&o, addr6);
+			out_str(&o, "\t");
+			out_str(&o, c->hostname ? c->hostname : c->id);
+			out_str(&o, "\n");
+		}
 	}
 	for (int i = 0; c->extra_hosts && c->extra_hosts[i]; i++)
 		add_host(&o, c->extra_hosts[i]);
@@ -261,10 +268,10 @@ static int write_resolv(const char *dir, const struct container_spec *c,
 int etcfiles_write(const char *dir, const struct container_spec *c,
 		   const struct net_lease *net)
 {
-	/* on a user network: hosts.base too, what etcfiles_hosts_update
-	 * adds the network's names to */
+	/* on a bridge: hosts.base too, what etcfiles_hosts_update adds the
+	 * names of its user networks to (network connect may add one) */
 	return write_hostname(dir, c) || write_hosts(dir, "hosts", c, net)
-		|| (net && net->active && net->user && write_hosts(dir, "hosts.base", c, net))
+		|| (net && net->active && write_hosts(dir, "hosts.base", c, net))
 		|| write_resolv(dir, c, net) ? -1 : 0;
 }
 
@@ -300,7 +307,7 @@ static int open_regular(int dfd, const char *name, int flags)
 	return fd;
 }
 
-int etcfiles_hosts_update(const char *dir, const char *net, const char *lines, size_t n)
+int etcfiles_hosts_update(const char *dir, const char *lines, size_t n)
 {
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), in = -1, out = -1;
 	int rc = -1;
@@ -316,9 +323,7 @@ int etcfiles_hosts_update(const char *dir, const char *net, const char *lines, s
 		err_set("cannot open %s/hosts", dir);
 		goto out;
 	}
-	if (ftruncate(out, 0) < 0 || copy_fd(in, out) || write_all(out, "# network ", 10)
-	    || write_all(out, net, strlen(net)) || write_all(out, "\n", 1)
-	    || write_all(out, lines, n))
+	if (ftruncate(out, 0) < 0 || copy_fd(in, out) || write_all(out, lines, n))
 		err_set("cannot write %s/hosts", dir);
 	else
 		rc = 0;

@@ -29,14 +29,14 @@ int etcfiles_write(const char *dir, const struct container_spec *c,
 
 /* The hosts file of the record dir dir, rewritten in place (it is bound
  * on the container's /etc/hosts: a new file renamed over it would not be
- * seen there): dir/hosts.base, then "# network NET" and n bytes of
- * lines. Only regular files of dir, never through a link; a container
+ * seen there): dir/hosts.base, then n bytes of lines (for each user
+ * network of the container "# network NET" and a line per member). Only regular files of dir, never through a link; a container
  * that holds its /etc/hosts open sees the new content; one that bound or
  * linked something else there is not followed. Under the network lock
  * (bridge.h): never a lock on the file itself, which the container can
  * hold. A dir without hosts.base (a container gone meanwhile) is no
  * error. */
-int etcfiles_hosts_update(const char *dir, const char *net, const char *lines, size_t n);
+int etcfiles_hosts_update(const char *dir, const char *lines, size_t n);
 
 /* Is s an --add-host value, NAME:IP (IPv4 or IPv6)? */
 int etcfiles_host_valid(const char *s);

@@ -186,6 +186,10 @@ int ipam_parse(const char *text, size_t n, struct ipam_lease *l, char boot[40])
 		} else if (!strcmp(key, "addr6")) {
 			if (inet_pton(AF_INET6, a, l->addr6) != 1)
 				return -1;
+		} else if (!strcmp(key, "dev")) {
+			if (strncmp(a, "eth", 3) || number(a + 3, NET_CONNECT_MAX, &x) || !x)
+				return -1;
+			l->dev = (int)x;
 		} else if (!strcmp(key, "mac")) {
 			if (ipam_mac_parse(a, l->mac))
 				return -1;
@@ -276,6 +280,8 @@ int ipam_write(const char *root, const struct ipam_lease *l)
 		inet_ntop(AF_INET6, l->addr6, h, sizeof(h));
 		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "addr6 %s\n", h);
 	}
+	if (l->dev)
+		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "dev eth%d\n", l->dev);
 	for (int i = 0; i < l->nports; i++) {
 		const struct portmap *p = &l->ports[i];
 
@@ -288,7 +294,8 @@ int ipam_write(const char *root, const struct ipam_lease *l)
 	return write_file_atomic(path, buf, (size_t)len, 0600);
 }
 
-int ipam_release(const char *root, const char *id, char net[NET_NAME_MAX + 1])
+int ipam_release(const char *root, const char *id, const char *only,
+		 char (*nets)[NET_NAME_MAX + 1], int *nnets)
 {
 	char dir[PATH_MAX], path[PATH_MAX], boot[40], *data;
 	struct ipam_lease l;
@@ -297,8 +304,8 @@ int ipam_release(const char *root, const char *id, char net[NET_NAME_MAX + 1])
 	size_t n;
 	int had = 0;
 
-	if (net)
-		*net = 0;
+	if (nnets)
+		*nnets = 0;
 	if (leases_dir(root, dir))
 		return -1;
 	if (!(d = opendir(dir)))
@@ -307,11 +314,12 @@ int ipam_release(const char *root, const char *id, char net[NET_NAME_MAX + 1])
 		if (de->d_name[0] == '.' || path_join(path, dir, de->d_name)
 		    || read_file(path, LEASE_MAX, &data, &n))
 			continue;
-		if (!ipam_parse(data, n, &l, boot) && !strcmp(l.id, id)) {
+		if (!ipam_parse(data, n, &l, boot) && !strcmp(l.id, id)
+		    && (!only || !strcmp(l.net, only))) {
 			unlinkat(dirfd(d), de->d_name, 0);
 			had |= l.nports > 0;
-			if (net)
-				strcpy(net, l.net);
+			if (nets && *l.net && *nnets <= NET_CONNECT_MAX)
+				strcpy(nets[(*nnets)++], l.net);
 		}
 		free(data);
 	}

@@ -10,6 +10,8 @@
  *   name NAME                  the container's name, for the others'
  *   alias NAME...              /etc/hosts (user networks: netrec.h)
  *   addr6 IPV6                 with an IPv6 subnet: its address there
+ *   dev ethN                   a network it was connected to (network
+ *                              connect): its interface; none: eth0
  *   port IP HOSTPORT PORT tcp|udp   (one a published port)
  * A lease is live while its boot is this one and its monitor or its
  * init lives; any other is reclaimed by the next allocation, so a crash,
@@ -27,6 +29,7 @@
 
 #define NET_NAME_MAX 64     /* a network's name (netrec.h) */
 #define NET_ALIASES_MAX 255 /* --network-alias names, blank-separated */
+#define NET_CONNECT_MAX 8   /* networks connected to one container: eth1..eth8 */
 
 struct ipam_lease {
 	char id[CONTAINER_ID_LEN + 1];
@@ -36,6 +39,7 @@ struct ipam_lease {
 	uint32_t addr;
 	uint8_t addr6[16];   /* all zero: none */
 	uint8_t mac[6];
+	int dev;             /* its interface: ethN; 0 the network it was run on */
 	pid_t owner, init;
 	uint64_t owner_start, init_start;
 	struct portmap ports[PORTMAP_MAX];
@@ -53,9 +57,12 @@ int ipam_each(const char *root, int (*fn)(const struct ipam_lease *l, void *arg)
 	      int *stale_ports);
 /* Write l (its file named by l->addr), this boot's. */
 int ipam_write(const char *root, const struct ipam_lease *l);
-/* Delete id's lease(s): 1 if one had published ports, else 0; net
- * (NULL: not wanted) gets its network, "" for the default bridge. */
-int ipam_release(const char *root, const char *id, char net[NET_NAME_MAX + 1]);
+/* Delete id's leases, live or stale (only: NULL, all; else those of
+ * network only, "" the default bridge): 1 if one had published ports,
+ * else 0. nets (NULL: not wanted) gets the user networks they were on,
+ * *nnets how many (at most NET_CONNECT_MAX + 1). */
+int ipam_release(const char *root, const char *id, const char *only,
+		 char (*nets)[NET_NAME_MAX + 1], int *nnets);
 
 /* "XX:XX:XX:XX:XX:XX" into m: 0, or -1. */
 int ipam_mac_parse(const char *s, uint8_t m[6]);

@@ -73,8 +73,10 @@ int netrec_parse(const char *text, size_t n, struct netrec *r)
 {
 	char line[256];
 	size_t off = 0;
-	int have_gw = 0;
+	int have_gw = 0, have_gw6 = 0;
 	uint32_t gw = 0;
+	char subnet6[INET6_ADDRSTRLEN + 4] = "";
+	uint8_t gw6[16];
 
 	int more;
 
@@ -108,6 +110,14 @@ int netrec_parse(const char *text, size_t n, struct netrec *r)
 			if (inet_pton(AF_INET, a, &gw) != 1)
 				return -1;
 			have_gw = 1;
+		} else if (!strcmp(key, "subnet6")) {
+			if (strlen(a) >= sizeof(subnet6))
+				return -1;
+			strcpy(subnet6, a);
+		} else if (!strcmp(key, "gateway6")) {
+			if (inet_pton(AF_INET6, a, gw6) != 1)
+				return -1;
+			have_gw6 = 1;
 		} else if (!strcmp(key, "bridge")) {
 			if (!ifname_valid(a))
 				return -1;
@@ -131,6 +141,14 @@ int netrec_parse(const char *text, size_t n, struct netrec *r)
 		if ((gw & mask) != r->br.net || gw == r->br.net || (gw | mask) == 0xffffffffu)
 			return -1;
 		r->br.gw = gw;
+	}
+	if (*subnet6 && bridge_subnet6_parse(subnet6, &r->br))
+		return -1;
+	if (have_gw6) {
+		if (!r->br.prefix6 || !net_in6(r->br.net6, r->br.prefix6, gw6)
+		    || !memcmp(gw6, r->br.net6, 16))
+			return -1;
+		memcpy(r->br.gw6, gw6, 16);
 	}
 	return 0;
 }
@@ -312,6 +330,17 @@ static int clash_one(const struct netrec *r, void *arg)
 			 a, r->br.prefix);
 		return 1;
 	}
+	if (c->me->br.prefix6 && r->br.prefix6
+	    && net_in6(r->br.prefix6 < c->me->br.prefix6 ? r->br.net6 : c->me->br.net6,
+		       r->br.prefix6 < c->me->br.prefix6 ? r->br.prefix6 : c->me->br.prefix6,
+		       r->br.prefix6 < c->me->br.prefix6 ? c->me->br.net6 : r->br.net6)) {
+		char a[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, r->br.net6, a, sizeof(a));
+		snprintf(c->what, sizeof(c->what), "subnet6 overlaps network %s's %s/%d", r->name,
+			 a, r->br.prefix6);
+		return 1;
+	}
 	return 0;
 }
 
@@ -341,7 +370,7 @@ static int pick_subnet(const char *root, struct netrec *r)
 		r->br.net = p.net;
 		r->br.gw = p.net | htonl(1);
 		r->br.prefix = 24;
-		if ((rc = netrec_each(root, clash_one, &c)) > 0 && strncmp(c.what, "subnet", 6))
+		if ((rc = netrec_each(root, clash_one, &c)) > 0 && strncmp(c.what, "subnet ", 7))
 			rc = err_setn(0, "%s", c.what); /* not the subnet's fault */
 		else if (!rc)
 			rc = nl_route_each(nl, route_clash, &p);
@@ -350,6 +379,32 @@ static int pick_subnet(const char *root, struct netrec *r)
 	if (rc > 0)
 		return err_setn(ENOSPC, "no free subnet left in the pool 10.213.1.0/24 to "
 				"10.213.255.0/24: give one (--subnet)");
+	return rc;
+}
+
+/* The first /64 of the ULA pool fd00:b0c:1::/64 .. fd00:b0c:ffff::/64
+ * no network has (the default bridge's subnet6 included). The twins of
+ * the IPv4 subnet's host numbers (bridge.h) are its addresses. */
+static int pick_subnet6(const char *root, struct netrec *r)
+{
+	struct clash c = { r, NULL, "" };
+	int rc = 1;
+
+	for (unsigned i = 1; i < 65536 && rc > 0; i++) {
+		memset(r->br.net6, 0, 16);
+		r->br.net6[0] = 0xfd;
+		r->br.net6[2] = 0x0b;
+		r->br.net6[3] = 0x0c;
+		r->br.net6[4] = (uint8_t)(i >> 8);
+		r->br.net6[5] = (uint8_t)i;
+		r->br.prefix6 = 64;
+		net_addr6(&r->br, r->br.gw, r->br.gw6);
+		if ((rc = netrec_each(root, clash_one, &c)) > 0 && strncmp(c.what, "subnet6", 7))
+			rc = err_setn(0, "%s", c.what);
+	}
+	if (rc > 0)
+		return err_setn(ENOSPC, "no free IPv6 subnet left in the pool fd00:b0c:1::/64 to "
+				"fd00:b0c:ffff::/64: give one (--subnet)");
 	return rc;
 }
 
@@ -383,6 +438,10 @@ static int record_create(const char *root, struct netrec *r)
 				r->br.name);
 	if (!r->br.prefix && pick_subnet(root, r))
 		return -1;
+	if (r->ipv6 && !r->br.prefix6 && pick_subnet6(root, r))
+		return -1;
+	if (r->br.prefix6 && !r->gw6_given) /* the twin of the IPv4 gateway */
+		net_addr6(&r->br, r->br.gw, r->br.gw6);
 	if ((rc = netrec_each(root, clash_one, &c)) < 0)
 		return -1;
 	if (rc)
@@ -392,6 +451,14 @@ static int record_create(const char *root, struct netrec *r)
 	len = snprintf(buf, sizeof(buf), "id %s\ncreated %lld\nsubnet %s/%d\ngateway %s\nbridge %s\n"
 		       "named %d\ninternal %d\n", r->id, (long long)r->created, net, r->br.prefix,
 		       gw, r->br.name, r->named, r->internal);
+	if (r->br.prefix6) {
+		char n6[INET6_ADDRSTRLEN], g6[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, r->br.net6, n6, sizeof(n6));
+		inet_ntop(AF_INET6, r->br.gw6, g6, sizeof(g6));
+		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "subnet6 %s/%d\ngateway6 %s\n",
+				n6, r->br.prefix6, g6);
+	}
 	for (int i = 0; i < r->nlabels && len < (int)sizeof(buf); i++)
 		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "label %s\n", r->labels[i]);
 	if (len >= (int)sizeof(buf))

@@ -15,13 +15,18 @@
  *                              -o com.docker.network.bridge.name=IFNAME
  *     named 0|1                the bridge's name was given
  *     internal 0|1             no masquerade, nothing forwarded out
+ *     subnet6 X:X::/P          with IPv6 (network create --ipv6)
+ *     gateway6 X:X::X
  *     label K=V                (repeatable)
  *
  * A subnet not given is the first free one of the pool 10.213.1.0/24 ..
  * 10.213.255.0/24: one that overlaps no other network (the default
  * bridge's included, wherever it is configured) and no route of the
  * host (its addresses' networks among them). A given one must overlap no
- * other network.
+ * other network. An IPv6 one not given is the first /64 of the ULA pool
+ * fd00:b0c:1::/64 .. fd00:b0c:ffff::/64 no other network has (the host's
+ * IPv6 routes are not read); its containers' IPv6 addresses are the twins
+ * of their IPv4 ones (bridge.h) unless given (--ip6).
  * Errors follow err.h.
  */
 #ifndef BOXCAR_NETREC_H
@@ -43,6 +48,9 @@ struct netrec {
 	int builtin;            /* bridge, host, none: never stored */
 	struct bridge_conf br;  /* the bridge (driver "bridge") */
 	int named, internal;
+	int ipv6;               /* create: --ipv6 (an IPv6 subnet, br.prefix6
+				 * 0: one of the pool) */
+	int gw6_given;          /* create: br.gw6 is --gateway's */
 	int nlabels;
 	char labels[NETREC_LABELS][NETREC_LABEL_MAX];
 };

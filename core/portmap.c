@@ -162,6 +162,8 @@ int portmap_hold(struct portmap *p)
 
 /* ---- the table ---------------------------------------------------------- */
 
+static int table_present(int family);
+
 /* printf onto buf at *len; past cap it only counts (script says E2BIG). */
 static void put(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 {
@@ -189,30 +191,78 @@ static void put(char *buf, size_t cap, size_t *len, const char *fmt, ...)
 	" }\n" \
 	" chain ports {\n"
 
-/* The IPv6 table: outbound and hairpin masquerade, and the ports
- * published on every address. No guard: the kernel routes no ::1 off
- * lo (so the host's ::1 does not reach published ports either). */
-static void script6(char *buf, size_t cap, size_t *len, const char *bridge,
-		    const uint8_t *net6, int prefix6, const struct portmap_rule *r, int n)
+/* Docker's isolation, in the family's table (v6: the networks with an
+ * IPv6 subnet): an internal network's traffic stays on its bridge;
+ * between two networks only published ports pass. */
+static void forward(char *buf, size_t cap, size_t *len, const struct portmap_net *nets,
+		    int nnets, int v6)
+{
+	int n = 0, internal = 0;
+
+	for (int i = 0; i < nnets; i++)
+		if (!v6 || nets[i].prefix6) {
+			n++;
+			internal |= nets[i].internal;
+		}
+	if (n < 2 && !internal)
+		return;
+	put(buf, cap, len, " chain forward {\n"
+	    "  type filter hook forward priority filter; policy accept;\n");
+	for (int i = 0; i < nnets; i++)
+		if (nets[i].internal && (!v6 || nets[i].prefix6))
+			put(buf, cap, len, "  iifname \"%s\" oifname != \"%s\" drop\n"
+			    "  oifname \"%s\" iifname != \"%s\" drop\n", nets[i].bridge,
+			    nets[i].bridge, nets[i].bridge, nets[i].bridge);
+	put(buf, cap, len, "  ct status dnat accept\n");
+	for (int i = 0; i < nnets && n > 1; i++) {
+		if (v6 && !nets[i].prefix6)
+			continue;
+		put(buf, cap, len, "  iifname \"%s\" oifname {", nets[i].bridge);
+		for (int j = 0, first = 1; j < nnets; j++)
+			if (j != i && (!v6 || nets[j].prefix6)) {
+				put(buf, cap, len, "%s \"%s\"", first ? "" : ",", nets[j].bridge);
+				first = 0;
+			}
+		put(buf, cap, len, " } drop\n");
+	}
+	put(buf, cap, len, " }\n");
+}
+
+/* The IPv6 table, for the networks with an IPv6 subnet: outbound and
+ * hairpin masquerade, isolation, and the ports published on every
+ * address. No guard: the kernel routes no ::1 off lo (so the host's ::1
+ * does not reach published ports either). */
+static void script6(char *buf, size_t cap, size_t *len, const struct portmap_net *nets,
+		    int nnets, const struct portmap_rule *r, int n)
 {
 	char a[INET6_ADDRSTRLEN];
 
-	inet_ntop(AF_INET6, net6, a, sizeof(a));
 	put(buf, cap, len,
 		"add table ip6 " PORTMAP_TABLE "\n"
 		"delete table ip6 " PORTMAP_TABLE "\n"
 		"table ip6 " PORTMAP_TABLE " {\n"
 		" chain postrouting {\n"
-		"  type nat hook postrouting priority srcnat; policy accept;\n"
-		"  ip6 saddr %s/%d oifname != \"%s\" masquerade\n"
-		"  oifname \"%s\" ip6 saddr %s/%d ct status dnat masquerade\n"
-		" }\n"
-		PORT_CHAINS, a, prefix6, bridge, bridge, a, prefix6);
+		"  type nat hook postrouting priority srcnat; policy accept;\n");
+	for (int i = 0; i < nnets; i++) {
+		const char *br = nets[i].bridge;
+
+		if (!nets[i].prefix6)
+			continue;
+		inet_ntop(AF_INET6, nets[i].net6, a, sizeof(a));
+		if (!nets[i].internal)
+			put(buf, cap, len, "  ip6 saddr %s/%d oifname != \"%s\" masquerade\n", a,
+			    nets[i].prefix6, br);
+		put(buf, cap, len, "  oifname \"%s\" ip6 saddr %s/%d ct status dnat masquerade\n",
+		    br, a, nets[i].prefix6);
+	}
+	put(buf, cap, len, " }\n");
+	forward(buf, cap, len, nets, nnets, 1);
+	put(buf, cap, len, PORT_CHAINS);
 	for (int i = 0; i < n; i++) {
 		const struct portmap *p = &r[i].p;
 
-		if (p->host_ip) /* an IPv4 address of the host's */
-			continue;
+		if (p->host_ip || !memcmp(r[i].addr6, (uint8_t[16]){ 0 }, 16))
+			continue; /* an IPv4 address of the host's; no IPv6 address */
 		inet_ntop(AF_INET6, r[i].addr6, a, sizeof(a));
 		put(buf, cap, len, "  %s dport %u dnat to [%s]:%u\n", p->udp ? "udp" : "tcp",
 		    p->host_port, a, p->port);
@@ -225,7 +275,7 @@ static int script(char *buf, size_t cap, const struct portmap_net *nets, int nne
 {
 	char sub[24], a[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN];
 	size_t len = 0;
-	int internal = 0;
+	int v6;
 
 	put(buf, cap, &len, "add table ip " PORTMAP_TABLE "\n"
 	    "delete table ip " PORTMAP_TABLE "\n"
@@ -241,35 +291,13 @@ static int script(char *buf, size_t cap, const struct portmap_net *nets, int nne
 			put(buf, cap, &len, "  ip saddr %s oifname != \"%s\" masquerade\n", sub, br);
 		put(buf, cap, &len, "  oifname \"%s\" ip saddr 127.0.0.0/8 masquerade\n"
 		    "  oifname \"%s\" ip saddr %s ct status dnat masquerade\n", br, br, sub);
-		internal |= nets[i].internal;
 	}
 	put(buf, cap, &len, " }\n chain guard {\n"
 	    "  type filter hook prerouting priority raw; policy accept;\n");
 	for (int i = 0; i < nnets; i++)
 		put(buf, cap, &len, "  iifname \"%s\" ip daddr 127.0.0.0/8 drop\n", nets[i].bridge);
 	put(buf, cap, &len, " }\n");
-	/* Docker's isolation: an internal network's traffic stays on its
-	 * bridge; between two networks only published ports pass */
-	if (nnets > 1 || internal) {
-		put(buf, cap, &len, " chain forward {\n"
-		    "  type filter hook forward priority filter; policy accept;\n");
-		for (int i = 0; i < nnets; i++)
-			if (nets[i].internal)
-				put(buf, cap, &len, "  iifname \"%s\" oifname != \"%s\" drop\n"
-				    "  oifname \"%s\" iifname != \"%s\" drop\n", nets[i].bridge,
-				    nets[i].bridge, nets[i].bridge, nets[i].bridge);
-		put(buf, cap, &len, "  ct status dnat accept\n");
-		for (int i = 0; i < nnets && nnets > 1; i++) {
-			put(buf, cap, &len, "  iifname \"%s\" oifname {", nets[i].bridge);
-			for (int j = 0, first = 1; j < nnets; j++)
-				if (j != i) {
-					put(buf, cap, &len, "%s \"%s\"", first ? "" : ",", nets[j].bridge);
-					first = 0;
-				}
-			put(buf, cap, &len, " } drop\n");
-		}
-		put(buf, cap, &len, " }\n");
-	}
+	forward(buf, cap, &len, nets, nnets, 0);
 	put(buf, cap, &len, PORT_CHAINS);
 	for (int i = 0; i < n; i++) {
 		const struct portmap *p = &r[i].p;
@@ -281,12 +309,15 @@ static int script(char *buf, size_t cap, const struct portmap_net *nets, int nne
 		    p->udp ? "udp" : "tcp", p->host_port, a, p->port);
 	}
 	put(buf, cap, &len, " }\n}\n");
-	/* IPv6: the default bridge's only (bridge.h) */
-	for (int i = 0; i < nnets; i++)
-		if (nets[i].prefix6) {
-			script6(buf, cap, &len, nets[i].bridge, nets[i].net6, nets[i].prefix6, r, n);
-			break;
-		}
+	/* IPv6: a table for the networks that have it, or none (a kernel
+	 * without IPv6 nf_tables runs IPv4 alone); one left by the last of
+	 * them goes */
+	for (v6 = 0; v6 < nnets && !nets[v6].prefix6; v6++)
+		;
+	if (v6 < nnets)
+		script6(buf, cap, &len, nets, nnets, r, n);
+	else if (table_present(NFPROTO_IPV6))
+		put(buf, cap, &len, "delete table ip6 " PORTMAP_TABLE "\n");
 	if (len >= cap)
 		return err_setn(E2BIG, "too many published ports for one NAT table");
 	return (int)len;
@@ -307,7 +338,7 @@ int portmap_nat_apply(const struct portmap_net *nets, int nnets, const struct po
 		      int n)
 {
 	char *buf, msg[200];
-	size_t cap = 1024 + (size_t)n * 192 + (size_t)nnets * (512 + (size_t)nnets * 24);
+	size_t cap = 2048 + (size_t)n * 256 + (size_t)nnets * (1024 + (size_t)nnets * 48);
 	int in[2], out[2], st, len;
 	ssize_t got = 0, k;
 	pid_t pid;

@@ -64,13 +64,12 @@ struct portmap_net {
 	uint32_t net;        /* network byte order */
 	int prefix;
 	int internal;        /* no masquerade, nothing forwarded out or in */
-	uint8_t net6[16];    /* its IPv6 subnet if prefix6 is not 0 (only the
-			      * default bridge has one: bridge.h) */
+	uint8_t net6[16];    /* its IPv6 subnet if prefix6 is not 0 */
 	int prefix6;
 };
 
 /* Write the table for these networks with these rules, replacing the
- * one there, and the ip6 table for the network with an IPv6 subnet; nft
+ * one there, and the ip6 table for the networks with an IPv6 subnet; nft
  * missing or failing is an error that says so. A port published on
  * every address is published on IPv6 too. */
 int portmap_nat_apply(const struct portmap_net *nets, int nnets, const struct portmap_rule *r,

@@ -9,7 +9,7 @@
  * spec that parses, its ports in step; a lease that parses must have
  * sane fields and survive a format-parse round (ipam_write's format); a
  * network record that parses must have a subnet whose gateway is in it
- * and a bridge name an interface can have.
+ * (and an IPv6 one too) and a bridge name an interface can have.
  */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bridge.h"
 #include "ipam.h"
 #include "netrec.h"
 #include "portmap.h"
@@ -96,6 +97,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (int i = 0; i < r.nlabels; i++)
 			if (!strchr(r.labels[i], '='))
 				abort();
+		/* an IPv6 subnet holds its gateway and every IPv4 host's twin */
+		if (r.br.prefix6 && (r.br.prefix6 < 16 || r.br.prefix6 > 96 + r.br.prefix
+				     || !net_in6(r.br.net6, r.br.prefix6, r.br.gw6)))
+			abort();
 		return 0;
 	}
 	if (ipam_parse(s, size - 1, &l, boot))
@@ -106,6 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!l.ports[i].port)
 			abort();
 	if (strlen(l.net) > NET_NAME_MAX || strlen(l.aliases) > NET_ALIASES_MAX
+	    || l.dev < 0 || l.dev > NET_CONNECT_MAX
 	    || strchr(l.name, ' ') || strchr(l.net, ' '))
 		abort();
 	return 0;
