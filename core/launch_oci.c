@@ -326,7 +326,10 @@ static int setup_oci_dev(const struct oci_spec *s, int rootfd)
 			snprintf(host, sizeof(host), "/dev/block/%u:%u", dv->major, dv->minor);
 		unlinkat(dir, slash ? slash + 1 : rel, 0);
 		rc = make_node(dir, slash ? slash + 1 : rel, &st, host);
-		if (!rc && fchmodat(dir, slash ? slash + 1 : rel, dv->mode, 0) < 0 && errno != ENOENT)
+		/* never through a link (a node swapped for one meanwhile): we
+		 * still see the host's root, where an absolute link would lead */
+		if (!rc && fchmodat(dir, slash ? slash + 1 : rel, dv->mode, AT_SYMLINK_NOFOLLOW) < 0
+		    && errno != ENOENT)
 			rc = err_set("cannot chmod %s", dv->path);
 		close(dir);
 		if (rc)
@@ -344,7 +347,10 @@ static int setup_oci_dev(const struct oci_spec *s, int rootfd)
 			close(dev);
 			return -1;
 		}
-		fchmodat(dev, dev_nodes[i].name, 0666, 0);
+		/* one already there stays as it is; a symbolic link of the
+		 * image's /dev (no tmpfs there) is never followed: before
+		 * pivot_root an absolute one names a host file */
+		fchmodat(dev, dev_nodes[i].name, 0666, AT_SYMLINK_NOFOLLOW);
 	}
 	for (unsigned i = 0; i < sizeof(links) / sizeof(links[0]); i++)
 		if (symlinkat(links[i][0], dev, links[i][1]) < 0 && errno != EEXIST) {
