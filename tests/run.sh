@@ -21,23 +21,46 @@ export TESTDIR BOXCAR BOXCAR_CONFIG UNITDIR SECDIR BOXCAR_NETWORK
 case $BOXCAR in /*) ;; *) BOXCAR=$(pwd)/$BOXCAR ;; esac
 SHELL_CMD=${TEST_SHELL:-sh}
 
-mounts() { grep -E 'boxcar|bxtest' /proc/self/mountinfo 2>/dev/null | sort; }
-# the runner's own network namespace (the machine's): its links, its
+# This run's scratch dirs go in a dir of its own: another suite on the
+# same machine (another clone's, its scratch dirs beside ours in BASE)
+# mounts and makes cgroups meanwhile, which are not this run's leaks.
+BASE=${TMPDIR:-/tmp}
+RUNDIR=$(mktemp -d "$BASE/bxrun.XXXXXX") || exit 1
+TMPDIR=$RUNDIR
+export TMPDIR
+out=$RUNDIR/out
+trap 'rm -f "$out" "$out.mounts" "$out.cgroups" "$out.netstate"; rmdir "$RUNDIR"' EXIT
+
+# Mounts naming boxcar or bxtest, but none on another run's scratch dir
+# (mountinfo's 5th field is the mount point).
+mounts() {
+	grep -E 'boxcar|bxtest' /proc/self/mountinfo 2>/dev/null \
+		| awk -v base="$BASE/" -v ours="$RUNDIR/" \
+			'index($5, base) != 1 || index($5, ours) == 1' | sort
+}
+# The runner's own network namespace (the machine's): its links, its
 # forwarding switch and boxcar's nft tables; only tests/network.test makes
-# any of these, and only in namespaces of its own
+# any of these, and only in namespaces of its own.
 netstate() {
 	ls /sys/class/net 2>/dev/null
 	echo "ip_forward=$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null)"
 	! command -v nft > /dev/null || nft list tables 2>/dev/null | grep boxcar
 }
+# Cgroups naming boxcar or bxtest, but none of a container whose record
+# (ROOT/containers/ID or RUNDIR/store-*/ID) is another run's.
 cgroups() {
 	find /sys/fs/cgroup -maxdepth 4 -type d \( -name '*boxcar*' -o -name '*bxtest*' \) \
-		2>/dev/null | sort
+		2>/dev/null | sort | while read -r cg; do
+		id=${cg##*/}
+		id=${id#boxcar-}
+		[ ${#id} -eq 64 ] && find "$BASE" -mindepth 3 -maxdepth 6 -name "$id" \
+			\( -path "$BASE/bxtest.*" -o -path "$BASE/bxrun.*" \) \
+			! -path "$RUNDIR/*" 2>/dev/null | grep -q . && continue
+		echo "$cg"
+	done
 }
 
 passed=0 failed=0 skipped=0
-out=$(mktemp "${TMPDIR:-/tmp}/bxrun.XXXXXX") || exit 1
-trap 'rm -f "$out" "$out.m" "$out.c" "$out.n"' EXIT
 
 if [ $# -eq 0 ]; then
 	set -- "$TESTDIR"/*.test
@@ -50,9 +73,9 @@ fi
 
 for file; do
 	name=$(basename "$file" .test)
-	mounts > "$out.m"
-	cgroups > "$out.c"
-	netstate > "$out.n"
+	mounts > "$out.mounts"
+	cgroups > "$out.cgroups"
+	netstate > "$out.netstate"
 	TEST_NAME=$name $SHELL_CMD "$file" > "$out" 2>&1 < /dev/null
 	rc=$?
 	cat "$out"
@@ -63,21 +86,23 @@ for file; do
 		echo "FAIL: $name: exited with status $rc"
 		f=1
 	fi
-	if [ "$(mounts)" != "$(cat "$out.m")" ]; then
-		echo "FAIL: $name: left mounts behind:"
-		mounts | grep -vxF -f "$out.m" | sed 's/^/  /'
-		f=$((f + 1))
-	fi
-	if [ "$(cgroups)" != "$(cat "$out.c")" ]; then
-		echo "FAIL: $name: left cgroups behind:"
-		cgroups | grep -vxF -f "$out.c" | sed 's/^/  /'
-		f=$((f + 1))
-	fi
-	if [ "$(netstate)" != "$(cat "$out.n")" ]; then
-		echo "FAIL: $name: changed the machine's network namespace:"
-		netstate | grep -vxF -f "$out.n" | sed 's/^/  /'
-		f=$((f + 1))
-	fi
+	for what in mounts cgroups netstate; do
+		# what is new since the file began; another run's container
+		# torn down meanwhile may take a moment to go
+		i=0
+		while left=$($what | grep -vxF -f "$out.$what") && [ $i -lt 10 ]; do
+			i=$((i + 1))
+			sleep 0.3
+		done
+		if [ -n "$left" ]; then
+			case $what in
+			netstate) echo "FAIL: $name: changed the machine's network namespace:" ;;
+			*) echo "FAIL: $name: left $what behind:" ;;
+			esac
+			echo "$left" | sed 's/^/  /'
+			f=$((f + 1))
+		fi
+	done
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 done
 
