@@ -26,6 +26,9 @@ SHELL_CMD=${TEST_SHELL:-sh}
 # mounts and makes cgroups meanwhile, which are not this run's leaks.
 BASE=${TMPDIR:-/tmp}
 RUNDIR=$(mktemp -d "$BASE/bxrun.XXXXXX") || exit 1
+# searchable as /tmp is: a test may give another user (a user
+# namespace's root) the way to its own scratch dir (oci.test)
+chmod 711 "$RUNDIR"
 TMPDIR=$RUNDIR
 export TMPDIR
 out=$RUNDIR/out
