@@ -64,13 +64,8 @@ trap 'exit 130' INT TERM HUP
 mount -t tmpfs -o mode=700 bxbench "$WORK/run"
 
 R=$WORK/rootfs
-mkdir -p "$R/bin" "$R/etc" "$R/tmp" "$R/root" "$R/proc" "$R/dev" "$R/sys"
-cp "$(command -v busybox)" "$R/bin/busybox"
-for a in $("$R/bin/busybox" --list); do
-	[ "$a" = busybox ] || ln -s busybox "$R/bin/$a"
-done
-echo 'root:x:0:0:root:/root:/bin/sh' >"$R/etc/passwd"
-echo 'root:x:0:' >"$R/etc/group"
+. "$(dirname "$0")/rootfs.sh"
+busybox_rootfs "$R"
 "$A" import "$R" bench:latest --cmd sh --env PATH=/bin >/dev/null
 for x in "$A" "$B"; do
 	"$x" run --rm -m 64m bench /bin/true || die "$x: trial run failed"

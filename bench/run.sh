@@ -141,13 +141,8 @@ echo "$(hyperfine --version); $(crun --version 2>/dev/null | head -1); $(runc --
 
 # The image and the bundles.
 R=$WORK/rootfs
-mkdir -p "$R/bin" "$R/etc" "$R/tmp" "$R/root" "$R/proc" "$R/dev" "$R/sys"
-cp "$(command -v busybox)" "$R/bin/busybox"
-for a in $("$R/bin/busybox" --list); do
-	[ "$a" = busybox ] || ln -s busybox "$R/bin/$a"
-done
-echo 'root:x:0:0:root:/root:/bin/sh' >"$R/etc/passwd"
-echo 'root:x:0:' >"$R/etc/group"
+. "$(dirname "$0")/rootfs.sh"
+busybox_rootfs "$R"
 "$BOXCAR" import "$R" bench:latest --cmd sh --env PATH=/bin >/dev/null
 "$BOXCAR" import --root "$WORK/tmpstore" "$R" bench:latest --cmd sh --env PATH=/bin >/dev/null
 
