@@ -55,13 +55,12 @@
 #include "guard.h"
 #include "launch.h"
 #include "mountspec.h"
-#include "volume.h"
 #include "launch_int.h"
 #include "passwd.h"
 #include "pathsafe.h"
 #include "pty.h"
+#include "ocispec.h"
 #include "seccomp.h"
-#include "setid.h"
 #include "spec_docker.h"
 
 /* What the init sends up when it fails before the exec. */
@@ -96,77 +95,12 @@ int do_mount(const char *src, const char *dst, const char *type, unsigned long f
 	return 0;
 }
 
-/* A top-level mount point of the rootfs (proc, dev, sys): made if
- * missing, refused if the image has anything but a directory there
- * (a symlink could send the mount anywhere on the host). */
-int mount_point(const char *rel)
-{
-	struct stat st;
-
-	if (mkdir(rel, 0755) < 0 && errno != EEXIST)
-		return err_set("cannot create /%s", rel);
-	if (lstat(rel, &st) < 0)
-		return err_set("/%s", rel);
-	if (!S_ISDIR(st.st_mode))
-		return err_setn(ENOTDIR, "/%s in the image is not a directory", rel);
-	return 0;
-}
-
 /* ---- /dev -------------------------------------------------------------- */
 
 const struct launch_dev_node dev_nodes[LAUNCH_DEV_NODES] = {
 	{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
 	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
 };
-
-static int setup_dev(void)
-{
-	static const char *const links[][2] = {
-		{ "/proc/self/fd", "dev/fd" }, { "/proc/self/fd/0", "dev/stdin" },
-		{ "/proc/self/fd/1", "dev/stdout" }, { "/proc/self/fd/2", "dev/stderr" },
-		{ "/proc/kcore", "dev/core" }, { "pts/ptmx", "dev/ptmx" },
-	};
-	char path[64], host[64];
-
-	if (mount_point("dev")
-	    || do_mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k"))
-		return -1;
-	for (unsigned i = 0; i < sizeof(dev_nodes) / sizeof(dev_nodes[0]); i++) {
-		snprintf(path, sizeof(path), "dev/%s", dev_nodes[i].name);
-		if (mknod(path, S_IFCHR | 0666, makedev(dev_nodes[i].major, dev_nodes[i].minor)) == 0)
-			continue;
-		/* No CAP_MKNOD (a user namespace): bind the host's node. */
-		int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
-
-		if (fd >= 0)
-			close(fd);
-		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i].name);
-		if (fd < 0 || do_mount(host, path, NULL, MS_BIND, NULL))
-			return -1;
-	}
-	for (unsigned i = 0; i < 3; i++) {
-		static const char *const d[] = { "dev/pts", "dev/shm", "dev/mqueue" };
-
-		if (mkdir(d[i], 0755) < 0)
-			return err_set("cannot create /%s", d[i]);
-	}
-	if (mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-		  "newinstance,ptmxmode=0666,mode=0620,gid=5") < 0
-	    && do_mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-			"newinstance,ptmxmode=0666,mode=0620"))
-		return -1;
-	if (do_mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		     "mode=1777,size=65536k"))
-		return -1;
-	/* mqueue needs CONFIG_POSIX_MQUEUE: small kernels go without. */
-	if (mount("mqueue", "dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0
-	    && errno != ENODEV)
-		return err_set("cannot mount mqueue on dev/mqueue");
-	for (unsigned i = 0; i < sizeof(links) / sizeof(links[0]); i++)
-		if (symlink(links[i][0], links[i][1]) < 0)
-			return err_set("cannot create /%s", links[i][1]);
-	return 0;
-}
 
 /* -t, after pivot_root: a pty of the container's devpts (/dev/ptmx is
  * pts/ptmx), so its slave is /dev/pts/0 there, as runc makes it; a pty
@@ -226,143 +160,7 @@ int make_node(int dir, const char *name, const struct stat *st, const char *path
 	return rc;
 }
 
-/* --privileged: every device node of the host's /dev in ours, as
- * Docker's (runc's HostDevices): the same names, numbers, modes and
- * owners; not what is the container's own (pts, shm, mqueue, console,
- * the nodes already made). Depth is bounded: /dev is the host's, but a
- * loop of bind mounts should not hang a start. */
-static int copy_host_devices(int from, int to, const char *path, int depth)
-{
-	static const char *const skip[] = { "pts", "shm", "mqueue", "fd", "console",
-					    ".lxc", ".lxd-mounts", ".udev" };
-	char sub[PATH_MAX];
-	struct dirent *de;
-	DIR *d;
-	int rc = 0;
-
-	if (!(d = fdopendir(from)))
-		return err_set("cannot read %s", path);
-	while (!rc && (de = readdir(d))) {
-		struct stat st;
-		unsigned i;
-
-		for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
-			if (!strcmp(de->d_name, skip[i]))
-				break;
-		if (i < sizeof(skip) / sizeof(skip[0]) || !strcmp(de->d_name, ".")
-		    || !strcmp(de->d_name, ".."))
-			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue; /* gone meanwhile */
-		if (snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name) >= (int)sizeof(sub))
-			continue;
-		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
-			rc = make_node(to, de->d_name, &st, sub);
-		else if (S_ISDIR(st.st_mode) && depth < 8) {
-			int f, t;
-
-			if (mkdirat(to, de->d_name, st.st_mode & 07777) < 0 && errno != EEXIST)
-				rc = err_set("cannot create %s", sub);
-			else if ((f = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY
-					     | O_NOFOLLOW | O_CLOEXEC)) < 0)
-				continue;
-			else if ((t = openat(to, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW
-					     | O_CLOEXEC)) < 0) {
-				close(f);
-				continue; /* a name of ours that is no directory */
-			} else {
-				rc = copy_host_devices(f, t, sub, depth + 1);
-				close(t);
-			}
-		}
-	}
-	closedir(d);
-	return rc;
-}
-
-/* --device: the host's node at its path inside, made where the image's
- * own directories lead (resolved in the rootfs, as volume targets). */
-static int setup_devices(const struct container_spec *c, int rootfd)
-{
-	for (int i = 0; i < c->ndevices; i++) {
-		const struct device_spec *dv = &c->devices[i];
-		char rel[PATH_MAX], *slash;
-		struct stat st;
-		int dir, rc;
-
-		if (!dv->host || !dv->path)
-			continue;
-		if (stat(dv->host, &st) < 0)
-			return err_set("device %s", dv->host);
-		if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
-			return err_setn(ENODEV, "device %s: not a device", dv->host);
-		if (path_clean(dv->path, rel) || !*rel)
-			return err_setn(EINVAL, "device %s: bad path %s", dv->host, dv->path);
-		slash = strrchr(rel, '/');
-		if (slash)
-			*slash = 0;
-		if ((dir = pathsafe_open_dir(rootfd, slash ? rel : "", 1)) < 0)
-			return err_set("cannot create the directory of %s", dv->path);
-		unlinkat(dir, slash ? slash + 1 : rel, 0); /* an image's file there */
-		rc = make_node(dir, slash ? slash + 1 : rel, &st, dv->host);
-		close(dir);
-		if (rc)
-			return err_prefix(dv->path);
-	}
-	return 0;
-}
-
-/* ---- /proc, /sys, masks ------------------------------------------------- */
-
-static int setup_proc_sys(const struct container_spec *c)
-{
-	unsigned long ro = c->privileged ? 0 : MS_RDONLY;
-	struct stat st;
-
-	if (mount_point("proc")
-	    || do_mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
-		return -1;
-	if (mount_point("sys"))
-		return -1;
-	/* A fresh sysfs shows the network namespace it is mounted in (with
-	 * --net host, the host's) and none of the mounts under the host's
-	 * /sys: no cgroupfs, debugfs, tracefs, securityfs, whose writable
-	 * files would let root inside leave its cgroups or worse. Where a
-	 * new one cannot be had, the host's alone, not recursive, read-only. */
-	if (mount("sysfs", "sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | ro, NULL) < 0) {
-		if (do_mount("/sys", "sys", NULL, MS_BIND, NULL))
-			return -1;
-		if (ro && do_mount(NULL, "sys", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID
-				   | MS_NODEV | MS_NOEXEC, NULL))
-			return -1;
-	}
-	if (c->privileged)
-		return 0;
-	for (unsigned i = 0; i < DOCKER_NMASKED; i++) {
-		const char *p = docker_masked_paths[i];
-
-		if (lstat(p, &st) < 0)
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			if (do_mount("tmpfs", p, "tmpfs", MS_RDONLY, "size=0"))
-				return -1;
-		} else if (do_mount("/dev/null", p, NULL, MS_BIND, NULL))
-			return -1;
-	}
-	for (unsigned i = 0; i < DOCKER_NREADONLY; i++) {
-		const char *p = docker_readonly_paths[i];
-
-		if (lstat(p, &st) < 0)
-			continue;
-		if (do_mount(p, p, NULL, MS_BIND | MS_REC, NULL)
-		    || do_mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID
-				| MS_NODEV | MS_NOEXEC, NULL))
-			return -1;
-	}
-	return 0;
-}
-
-/* ---- volumes ------------------------------------------------------------ */
+/* ---- mount targets ------------------------------------------------------ */
 
 /* The target of a mount, resolved inside the rootfs and made if missing:
  * a directory, or (for a file source) a file. Returns an fd, or -1. */
@@ -408,141 +206,9 @@ int readonly_tree(int fd)
 #endif
 }
 
-/* /etc/hostname, /etc/hosts, /etc/resolv.conf: the record's files bound
- * over the image's (the mount points are the init layer's: overlay.h),
- * before the volumes, so that a volume on one of them wins, as with
- * Docker. A symbolic link there is never followed out of the rootfs:
- * skipped. */
-static int setup_etcfiles(const char *etcdir, int rootfd)
-{
-	for (unsigned i = 0; i < 3; i++) {
-		char src[PATH_MAX], dst[32], fdpath[32];
-		int fd, rc;
-
-		snprintf(dst, sizeof(dst), "/etc/%s", etcfiles_names[i]);
-		if (path_join(src, etcdir, etcfiles_names[i]))
-			return -1;
-		if ((fd = open_target(rootfd, dst, 0)) < 0) {
-			if (err_errno() == ELOOP)
-				continue;
-			return -1;
-		}
-		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-		rc = do_mount(src, fdpath, NULL, MS_BIND, NULL);
-		close(fd);
-		if (rc)
-			return err_prefix(dst);
-	}
-	return 0;
-}
-
-/* A volume's _data, opened with no symbolic link followed (volume.h),
- * and filled from the image's files at the target if it is empty
- * (unless nocopy): Docker's copy-up, done here, in the container's
- * mount namespace, before anything is mounted on the target. */
-static int open_volume(const struct mount_spec *m, int rootfd)
-{
-	char rel[PATH_MAX];
-	int fd = volume_open_data(m->source), from;
-	struct stat root, st;
-
-	if (fd < 0 || m->nocopy || path_clean(m->target, rel) || !*rel)
-		return fd;
-	if ((from = pathsafe_open_dir(rootfd, rel, 0)) < 0)
-		return fd; /* nothing there, or not a directory: nothing to copy */
-	/* only the image's files: not /proc, /dev or a mount made before */
-	if (fstat(rootfd, &root) < 0 || fstat(from, &st) < 0 || st.st_dev != root.st_dev) {
-		close(from);
-		return fd;
-	}
-	if (volume_populate(from, fd)) {
-		close(from);
-		close(fd);
-		return -1;
-	}
-	close(from);
-	return fd;
-}
-
-static int setup_volumes(const struct container_spec *c, int rootfd)
-{
-	for (int i = 0; i < c->nmounts; i++) {
-		const struct mount_spec *m = &c->mounts[i];
-		char fdpath[32], srcpath[32];
-		const char *src = m->source;
-		struct stat st;
-		int fd, rc, vfd = -1;
-
-		if (m->tmpfs)
-			st.st_mode = S_IFDIR;
-		else if (ENABLED(RUN_VOLUMES) && m->volume
-			 && ((vfd = open_volume(m, rootfd)) < 0 || fstat(vfd, &st) < 0)) {
-			if (vfd >= 0)
-				close(vfd);
-			return vfd < 0 ? -1 : err_set("volume source %s", m->source);
-		} else if (!m->volume && stat(m->source, &st) < 0)
-			return err_set("volume source %s", m->source);
-		if (vfd >= 0) { /* mounted through its fd: no path walked again */
-			snprintf(srcpath, sizeof(srcpath), "/proc/self/fd/%d", vfd);
-			src = srcpath;
-		}
-		if ((fd = open_target(rootfd, m->target, S_ISDIR(st.st_mode))) < 0) {
-			if (vfd >= 0)
-				close(vfd);
-			return -1;
-		}
-		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-		if (m->tmpfs) {
-			/* the options as checked at run (core/mountspec.h) */
-			char data[256];
-			unsigned long flags;
-
-			rc = mountspec_tmpfs(m->options, &flags, data, sizeof(data));
-			if (!rc)
-				rc = do_mount("tmpfs", fdpath, "tmpfs",
-					      flags | (m->readonly ? MS_RDONLY : 0), data);
-		} else
-			rc = do_mount(src, fdpath, NULL, MS_BIND | MS_REC, NULL);
-		close(fd);
-		if (vfd >= 0)
-			close(vfd);
-		if (rc)
-			return err_prefix(m->target);
-		if (m->tmpfs)
-			continue;
-		/* The fd named the directory under the mount: open the target
-		 * again to reach the new mount, give it its propagation
-		 * (rprivate unless asked) and make it read-only, with the
-		 * mounts under it (a :ro volume of a tree with mounts in it
-		 * must not leave those writable); Linux < 5.12: the top one. */
-		if ((fd = open_target(rootfd, m->target, S_ISDIR(st.st_mode))) < 0)
-			return -1;
-		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-		if (!mountspec_propagation(m->options))
-			rc = err_setn(EINVAL, "bad propagation '%s'", m->options);
-		else
-			rc = do_mount(NULL, fdpath, NULL, mountspec_propagation(m->options), NULL);
-		if (rc || !m->readonly) {
-			close(fd);
-			if (rc)
-				return err_prefix(m->target);
-			continue;
-		}
-		rc = readonly_tree(fd);
-		if (rc < 0 && (errno == ENOSYS || errno == EINVAL))
-			rc = do_mount(NULL, fdpath, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
-		else if (rc < 0)
-			err_set("cannot make %s read-only", m->target);
-		close(fd);
-		if (rc)
-			return err_prefix(m->target);
-	}
-	return 0;
-}
-
 /* ---- inside ------------------------------------------------------------- */
 
-static int lo_up(void)
+int lo_up(void)
 {
 	struct ifreq ifr;
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -570,35 +236,6 @@ static const char *env_get(char **env, const char *key)
 		if (!strncmp(env[i], key, n) && env[i][n] == '=')
 			return env[i] + n + 1;
 	return NULL;
-}
-
-/* The spec's environment plus what Docker adds at start: PATH, HOSTNAME,
- * HOME (from passwd), TERM with a tty. */
-static char **make_env(const struct container_spec *c, const char *home, int tty)
-{
-	static char hostname[80], homevar[270];
-	int n = 0, k;
-	char **env;
-
-	while (c->env && c->env[n])
-		n++;
-	if (!(env = calloc(n + 5, sizeof(char *))))
-		return NULL;
-	for (k = 0; k < n; k++)
-		env[k] = c->env[k];
-	if (!env_get(env, "PATH"))
-		env[k++] = "PATH=" LAUNCH_DEFAULT_PATH;
-	if (!env_get(env, "HOSTNAME") && c->hostname) {
-		snprintf(hostname, sizeof(hostname), "HOSTNAME=%s", c->hostname);
-		env[k++] = hostname;
-	}
-	if (tty && !env_get(env, "TERM"))
-		env[k++] = "TERM=xterm";
-	if (!env_get(env, "HOME")) {
-		snprintf(homevar, sizeof(homevar), "HOME=%s", home);
-		env[k++] = homevar;
-	}
-	return env;
 }
 
 /* execvpe with the container's PATH (musl's uses the caller's). */
@@ -655,7 +292,7 @@ __attribute__((noreturn)) void exec_command(char **argv, char **env)
  * CAP_SYS_RESOURCE: called before the capabilities go). Without it the
  * strings are still gone, the rest of the old area reads as NULs. A
  * command too long for the area is cut at an argument. */
-static void init_title(char **argv)
+void init_title(char **argv)
 {
 	unsigned long a[4] = { 0 };
 	char buf[1024], *p, *start;
@@ -714,7 +351,7 @@ static void init_forward(int sig)
 		kill(init_child, sig);
 }
 
-__attribute__((noreturn)) static void init_reaper(char **argv, char **env)
+__attribute__((noreturn)) void init_reaper(char **argv, char **env)
 {
 	static const int fwd[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
 				   SIGWINCH, SIGALRM, SIGCONT };
@@ -751,7 +388,7 @@ __attribute__((noreturn)) static void init_reaper(char **argv, char **env)
 	}
 }
 
-static int set_stdio(const struct launch *l)
+int set_stdio(const struct launch *l)
 {
 	int fds[3], null = -1;
 
@@ -781,186 +418,66 @@ static int set_stdio(const struct launch *l)
  * its cgroup (cgroup_open_join). */
 _Static_assert(CGROUP_DIRS_MAX <= FDPASS_MAX, "a go carries every join file");
 
-__attribute__((noreturn)) static void init_main(const struct launch *l, const char *etcdir,
-						int syncfd)
+/* The spec launch_clone made for run's container, freed (the init has
+ * its copy); returns rc. */
+static int drop_own(struct launch *l, int rc)
 {
-	const struct container_spec *c = l->c;
-	uint64_t caps = caps_effective_set(c->cap_add, c->cap_drop, c->privileged);
-	struct user_ids u;
-	sigset_t none;
-	char **env;
-	int rootfd, cgfds[CGROUP_DIRS_MAX], ncg;
-
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (int sig = 1; sig < 65; sig++)
-		signal(sig, SIG_DFL);
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0); /* a setup that outlives run */
-	/* until the exec: no ptrace, no /proc/1/{exe,fd,environ} for root in
-	 * the container (a --init reaper stays so) */
-	if (guard_undumpable())
-		fail(EXIT_RUNTIME);
-	/* --network container:NAME, before /sys shows a netns */
-	if (l->net && l->net->nsfd >= 0 && setns(l->net->nsfd, CLONE_NEWNET) < 0) {
-		err_set("cannot join the network of container %s", c->net_container);
-		fail(EXIT_RUNTIME);
+	if (l->own) {
+		oci_spec_free(l->own);
+		free(l->own);
+		l->oci = l->own = NULL;
 	}
-	if (!c->tty && set_stdio(l))
-		fail(EXIT_RUNTIME);
-	setsid();
-	umask(0);
-	if (do_mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL)
-	    || do_mount(l->rootfs, l->rootfs, NULL, MS_BIND | MS_REC, NULL))
-		fail(EXIT_RUNTIME);
-	if (chdir(l->rootfs) < 0 || (rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		err_set("cannot enter %s", l->rootfs);
-		fail(EXIT_RUNTIME);
-	}
-	if (setup_proc_sys(c) || setup_dev())
-		fail(EXIT_RUNTIME);
-	if (c->privileged) {
-		int from = open("/dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		int to = open("dev", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-		if (from < 0 || to < 0 || copy_host_devices(from, to, "/dev", 0)) {
-			if (from < 0 || to < 0)
-				err_set("cannot open /dev");
-			fail(EXIT_RUNTIME);
-		}
-		close(to);
-	}
-	if (setup_devices(c, rootfd) || setup_etcfiles(etcdir, rootfd) || setup_volumes(c, rootfd))
-		fail(EXIT_RUNTIME);
-	if (c->read_only && do_mount(NULL, ".", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL))
-		fail(EXIT_RUNTIME);
-	close(rootfd);
-	/* pivot_root(".", "."): the old root ends up on top of the new one
-	 * and is detached at once; no directory for it is needed. */
-	if (syscall(SYS_pivot_root, ".", ".") < 0) {
-		err_set("pivot_root");
-		fail(EXIT_RUNTIME);
-	}
-	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0) {
-		err_set("cannot detach the host's root");
-		fail(EXIT_RUNTIME);
-	}
-	if (c->tty && setup_pty())
-		fail(EXIT_RUNTIME);
-	umask(022);
-	if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0) {
-		err_set("sethostname");
-		fail(EXIT_RUNTIME);
-	}
-	if (c->net != NET_HOST && lo_up())
-		fail(EXIT_RUNTIME);
-	for (int i = 0; i < c->nulimits; i++) {
-		struct rlimit r = { c->ulimits[i].soft, c->ulimits[i].hard };
-
-		if (setid_rlimit(c->ulimits[i].resource, &r) < 0) {
-			err_set("cannot set ulimit %d", c->ulimits[i].resource);
-			fail(EXIT_RUNTIME);
-		}
-	}
-	if ((rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0
-	    || passwd_resolve(rootfd, c->user, &u))
-		fail(EXIT_RUNTIME);
-	close(rootfd);
-	if (c->workdir && *c->workdir && mkdir_p(c->workdir, 0755))
-		fail(EXIT_RUNTIME);
-	/* The parent made the cgroup while we mounted (both CPUs work at
-	 * once); it says go once we are in it. Our cgroup namespace is
-	 * rooted there, and what the command does is charged to it. */
-	if ((ncg = fd_recv(syncfd, cgfds, CGROUP_DIRS_MAX)) < 0)
-		_exit(EXIT_RUNTIME); /* the parent gave up */
-	close(syncfd);
-	/* Into the cgroup by ourselves: see cgroup_open_join for why. */
-	if (cgroup_join(cgfds, ncg))
-		fail(EXIT_RUNTIME);
-	while (ncg > 0)
-		close(cgfds[--ncg]);
-	/* EINVAL: a kernel older than cgroup namespaces (4.6), as on many
-	 * routers; asking is cheaper than a lookup in our new /proc entry */
-	if (unshare(CLONE_NEWCGROUP) < 0 && errno != EINVAL) {
-		err_set("cannot make a cgroup namespace");
-		fail(EXIT_RUNTIME);
-	}
-	if (c->init)
-		init_title(c->argv);
-	if (!c->privileged && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		err_set("cannot set no_new_privs");
-		fail(EXIT_RUNTIME);
-	}
-	/* The filter before the capabilities go, so that no moment runs
-	 * without it; it applies to us too from here on. */
-	if (!c->privileged && !c->seccomp_unconfined && seccomp_apply_default(caps))
-		fail(EXIT_RUNTIME);
-	if (caps_bound(caps))
-		fail(EXIT_RUNTIME);
-	if (setid_become(u.uid, u.gid, (size_t)u.ngroups, u.groups) < 0) {
-		err_set("cannot become user %u:%u", (unsigned)u.uid, (unsigned)u.gid);
-		fail(EXIT_RUNTIME);
-	}
-	/* Docker: root gets the set; any other user none (setuid cleared
-	 * them), only the bounding set, as file capabilities may use. */
-	if (caps_set(u.uid == 0 ? caps : 0))
-		fail(EXIT_RUNTIME);
-	/* by fd inside the root, never through a /proc magic link */
-	if (c->workdir && *c->workdir && guard_chdir(c->workdir))
-		fail(EXIT_RUNTIME);
-	if (!(env = make_env(c, u.home, c->tty))) {
-		err_setn(ENOMEM, "environment");
-		fail(EXIT_RUNTIME);
-	}
-	/* Nothing of ours may leak into the container: close-on-exec on
-	 * every fd above 2 (the report pipe closes at the exec). */
-	guard_cloexec_fds();
-	if (c->init)
-		init_reaper(c->argv, env);
-	exec_command(c->argv, env);
+	return rc;
 }
 
 pid_t launch_clone(struct launch *l)
 {
 	int sync[2], rep[2], sock[2] = { -1, -1 };
-	unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
+	unsigned long flags;
 	char etcdir[PATH_MAX], *slash;
 	pid_t pid;
 	int cgfd, tty;
 
 	l->sync_fd = l->report_fd = l->pty_fd = -1;
-	/* an OCI spec says it all itself (launch_oci.c) */
-	if (ENABLED(APPLET_OCI) && l->oci) {
-		flags = oci_clone_flags(l);
-		tty = oci_terminal(l);
-		goto described;
+	l->own = NULL;
+	if (l->c) {
+		/* run's: the name files, new at every start (the host's
+		 * resolv.conf may have changed since), next to merged/; then
+		 * the container as the OCI spec the init follows
+		 * (spec_docker.h) */
+		if (snprintf(etcdir, sizeof(etcdir), "%s", l->rootfs) >= (int)sizeof(etcdir)
+		    || !(slash = strrchr(etcdir, '/')))
+			return err_setn(EINVAL, "%s: not a container's merged dir", l->rootfs);
+		*slash = 0;
+		if (etcfiles_write(etcdir, l->c, l->net))
+			return -1;
+		if (!(l->own = calloc(1, sizeof(*l->own))))
+			return err_setn(ENOMEM, "spec");
+		if (spec_docker_load(l->c, l->rootfs, etcdir, l->net ? l->net->nsfd : -1, l->own)) {
+			free(l->own);
+			l->own = NULL;
+			return -1;
+		}
+		l->oci = l->own;
+		l->oci_fifo = l->oci_mntns = -1;
 	}
-	/* the name files, new at every start (the host's resolv.conf may
-	 * have changed since), next to merged/ */
-	if (snprintf(etcdir, sizeof(etcdir), "%s", l->rootfs) >= (int)sizeof(etcdir)
-	    || !(slash = strrchr(etcdir, '/')))
-		return err_setn(EINVAL, "%s: not a container's merged dir", l->rootfs);
-	*slash = 0;
-	if (etcfiles_write(etcdir, l->c, l->net))
-		return -1;
-	if (l->c->net != NET_HOST && l->c->net != NET_CONTAINER)
-		flags |= CLONE_NEWNET;
-	tty = l->c->tty;
-described:
+	flags = oci_clone_flags(l);
+	tty = oci_terminal(l);
 	/* A socket, not a pipe, for go: the init may have failed and gone
 	 * by then, and send(MSG_NOSIGNAL) says so without a SIGPIPE. */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0)
-		return err_set("socketpair");
+		return drop_own(l, err_set("socketpair"));
 	if (pipe2(rep, O_CLOEXEC) < 0) {
 		close(sync[0]);
 		close(sync[1]);
-		return err_set("pipe");
+		return drop_own(l, err_set("pipe"));
 	}
 	if (tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
 		close(sync[0]);
 		close(sync[1]);
 		close(rep[0]);
 		close(rep[1]);
-		return err_set("socketpair");
+		return drop_own(l, err_set("socketpair"));
 	}
 	fflush(NULL);
 	/* Like fork(), into new namespaces, and born in the cgroup2
@@ -977,9 +494,7 @@ described:
 		if (sock[0] >= 0)
 			close(sock[0]);
 		pty_sock = sock[1];
-		if (ENABLED(APPLET_OCI) && l->oci)
-			oci_init_main(l, sync[0]);
-		init_main(l, etcdir, sync[0]);
+		oci_init_main(l, sync[0]);
 	}
 	close(sync[0]);
 	close(rep[1]);
@@ -991,7 +506,7 @@ described:
 		close(rep[0]);
 		if (sock[0] >= 0)
 			close(sock[0]);
-		return -1;
+		return drop_own(l, -1);
 	}
 	l->sync_fd = sync[1];
 	l->report_fd = rep[0];
@@ -1007,6 +522,8 @@ described:
 static void close_fds(struct launch *l)
 {
 	int *fds[] = { &l->sync_fd, &l->report_fd, &l->pty_fd };
+
+	drop_own(l, 0);
 
 	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)

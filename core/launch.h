@@ -26,7 +26,11 @@ struct net_lease;
 struct oci_spec;
 
 struct launch {
-	const struct container_spec *c;
+	const struct container_spec *c; /* run's container: launch_clone
+				   * translates it into oci (spec_docker.h),
+				   * and the init, set up from that, execs
+				   * at once (no exec.fifo), dies with its
+				   * monitor and may be --init's reaper */
 	const char *rootfs;       /* the merged dir, absolute; its parent
 				   * (the record) gets hostname, hosts and
 				   * resolv.conf (etcfiles.h), bound on
@@ -52,6 +56,8 @@ struct launch {
 	 * then stops short of the exec: once set up it closes the report
 	 * pipe (launch_go returns) and waits for a byte on oci_fifo. */
 	const struct oci_spec *oci;
+	struct oci_spec *own;     /* c's, made by launch_clone (spec_docker.h)
+				   * and freed once the init goes or not */
 	int oci_fifo;             /* read end (O_RDWR) of the bundle's exec.fifo */
 	int oci_preserve_fds;     /* fds 3..3+N-1 stay open in the container */
 	int oci_no_pivot;         /* chroot instead of pivot_root (--no-pivot) */

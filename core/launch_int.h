@@ -14,12 +14,15 @@
 #define dev_nodes launch_dev_nodes
 #define fail launch_fail
 #define do_mount launch_do_mount
-#define mount_point launch_mount_point
 #define setup_pty launch_setup_pty
 #define make_node launch_make_node
 #define open_target launch_open_target
 #define readonly_tree launch_readonly_tree
 #define exec_command launch_exec_command
+#define lo_up launch_lo_up
+#define init_title launch_init_title
+#define init_reaper launch_init_reaper
+#define set_stdio launch_set_stdio
 
 extern int report_fd; /* the init's end of the report pipe; -1: closed */
 extern int pty_sock;  /* a terminal's master goes up this socket */
@@ -37,12 +40,17 @@ extern const struct launch_dev_node dev_nodes[LAUNCH_DEV_NODES];
 __attribute__((noreturn)) void fail(int code);
 int do_mount(const char *src, const char *dst, const char *type, unsigned long flags,
 	     const char *data);
-int mount_point(const char *rel);
 int setup_pty(void);
 int make_node(int dir, const char *name, const struct stat *st, const char *path);
 int open_target(int rootfd, const char *target, int want_dir);
 int readonly_tree(int fd);
 __attribute__((noreturn)) void exec_command(char **argv, char **env);
+/* run's: lo up in a new netns; --init's title and reaper; the
+ * monitor's stdio on 0-2 */
+int lo_up(void);
+void init_title(char **argv);
+__attribute__((noreturn)) void init_reaper(char **argv, char **env);
+int set_stdio(const struct launch *l);
 
 /* The OCI init (launch_oci.c): never returns. */
 __attribute__((noreturn)) void oci_init_main(const struct launch *l, int syncfd);

@@ -37,6 +37,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "applet.h"
+#include "bridge.h"
 #include "caps.h"
 #include "cgroup.h"
 #include "err.h"
@@ -48,6 +50,7 @@
 #include "ocispec.h"
 #include "setid.h"
 #include "store.h"
+#include "volume.h"
 #include "pathsafe.h"
 #include "seccomp_oci.h"
 
@@ -171,28 +174,87 @@ static int mount_cgroup(const struct launch *l, const struct oci_mount *m, int r
 	return rc;
 }
 
+/* run's volume: its _data opened with no symbolic link followed
+ * (volume.h) and filled from the image's files at the target if it is
+ * empty (unless nocopy): Docker's copy-up, done here, in the
+ * container's mount namespace, before anything is mounted on the
+ * target. The fd, or -1. */
+static int open_volume(const struct oci_mount *m, int rootfd)
+{
+	char rel[PATH_MAX];
+	int fd = volume_open_data(m->source), from;
+	struct stat root, st;
+
+	if (fd < 0 || m->nocopy || path_clean(m->dest, rel) || !*rel)
+		return fd;
+	if ((from = pathsafe_open_dir(rootfd, rel, 0)) < 0)
+		return fd; /* nothing there, or not a directory: nothing to copy */
+	/* only the image's files: not /proc, /dev or a mount made before */
+	if (fstat(rootfd, &root) < 0 || fstat(from, &st) < 0 || st.st_dev != root.st_dev) {
+		close(from);
+		return fd;
+	}
+	if (volume_populate(from, fd)) {
+		close(from);
+		close(fd);
+		return -1;
+	}
+	close(from);
+	return fd;
+}
+
 static int mount_one(const struct launch *l, const struct oci_mount *m, int rootfd)
 {
 	unsigned long flags = m->flags & ~(unsigned long)(MS_REC | MS_REMOUNT);
-	char p[32];
-	int fd, rc;
+	char p[32], vp[32];
+	const char *src = m->source;
+	int fd, rc, vfd = -1;
 
 	if (m->type && !strcmp(m->type, "cgroup"))
 		return mount_cgroup(l, m, rootfd);
 	if (m->type && !strcmp(m->type, "cgroup2") && !m->bind)
 		return mount_cgroup(l, m, rootfd);
-	if ((fd = open_target(rootfd, m->dest, m->bind ? source_is_dir(m->source) : 1)) < 0)
-		return -1;
+	/* a volume is mounted through its fd: no path walked again */
+	if (ENABLED(RUN_VOLUMES) && m->volume) {
+		if ((vfd = open_volume(m, rootfd)) < 0)
+			return err_prefix(m->dest);
+		src = fdpath(vfd, vp, sizeof(vp));
+	}
+	if ((fd = open_target(rootfd, m->dest, vfd >= 0 || (m->bind ? source_is_dir(src) : 1))) < 0) {
+		if (vfd >= 0)
+			close(vfd);
+		/* run's name files: never over a symbolic link of the image */
+		return m->optional && m->bind && err_errno() == ELOOP ? 0 : -1;
+	}
 	if (m->bind) {
-		rc = do_mount(m->source, fdpath(fd, p, sizeof(p)), NULL,
+		rc = do_mount(src, fdpath(fd, p, sizeof(p)), NULL,
 			      MS_BIND | (m->flags & MS_REC), NULL);
+		if (vfd >= 0)
+			close(vfd);
 	} else {
 		rc = do_mount(m->source ? m->source : m->type, fdpath(fd, p, sizeof(p)), m->type,
 			      flags, m->data[0] ? m->data : NULL);
 		/* sysfs where a new one cannot be had (the host's network
-		 * namespace, without rights over it): the host's, as runc */
-		if (rc && !strcmp(m->type, "sysfs") && (errno == EPERM || errno == EBUSY))
-			rc = do_mount("/sys", p, NULL, MS_BIND | MS_REC, NULL);
+		 * namespace, without rights over it): the host's, as runc,
+		 * but read-only when asked; run's alone (not recursive: the
+		 * host's cgroupfs, debugfs... are under it) */
+		if (rc && !strcmp(m->type, "sysfs") && (errno == EPERM || errno == EBUSY)) {
+			rc = do_mount("/sys", p, NULL, MS_BIND | (m->optional ? 0 : MS_REC), NULL);
+			if (!rc && (flags & MS_RDONLY))
+				rc = do_mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID
+					      | MS_NODEV | MS_NOEXEC, NULL);
+		}
+		/* a devpts that refuses gid=5 (no such group mapped) */
+		if (rc && m->optional && !strcmp(m->type, "devpts") && strstr(m->data, ",gid=5")) {
+			char data[sizeof(m->data)];
+
+			snprintf(data, sizeof(data), "%s", m->data);
+			*strstr(data, ",gid=5") = 0;
+			rc = do_mount(m->type, p, m->type, flags, data);
+		}
+		/* a small kernel without POSIX message queues */
+		if (rc && m->optional && !strcmp(m->type, "mqueue") && errno == ENODEV)
+			rc = 0;
 	}
 	close(fd);
 	if (rc)
@@ -200,7 +262,8 @@ static int mount_one(const struct launch *l, const struct oci_mount *m, int root
 	/* The fd named the directory under the new mount: again, to reach
 	 * the mount itself for the flags a bind ignores and propagation. */
 	if ((m->bind && (flags || m->rro)) || m->prop) {
-		if ((fd = open_target(rootfd, m->dest, m->bind ? source_is_dir(m->source) : 1)) < 0)
+		if ((fd = open_target(rootfd, m->dest, m->volume
+				      || (m->bind ? source_is_dir(m->source) : 1))) < 0)
 			return -1;
 		fdpath(fd, p, sizeof(p));
 		rc = 0;
@@ -357,6 +420,12 @@ static int setup_oci_dev(const struct oci_spec *s, int rootfd)
 			close(dev);
 			return err_set("cannot create /dev/%s", links[i][1]);
 		}
+	/* /dev/core where the kernel has a kcore, as runc and Docker */
+	if (access("/proc/kcore", F_OK) == 0 && symlinkat("/proc/kcore", dev, "core") < 0
+	    && errno != EEXIST) {
+		close(dev);
+		return err_set("cannot create /dev/core");
+	}
 	close(dev);
 	return 0;
 }
@@ -619,32 +688,15 @@ static int start_hooks(const struct oci_spec *s, const char *state)
 	return 0;
 }
 
-void oci_init_main(const struct launch *l, int syncfd)
+/* Go: into the cgroup (the parent sends its join files), then, if
+ * asked, the user namespace's root and a cgroup namespace rooted there. */
+static void go(const struct launch *l, int syncfd)
 {
 	const struct oci_spec *s = l->oci;
-	const struct oci_process *p = &s->proc;
 	int cgfds[CGROUP_DIRS_MAX], ncg;
-	sigset_t none;
-	char state[PIPE_BUF];
-	ssize_t n;
 
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (int sig = 1; sig < 65; sig++)
-		signal(sig, SIG_DFL);
-	/* no PDEATHSIG: create exits, the init stays with the shim */
-	if (guard_undumpable())
-		xfail();
-	{
-		int keep[] = { syncfd, report_fd, pty_sock, l->oci_fifo, l->oci_mntns };
-
-		close_except(3 + l->oci_preserve_fds, keep, 5);
-	}
-	if (p->terminal)
-		setsid();
-	/* 1. go: into the cgroup, then its namespace rooted there */
 	if ((ncg = fd_recv(syncfd, cgfds, CGROUP_DIRS_MAX)) < 0)
-		_exit(EXIT_RUNTIME);
+		_exit(EXIT_RUNTIME); /* the parent gave up */
 	close(syncfd);
 	if (cgroup_join(cgfds, ncg))
 		xfail();
@@ -659,6 +711,49 @@ void oci_init_main(const struct launch *l, int syncfd)
 		err_set("cannot make a cgroup namespace");
 		xfail();
 	}
+}
+
+void oci_init_main(const struct launch *l, int syncfd)
+{
+	const struct oci_spec *s = l->oci;
+	const struct oci_process *p = &s->proc;
+	int run = l->c != NULL; /* run's container: exec at once */
+	sigset_t none;
+	char state[PIPE_BUF];
+	ssize_t n;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int sig = 1; sig < 65; sig++)
+		signal(sig, SIG_DFL);
+	/* oci: no PDEATHSIG, create exits and the init stays with the
+	 * shim; run: a setup that outlives its monitor goes */
+	if (run)
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* until the exec: no ptrace, no /proc/1/{exe,fd,environ} for root in
+	 * the container (a --init reaper stays so) */
+	if (guard_undumpable())
+		xfail();
+	if (run) {
+		/* --network container:NAME, before /sys shows a netns */
+		if (l->net && l->net->nsfd >= 0 && setns(l->net->nsfd, CLONE_NEWNET) < 0) {
+			err_set("cannot join the network of container %s", l->c->net_container);
+			xfail();
+		}
+		if (!p->terminal && set_stdio(l))
+			xfail();
+	}
+	{
+		int keep[] = { syncfd, report_fd, pty_sock, l->oci_fifo, l->oci_mntns };
+
+		close_except(3 + l->oci_preserve_fds, keep, 5);
+	}
+	if (p->terminal || run)
+		setsid();
+	/* 1. go, first as runc (cgroup mounts are rooted there); run's
+	 * init sets up its root meanwhile and goes last (two CPUs at once) */
+	if (!run)
+		go(l, syncfd);
 	/* 2-4 */
 	/* a mount namespace of its own, new or joined by path (here: create
 	 * stays in the host's to write its state), or the host's if the
@@ -684,16 +779,24 @@ void oci_init_main(const struct launch *l, int syncfd)
 		err_set("setdomainname");
 		xfail();
 	}
+	if (run && (s->new_ns & CLONE_NEWNET) && lo_up())
+		xfail();
 	if (set_sysctls(s) || finish_root(s))
 		xfail();
 	/* 5: the working directory before the user changes (runc makes it)
 	 * and before a filter that may refuse what guard_chdir calls */
 	if (mkdir_p(p->cwd, 0755) || guard_chdir(p->cwd))
 		xfail();
+	if (run)
+		go(l, syncfd);
+	/* --init: its title while it may still set it (CAP_SYS_RESOURCE) */
+	if (s->run_init)
+		init_title(p->args);
 	/* without no_new_privs only a process with CAP_SYS_ADMIN may
 	 * install a filter: before the credentials then (runc's order),
 	 * else as late as can be, after start */
-	if (s->seccomp && !p->no_new_privs && seccomp_apply_oci(&s->doc, s->seccomp, 0))
+	if (ENABLED(APPLET_OCI) && s->seccomp && !p->no_new_privs
+	    && seccomp_apply_oci(&s->doc, s->seccomp, 0))
 		xfail();
 	if (oci_process_credentials(p))
 		xfail();
@@ -701,18 +804,26 @@ void oci_init_main(const struct launch *l, int syncfd)
 	for (int fd = 3; fd < 3 + l->oci_preserve_fds; fd++)
 		if (fd != l->oci_fifo && fd != report_fd)
 			fcntl(fd, F_SETFD, 0);
-	/* 6: set up; create may return. Then wait for start. */
-	close(report_fd);
-	report_fd = -1;
-	/* start writes the state (one write under PIPE_BUF: atomic) */
-	while ((n = read(l->oci_fifo, state, sizeof(state) - 1)) < 0 && errno == EINTR)
-		;
-	/* the fifo stays open (O_CLOEXEC) until the exec closes it: start
-	 * returns once the process runs (oci.c) */
-	state[n > 0 ? n : 0] = 0;
-	if (start_hooks(s, state))
+	if (!run) {
+		/* 6: set up; create may return. Then wait for start. */
+		close(report_fd);
+		report_fd = -1;
+		/* start writes the state (one write under PIPE_BUF: atomic) */
+		while ((n = read(l->oci_fifo, state, sizeof(state) - 1)) < 0 && errno == EINTR)
+			;
+		/* the fifo stays open (O_CLOEXEC) until the exec closes it:
+		 * start returns once the process runs (oci.c) */
+		state[n > 0 ? n : 0] = 0;
+		if (start_hooks(s, state))
+			xfail();
+	}
+	if (s->seccomp_builtin && seccomp_apply_default(p->caps_bounding))
 		xfail();
-	if (s->seccomp && p->no_new_privs && seccomp_apply_oci(&s->doc, s->seccomp, 1))
+	if (ENABLED(APPLET_OCI) && s->seccomp && p->no_new_privs
+	    && seccomp_apply_oci(&s->doc, s->seccomp, 1))
 		xfail();
+	/* run's: the report pipe closes at the exec, which it reports */
+	if (s->run_init)
+		init_reaper(p->args, p->env);
 	exec_command(p->args, p->env);
 }

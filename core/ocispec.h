@@ -31,6 +31,15 @@ struct oci_mount {
 	int bind;                /* bind or rbind (MS_REC in flags for rbind) */
 	int rro;                 /* recursively read-only (mount_setattr) */
 	char data[256];          /* the options the kernel takes as data */
+	int optional;            /* run's tolerance (spec_docker_load, never
+				  * from JSON): a bind skipped over a symbolic
+				  * link, mqueue without the kernel's, devpts
+				  * without gid=5, the host's /sys alone */
+	int volume;              /* run's: source is a volume's _data (never
+				  * from JSON), opened with no symbolic link
+				  * followed and, unless nocopy, filled from
+				  * the image's files at dest (volume.h) */
+	int nocopy;
 };
 
 struct oci_rlimit {
@@ -149,6 +158,12 @@ struct oci_spec {
 	struct oci_hook *hooks[OCI_HOOK_KINDS];
 	int nhooks[OCI_HOOK_KINDS];
 	uint32_t annotations;    /* the object's node, 0: none */
+	/* Set by spec_docker_load for run's containers, never from JSON: */
+	int run_init;            /* --init: boxcar's reaper is PID 1 */
+	int seccomp_builtin;     /* the default filter, as its built-in
+				  * program (the answers of the profile
+				  * run --dry-run shows, as a tree: cheaper
+				  * to install); linux.seccomp left out */
 };
 
 /* Parse config.json's text. -1 with err_set naming the field at fault. */

@@ -432,7 +432,8 @@ static void linux_part(struct json_w *w, const struct spec_docker *d)
 		abs_paths(w, "maskedPaths", docker_masked_paths, DOCKER_NMASKED);
 		abs_paths(w, "readonlyPaths", docker_readonly_paths, DOCKER_NREADONLY);
 	}
-	if (ENABLED(FEATURE_SECCOMP) && !c->privileged && !c->seccomp_unconfined) {
+	if (ENABLED(RUN_DRY_RUN) && ENABLED(FEATURE_SECCOMP) && !c->privileged && !c->seccomp_unconfined
+	    && !d->no_profile) {
 		jw_key(w, "seccomp");
 		seccomp_default_json(caps_effective_set(c->cap_add, c->cap_drop, 0), w);
 	}
@@ -476,5 +477,56 @@ int spec_docker_json(const struct spec_docker *d, struct json_w *w)
 		jw_kstr(w, SPEC_ANN_INIT, "true");
 	jw_end(w);
 	jw_end(w);
+	return 0;
+}
+
+int spec_docker_load(const struct container_spec *c, const char *rootfs, const char *etcdir,
+		     int nsfd, struct oci_spec *s)
+{
+	struct spec_docker d = { .c = c, .rootfs = rootfs, .etcdir = etcdir, .no_profile = 1 };
+	struct user_ids u;
+	struct json_w w;
+	char netns[32];
+	int fd, rc;
+
+	if ((fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return err_set("cannot open %s", rootfs);
+	rc = passwd_resolve(fd, c->user, &u);
+	close(fd);
+	if (rc)
+		return -1;
+	d.user = &u;
+	if (nsfd >= 0) {
+		snprintf(netns, sizeof(netns), "/proc/self/fd/%d", nsfd);
+		d.netns = netns;
+	}
+	jw_init(&w, 0);
+	rc = spec_docker_json(&d, &w) || jw_finish(&w) || oci_spec_parse(s, w.buf, w.len);
+	jw_free(&w);
+	if (rc)
+		return -1;
+	s->run_init = c->init;
+	s->seccomp_builtin = ENABLED(FEATURE_SECCOMP) && !c->privileged && !c->seccomp_unconfined;
+	for (int i = 0; i < s->nmounts; i++) {
+		struct oci_mount *m = &s->mounts[i];
+
+		/* mqueue: skipped without it; devpts: again without gid=5;
+		 * sysfs: the host's alone, not recursive, where a new one
+		 * cannot be had; the name files: skipped over a link */
+		m->optional = !strcmp(m->type, "mqueue") || !strcmp(m->type, "devpts")
+			|| !strcmp(m->type, "sysfs")
+			|| (etcdir && m->bind && !strncmp(m->source, etcdir, strlen(etcdir))
+			    && m->source[strlen(etcdir)] == '/');
+	}
+	/* the volumes are the last mounts, in c's order (mounts above) */
+	for (int i = 0, j = s->nmounts - c->nmounts; ENABLED(RUN_VOLUMES) && i < c->nmounts; i++, j++)
+		if (c->mounts[i].volume) {
+			if (j < 0 || strcmp(s->mounts[j].dest, c->mounts[i].target)) {
+				oci_spec_free(s);
+				return err_setn(EINVAL, "volume %s out of place", c->mounts[i].target);
+			}
+			s->mounts[j].volume = 1;
+			s->mounts[j].nocopy = c->mounts[i].nocopy;
+		}
 	return 0;
 }

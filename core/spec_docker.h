@@ -38,11 +38,26 @@ struct spec_docker {
 	const struct user_ids *user; /* c->user resolved in the image */
 	const char *netns;           /* --network container:NAME: the path
 				      * of its network namespace */
+	int no_profile;              /* leave the default seccomp profile out
+				      * (spec_docker_load: the init installs
+				      * the built-in program instead) */
 };
 
 /* config.json for d, pretty, into w (jw_init'ed). -1 with err_set on a
  * part that cannot be written (a volume's bad options). */
 int spec_docker_json(const struct spec_docker *d, struct json_w *w);
+
+/* The spec run's init follows (launch.c): c translated and parsed into
+ * s (oci_spec_free it), with the extensions no JSON sets: --init, the
+ * built-in seccomp program, mounts that may be skipped (the name files
+ * over a symbolic link of the image, mqueue on a kernel without it).
+ * rootfs: the mounted merged dir, where the user is resolved (its
+ * passwd and group opened inside it, never through a link out of it);
+ * etcdir: the record, with the name files; nsfd: container:NAME's
+ * netns, which the init joins, or -1. */
+struct oci_spec;
+int spec_docker_load(const struct container_spec *c, const char *rootfs, const char *etcdir,
+		     int nsfd, struct oci_spec *s);
 
 /* Docker's masked and read-only paths, relative to the root (moby
  * oci/defaults.go): the one table, launch.c masks them too. */
