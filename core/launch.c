@@ -1,25 +1,13 @@
-/* launch.c - the container's init, from clone to exec (see launch.h).
+/* launch.c - the container's init, from clone to exec (see launch.h):
+ * the clone, the report pipe, the go, the terminal, the exec and --init's
+ * reaper, for both front ends. What the init sets up it reads from a
+ * struct oci_spec (core/launch_oci.c): the oci applet's config.json, or
+ * run's container translated by spec_docker_load at each start.
  *
- * The init is cloned into new mount, PID, UTS, IPC and (unless --net
- * host) network namespaces, like fork(2): it runs on from this code with
- * a copy of the caller's memory. It then does, in order:
- *   1. wait until the parent put it in the cgroup, unshare the cgroup ns
- *   2. stdio (without -t), a new session
- *   3. mounts: / rslave, the merged dir bound onto itself, /proc, a
- *      tmpfs /dev with its nodes, devpts, shm, mqueue, /sys read-only,
- *      Docker's masked and read-only /proc paths, the host's devices
- *      (--privileged), --device nodes, volumes, --read-only
- *   4. pivot_root into it, the old root detached; with -t, a pty from
- *      the container's devpts, its master sent up a socket (runc's
- *      console socket), its slave stdio, ctty and /dev/console
- *   5. hostname, lo up, rlimits, no_new_privs, the seccomp filter, then
- *      capabilities, user and groups, the working directory (by fd,
- *      inside the root), every fd but 0-2 closed; undumpable throughout
- *   6. exec the command found in the container's PATH (or, with --init,
- *      fork it and stay as a reaper that forwards signals)
- * Paths the image controls are never followed out of the rootfs: the
- * top-level mount points must be real directories, and volume targets
- * are resolved with openat2(RESOLVE_IN_ROOT) and mounted through
+ * The init is cloned into the spec's new namespaces, like fork(2): it
+ * runs on with a copy of the caller's memory. Paths the image controls
+ * are never followed out of the rootfs: mount targets are resolved with
+ * openat2(RESOLVE_IN_ROOT) (or an equivalent walk) and mounted through
  * /proc/self/fd/N.
  */
 #include <dirent.h>

@@ -1,7 +1,7 @@
 /* launch_oci.c - the init of a container described by an OCI spec
- * (launch.h's l->oci; the `oci` applet, docs/oci.md). The same clone,
- * report pipe, terminal and exec as run's init (launch.c); what differs
- * is what the spec spells out and run's init decides itself:
+ * (launch.h's l->oci): the `oci` applet's (docs/oci.md) and run's, whose
+ * container spec_docker_load translates (docs/containers.md, "One init").
+ * The clone, report pipe, terminal and exec are launch.c's. In order:
  *   1. wait for go and join the cgroup first (runc's order: the cgroup
  *      namespace, and cgroup mounts, are rooted at the container's)
  *   2. the root's propagation, the root bound on itself, then the
@@ -16,7 +16,10 @@
  *   6. close the report pipe (create returns), wait for start's byte
  *      on exec.fifo, the seccomp filter, exec.
  * What fails before 6 comes back to create; after, to the shim's
- * stderr with exit code 125-127.
+ * stderr with exit code 125-127. run's init (l->c set) mounts first and
+ * goes after 5 (the parent makes the cgroup meanwhile), brings lo up,
+ * has no exec.fifo: its exec closes the report pipe, or --init's reaper
+ * forks it.
  */
 #include <errno.h>
 #include <fcntl.h>
