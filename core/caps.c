@@ -51,6 +51,16 @@ uint64_t caps_effective_set(uint64_t add, uint64_t drop, int privileged)
 	return set | add;
 }
 
+uint64_t caps_held(void)
+{
+	uint64_t held = 0;
+
+	for (int cap = 0, r; cap < 64 && (r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0)) >= 0; cap++)
+		if (r == 1)
+			held |= 1ull << cap;
+	return held;
+}
+
 int caps_bound(uint64_t keep)
 {
 	for (int cap = 0; cap < 64; cap++) {

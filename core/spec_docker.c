@@ -121,7 +121,9 @@ static void process(struct json_w *w, const struct spec_docker *d)
 {
 	const struct container_spec *c = d->c;
 	const struct user_ids *u = d->user;
-	uint64_t set = caps_effective_set(c->cap_add, c->cap_drop, c->privileged);
+	/* no more than the runtime holds (--privileged on a host whose
+	 * bounding set lacks one): what the container will have */
+	uint64_t set = caps_effective_set(c->cap_add, c->cap_drop, c->privileged) & caps_held();
 
 	jw_key(w, "process");
 	jw_obj(w);
