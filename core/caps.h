@@ -29,8 +29,9 @@ const char *cap_name(int cap);
 /* The set a container gets: CAPS_DEFAULT, minus drop (CAPS_ALL drops
  * everything first), plus add; privileged gets everything. */
 uint64_t caps_effective_set(uint64_t add, uint64_t drop, int privileged);
-/* This process's bounding set: what it can grant at all. run's spec
- * asks for no more (spec_docker.c), as its old init kept only those. */
+/* This process's permitted set: what its init can keep at all (CAPS_ALL
+ * if capget fails). run's spec asks for no more (spec_docker.c), as its
+ * old init kept no more than it held. */
 uint64_t caps_held(void);
 /* Drop every capability not in keep from the bounding set. Call before
  * changing uid (it needs CAP_SETPCAP). */
