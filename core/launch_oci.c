@@ -284,23 +284,61 @@ static int mount_one(const struct launch *l, const struct oci_mount *m, int root
 	return rc;
 }
 
+/* The directory the last path opened was in: masked and read-only paths
+ * are mostly in /proc, whose fd is kept from one to the next (one walk,
+ * not sixteen). The init is alone in its mount namespace then; a mount
+ * on that directory or above it drops the fd (a walk from it would see
+ * under the mount). */
+struct parent_dir {
+	char rel[PATH_MAX];
+	int fd;
+};
+
+static void parent_drop(struct parent_dir *pd)
+{
+	if (pd->fd >= 0)
+		close(pd->fd);
+	pd->fd = -1;
+}
+
+/* A mount was made at rel (cleaned): the kept directory is stale if it is
+ * rel or under it. */
+static void parent_mounted(struct parent_dir *pd, const char *path)
+{
+	char rel[PATH_MAX];
+	size_t n;
+
+	if (pd->fd < 0)
+		return;
+	if (path_clean(path, rel)) {
+		parent_drop(pd);
+		return;
+	}
+	n = strlen(rel);
+	if (!strncmp(pd->rel, rel, n) && (pd->rel[n] == 0 || pd->rel[n] == '/'))
+		parent_drop(pd);
+}
+
 /* Open rel (cleaned, relative to the root) without following its last
  * component, its parents resolved inside the root: O_PATH, or -1 with
  * errno ENOENT when it is not there. */
-static int open_in_root(int rootfd, const char *path, struct stat *st)
+static int open_in_root(int rootfd, const char *path, struct stat *st, struct parent_dir *pd)
 {
 	char rel[PATH_MAX], *slash;
-	int dir, fd;
+	int fd;
 
 	if (path_clean(path, rel) || !*rel)
 		return err_setn(EINVAL, "bad path %s", path);
 	slash = strrchr(rel, '/');
 	if (slash)
 		*slash = 0;
-	if ((dir = pathsafe_open_dir(rootfd, slash ? rel : "", 0)) < 0)
-		return -1;
-	fd = openat(dir, slash ? slash + 1 : rel, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	close(dir);
+	if (pd->fd < 0 || strcmp(pd->rel, slash ? rel : "")) {
+		parent_drop(pd);
+		if ((pd->fd = pathsafe_open_dir(rootfd, slash ? rel : "", 0)) < 0)
+			return -1;
+		snprintf(pd->rel, sizeof(pd->rel), "%s", slash ? rel : "");
+	}
+	fd = openat(pd->fd, slash ? slash + 1 : rel, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, st) < 0) {
 		if (fd >= 0)
 			close(fd);
@@ -309,12 +347,12 @@ static int open_in_root(int rootfd, const char *path, struct stat *st)
 	return fd;
 }
 
-static int mask_paths(char **paths, int rootfd)
+static int mask_paths(char **paths, int rootfd, struct parent_dir *pd)
 {
 	for (int i = 0; paths && paths[i]; i++) {
 		struct stat st;
 		char p[32];
-		int fd = open_in_root(rootfd, paths[i], &st), rc;
+		int fd = open_in_root(rootfd, paths[i], &st, pd), rc;
 
 		if (fd < 0) {
 			if (errno == ENOENT || errno == ENOTDIR)
@@ -330,16 +368,17 @@ static int mask_paths(char **paths, int rootfd)
 		close(fd);
 		if (rc)
 			return -1;
+		parent_mounted(pd, paths[i]);
 	}
 	return 0;
 }
 
-static int readonly_paths(char **paths, int rootfd)
+static int readonly_paths(char **paths, int rootfd, struct parent_dir *pd)
 {
 	for (int i = 0; paths && paths[i]; i++) {
 		struct stat st;
 		char p[32];
-		int fd = open_in_root(rootfd, paths[i], &st), rc;
+		int fd = open_in_root(rootfd, paths[i], &st, pd), rc;
 
 		if (fd < 0) {
 			if (errno == ENOENT || errno == ENOTDIR)
@@ -348,7 +387,10 @@ static int readonly_paths(char **paths, int rootfd)
 		}
 		rc = do_mount(fdpath(fd, p, sizeof(p)), p, NULL, MS_BIND | MS_REC, NULL);
 		close(fd);
-		if (rc || (fd = open_in_root(rootfd, paths[i], &st)) < 0)
+		if (rc)
+			return -1;
+		parent_mounted(pd, paths[i]);
+		if ((fd = open_in_root(rootfd, paths[i], &st, pd)) < 0)
 			return -1;
 		fdpath(fd, p, sizeof(p));
 		rc = do_mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV
@@ -510,11 +552,13 @@ static int setup_root(const struct launch *l)
  * them): masked and read-only paths, then a read-only root. */
 static int finish_root(const struct oci_spec *s)
 {
+	struct parent_dir pd = { .fd = -1 };
 	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), rc;
 
 	if (rootfd < 0)
 		return err_set("cannot open /");
-	rc = mask_paths(s->masked, rootfd) || readonly_paths(s->readonly, rootfd);
+	rc = mask_paths(s->masked, rootfd, &pd) || readonly_paths(s->readonly, rootfd, &pd);
+	parent_drop(&pd);
 	close(rootfd);
 	if (rc)
 		return -1;
