@@ -60,7 +60,8 @@ int spec_docker_load(const struct container_spec *c, const char *rootfs, const c
 		     int nsfd, struct oci_spec *s);
 
 /* Docker's masked and read-only paths, relative to the root (moby
- * oci/defaults.go): the one table, launch.c masks them too. */
+ * oci/defaults.go): the one table; run's spec lists them and its init
+ * masks what the spec lists, as oci's. */
 #define DOCKER_NMASKED 11
 #define DOCKER_NREADONLY 5
 extern const char *const docker_masked_paths[DOCKER_NMASKED];
