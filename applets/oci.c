@@ -63,6 +63,7 @@
 #include "applet.h"
 #include "caps.h"
 #include "cgroup.h"
+#include "cgroup_oci.h"
 #include "container.h"
 #include "err.h"
 #include "fsutil.h"

@@ -19,6 +19,7 @@
 #include "applet.h"
 #include "bridge.h"
 #include "cgroup.h"
+#include "cgroup_oci.h"
 #include "container.h"
 #include "err.h"
 #include "fsutil.h"
@@ -85,89 +86,44 @@ static void set_oom_score_adj(int v)
 	(void)!write(fd, buf, n);
 }
 
-/* The devices policy: Docker's defaults and the --device nodes with
- * their PERMS; none with --privileged (every device, as Docker). A kernel
- * that cannot enforce one (no v1 devices controller, no cgroup eBPF, as
- * on some embedded kernels) runs the container without, unless a
- * --device asked for less than rwm: that promise we could not keep. */
-static int set_devices(const struct container_spec *c, const struct cgroup *cg)
-{
-	struct cgroup_device *d;
-	int n = 0, strict = 0, rc;
-
-	if (c->privileged)
-		return 0;
-	if (!(d = calloc((size_t)c->ndevices + 1, sizeof(*d))))
-		return err_setn(ENOMEM, "devices policy");
-	for (int i = 0; i < c->ndevices; i++) {
-		const struct device_spec *dv = &c->devices[i];
-		struct stat st;
-
-		/* a node gone since: the init fails on it, saying so */
-		if (!dv->host || stat(dv->host, &st) < 0)
-			continue;
-		d[n].type = S_ISBLK(st.st_mode) ? 'b' : 'c';
-		d[n].major = (int)major(st.st_rdev);
-		d[n].minor = (int)minor(st.st_rdev);
-		snprintf(d[n].access, sizeof(d[n].access), "%s", dv->perms);
-		strict |= strlen(dv->perms) < 3;
-		n++;
-	}
-	rc = cgroup_set_devices(cg, d, n);
-	free(d);
-	if (rc && err_errno() == EOPNOTSUPP && !strict)
-		return 0;
-	return rc;
-}
-
-/* The cgroup with its limits and devices policy (reused if a crash left
- * it): its directories (*made: by us), then its limits, apart, so that
- * the init can be cloned into the first while the second are written. */
+/* The cgroup, as the spec says (core/cgroup_oci.h), in two steps: its
+ * directories (the spec's cgroupsPath is container_cgroup_name's, no
+ * CG_EXTRA: run sets none of those limits), reused if a crash left them
+ * (*made: by us), before the init is cloned into them; then, once
+ * launch_clone has made the spec, its linux.resources (limits and the
+ * devices policy: Docker's defaults and the --device nodes with their
+ * PERMS, none with --privileged), written while the init sets up. A
+ * kernel that cannot enforce a devices policy (no v1 devices
+ * controller, no cgroup eBPF, as on some embedded kernels) runs the
+ * container without, unless a --device asked for less than rwm: that
+ * promise we could not keep. */
 static int make_cgroup_dirs(const struct container_spec *c, struct cgroup *cg, int *made)
 {
 	char name[CGROUP_NAME_MAX];
 
-	*made = 0;
 	container_cgroup_name(c->id, name, sizeof(name));
-	if (cgroup_create(cg, name, 0) == 0)
-		*made = 1;
-	else if (err_errno() != EEXIST || cgroup_open(cg, name))
-		return -1;
-	return 0;
+	return oci_cgroup_make(cg, name, 0, made);
 }
 
-static int limit_cgroup(const struct container_spec *c, struct cgroup *cg, int made)
+/* Clone the init into the cgroup, limit that (with limit: the first
+ * start; a restart keeps what `update` set since) while the init sets
+ * up, and let it go: launch_start with the cgroup's limits on the way. */
+static pid_t start_init(const struct container_spec *c, struct launch *l, const struct cgroup *cg,
+			int limit, int *code)
 {
-	struct cgroup_limits lim = {
-		.memory = c->memory, .memory_swap = c->memory_swap,
-		.cpu_millis = c->cpu_millis, .cpu_shares = c->cpu_shares,
-		.pids_limit = c->pids_limit,
-	};
+	pid_t pid;
 
-	/* the built-in default asks, where the kernel can; --pids-limit
-	 * insists */
-	if (c->pids_default && !cgroup_path(cg, CG_PIDS))
-		lim.pids_limit = 0;
-
-	if (cgroup_set_limits(cg, &lim) || set_devices(c, cg)) {
-		if (made) {
-			int e = err_errno();
-			char msg[256];
-
-			snprintf(msg, sizeof(msg), "%s", err_msg());
-			cgroup_destroy(cg);
-			err_setn(e, "%s", msg);
-		}
+	*code = EXIT_RUNTIME;
+	if ((pid = launch_clone(l)) < 0)
+		return -1;
+	/* on failure the init goes first: it is in the cgroup, which
+	 * release() then removes */
+	if (limit && oci_cgroup_limit(l->oci, cg, OCI_CG_DEVICES_STRICT
+				      | (c->pids_default ? OCI_CG_PIDS_DEFAULT : 0))) {
+		launch_abort(l, pid);
 		return -1;
 	}
-	return 0;
-}
-
-static int make_cgroup(const struct container_spec *c, struct cgroup *cg)
-{
-	int made;
-
-	return make_cgroup_dirs(c, cg, &made) ? -1 : limit_cgroup(c, cg, made);
+	return launch_go(l, pid, code);
 }
 
 /* Undo overlay_mount, keeping the error that made us. */
@@ -192,14 +148,16 @@ static const char *upper_size(const struct container_spec *c)
  * (bridge.h): one container per monitor. In .bss: net_setup fills it. */
 static struct net_lease monitor_net;
 
-/* The overlay, the network lease, then the cgroup. */
+/* The overlay, the network lease, then the cgroup's directories. */
 static int prepare(struct store *s, const struct container_spec *c, struct cgroup *cg)
 {
+	int made;
+
 	if (overlay_mount(s, c->id, c->layers, upper_size(c)))
 		return -1;
 	if (net_setup(s, c, &monitor_net))
 		return umount_failed(s, c);
-	if (make_cgroup(c, cg)) {
+	if (make_cgroup_dirs(c, cg, &made)) {
 		net_release(s, c->id, &monitor_net);
 		return umount_failed(s, c);
 	}
@@ -644,16 +602,9 @@ int monitor_foreground(struct store *s, struct container_spec *c, int *status)
 	if (make_cgroup_dirs(c, &cg, &made)) {
 		w.pid = -1;
 		l.cg = NULL;
-	} else if ((w.pid = launch_clone(&l)) >= 0) {
-		/* on failure the init goes first: it is in the cgroup, which
-		 * release() then removes */
-		if (limit_cgroup(c, &cg, 0)) {
-			launch_abort(&l, w.pid);
-			w.pid = -1;
-		} else {
-			oom0 = cgroup_oom_killed(&cg);
-			w.pid = launch_go(&l, w.pid, &code);
-		}
+	} else {
+		oom0 = cgroup_oom_killed(&cg);
+		w.pid = start_init(c, &l, &cg, 1, &code);
 	}
 	io_close(&io);
 	if (w.pid < 0) {
@@ -777,7 +728,7 @@ __attribute__((noreturn)) static void monitor_main(struct store *s, struct conta
 	char rootfs[PATH_MAX], path[PATH_MAX];
 	struct cgroup cg;
 	struct io io;
-	int code, restarts = 0, delay = BACKOFF_FIRST_MS;
+	int code, restarts = 0, delay = BACKOFF_FIRST_MS, limited = 0;
 
 	if (container_dir(s, c->id, rootfs) || path_join(path, rootfs, "container.log")
 	    || path_join(rootfs, rootfs, "merged"))
@@ -806,7 +757,8 @@ __attribute__((noreturn)) static void monitor_main(struct store *s, struct conta
 		memcpy(l.stdio, io.stdio, sizeof(l.stdio));
 		l.pty_master = &io.master;
 		set_oom_score_adj(0);
-		w.pid = launch_start(&l, &code);
+		w.pid = start_init(c, &l, &cg, !limited, &code);
+		limited |= w.pid >= 0;
 		set_oom_score_adj(MONITOR_OOM_SCORE_ADJ);
 		io_close(&io);
 		if (w.pid < 0) {

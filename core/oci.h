@@ -90,14 +90,6 @@ int oci_pause(const char *root, const char *id, int on);
 /* The pids in its cgroup (up to max): how many, or -1. */
 int oci_pids(const char *root, const char *id, pid_t *pids, int max);
 
-/* The cgroup NAME for a cgroupsPath ("/a/b", "a/b", or with systemd
- * "slice:prefix:name" as slice/prefix-name.scope); "" means
- * "boxcar-oci/ID". */
-int oci_cgroup_name(const char *path, const char *id, int systemd, char *buf, size_t n);
-/* linux.resources but the devices rules, into cg (create, and update
- * --resources): -1 with err_set naming what could not be set. */
-int oci_set_limits(const struct oci_spec *s, const struct cgroup *cg);
-
 /* Run hooks of kind with the state JSON on their stdin; -1 with err_set
  * naming the first that failed or timed out. */
 int oci_run_hooks(const struct oci_spec *s, enum oci_hook_kind kind, const char *state);
