@@ -47,15 +47,13 @@
 #include "caps.h"
 #include "cgroup.h"
 #include "container.h"
+#include "enter.h"
 #include "err.h"
 #include "fsutil.h"
 #include "guard.h"
-#include "ns.h"
-#include "passwd.h"
+#include "ocispec.h"
 #include "procfs.h"
 #include "pty.h"
-#include "seccomp.h"
-#include "setid.h"
 #include "store.h"
 
 extern char **environ;
@@ -75,13 +73,6 @@ struct exec {
 	int seccomp;       /* the init has a filter: the same one */
 	int rootfd;
 	int devnull;       /* opened on the host: the container may have none */
-	struct cgroup cg;  /* the container's, if it has one */
-	int has_cg;
-	int cgfds[CGROUP_DIRS_MAX]; /* its v1 join files (cgroup_open_join) */
-	int ncg;
-	int cg2fd;         /* its cgroup2 directory, to be cloned into */
-	int cgnsfd;        /* its cgroup namespace: the command enters it */
-	unsigned born_in;  /* the command was cloned into its cgroup2 dir */
 	int piped;         /* without -t on a terminal: stdio through pipes */
 	int ours[3];       /* our ends: stdin's write end, stdout's, stderr's */
 	int theirs[3];     /* the command's ends, -1 where not piped */
@@ -99,15 +90,16 @@ static int env_has(char **env, int n, const char *kv)
 
 /* The environment as docker exec makes it: the container's, then -e;
  * then what run's init gets too where unset: HOSTNAME, TERM=xterm with
- * -t (ours, not the container's -t), HOME from passwd. */
-static char **make_env(struct exec *e, const char *home)
+ * -t (ours, not the container's -t); HOME from passwd is enter's (the
+ * user is resolved inside). */
+static char **make_env(struct exec *e)
 {
 	int n = 0, k = 0;
-	char **env, *extra[3];
+	char **env, *extra[2];
 
 	while (e->c.env && e->c.env[n])
 		n++;
-	if (!(env = calloc(n + e->nenv + 4, sizeof(char *))))
+	if (!(env = calloc(n + e->nenv + 3, sizeof(char *))))
 		return NULL;
 	for (int i = 0; i < n; i++)
 		env[k++] = e->c.env[i];
@@ -120,190 +112,10 @@ static char **make_env(struct exec *e, const char *home)
 	if (extra[0])
 		sprintf(extra[0], "HOSTNAME=%s", e->c.hostname);
 	extra[1] = e->tty ? "TERM=xterm" : NULL;
-	if ((extra[2] = malloc(strlen(home) + 6)))
-		sprintf(extra[2], "HOME=%s", home);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 2; i++)
 		if (extra[i] && env_has(env, k, extra[i]) < 0)
 			env[k++] = extra[i];
 	return env;
-}
-
-/* The container's cgroup, boxcar-ID, in every hierarchy: its join
- * files are opened now, on the host; the command is cloned into the
- * cgroup2 directory and writes itself into the rest (cgroup_open_join
- * says why), so this process stays out. A container made without one
- * (by hand, or by an older boxcar) is joined where its init is, by us,
- * and the command inherits it. */
-static int prepare_cgroup(struct exec *e)
-{
-	char name[CGROUP_NAME_MAX];
-
-	container_cgroup_name(e->c.id, name, sizeof(name));
-	if (cgroup_open(&e->cg, name) == 0) {
-		e->has_cg = 1;
-		e->cg2fd = cgroup_open_unified(&e->cg);
-		return (e->ncg = cgroup_open_join(&e->cg, CG_UNIFIED, e->cgfds)) < 0 ? -1 : 0;
-	}
-	if (err_errno() != ENOENT)
-		return -1;
-	return proc_join_cgroups(e->pid);
-}
-
-/* The cgroup's fds, of the host: closed once joined, and by the parent. */
-static void close_cgroup(struct exec *e)
-{
-	for (int i = 0; i < e->ncg; i++)
-		close(e->cgfds[i]);
-	if (e->cg2fd >= 0)
-		close(e->cg2fd);
-	if (e->cgnsfd >= 0)
-		close(e->cgnsfd);
-}
-
-/* In the child: the v1 join files; the cgroup2 directory too if it was
- * not born there (a kernel without CLONE_INTO_CGROUP), the slow way,
- * through the directory opened on the host. */
-static int join_cgroup(struct exec *e)
-{
-	int fd, rc;
-
-	if (cgroup_join(e->cgfds, e->ncg))
-		return -1;
-	if (e->born_in || e->cg2fd < 0)
-		return 0;
-	if ((fd = openat(e->cg2fd, "cgroup.procs", O_WRONLY | O_CLOEXEC)) < 0)
-		return err_set("cannot join the container's cgroup");
-	rc = cgroup_join(&fd, 1);
-	close(fd);
-	return rc;
-}
-
-/* In the child, inside the namespaces: become what the container is and
- * exec. On failure, errno and a message go up the pipe.
- *
- * The order is the defence (docs/security.md): every fd that names
- * something of the host is closed before anything of the container's is
- * looked up by path (its passwd, its working directory, which could be a
- * link to /proc/self/fd/N), and the seccomp filter is on before the
- * capabilities go, so no moment runs without it. We are undumpable
- * (exec_main) until the execve: container root cannot ptrace us. */
-__attribute__((noreturn)) static void child(struct exec *e, int report)
-{
-	const char *wd = e->workdir ? e->workdir : e->c.workdir && *e->c.workdir ? e->c.workdir : "/";
-	struct user_ids ids;
-	char msg[256];
-	int err[2], rootfd;
-
-	if (join_cgroup(e))
-		goto fail;
-	if (e->cgnsfd >= 0 && setns(e->cgnsfd, CLONE_NEWCGROUP) < 0) {
-		err_set("cannot enter the container's cgroup namespace");
-		goto fail;
-	}
-	close_cgroup(e);
-	if (fchdir(e->rootfd) < 0 || chroot(".") < 0) {
-		err_set("cannot enter the container's root");
-		goto fail;
-	}
-	close(e->rootfd);
-	/* the user from the container's passwd and group files */
-	if ((rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		err_set("cannot open the container's root");
-		goto fail;
-	}
-	if (passwd_resolve(rootfd, e->user ? e->user : e->c.user, &ids))
-		goto fail;
-	close(rootfd);
-	if (e->tty) {
-		char name[32];
-		int m, slave;
-
-		/* a pty of the container's devpts, as run -t makes one (its
-		 * name means something inside); the master goes up to us */
-		if (pty_open(&m, name, sizeof(name)))
-			goto fail;
-		if ((slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
-			err_set("cannot open %s", name);
-			goto fail;
-		}
-		tty_copy_size(0, slave);
-		if (pty_send_fd(e->sock, m))
-			goto fail;
-		close(m);
-		close(e->sock);
-		/* its own session, the pty its controlling terminal */
-		if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0) {
-			err_set("cannot make the pseudo-terminal the controlling terminal");
-			goto fail;
-		}
-		for (int i = 0; i < 3; i++)
-			dup2(slave, i);
-		close(slave);
-	}
-	/* Without -t: a session of its own, so the caller's terminal is not
-	 * its controlling one (no TIOCSTI into the caller's shell), and
-	 * pipes instead of that terminal (run_pipes) */
-	if (!e->tty && setsid() < 0) {
-		err_set("setsid");
-		goto fail;
-	}
-	for (int i = 0; e->piped && i < 3; i++) {
-		if (e->theirs[i] >= 0)
-			dup2(e->theirs[i], i);
-		if (e->theirs[i] > 2)
-			close(e->theirs[i]);
-		if (e->ours[i] > 2)
-			close(e->ours[i]);
-	}
-	if ((!e->interactive || e->detach) && !e->tty)
-		dup2(e->devnull, 0);
-	if (e->detach) { /* nobody reads its output (docker keeps none either) */
-		dup2(e->devnull, 1);
-		dup2(e->devnull, 2);
-	}
-	close(e->devnull);
-	/* only stdio and the report pipe are left */
-	if (guard_chdir(wd))
-		goto fail;
-	if (e->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		err_set("cannot set no_new_privs");
-		goto fail;
-	}
-	/* the container's filter, for its capabilities (its bounding set);
-	 * still privileged, so it may go on without no_new_privs too */
-	if (e->seccomp && seccomp_apply_default(e->bounding))
-		goto fail;
-	if (caps_bound(e->bounding))
-		goto fail;
-	if (setid_become(ids.uid, ids.gid, (size_t)ids.ngroups, ids.groups) < 0) {
-		err_set("cannot become %u:%u", (unsigned)ids.uid, (unsigned)ids.gid);
-		goto fail;
-	}
-	/* root keeps what the container's root has; others got none at
-	 * setuid, as in the container */
-	if (ids.uid == 0 && caps_set(e->bounding))
-		goto fail;
-	if (!(environ = make_env(e, ids.home))) {
-		err_setn(ENOMEM, "environment");
-		goto fail;
-	}
-	signal(SIGPIPE, SIG_DFL);
-	execvp(e->argv[0], e->argv);
-	/* docker's codes: 127 when there is no such command, else 126 */
-	err[0] = errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC;
-	if (errno == ENOENT && !strchr(e->argv[0], '/'))
-		err_setn(0, "%s: executable file not found in $PATH", e->argv[0]);
-	else
-		err_set("cannot run %s", e->argv[0]);
-	goto report;
-fail:
-	err[0] = EXIT_CANNOT_EXEC;
-report:
-	err[1] = err_errno();
-	snprintf(msg, sizeof(msg), "%s", err_msg());
-	if (write(report, err, sizeof(err)) == sizeof(err))
-		(void)!write(report, msg, strlen(msg) + 1);
-	_exit(err[0]);
 }
 
 static pid_t child_pid;
@@ -418,81 +230,50 @@ static void run_pipes(struct exec *e)
 		close(e->ours[0]);
 }
 
-/* Enter the container's namespaces and cgroups, fork, wait. */
+/* Docker's options as a process spec, entered (enter.h): in the
+ * container's namespaces and cgroup, as what its init is (its bounding
+ * set, no_new_privs, the built-in seccomp filter if it has one), the
+ * user resolved in its own passwd. Then relay and wait. */
 static int run(struct exec *e)
 {
-	struct ns_set ns;
-	int p[2], sock[2], err[2] = { 0, 0 }, status;
-	char msg[256] = "";
-	ssize_t n;
+	char name[CGROUP_NAME_MAX];
+	struct oci_process p = {
+		.args = e->argv, .env = make_env(e),
+		.cwd = e->workdir ? e->workdir : e->c.workdir && *e->c.workdir ? e->c.workdir : "/",
+		.terminal = e->tty, .no_new_privs = e->no_new_privs,
+		.has_caps = 1, .caps_bounding = e->bounding,
+	};
+	struct enter en = {
+		.pid = e->pid, .rootfd = e->rootfd, .cgroup = name, .proc = &p,
+		.user = e->user ? e->user : e->c.user ? e->c.user : "",
+		.seccomp_builtin = e->seccomp, .term_sock = -1, .docker = 1,
+	};
+	int sock[2], status, code;
 
-	if (prepare_cgroup(e))
-		return -1;
-	ns_set_init(&ns, e->pid);
-	/* every namespace of the init that is not ours (the user and time
-	 * namespaces usually are): not knowing is an error, not a skip, or
-	 * the command could end up on the host */
-	for (int k = 0; k < NS_COUNT; k++) {
-		int same = ns_supported(k) ? ns_same(e->pid, k) : 1;
-
-		if (same < 0 || (!same && ns_set_open(&ns, k, NULL))) {
-			if (same < 0)
-				err_set("cannot compare namespace %s of pid %d", ns_info[k].path + 3,
-					(int)e->pid);
-			ns_set_close(&ns);
-			return -1;
-		}
-	}
-	/* The kernel lets clone3 into a cgroup only from a cgroup namespace
-	 * that holds where we are: the command enters the container's. */
-	if (e->has_cg && ns_set_has(&ns, NS_CGROUP)) {
-		e->cgnsfd = ns.fd[NS_CGROUP];
-		ns.fd[NS_CGROUP] = -1;
-	}
-	if (ns_set_enter(&ns)) {
-		ns_set_close(&ns);
-		return -1;
-	}
-	ns_set_close(&ns);
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return err_set("pipe");
+	if (!p.env)
+		return err_setn(ENOMEM, "environment");
+	container_cgroup_name(e->c.id, name, sizeof(name));
 	if (e->tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0)
 		return err_set("socketpair");
+	if (e->tty)
+		en.term_sock = sock[1];
 	if (open_pipes(e))
 		return -1;
-	/* the pid namespace applies to children: the command is one */
-	child_pid = cgroup_clone(e->cg2fd, 0, &e->born_in);
-	if (child_pid < 0)
-		return err_set("fork");
-	if (child_pid > 0)
-		close_cgroup(e);
-	if (child_pid == 0) {
-		close(p[0]);
-		if (e->tty) {
-			close(sock[0]);
-			e->sock = sock[1];
-		}
-		child(e, p[1]);
-	}
-	close(p[1]);
-	close(e->rootfd);
+	for (int i = 0; i < 3; i++)
+		en.stdio[i] = e->piped ? e->theirs[i] : -1;
+	if (!e->interactive || e->detach)
+		en.stdio[0] = e->devnull;
+	if (e->detach) /* nobody reads its output (docker keeps none either) */
+		en.stdio[1] = en.stdio[2] = e->devnull;
+	child_pid = enter_start(&en, &code);
+	e->rootfd = -1;
 	if (e->tty)
 		close(sock[1]);
 	for (int i = 0; i < 3; i++)
 		if (e->theirs[i] >= 0)
 			close(e->theirs[i]);
-	n = read(p[0], err, sizeof(err));
-	if (n == sizeof(err)) {
-		if (read(p[0], msg, sizeof(msg) - 1) < 0)
-			*msg = 0;
-		msg[sizeof(msg) - 1] = 0;
-	}
-	close(p[0]);
-	if (n == sizeof(err)) {
-		waitpid(child_pid, NULL, 0);
-		errno = err[1];
-		die(err[0], "%s", msg);
-	}
+	if (child_pid < 0)
+		die_err(code);
 	/* sent before the exec, so it is there now */
 	if (e->tty && (e->master = pty_recv_fd(sock[0])) < 0) {
 		kill(child_pid, SIGKILL);
@@ -535,7 +316,7 @@ int exec_main(int argc, char **argv)
 		{ "workdir", required_argument, 0, 'w' },
 		{ 0 }
 	};
-	struct exec e = { .cg2fd = -1, .cgnsfd = -1 };
+	struct exec e = { 0 };
 	struct container_state st;
 	const char *root = NULL;
 	char id[CONTAINER_ID_LEN + 1], path[64], v[16];
