@@ -30,6 +30,7 @@
 #include "json.h"
 #include "overlay.h"
 #include "pollsleep.h"
+#include "release.h"
 
 #define RECORD_MAX (1u << 20) /* config.json, state.json */
 
@@ -1630,17 +1631,11 @@ void container_cgroup_name(const char *id, char *buf, size_t n)
 int container_release(const struct store *s, const char *id)
 {
 	char name[CGROUP_NAME_MAX];
-	struct cgroup cg;
+	/* whatever is left in its cgroup (an exec'd process that outlived
+	 * the init in another PID namespace, a process moved in by hand),
+	 * the cgroup, its address and published ports, the overlay */
+	struct release r = { .cgroup = name, .kill = 1, .store = s, .id = id };
 
-	net_release(s, id, NULL); /* its address and published ports */
-	if (overlay_umount(s, id))
-		return -1;
 	container_cgroup_name(id, name, sizeof(name));
-	if (cgroup_open(&cg, name))
-		return err_errno() == ENOENT ? 0 : -1;
-	/* whatever is left in it (an exec'd process that outlived the init
-	 * in another PID namespace, a process moved in by hand) */
-	if (cgroup_kill(&cg, SIGKILL) && err_errno() != ENOENT)
-		return -1;
-	return cgroup_destroy(&cg);
+	return release_container(&r);
 }

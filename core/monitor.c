@@ -32,6 +32,7 @@
 #include "volume.h"
 #include "overlay.h"
 #include "pty.h"
+#include "release.h"
 
 #ifndef CONFIG_RUN_LOG_MAX_SIZE
 #define CONFIG_RUN_LOG_MAX_SIZE 1024
@@ -180,11 +181,14 @@ static void release(struct store *s, const struct container_spec *c, struct cgro
 	char msg[256];
 
 	snprintf(msg, sizeof(msg), "%s", err_msg()); /* the caller may report it yet */
-	net_release(s, c->id, &monitor_net);
-	if (cg && cgroup_destroy(cg))
-		warn("%s", err_msg());
-	if (overlay_umount(s, c->id))
-		warn("%s", err_msg());
+	{
+		/* the init is gone, and its PID namespace with it: nothing
+		 * to kill (release.h) */
+		struct release r = { .cg = cg, .store = s, .id = c->id, .lease = &monitor_net };
+
+		if (release_container(&r))
+			warn("%s", err_msg());
+	}
 	if (c->auto_remove && container_transient(s, c->id) && !has_volumes(c)) {
 		/* In the runtime dir: nothing of the store changes, so no
 		 * store lock (the name goes only if it is still ours). */

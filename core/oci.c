@@ -24,6 +24,7 @@
 #include "fsutil.h"
 #include "launch.h"
 #include "oci.h"
+#include "release.h"
 #include "store.h"
 
 static void msleep(int ms)
@@ -333,37 +334,6 @@ static void wait_gone(pid_t pid, uint64_t start)
 		msleep(10);
 }
 
-/* The ID of the mount on top of rootfs (/proc/self/fdinfo), or 0. With
- * detach, if that ID is id: the mount is detached, and all on it (then
- * 0, or -1 if it cannot be). */
-static int root_mount(const char *rootfs, int detach, int id)
-{
-	char p[48], text[256], *at;
-	int fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC), now = 0, info;
-	ssize_t n = -1;
-
-	if (fd < 0)
-		return 0;
-	/* "pos: flags: mnt_id: ino:", a few lines (a proc file: no size) */
-	snprintf(p, sizeof(p), "/proc/self/fdinfo/%d", fd);
-	if ((info = open(p, O_RDONLY | O_CLOEXEC)) >= 0) {
-		n = read(info, text, sizeof(text) - 1);
-		close(info);
-	}
-	text[n > 0 ? n : 0] = 0;
-	if ((at = strstr(text, "\nmnt_id:")))
-		now = atoi(at + 8);
-	if (detach && now && now == id) {
-		snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-		if (umount2(p, MNT_DETACH) < 0)
-			now = err_set("cannot detach the mounts on %s", rootfs);
-		else
-			now = 0;
-	}
-	close(fd);
-	return now;
-}
-
 static int write_map(pid_t pid, const char *file, const struct oci_idmap *m, int n)
 {
 	char path[64], buf[8 * 40];
@@ -451,7 +421,7 @@ pid_t oci_create(const struct oci_create *o)
 	/* without a mount namespace the init binds rootfs on itself in the
 	 * host's: the new mount on top is the container's */
 	if (!s.mount_ns)
-		host_mnt = root_mount(st.rootfs, 0, 0);
+		host_mnt = release_root_mount(st.rootfs, 0, 0);
 	l.oci = &s;
 	l.rootfs = st.rootfs;
 	l.stdio[0] = 0, l.stdio[1] = 1, l.stdio[2] = 2;
@@ -476,7 +446,7 @@ pid_t oci_create(const struct oci_create *o)
 		pid = -1;
 		goto fail_spec;
 	}
-	if (host_mnt && (st.root_mnt = root_mount(st.rootfs, 0, 0)) == host_mnt)
+	if (host_mnt && (st.root_mnt = release_root_mount(st.rootfs, 0, 0)) == host_mnt)
 		st.root_mnt = 0;
 	st.pid = pid;
 	st.pid_start = proc_start_time(pid);
@@ -519,8 +489,8 @@ fail:
 		if (fifo >= 0)
 			close(fifo);
 		/* an init that failed may have left its root's bind */
-		if (host_mnt && (st.root_mnt = root_mount(st.rootfs, 0, 0)) != host_mnt)
-			root_mount(st.rootfs, 1, st.root_mnt);
+		if (host_mnt && (st.root_mnt = release_root_mount(st.rootfs, 0, 0)) != host_mnt)
+			release_root_mount(st.rootfs, 1, st.root_mnt);
 		if (have_cg)
 			cgroup_destroy(&cg);
 		if (made)
@@ -634,7 +604,6 @@ int oci_delete(const char *root, const char *id, int force)
 {
 	struct oci_state st;
 	struct oci_spec s;
-	struct cgroup cg;
 	char dir[PATH_MAX];
 	struct json_w w;
 	int lock = oci_lock(root, id), rc = 0, have_spec;
@@ -653,21 +622,18 @@ int oci_delete(const char *root, const char *id, int force)
 		return -1;
 	}
 	have_spec = oci_saved_spec(root, id, &s) == 0;
-	if (st.cgroup[0] && cgroup_open(&cg, st.cgroup) == 0) {
-		if (st.status != OCI_STOPPED) {
-			cgroup_freeze(&cg, 0);
-			cgroup_kill(&cg, SIGKILL);
-		}
-		if (st.pid > 0)
-			wait_gone(st.pid, st.pid_start);
-		if (cgroup_destroy(&cg))
+	{
+		/* its processes (unless stopped), the cgroup, the root's
+		 * bind: as run's are let go (release.h) */
+		struct release r = {
+			.cgroup = st.cgroup, .kill = st.status != OCI_STOPPED,
+			.pid = st.pid, .pid_start = st.pid_start,
+			.rootfs = st.rootfs, .root_mnt = st.root_mnt,
+		};
+
+		if (release_container(&r))
 			rc = -1;
-	} else if (st.status != OCI_STOPPED && st.pid > 0) {
-		kill(st.pid, SIGKILL);
-		wait_gone(st.pid, st.pid_start);
 	}
-	if (st.root_mnt && root_mount(st.rootfs, 1, st.root_mnt) < 0)
-		rc = -1;
 	st.status = OCI_STOPPED;
 	if (have_spec) {
 		/* poststop: failures are logged, the delete goes on */
