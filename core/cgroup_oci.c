@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "applet.h"
 #include "cgroup_oci.h"
 #include "err.h"
 #include "ocispec.h"
@@ -121,6 +122,8 @@ static int devices_v1(const struct oci_spec *s, const char *dir)
  * the container is put in those only. */
 unsigned oci_cgroup_extra(const struct oci_spec *s)
 {
+	if (!ENABLED(APPLET_OCI))
+		return 0;
 	return (s->cpus || s->mems ? CG_CPUSET : 0) | (s->nhugepages ? CG_HUGETLB : 0) |
 	       (s->niolimits ? CG_IO : 0) | (s->net_classid >= 0 ? CG_NET_CLS : 0) |
 	       (s->nnetprios ? CG_NET_PRIO : 0);
@@ -157,7 +160,11 @@ int oci_set_limits(const struct oci_spec *s, const struct cgroup *cg)
 		.cpu_shares = s->cpu_shares, .pids_limit = s->pids_limit,
 	};
 
-	return cgroup_set_limits(cg, &lim) || memory_extras(s, cg) || rare_limits(s, cg) ? -1 : 0;
+	if (cgroup_set_limits(cg, &lim))
+		return -1;
+	/* what only a config.json asks for (spec_docker.c writes none of
+	 * it): not in builds without the oci applet */
+	return ENABLED(APPLET_OCI) && (memory_extras(s, cg) || rare_limits(s, cg)) ? -1 : 0;
 }
 
 int oci_cgroup_make(struct cgroup *cg, const char *name, unsigned extra, int *made)
@@ -183,7 +190,7 @@ static int set_devices(const struct oci_spec *s, const struct cgroup *cg, unsign
 	for (int i = 1; i < s->ndevrules; i++)
 		ordered |= !s->devrules[i].allow;
 	/* a deny after the first: v1 can say it, in the spec's order */
-	if (ordered && v1)
+	if (ENABLED(APPLET_OCI) && ordered && v1)
 		return devices_v1(s, v1);
 	if (!(allow = calloc((size_t)s->ndevrules, sizeof(*allow))))
 		return err_setn(ENOMEM, "devices policy");

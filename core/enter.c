@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "applet.h"
 #include "cgroup.h"
 #include "container.h"
 #include "enter.h"
@@ -271,11 +272,13 @@ __attribute__((noreturn)) static void child(struct enter *e, struct host_fds *h)
 	}
 	/* without no_new_privs only root may install a filter: before the
 	 * credentials then */
-	if (e->seccomp && !p->no_new_privs && seccomp_apply_oci(e->seccomp_doc, e->seccomp, 0))
+	if (ENABLED(APPLET_OCI) && e->seccomp && !p->no_new_privs
+	    && seccomp_apply_oci(e->seccomp_doc, e->seccomp, 0))
 		fail(code);
 	if (oci_process_credentials(p))
 		fail(code);
-	if (e->seccomp && p->no_new_privs && seccomp_apply_oci(e->seccomp_doc, e->seccomp, 1))
+	if (ENABLED(APPLET_OCI) && e->seccomp && p->no_new_privs
+	    && seccomp_apply_oci(e->seccomp_doc, e->seccomp, 1))
 		fail(code);
 	guard_cloexec_fds();
 	for (int fd = 3; fd < 3 + e->preserve_fds; fd++)

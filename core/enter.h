@@ -49,7 +49,8 @@ struct enter {
 	const struct json_doc *seccomp_doc;
 	uint32_t seccomp;           /* or linux.seccomp's node (0: none), in
 				     * runc's order: before the credentials
-				     * without noNewPrivileges, else after */
+				     * without noNewPrivileges, else after
+				     * (builds with the oci applet) */
 	int stdio[3];               /* the process's 0, 1, 2; -1: ours */
 	int term_sock;              /* proc->terminal: the pty's master (of the
 				     * container's devpts) goes here; -1: not

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "applet.h"
 #include "bridge.h"
 #include "cgroup.h"
 #include "container.h" /* proc_alive */
@@ -93,7 +94,7 @@ int release_container(const struct release *r)
 		net_release(r->store, r->id, r->lease);
 		first(overlay_umount(r->store, r->id), &e, msg, sizeof(msg));
 	}
-	if (r->rootfs && r->root_mnt)
+	if (ENABLED(APPLET_OCI) && r->rootfs && r->root_mnt)
 		first(release_root_mount(r->rootfs, 1, r->root_mnt) < 0 ? -1 : 0, &e, msg,
 		      sizeof(msg));
 	return e < 0 ? 0 : err_setn(e, "%s", msg);
