@@ -206,6 +206,41 @@ static int open_volume(const struct oci_mount *m, int rootfd)
 	return fd;
 }
 
+/* proc, sysfs and whatever goes on /dev: the masked and read-only paths,
+ * and the /dev/null that masks, are looked up once everything is
+ * mounted. Through a symbolic link of the image's, such a mount lands
+ * where the link leads at its turn, and a later mount (/dev's tmpfs, a
+ * volume, a --tmpfs) may hide the link's way there: the masks then find
+ * nothing, or /dev/null is the image's, and the real /proc/sys stays
+ * writable. On an ordinary directory only, no link on the way (runc's
+ * rule for proc and sysfs; main's init's for all three). */
+static int no_link_on_way(int rootfd, const struct oci_mount *m)
+{
+	int fs = !m->bind && m->type && (!strcmp(m->type, "proc") || !strcmp(m->type, "sysfs"));
+	char rel[PATH_MAX], *c, *slash;
+	int fd = rootfd, next;
+
+	if (path_clean(m->dest, rel) || !(fs || !strcmp(rel, "dev")))
+		return 0; /* a bad path: open_target says so */
+	for (c = rel; *c; c = slash + 1) {
+		if ((slash = strchr(c, '/')))
+			*slash = 0;
+		next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd != rootfd)
+			close(fd);
+		if (next < 0 && errno == ENOENT)
+			return 0; /* made as directories (open_target) */
+		if (next < 0)
+			return err_set("%s: not on an ordinary directory", m->dest);
+		if (!slash) {
+			close(next);
+			break;
+		}
+		fd = next;
+	}
+	return 0;
+}
+
 static int mount_one(const struct launch *l, const struct oci_mount *m, int rootfd)
 {
 	unsigned long flags = m->flags & ~(unsigned long)(MS_REC | MS_REMOUNT);
@@ -213,6 +248,8 @@ static int mount_one(const struct launch *l, const struct oci_mount *m, int root
 	const char *src = m->source;
 	int fd, rc, vfd = -1;
 
+	if (no_link_on_way(rootfd, m))
+		return -1;
 	if (m->type && !strcmp(m->type, "cgroup"))
 		return mount_cgroup(l, m, rootfd);
 	if (m->type && !strcmp(m->type, "cgroup2") && !m->bind)
