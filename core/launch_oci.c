@@ -384,30 +384,55 @@ static int open_in_root(int rootfd, const char *path, struct stat *st, struct pa
 	return fd;
 }
 
+/* What masks a file: the null device, opened once (*null). Not whatever
+ * is at /dev/null (a volume on /dev, a bundle's own /dev): a link there
+ * to a /proc/sys file would bind that file, writable, on /proc/keys
+ * (runc's CVE-2025-31133). */
+static int null_device(int *null, char *p, size_t n)
+{
+	struct stat st;
+
+	if (*null < 0 && (*null = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC)) >= 0
+	    && (fstat(*null, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))) {
+		close(*null);
+		*null = -1;
+		errno = ENODEV;
+	}
+	if (*null < 0)
+		return err_set("/dev/null is not the null device");
+	fdpath(*null, p, n);
+	return 0;
+}
+
 static int mask_paths(char **paths, int rootfd, struct parent_dir *pd)
 {
-	for (int i = 0; paths && paths[i]; i++) {
+	int null = -1, rc = 0;
+
+	for (int i = 0; !rc && paths && paths[i]; i++) {
 		struct stat st;
-		char p[32];
-		int fd = open_in_root(rootfd, paths[i], &st, pd), rc;
+		char p[32], np[32];
+		int fd = open_in_root(rootfd, paths[i], &st, pd);
 
 		if (fd < 0) {
 			if (errno == ENOENT || errno == ENOTDIR)
 				continue;
-			return err_set("masked path %s", paths[i]);
+			rc = err_set("masked path %s", paths[i]);
+			break;
 		}
 		if (S_ISDIR(st.st_mode))
 			rc = do_mount("tmpfs", fdpath(fd, p, sizeof(p)), "tmpfs", MS_RDONLY, "size=0");
 		else if (S_ISLNK(st.st_mode))
 			rc = 0; /* a link in /proc leads to what it names, masked or not */
 		else
-			rc = do_mount("/dev/null", fdpath(fd, p, sizeof(p)), NULL, MS_BIND, NULL);
+			rc = null_device(&null, np, sizeof(np))
+				|| do_mount(np, fdpath(fd, p, sizeof(p)), NULL, MS_BIND, NULL);
 		close(fd);
-		if (rc)
-			return -1;
-		parent_mounted(pd, paths[i]);
+		if (!rc)
+			parent_mounted(pd, paths[i]);
 	}
-	return 0;
+	if (null >= 0)
+		close(null);
+	return rc ? -1 : 0;
 }
 
 static int readonly_paths(char **paths, int rootfd, struct parent_dir *pd)
