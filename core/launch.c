@@ -97,6 +97,7 @@ const struct launch_dev_node dev_nodes[LAUNCH_DEV_NODES] = {
  * (the init is a session leader) and, bound, /dev/console. */
 int setup_pty(void)
 {
+	struct stat st;
 	char name[32];
 	int m, fd;
 
@@ -122,8 +123,16 @@ int setup_pty(void)
 		close(fd);
 	if (ioctl(0, TIOCSCTTY, 0) < 0)
 		return err_set("cannot make %s the controlling terminal", name);
-	if ((fd = open("/dev/console", O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) < 0)
+	/* the mount point, in a /dev that may be a volume's (an earlier
+	 * container's files): never through a link, never blocking on a
+	 * FIFO, a file or a device node only */
+	if ((fd = open("/dev/console", O_WRONLY | O_CREAT | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY
+		       | O_CLOEXEC, 0600)) < 0)
 		return err_set("cannot create /dev/console");
+	if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISCHR(st.st_mode))) {
+		close(fd);
+		return err_setn(EINVAL, "/dev/console is not a file or a device node");
+	}
 	close(fd);
 	return do_mount(name, "/dev/console", NULL, MS_BIND, NULL);
 }
@@ -173,7 +182,7 @@ int open_target(int rootfd, const char *target, int want_dir)
 	if (pfd < 0)
 		return err_set("cannot create the directory of %s in the container", target);
 	fd = openat(pfd, slash ? slash + 1 : rel,
-		    O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+		    O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0644);
 	close(pfd);
 	if (fd < 0)
 		return err_set("cannot create mount point %s in the container", target);

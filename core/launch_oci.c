@@ -206,6 +206,41 @@ static int open_volume(const struct oci_mount *m, int rootfd)
 	return fd;
 }
 
+/* proc, sysfs and whatever goes on /dev: the masked and read-only paths,
+ * and the /dev/null that masks, are looked up once everything is
+ * mounted. Through a symbolic link of the image's, such a mount lands
+ * where the link leads at its turn, and a later mount (/dev's tmpfs, a
+ * volume, a --tmpfs) may hide the link's way there: the masks then find
+ * nothing, or /dev/null is the image's, and the real /proc/sys stays
+ * writable. On an ordinary directory only, no link on the way (runc's
+ * rule for proc and sysfs; main's init's for all three). */
+static int no_link_on_way(int rootfd, const struct oci_mount *m)
+{
+	int fs = !m->bind && m->type && (!strcmp(m->type, "proc") || !strcmp(m->type, "sysfs"));
+	char rel[PATH_MAX], *c, *slash;
+	int fd = rootfd, next;
+
+	if (path_clean(m->dest, rel) || !(fs || !strcmp(rel, "dev")))
+		return 0; /* a bad path: open_target says so */
+	for (c = rel; *c; c = slash + 1) {
+		if ((slash = strchr(c, '/')))
+			*slash = 0;
+		next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd != rootfd)
+			close(fd);
+		if (next < 0 && errno == ENOENT)
+			return 0; /* made as directories (open_target) */
+		if (next < 0)
+			return err_set("%s: not on an ordinary directory", m->dest);
+		if (!slash) {
+			close(next);
+			break;
+		}
+		fd = next;
+	}
+	return 0;
+}
+
 static int mount_one(const struct launch *l, const struct oci_mount *m, int rootfd)
 {
 	unsigned long flags = m->flags & ~(unsigned long)(MS_REC | MS_REMOUNT);
@@ -213,6 +248,8 @@ static int mount_one(const struct launch *l, const struct oci_mount *m, int root
 	const char *src = m->source;
 	int fd, rc, vfd = -1;
 
+	if (no_link_on_way(rootfd, m))
+		return -1;
 	if (m->type && !strcmp(m->type, "cgroup"))
 		return mount_cgroup(l, m, rootfd);
 	if (m->type && !strcmp(m->type, "cgroup2") && !m->bind)
@@ -347,30 +384,55 @@ static int open_in_root(int rootfd, const char *path, struct stat *st, struct pa
 	return fd;
 }
 
+/* What masks a file: the null device, opened once (*null). Not whatever
+ * is at /dev/null (a volume on /dev, a bundle's own /dev): a link there
+ * to a /proc/sys file would bind that file, writable, on /proc/keys
+ * (runc's CVE-2025-31133). */
+static int null_device(int *null, char *p, size_t n)
+{
+	struct stat st;
+
+	if (*null < 0 && (*null = open("/dev/null", O_PATH | O_NOFOLLOW | O_CLOEXEC)) >= 0
+	    && (fstat(*null, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))) {
+		close(*null);
+		*null = -1;
+		errno = ENODEV;
+	}
+	if (*null < 0)
+		return err_set("/dev/null is not the null device");
+	fdpath(*null, p, n);
+	return 0;
+}
+
 static int mask_paths(char **paths, int rootfd, struct parent_dir *pd)
 {
-	for (int i = 0; paths && paths[i]; i++) {
+	int null = -1, rc = 0;
+
+	for (int i = 0; !rc && paths && paths[i]; i++) {
 		struct stat st;
-		char p[32];
-		int fd = open_in_root(rootfd, paths[i], &st, pd), rc;
+		char p[32], np[32];
+		int fd = open_in_root(rootfd, paths[i], &st, pd);
 
 		if (fd < 0) {
 			if (errno == ENOENT || errno == ENOTDIR)
 				continue;
-			return err_set("masked path %s", paths[i]);
+			rc = err_set("masked path %s", paths[i]);
+			break;
 		}
 		if (S_ISDIR(st.st_mode))
 			rc = do_mount("tmpfs", fdpath(fd, p, sizeof(p)), "tmpfs", MS_RDONLY, "size=0");
 		else if (S_ISLNK(st.st_mode))
 			rc = 0; /* a link in /proc leads to what it names, masked or not */
 		else
-			rc = do_mount("/dev/null", fdpath(fd, p, sizeof(p)), NULL, MS_BIND, NULL);
+			rc = null_device(&null, np, sizeof(np))
+				|| do_mount(np, fdpath(fd, p, sizeof(p)), NULL, MS_BIND, NULL);
 		close(fd);
-		if (rc)
-			return -1;
-		parent_mounted(pd, paths[i]);
+		if (!rc)
+			parent_mounted(pd, paths[i]);
 	}
-	return 0;
+	if (null >= 0)
+		close(null);
+	return rc ? -1 : 0;
 }
 
 static int readonly_paths(char **paths, int rootfd, struct parent_dir *pd)
