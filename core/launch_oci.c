@@ -53,6 +53,7 @@
 #include "ns.h"
 #include "ocispec.h"
 #include "setid.h"
+#include "spec_docker.h"
 #include "store.h"
 #include "volume.h"
 #include "pathsafe.h"
@@ -373,7 +374,7 @@ static int mount_one(const struct launch *l, const struct oci_mount *m, int root
 
 /* Open rel (cleaned, relative to the root) without following its last
  * component, its parents resolved inside the root: O_PATH, or -1 with
- * errno ENOENT when it is not there. */
+ * errno ENOENT when it is not there. st (NULL: not wanted): its stat. */
 static int open_in_root(int rootfd, const char *path, struct stat *st, struct parent_dir *pd)
 {
 	char rel[PATH_MAX], *slash;
@@ -391,7 +392,7 @@ static int open_in_root(int rootfd, const char *path, struct stat *st, struct pa
 		snprintf(pd->rel, sizeof(pd->rel), "%s", slash ? rel : "");
 	}
 	fd = openat(pd->fd, slash ? slash + 1 : rel, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, st) < 0) {
+	if (fd < 0 || (st && fstat(fd, st) < 0)) {
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -428,9 +429,8 @@ static int mask_paths(char **paths, int rootfd, struct parent_dir *pd)
 static int readonly_paths(char **paths, int rootfd, struct parent_dir *pd)
 {
 	for (int i = 0; paths && paths[i]; i++) {
-		struct stat st;
 		char p[32];
-		int fd = open_in_root(rootfd, paths[i], &st, pd), rc;
+		int fd = open_in_root(rootfd, paths[i], NULL, pd), rc;
 
 		if (fd < 0) {
 			if (errno == ENOENT || errno == ENOTDIR)
@@ -442,7 +442,7 @@ static int readonly_paths(char **paths, int rootfd, struct parent_dir *pd)
 		if (rc)
 			return -1;
 		parent_mounted(pd, paths[i]);
-		if ((fd = open_in_root(rootfd, paths[i], &st, pd)) < 0)
+		if ((fd = open_in_root(rootfd, paths[i], NULL, pd)) < 0)
 			return -1;
 		fdpath(fd, p, sizeof(p));
 		rc = do_mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV
@@ -830,7 +830,8 @@ static void go(const struct launch *l, int syncfd)
 void oci_init_main(const struct launch *l, int syncfd)
 {
 	const struct oci_spec *s = l->oci;
-	const struct oci_process *p = &s->proc;
+	struct oci_process proc = s->proc; /* run's user is set in it */
+	const struct oci_process *p = &proc;
 	int run = l->c != NULL; /* run's container: exec at once */
 	sigset_t none;
 	char state[PIPE_BUF];
@@ -896,6 +897,10 @@ void oci_init_main(const struct launch *l, int syncfd)
 	if (run && (s->new_ns & CLONE_NEWNET) && lo_up())
 		xfail();
 	if (set_sysctls(s) || finish_root(s))
+		xfail();
+	/* run's user, in the root as the container sees it, while the
+	 * parent makes the cgroup (main's init did it here too) */
+	if (s->run_user && spec_docker_user(&proc, s->run_user))
 		xfail();
 	/* 5: the working directory before the user changes (runc makes it)
 	 * and before a filter that may refuse what guard_chdir calls */

@@ -173,6 +173,9 @@ struct oci_spec {
 	int nann;
 	struct oci_owned *owned; /* the strings it made */
 	int run_init;            /* --init: boxcar's reaper is PID 1 */
+	const char *run_user;    /* -u (""): resolved by the init after
+				  * the mounts (spec_docker_user), which
+				  * sets proc's user, HOME and the sets */
 	int seccomp_builtin;     /* the default filter, as its built-in
 				  * program (the answers of the profile
 				  * run --dry-run shows, as a tree: cheaper

@@ -103,8 +103,49 @@ static int process_env(const struct spec_docker *d, struct oci_spec *s)
 		return -1;
 	if (c->tty && !env_has(c->env, "TERM"))
 		env[n++] = "TERM=xterm";
-	if (!env_has(c->env, "HOME") && !(env[n++] = own_str(s, "HOME=%s", d->user->home)))
+	/* without d->user: the init adds it (spec_docker_user) */
+	if (d->user && !env_has(c->env, "HOME")
+	    && !(env[n++] = own_str(s, "HOME=%s", d->user->home)))
 		return -1;
+	return 0;
+}
+
+/* Docker: root gets the set, any other user only the bounding set (file
+ * capabilities may use it). */
+static void set_user(struct oci_process *p, const struct user_ids *u)
+{
+	p->uid = u->uid;
+	p->gid = u->gid;
+	p->ngids = 0;
+	for (int i = 0; i < u->ngroups && i < OCI_MAX_GIDS; i++)
+		p->gids[p->ngids++] = u->groups[i];
+	p->caps_effective = p->caps_permitted = u->uid == 0 ? p->caps_bounding : 0;
+}
+
+int spec_docker_user(struct oci_process *p, const char *user)
+{
+	struct user_ids u;
+	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), rc, n = count(p->env);
+	char **env, *home;
+
+	if (fd < 0)
+		return err_set("cannot open /");
+	rc = passwd_resolve(fd, user, &u);
+	close(fd);
+	if (rc)
+		return -1;
+	set_user(p, &u);
+	if (env_has(p->env, "HOME"))
+		return 0;
+	/* the init's own memory, until its exec */
+	if (!(env = malloc(((size_t)n + 2) * sizeof(char *)))
+	    || !(home = malloc(strlen(u.home) + 6)))
+		return nomem();
+	memcpy(env, p->env, (size_t)n * sizeof(char *));
+	sprintf(home, "HOME=%s", u.home);
+	env[n] = home;
+	env[n + 1] = NULL;
+	p->env = env;
 	return 0;
 }
 
@@ -119,21 +160,19 @@ static int process(const struct spec_docker *d, struct oci_spec *s)
 	int n = count(c->argv);
 
 	p->terminal = c->tty;
-	p->uid = u->uid;
-	p->gid = u->gid;
-	for (int i = 0; i < u->ngroups && i < OCI_MAX_GIDS; i++)
-		p->gids[p->ngids++] = u->groups[i];
 	if (!(p->args = calloc((size_t)n + 1, sizeof(char *))))
 		return nomem();
 	memcpy(p->args, c->argv, (size_t)n * sizeof(char *));
 	if (process_env(d, s))
 		return -1;
 	p->cwd = c->workdir && *c->workdir ? c->workdir : "/";
-	/* Docker: root gets the set, any other user only the bounding set
-	 * (file capabilities may use it) */
 	p->has_caps = 1;
-	p->caps_bounding = set;
-	p->caps_effective = p->caps_permitted = u->uid == 0 ? set : 0;
+	p->caps_bounding = p->caps_effective = p->caps_permitted = set;
+	/* the user now (--dry-run), or by the init (spec_docker_user) */
+	if (u)
+		set_user(p, u);
+	else
+		s->run_user = c->user ? c->user : "";
 	if (!(p->rlimits = calloc((size_t)c->nulimits + 1, sizeof(*p->rlimits))))
 		return nomem();
 	for (int i = 0; i < c->nulimits; i++)
@@ -447,17 +486,8 @@ int spec_docker_load(const struct container_spec *c, const char *rootfs, const c
 		     int nsfd, struct oci_spec *s)
 {
 	struct spec_docker d = { .c = c, .rootfs = rootfs, .etcdir = etcdir };
-	struct user_ids u;
 	char netns[32];
-	int fd, rc;
 
-	if ((fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return err_set("cannot open %s", rootfs);
-	rc = passwd_resolve(fd, c->user, &u);
-	close(fd);
-	if (rc)
-		return -1;
-	d.user = &u;
 	if (nsfd >= 0) {
 		snprintf(netns, sizeof(netns), "/proc/self/fd/%d", nsfd);
 		d.netns = netns;

@@ -9,7 +9,8 @@
  * The translation:
  *   process    argv, env with what Docker adds at start (PATH,
  *              HOSTNAME, TERM with -t, HOME from the image's passwd),
- *              the user as numbers with its groups, cwd, the capability
+ *              the user as numbers with its groups (at a start: by the
+ *              init, spec_docker_user), cwd, the capability
  *              sets (root: the set; another user: the bounding set
  *              only), rlimits, noNewPrivileges unless --privileged
  *   root       the merged dir; readonly for --read-only
@@ -42,7 +43,8 @@ struct spec_docker {
 	const char *rootfs;          /* root.path: the merged dir */
 	const char *etcdir;          /* holds hostname, hosts, resolv.conf
 				      * (etcfiles.h); NULL: none bound */
-	const struct user_ids *user; /* c->user resolved in the image */
+	const struct user_ids *user; /* c->user resolved in the image; NULL:
+				      * by the init (spec_docker_user) */
 	const char *netns;           /* --network container:NAME: the path
 				      * of its network namespace */
 };
@@ -52,13 +54,21 @@ struct spec_docker {
  * part that cannot be made (a volume's bad options). */
 int spec_docker_fill(const struct spec_docker *d, struct oci_spec *s);
 
-/* The spec run's init follows (launch.c): c's user resolved in rootfs
- * (the mounted merged dir: its passwd and group opened inside it, never
- * through a link out of it), then spec_docker_fill. etcdir: the record,
- * with the name files; nsfd: container:NAME's netns, which the init
- * joins, or -1. */
+/* The spec run's init follows (launch.c): spec_docker_fill, the user
+ * left to the init (s->run_user). rootfs: the mounted merged dir;
+ * etcdir: the record, with the name files; nsfd: container:NAME's
+ * netns, which the init joins, or -1. */
 int spec_docker_load(const struct container_spec *c, const char *rootfs, const char *etcdir,
 		     int nsfd, struct oci_spec *s);
+
+/* The init's: user (run's -u) resolved in the container's root, "/"
+ * after pivot_root, its passwd and group opened inside it and never
+ * through a link out of it, after the mounts (a volume on /etc counts,
+ * as in Docker), while the parent makes the cgroup: p's uid, gid and
+ * groups, HOME where the environment has none, the effective and
+ * permitted sets for root alone. */
+struct oci_process;
+int spec_docker_user(struct oci_process *p, const char *user);
 
 /* Docker's masked and read-only paths (moby oci/defaults.go),
  * NULL-terminated: the one table; run's spec lists them and its init
