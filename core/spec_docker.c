@@ -2,12 +2,12 @@
  * spec_docker.h). */
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
-#include <stdlib.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
@@ -109,6 +109,8 @@ static int process_env(const struct spec_docker *d, struct oci_spec *s)
 		return -1;
 	return 0;
 }
+
+_Static_assert(PASSWD_GROUPS_MAX <= OCI_MAX_GIDS, "every group of the user in the spec");
 
 /* Docker: root gets the set, any other user only the bounding set (file
  * capabilities may use it). */
