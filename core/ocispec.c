@@ -331,7 +331,7 @@ static const struct {
 
 int oci_mount_options(struct oci_mount *m, const char *const *opts, int n)
 {
-	size_t used = strlen(m->data);
+	size_t used = strlen(m->data), len;
 
 	for (int k = 0; k < n; k++) {
 		const char *o = opts[k];
@@ -367,11 +367,15 @@ int oci_mount_options(struct oci_mount *m, const char *const *opts, int n)
 		    || !strcmp(o, "copy-symlink") || !strncmp(o, "X-mount.", 8))
 			return err_setn(EOPNOTSUPP, "mount %s: option %s is not supported by boxcar",
 					m->dest, o);
-		/* anything else is the file system's own (size=, mode=...) */
-		if (used + strlen(o) + 2 > sizeof(m->data))
+		/* anything else is the file system's own (size=, mode=...);
+		 * no printf: run's every start comes this way */
+		len = strlen(o);
+		if (used + len + 2 > sizeof(m->data))
 			return err_setn(E2BIG, "mount %s: options too long", m->dest);
-		used += (size_t)snprintf(m->data + used, sizeof(m->data) - used, "%s%s",
-					 used ? "," : "", o);
+		if (used)
+			m->data[used++] = ',';
+		memcpy(m->data + used, o, len + 1);
+		used += len;
 	}
 	return 0;
 }

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,24 +37,28 @@ char *const docker_readonly_paths[DOCKER_NREADONLY + 1] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL
 };
 
-/* A string the spec owns (freed by oci_spec_free), or NULL with
- * err_set. */
-static char *own_str(struct oci_spec *s, const char *fmt, ...)
+/* a, b and c (NULL: none) joined, a string the spec owns (freed by
+ * oci_spec_free), or NULL with err_set. No printf: this is on every
+ * start's way. */
+static char *own_str(struct oci_spec *s, const char *a, const char *b, const char *c)
 {
-	va_list ap;
-	int n;
+	const char *part[3] = { a, b, c };
+	size_t len[3], n = 0;
 	struct oci_owned *o;
+	char *p;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !(o = malloc(sizeof(*o) + (size_t)n + 1))) {
+	for (int i = 0; i < 3; i++)
+		n += len[i] = part[i] ? strlen(part[i]) : 0;
+	if (!(o = malloc(sizeof(*o) + n + 1))) {
 		err_setn(ENOMEM, "spec");
 		return NULL;
 	}
-	va_start(ap, fmt);
-	vsnprintf(o->s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	p = o->s;
+	for (int i = 0; i < 3; i++) {
+		memcpy(p, part[i] ? part[i] : "", len[i]);
+		p += len[i];
+	}
+	*p = 0;
 	o->next = s->owned;
 	s->owned = o;
 	return o->s;
@@ -99,13 +102,13 @@ static int process_env(const struct spec_docker *d, struct oci_spec *s)
 	if (!env_has(c->env, "PATH"))
 		env[n++] = "PATH=" LAUNCH_DEFAULT_PATH;
 	if (!env_has(c->env, "HOSTNAME") && c->hostname
-	    && !(env[n++] = own_str(s, "HOSTNAME=%s", c->hostname)))
+	    && !(env[n++] = own_str(s, "HOSTNAME=", c->hostname, NULL)))
 		return -1;
 	if (c->tty && !env_has(c->env, "TERM"))
 		env[n++] = "TERM=xterm";
 	/* without d->user: the init adds it (spec_docker_user) */
 	if (d->user && !env_has(c->env, "HOME")
-	    && !(env[n++] = own_str(s, "HOME=%s", d->user->home)))
+	    && !(env[n++] = own_str(s, "HOME=", d->user->home, NULL)))
 		return -1;
 	return 0;
 }
@@ -282,8 +285,8 @@ static int mounts(const struct spec_docker *d, struct oci_spec *s)
 	/* the name files before the volumes (a volume on one wins); skipped
 	 * over a symbolic link of the image */
 	for (int i = 0; d->etcdir && i < 3; i++) {
-		char *src = own_str(s, "%s/%s", d->etcdir, etcfiles_names[i]);
-		char *dst = own_str(s, "/etc/%s", etcfiles_names[i]);
+		char *src = own_str(s, d->etcdir, "/", etcfiles_names[i]);
+		char *dst = own_str(s, "/etc/", etcfiles_names[i], NULL);
 
 		if (!src || !dst || put_mount(s, dst, "bind", src, bind, 1))
 			return -1;
@@ -342,7 +345,7 @@ static int host_devices(struct oci_spec *s, int *cap, const char *dir, int depth
 		    || lstat(path, &st) < 0)
 			continue;
 		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
-			if (more_devices(s, cap) || !(own = own_str(s, "%s", path)))
+			if (more_devices(s, cap) || !(own = own_str(s, path, NULL, NULL)))
 				rc = -1;
 			else
 				device(&s->devices[s->ndevices++], own, &st);
@@ -367,7 +370,7 @@ static int namespaces(const struct spec_docker *d, struct oci_spec *s)
 	if (c->net != NET_HOST) {
 		s->ns[s->nns].flag = CLONE_NEWNET;
 		if (c->net == NET_CONTAINER && d->netns
-		    && !(s->ns[s->nns].path = own_str(s, "%s", d->netns)))
+		    && !(s->ns[s->nns].path = own_str(s, d->netns, NULL, NULL)))
 			return -1;
 		s->nns++;
 	}
@@ -429,7 +432,7 @@ static int linux_part(const struct spec_docker *d, struct oci_spec *s)
 	}
 	s->pids_limit = c->pids_limit;
 	container_cgroup_name(c->id, cg, sizeof(cg));
-	if (!(s->cgroups_path = own_str(s, "%s", cg)))
+	if (!(s->cgroups_path = own_str(s, cg, NULL, NULL)))
 		return -1;
 	if (!c->privileged) {
 		if (!(s->masked = malloc(sizeof(docker_masked_paths)))
@@ -456,10 +459,9 @@ static int annotations(const struct container_spec *c, struct oci_spec *s)
 	if (c->image)
 		s->ann[s->nann++] = (struct oci_annotation){ SPEC_ANN_IMAGE, c->image };
 	s->ann[s->nann].key = SPEC_ANN_NETWORK;
-	if (!(s->ann[s->nann++].value = own_str(s, "%s%s%s", net_names[c->net],
-						 c->net == NET_CONTAINER ? ":" : "",
-						 c->net == NET_CONTAINER && c->net_container
-						 ? c->net_container : "")))
+	if (!(s->ann[s->nann++].value = own_str(s, net_names[c->net],
+						 c->net == NET_CONTAINER ? ":" : NULL,
+						 c->net == NET_CONTAINER ? c->net_container : NULL)))
 		return -1;
 	if (c->init)
 		s->ann[s->nann++] = (struct oci_annotation){ SPEC_ANN_INIT, "true" };
