@@ -170,6 +170,7 @@
 #include "monitor.h"
 #include "mountspec.h"
 #include "volume.h"
+#include "ocispec.h"
 #include "overlay.h"
 #include "passwd.h"
 #include "signame.h"
@@ -634,6 +635,7 @@ static int dry_run(const struct store *s, struct container_spec *c, const struct
 {
 	struct spec_docker d = { .c = c, .user = u };
 	char dir[PATH_MAX], rootfs[PATH_MAX], netns[64];
+	struct oci_spec spec;
 	struct json_w w;
 
 	if (c->net == NET_CONTAINER) {
@@ -665,11 +667,15 @@ static int dry_run(const struct store *s, struct container_spec *c, const struct
 				die_err(EXIT_RUNTIME);
 		}
 	}
+	if (spec_docker_fill(&d, &spec))
+		die_err(EXIT_RUNTIME);
 	jw_init(&w, 1);
-	if (spec_docker_json(&d, &w) || jw_finish(&w))
+	oci_spec_json(&spec, &w);
+	if (jw_finish(&w))
 		die_err(EXIT_RUNTIME);
 	fputs(w.buf, stdout);
 	jw_free(&w);
+	oci_spec_free(&spec);
 	return EXIT_OK;
 }
 

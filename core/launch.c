@@ -138,15 +138,20 @@ int setup_pty(void)
 }
 
 /* A device node like the host's st at name in dir: mknod, or, without
- * CAP_MKNOD, a bind of the host's node (path). One already there stays. */
-int make_node(int dir, const char *name, const struct stat *st, const char *path)
+ * CAP_MKNOD, a bind of the host's node (path). One already there stays.
+ * The init's umask is 0 then (setup_root): a node mknod makes has st's
+ * mode exactly; set_owner: chown it to st's owner too (0 where the
+ * caller knows it is born with it). 1: made by mknod, as st; 0: there
+ * already, or bound (the caller's chmod, never through a link); -1 on
+ * error. */
+int make_node(int dir, const char *name, const struct stat *st, const char *path, int set_owner)
 {
 	char fdpath[32];
 	int fd, rc;
 
 	if (mknodat(dir, name, st->st_mode & (S_IFMT | 07777), st->st_rdev) == 0)
-		return fchownat(dir, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0
-			? err_set("cannot chown %s", path) : 0;
+		return set_owner && fchownat(dir, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW) < 0
+			? err_set("cannot chown %s", path) : 1;
 	if (errno == EEXIST)
 		return 0;
 	if ((fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0)

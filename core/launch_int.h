@@ -41,7 +41,7 @@ __attribute__((noreturn)) void fail(int code);
 int do_mount(const char *src, const char *dst, const char *type, unsigned long flags,
 	     const char *data);
 int setup_pty(void);
-int make_node(int dir, const char *name, const struct stat *st, const char *path);
+int make_node(int dir, const char *name, const struct stat *st, const char *path, int set_owner);
 int open_target(int rootfd, const char *target, int want_dir);
 int readonly_tree(int fd);
 __attribute__((noreturn)) void exec_command(char **argv, char **env);

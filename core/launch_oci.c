@@ -6,9 +6,10 @@
  *      namespace, and cgroup mounts, are rooted at the container's)
  *   2. the root's propagation, the root bound on itself, then the
  *      spec's mounts in order, each destination resolved inside the
- *      root (RESOLVE_IN_ROOT walk, mounted through /proc/self/fd/N)
- *   3. /dev's default nodes and links, linux.devices, masked and
- *      read-only paths, a read-only root
+ *      root (RESOLVE_IN_ROOT walk, mounted through /proc/self/fd/N; the
+ *      walk's directory kept for the next target in it), umask 0
+ *   3. /dev's default nodes (mknod with their modes) and links,
+ *      linux.devices, masked and read-only paths, a read-only root
  *   4. pivot_root (chroot with --no-pivot, or in the host's mount
  *      namespace), terminal, hostname, sysctl
  *   5. rlimits, no_new_privs, the bounding set, user and groups, the
@@ -52,6 +53,7 @@
 #include "ns.h"
 #include "ocispec.h"
 #include "setid.h"
+#include "spec_docker.h"
 #include "store.h"
 #include "volume.h"
 #include "pathsafe.h"
@@ -241,26 +243,109 @@ static int no_link_on_way(int rootfd, const struct oci_mount *m)
 	return 0;
 }
 
-static int mount_one(const struct launch *l, const struct oci_mount *m, int rootfd)
+/* The directory the last path opened was in: masked and read-only paths
+ * are mostly in /proc, whose fd is kept from one to the next (one walk,
+ * not sixteen). The init is alone in its mount namespace then; a mount
+ * on that directory or above it drops the fd (a walk from it would see
+ * under the mount). */
+struct parent_dir {
+	char rel[PATH_MAX];
+	int fd;
+};
+
+static void parent_drop(struct parent_dir *pd)
+{
+	if (pd->fd >= 0)
+		close(pd->fd);
+	pd->fd = -1;
+}
+
+/* A mount was made at rel (cleaned): the kept directory is stale if it is
+ * rel or under it. */
+static void parent_mounted(struct parent_dir *pd, const char *path)
+{
+	char rel[PATH_MAX];
+	size_t n;
+
+	if (pd->fd < 0)
+		return;
+	if (path_clean(path, rel)) {
+		parent_drop(pd);
+		return;
+	}
+	n = strlen(rel);
+	if (!strncmp(pd->rel, rel, n) && (pd->rel[n] == 0 || pd->rel[n] == '/'))
+		parent_drop(pd);
+}
+
+/* A mount's target as open_target makes it, its directory kept in pd
+ * from one target to the next (/dev/pts, /dev/shm, /dev/mqueue in the
+ * /dev just mounted: one walk, not three; the name files in /etc the
+ * same). The last component is opened without following a link; a link
+ * there, or anything else amiss, takes open_target's whole walk, which
+ * resolves it inside the root (and says what is wrong). *child: the fd
+ * is a child of pd's directory (a mount on it leaves pd's fd right). */
+static int open_mount_target(int rootfd, const char *target, int want_dir, struct parent_dir *pd,
+			     int *child)
+{
+	char rel[PATH_MAX], *slash, *name;
+	int dir = rootfd, fd;
+
+	*child = 0;
+	if (path_clean(target, rel) || !*rel)
+		return open_target(rootfd, target, want_dir);
+	slash = strrchr(rel, '/');
+	name = slash ? slash + 1 : rel;
+	if (slash) {
+		*slash = 0;
+		if (pd->fd < 0 || strcmp(pd->rel, rel)) {
+			parent_drop(pd);
+			if ((pd->fd = pathsafe_open_dir(rootfd, rel, 1)) < 0)
+				return open_target(rootfd, target, want_dir);
+			snprintf(pd->rel, sizeof(pd->rel), "%s", rel);
+		}
+		dir = pd->fd;
+	}
+	if (want_dir) {
+		fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT && (mkdirat(dir, name, 0755) == 0 || errno == EEXIST))
+			fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	} else {
+		fd = openat(dir, name, O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+			    0644);
+	}
+	if (fd < 0)
+		return open_target(rootfd, target, want_dir);
+	*child = 1;
+	return fd;
+}
+
+static int mount_one(const struct launch *l, const struct oci_mount *m, int rootfd,
+		     struct parent_dir *pd)
 {
 	unsigned long flags = m->flags & ~(unsigned long)(MS_REC | MS_REMOUNT);
 	char p[32], vp[32];
 	const char *src = m->source;
-	int fd, rc, vfd = -1;
+	int fd, rc, vfd = -1, child;
 
 	if (no_link_on_way(rootfd, m))
 		return -1;
-	if (m->type && !strcmp(m->type, "cgroup"))
+	/* pd's directory stays right under a mount on one of its children
+	 * alone (child); anything else drops it (a path through a link may
+	 * have led a mount onto it or above it) */
+	if ((m->type && !strcmp(m->type, "cgroup"))
+	    || (m->type && !strcmp(m->type, "cgroup2") && !m->bind)) {
+		parent_drop(pd);
 		return mount_cgroup(l, m, rootfd);
-	if (m->type && !strcmp(m->type, "cgroup2") && !m->bind)
-		return mount_cgroup(l, m, rootfd);
+	}
 	/* a volume is mounted through its fd: no path walked again */
 	if (ENABLED(RUN_VOLUMES) && m->volume) {
 		if ((vfd = open_volume(m, rootfd)) < 0)
 			return err_prefix(m->dest);
 		src = fdpath(vfd, vp, sizeof(vp));
 	}
-	if ((fd = open_target(rootfd, m->dest, vfd >= 0 || (m->bind ? source_is_dir(src) : 1))) < 0) {
+	if ((fd = open_mount_target(rootfd, m->dest, vfd >= 0 || (m->bind ? source_is_dir(src) : 1),
+				    pd, &child)) < 0) {
 		if (vfd >= 0)
 			close(vfd);
 		/* run's name files: never over a symbolic link of the image */
@@ -297,6 +382,10 @@ static int mount_one(const struct launch *l, const struct oci_mount *m, int root
 			rc = 0;
 	}
 	close(fd);
+	if (child)
+		parent_mounted(pd, m->dest);
+	else
+		parent_drop(pd);
 	if (rc)
 		return -1;
 	/* The fd named the directory under the new mount: again, to reach
@@ -321,44 +410,9 @@ static int mount_one(const struct launch *l, const struct oci_mount *m, int root
 	return rc;
 }
 
-/* The directory the last path opened was in: masked and read-only paths
- * are mostly in /proc, whose fd is kept from one to the next (one walk,
- * not sixteen). The init is alone in its mount namespace then; a mount
- * on that directory or above it drops the fd (a walk from it would see
- * under the mount). */
-struct parent_dir {
-	char rel[PATH_MAX];
-	int fd;
-};
-
-static void parent_drop(struct parent_dir *pd)
-{
-	if (pd->fd >= 0)
-		close(pd->fd);
-	pd->fd = -1;
-}
-
-/* A mount was made at rel (cleaned): the kept directory is stale if it is
- * rel or under it. */
-static void parent_mounted(struct parent_dir *pd, const char *path)
-{
-	char rel[PATH_MAX];
-	size_t n;
-
-	if (pd->fd < 0)
-		return;
-	if (path_clean(path, rel)) {
-		parent_drop(pd);
-		return;
-	}
-	n = strlen(rel);
-	if (!strncmp(pd->rel, rel, n) && (pd->rel[n] == 0 || pd->rel[n] == '/'))
-		parent_drop(pd);
-}
-
 /* Open rel (cleaned, relative to the root) without following its last
  * component, its parents resolved inside the root: O_PATH, or -1 with
- * errno ENOENT when it is not there. */
+ * errno ENOENT when it is not there. st (NULL: not wanted): its stat. */
 static int open_in_root(int rootfd, const char *path, struct stat *st, struct parent_dir *pd)
 {
 	char rel[PATH_MAX], *slash;
@@ -376,7 +430,7 @@ static int open_in_root(int rootfd, const char *path, struct stat *st, struct pa
 		snprintf(pd->rel, sizeof(pd->rel), "%s", slash ? rel : "");
 	}
 	fd = openat(pd->fd, slash ? slash + 1 : rel, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, st) < 0) {
+	if (fd < 0 || (st && fstat(fd, st) < 0)) {
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -438,9 +492,8 @@ static int mask_paths(char **paths, int rootfd, struct parent_dir *pd)
 static int readonly_paths(char **paths, int rootfd, struct parent_dir *pd)
 {
 	for (int i = 0; paths && paths[i]; i++) {
-		struct stat st;
 		char p[32];
-		int fd = open_in_root(rootfd, paths[i], &st, pd), rc;
+		int fd = open_in_root(rootfd, paths[i], NULL, pd), rc;
 
 		if (fd < 0) {
 			if (errno == ENOENT || errno == ENOTDIR)
@@ -452,7 +505,7 @@ static int readonly_paths(char **paths, int rootfd, struct parent_dir *pd)
 		if (rc)
 			return -1;
 		parent_mounted(pd, paths[i]);
-		if ((fd = open_in_root(rootfd, paths[i], &st, pd)) < 0)
+		if ((fd = open_in_root(rootfd, paths[i], NULL, pd)) < 0)
 			return -1;
 		fdpath(fd, p, sizeof(p));
 		rc = do_mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV
@@ -474,7 +527,8 @@ static int setup_oci_dev(const struct oci_spec *s, int rootfd)
 		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
 		{ "pts/ptmx", "ptmx" },
 	};
-	int dev;
+	struct stat dst;
+	int dev, born_root;
 
 	for (int i = 0; i < s->ndevices; i++) {
 		const struct oci_device *dv = &s->devices[i];
@@ -495,32 +549,40 @@ static int setup_oci_dev(const struct oci_spec *s, int rootfd)
 		if (dv->type == S_IFBLK)
 			snprintf(host, sizeof(host), "/dev/block/%u:%u", dv->major, dv->minor);
 		unlinkat(dir, slash ? slash + 1 : rel, 0);
-		rc = make_node(dir, slash ? slash + 1 : rel, &st, host);
-		/* never through a link (a node swapped for one meanwhile): we
-		 * still see the host's root, where an absolute link would lead */
-		if (!rc && fchmodat(dir, slash ? slash + 1 : rel, dv->mode, AT_SYMLINK_NOFOLLOW) < 0
+		rc = make_node(dir, slash ? slash + 1 : rel, &st, host, 1);
+		/* there already or bound: chmod, never through a link (a node
+		 * swapped for one meanwhile): we still see the host's root,
+		 * where an absolute link would lead */
+		if (rc == 0 && fchmodat(dir, slash ? slash + 1 : rel, dv->mode, AT_SYMLINK_NOFOLLOW) < 0
 		    && errno != ENOENT)
 			rc = err_set("cannot chmod %s", dv->path);
 		close(dir);
-		if (rc)
+		if (rc < 0)
 			return err_prefix(dv->path);
 	}
 	if ((dev = pathsafe_open_dir(rootfd, "dev", 1)) < 0)
 		return err_set("cannot create /dev");
+	/* a node is born root's (uid and gid 0) when we are root and /dev
+	 * is not set-group-ID: no chown then (main's mknod under umask 0) */
+	born_root = geteuid() == 0 && getegid() == 0 && fstat(dev, &dst) == 0
+		&& !(dst.st_mode & S_ISGID);
 	for (unsigned i = 0; i < LAUNCH_DEV_NODES; i++) {
 		struct stat st = { .st_mode = S_IFCHR | 0666,
 				   .st_rdev = makedev(dev_nodes[i].major, dev_nodes[i].minor) };
 		char host[64];
+		int rc;
 
 		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i].name);
-		if (make_node(dev, dev_nodes[i].name, &st, host)) {
+		if ((rc = make_node(dev, dev_nodes[i].name, &st, host, !born_root)) < 0) {
 			close(dev);
 			return -1;
 		}
-		/* one already there stays as it is; a symbolic link of the
-		 * image's /dev (no tmpfs there) is never followed: before
-		 * pivot_root an absolute one names a host file */
-		fchmodat(dev, dev_nodes[i].name, 0666, AT_SYMLINK_NOFOLLOW);
+		/* one already there (the image's /dev, no tmpfs there) or a
+		 * bind: 0666, never through a symbolic link: before
+		 * pivot_root an absolute one names a host file (one made
+		 * here has its mode: umask 0) */
+		if (rc == 0)
+			fchmodat(dev, dev_nodes[i].name, 0666, AT_SYMLINK_NOFOLLOW);
 	}
 	for (unsigned i = 0; i < sizeof(links) / sizeof(links[0]); i++)
 		if (symlinkat(links[i][0], dev, links[i][1]) < 0 && errno != EEXIST) {
@@ -559,6 +621,7 @@ static int setup_root(const struct launch *l)
 {
 	const struct oci_spec *s = l->oci;
 	unsigned long prop = propagation(s->rootfs_propagation);
+	struct parent_dir pd = { .fd = -1 };
 	int own = s->mount_ns, rootfd;
 
 	if (s->rootfs_propagation && *s->rootfs_propagation && !prop)
@@ -581,12 +644,17 @@ static int setup_root(const struct launch *l)
 		return -1;
 	if (chdir(l->rootfs) < 0 || (rootfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return err_set("cannot enter %s", l->rootfs);
+	/* until the end of the setup (oci_init_main's umask 022): mount
+	 * points and nodes made with their modes exactly (make_node) */
+	umask(0);
 	for (int i = 0; i < s->nmounts; i++)
-		if (mount_one(l, &s->mounts[i], rootfd)) {
+		if (mount_one(l, &s->mounts[i], rootfd, &pd)) {
 			err_prefix(s->mounts[i].dest);
+			parent_drop(&pd);
 			close(rootfd);
 			return -1;
 		}
+	parent_drop(&pd);
 	if (setup_oci_dev(s, rootfd)) {
 		close(rootfd);
 		return -1;
@@ -825,7 +893,8 @@ static void go(const struct launch *l, int syncfd)
 void oci_init_main(const struct launch *l, int syncfd)
 {
 	const struct oci_spec *s = l->oci;
-	const struct oci_process *p = &s->proc;
+	struct oci_process proc = s->proc; /* run's user is set in it */
+	const struct oci_process *p = &proc;
 	int run = l->c != NULL; /* run's container: exec at once */
 	sigset_t none;
 	char state[PIPE_BUF];
@@ -891,6 +960,10 @@ void oci_init_main(const struct launch *l, int syncfd)
 	if (run && (s->new_ns & CLONE_NEWNET) && lo_up())
 		xfail();
 	if (set_sysctls(s) || finish_root(s))
+		xfail();
+	/* run's user, in the root as the container sees it, while the
+	 * parent makes the cgroup (main's init did it here too) */
+	if (s->run_user && spec_docker_user(&proc, s->run_user))
 		xfail();
 	/* 5: the working directory before the user changes (runc makes it)
 	 * and before a filter that may refuse what guard_chdir calls */

@@ -1,4 +1,4 @@
-/* ocispec.c - read an OCI runtime spec (see ocispec.h). */
+/* ocispec.c - read an OCI runtime spec, and write one (see ocispec.h). */
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -8,11 +8,13 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "applet.h"
 #include "caps.h"
 #include "cgroup.h" /* enum cgroup_io */
 #include "err.h"
 #include "ns.h"
 #include "ocispec.h"
+#include "seccomp.h"
 #include "store.h" /* err_prefix */
 
 #ifndef MS_LAZYTIME
@@ -329,7 +331,7 @@ static const struct {
 
 int oci_mount_options(struct oci_mount *m, const char *const *opts, int n)
 {
-	size_t used = strlen(m->data);
+	size_t used = strlen(m->data), len;
 
 	for (int k = 0; k < n; k++) {
 		const char *o = opts[k];
@@ -365,11 +367,15 @@ int oci_mount_options(struct oci_mount *m, const char *const *opts, int n)
 		    || !strcmp(o, "copy-symlink") || !strncmp(o, "X-mount.", 8))
 			return err_setn(EOPNOTSUPP, "mount %s: option %s is not supported by boxcar",
 					m->dest, o);
-		/* anything else is the file system's own (size=, mode=...) */
-		if (used + strlen(o) + 2 > sizeof(m->data))
+		/* anything else is the file system's own (size=, mode=...);
+		 * no printf: run's every start comes this way */
+		len = strlen(o);
+		if (used + len + 2 > sizeof(m->data))
 			return err_setn(E2BIG, "mount %s: options too long", m->dest);
-		used += (size_t)snprintf(m->data + used, sizeof(m->data) - used, "%s%s",
-					 used ? "," : "", o);
+		if (used)
+			m->data[used++] = ',';
+		memcpy(m->data + used, o, len + 1);
+		used += len;
 	}
 	return 0;
 }
@@ -909,6 +915,266 @@ void oci_spec_free(struct oci_spec *s)
 		}
 		free(s->hooks[k]);
 	}
+	while (s->owned) {
+		struct oci_owned *o = s->owned;
+
+		s->owned = o->next;
+		free(o);
+	}
 	json_free(&s->doc);
 	memset(s, 0, sizeof(*s));
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+static void w_strs(struct json_w *w, const char *key, char *const *v)
+{
+	jw_key(w, key);
+	jw_arr(w);
+	for (int i = 0; v && v[i]; i++)
+		jw_str(w, v[i]);
+	jw_end(w);
+}
+
+static void w_caps(struct json_w *w, const char *key, uint64_t set)
+{
+	char name[40];
+
+	jw_key(w, key);
+	jw_arr(w);
+	for (int cap = 0; cap < 64; cap++)
+		if ((set >> cap & 1) && cap_name(cap)) {
+			snprintf(name, sizeof(name), "CAP_%s", cap_name(cap));
+			jw_str(w, name);
+		}
+	jw_end(w);
+}
+
+static void w_process(const struct oci_process *p, struct json_w *w)
+{
+	jw_key(w, "process");
+	jw_obj(w);
+	jw_key(w, "terminal");
+	jw_bool(w, p->terminal);
+	jw_key(w, "user");
+	jw_obj(w);
+	jw_kint(w, "uid", p->uid);
+	jw_kint(w, "gid", p->gid);
+	jw_key(w, "additionalGids");
+	jw_arr(w);
+	for (int i = 0; i < p->ngids; i++)
+		jw_int(w, p->gids[i]);
+	jw_end(w);
+	jw_end(w);
+	w_strs(w, "args", p->args);
+	w_strs(w, "env", p->env);
+	jw_kstr(w, "cwd", p->cwd ? p->cwd : "/");
+	if (p->has_caps) {
+		jw_key(w, "capabilities");
+		jw_obj(w);
+		w_caps(w, "bounding", p->caps_bounding);
+		w_caps(w, "effective", p->caps_effective);
+		w_caps(w, "permitted", p->caps_permitted);
+		if (p->caps_inheritable)
+			w_caps(w, "inheritable", p->caps_inheritable);
+		if (p->caps_ambient)
+			w_caps(w, "ambient", p->caps_ambient);
+		jw_end(w);
+	}
+	jw_key(w, "rlimits");
+	jw_arr(w);
+	for (int i = 0; i < p->nrlimits; i++) {
+		const struct oci_rlimit *r = &p->rlimits[i];
+		unsigned k;
+
+		for (k = 0; k < sizeof(rlimit_names) / sizeof(rlimit_names[0]); k++)
+			if (rlimit_names[k].res == r->resource)
+				break;
+		if (k == sizeof(rlimit_names) / sizeof(rlimit_names[0]))
+			continue;
+		jw_obj(w);
+		jw_kstr(w, "type", rlimit_names[k].name);
+		/* RLIM_INFINITY is 2^64-1: the writer's int64 says -1, which
+		 * the reader takes for unlimited */
+		jw_kint(w, "hard", r->hard == RLIM_INFINITY ? -1 : (int64_t)r->hard);
+		jw_kint(w, "soft", r->soft == RLIM_INFINITY ? -1 : (int64_t)r->soft);
+		jw_end(w);
+	}
+	jw_end(w);
+	if (p->has_oom_score_adj)
+		jw_kint(w, "oomScoreAdj", p->oom_score_adj);
+	jw_key(w, "noNewPrivileges");
+	jw_bool(w, p->no_new_privs);
+	jw_end(w);
+}
+
+/* A mount's options, from what oci_mount_options made of them, by the
+ * same tables: what is cleared first (the reader applies options in
+ * order), then what is set, the binding, propagation and the data. */
+static void w_mount(const struct oci_mount *m, struct json_w *w)
+{
+	const unsigned n = sizeof(mount_flags) / sizeof(mount_flags[0]);
+	char data[sizeof(m->data)], *p, *save;
+
+	jw_obj(w);
+	jw_kstr(w, "destination", m->dest);
+	if (m->type)
+		jw_kstr(w, "type", m->type);
+	if (m->source)
+		jw_kstr(w, "source", m->source);
+	jw_key(w, "options");
+	jw_arr(w);
+	if (m->bind)
+		jw_str(w, m->flags & MS_REC ? "rbind" : "bind");
+	for (unsigned i = 0; i < n; i++)
+		if (mount_flags[i].clear && (m->clear & mount_flags[i].clear))
+			jw_str(w, mount_flags[i].name);
+	for (unsigned i = 0; i < n; i++)
+		if (mount_flags[i].set && (m->flags & mount_flags[i].set) == mount_flags[i].set
+		    && !(m->rro && mount_flags[i].set == MS_RDONLY))
+			jw_str(w, mount_flags[i].name);
+	if (m->rro)
+		jw_str(w, "rro");
+	for (unsigned i = 0; i < sizeof(mount_props) / sizeof(mount_props[0]); i++)
+		if (m->prop == mount_props[i].prop)
+			jw_str(w, mount_props[i].name);
+	snprintf(data, sizeof(data), "%s", m->data);
+	for (p = strtok_r(data, ",", &save); p; p = strtok_r(NULL, ",", &save))
+		jw_str(w, p);
+	jw_end(w);
+	jw_end(w);
+}
+
+static void w_namespaces(const struct oci_spec *s, struct json_w *w)
+{
+	jw_key(w, "namespaces");
+	jw_arr(w);
+	for (int i = 0; i < s->nns; i++)
+		for (unsigned k = 0; k < sizeof(ns_names) / sizeof(ns_names[0]); k++)
+			if (ns_names[k].flag == s->ns[i].flag) {
+				jw_obj(w);
+				jw_kstr(w, "type", ns_names[k].name);
+				if (s->ns[i].path)
+					jw_kstr(w, "path", s->ns[i].path);
+				jw_end(w);
+			}
+	jw_end(w);
+}
+
+static void w_devices(const struct oci_spec *s, struct json_w *w)
+{
+	jw_key(w, "devices");
+	jw_arr(w);
+	for (int i = 0; i < s->ndevices; i++) {
+		const struct oci_device *dv = &s->devices[i];
+
+		jw_obj(w);
+		jw_kstr(w, "path", dv->path);
+		jw_kstr(w, "type", dv->type == S_IFBLK ? "b" : dv->type == S_IFIFO ? "p" : "c");
+		if (dv->type != S_IFIFO) {
+			jw_kint(w, "major", dv->major);
+			jw_kint(w, "minor", dv->minor);
+		}
+		jw_kint(w, "fileMode", dv->mode);
+		jw_kint(w, "uid", dv->uid);
+		jw_kint(w, "gid", dv->gid);
+		jw_end(w);
+	}
+	jw_end(w);
+}
+
+static void w_resources(const struct oci_spec *s, struct json_w *w)
+{
+	jw_key(w, "resources");
+	jw_obj(w);
+	jw_key(w, "devices");
+	jw_arr(w);
+	for (int i = 0; i < s->ndevrules; i++) {
+		const struct oci_devrule *r = &s->devrules[i];
+		char type[2] = { r->type, 0 };
+
+		jw_obj(w);
+		jw_key(w, "allow");
+		jw_bool(w, r->allow);
+		if (r->type != 'a')
+			jw_kstr(w, "type", type);
+		if (r->major >= 0)
+			jw_kint(w, "major", r->major);
+		if (r->minor >= 0)
+			jw_kint(w, "minor", r->minor);
+		jw_kstr(w, "access", r->access);
+		jw_end(w);
+	}
+	jw_end(w);
+	if (s->memory || s->memory_swap) {
+		jw_key(w, "memory");
+		jw_obj(w);
+		if (s->memory)
+			jw_kint(w, "limit", s->memory);
+		if (s->memory_swap)
+			jw_kint(w, "swap", s->memory_swap);
+		jw_end(w);
+	}
+	if (s->cpu_shares || s->cpu_quota || s->cpu_period) {
+		jw_key(w, "cpu");
+		jw_obj(w);
+		if (s->cpu_shares)
+			jw_kint(w, "shares", s->cpu_shares);
+		if (s->cpu_quota)
+			jw_kint(w, "quota", s->cpu_quota);
+		if (s->cpu_period)
+			jw_kint(w, "period", s->cpu_period);
+		jw_end(w);
+	}
+	if (s->pids_limit) {
+		jw_key(w, "pids");
+		jw_obj(w);
+		jw_kint(w, "limit", s->pids_limit);
+		jw_end(w);
+	}
+	jw_end(w);
+}
+
+void oci_spec_json(const struct oci_spec *s, struct json_w *w)
+{
+	jw_obj(w);
+	jw_kstr(w, "ociVersion", s->version ? s->version : OCI_VERSION);
+	w_process(&s->proc, w);
+	jw_key(w, "root");
+	jw_obj(w);
+	jw_kstr(w, "path", s->root);
+	jw_key(w, "readonly");
+	jw_bool(w, s->root_readonly);
+	jw_end(w);
+	if (s->hostname)
+		jw_kstr(w, "hostname", s->hostname);
+	if (s->domainname)
+		jw_kstr(w, "domainname", s->domainname);
+	jw_key(w, "mounts");
+	jw_arr(w);
+	for (int i = 0; i < s->nmounts; i++)
+		w_mount(&s->mounts[i], w);
+	jw_end(w);
+	jw_key(w, "linux");
+	jw_obj(w);
+	w_namespaces(s, w);
+	w_devices(s, w);
+	w_resources(s, w);
+	if (s->cgroups_path)
+		jw_kstr(w, "cgroupsPath", s->cgroups_path);
+	if (s->masked)
+		w_strs(w, "maskedPaths", s->masked);
+	if (s->readonly)
+		w_strs(w, "readonlyPaths", s->readonly);
+	if (ENABLED(FEATURE_SECCOMP) && s->seccomp_builtin) {
+		jw_key(w, "seccomp");
+		seccomp_default_json(s->proc.caps_bounding, w);
+	}
+	jw_end(w);
+	jw_key(w, "annotations");
+	jw_obj(w);
+	for (int i = 0; i < s->nann; i++)
+		jw_kstr(w, s->ann[i].key, s->ann[i].value);
+	jw_end(w);
+	jw_end(w);
 }

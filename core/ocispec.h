@@ -31,7 +31,7 @@ struct oci_mount {
 	int bind;                /* bind or rbind (MS_REC in flags for rbind) */
 	int rro;                 /* recursively read-only (mount_setattr) */
 	char data[256];          /* the options the kernel takes as data */
-	int optional;            /* run's tolerance (spec_docker_load, never
+	int optional;            /* run's tolerance (spec_docker_fill, never
 				  * from JSON): a bind skipped over a symbolic
 				  * link, mqueue without the kernel's, devpts
 				  * without gid=5, the host's /sys alone */
@@ -112,6 +112,16 @@ struct oci_process {
 	const char *apparmor, *selinux; /* refused when set (no LSM support) */
 };
 
+struct oci_annotation {
+	const char *key, *value;
+};
+
+/* A string a spec made by spec_docker owns (oci_spec_free frees it). */
+struct oci_owned {
+	struct oci_owned *next;
+	char s[];
+};
+
 struct oci_spec {
 	struct json_doc doc;
 	const char *version;
@@ -158,8 +168,14 @@ struct oci_spec {
 	struct oci_hook *hooks[OCI_HOOK_KINDS];
 	int nhooks[OCI_HOOK_KINDS];
 	uint32_t annotations;    /* the object's node, 0: none */
-	/* Set by spec_docker_load for run's containers, never from JSON: */
+	/* Set by spec_docker_fill for run's containers, never from JSON: */
+	struct oci_annotation ann[4]; /* annotations (doc has none then) */
+	int nann;
+	struct oci_owned *owned; /* the strings it made */
 	int run_init;            /* --init: boxcar's reaper is PID 1 */
+	const char *run_user;    /* -u (""): resolved by the init after
+				  * the mounts (spec_docker_user), which
+				  * sets proc's user, HOME and the sets */
 	int seccomp_builtin;     /* the default filter, as its built-in
 				  * program (the answers of the profile
 				  * run --dry-run shows, as a tree: cheaper
@@ -176,6 +192,14 @@ int oci_process_parse_text(struct json_doc *doc, const char *buf, size_t len,
 			   struct oci_process *p);
 void oci_process_free(struct oci_process *p);
 void oci_spec_free(struct oci_spec *s);
+
+/* s as config.json into w (jw_init'ed): what spec_docker_fill sets
+ * (run --dry-run: the one translation of run's container, written out
+ * from the struct the init follows). A parsed spec's hooks, idmaps,
+ * sysctls, profile and the limits run does not set are not written. The
+ * built-in seccomp filter is written as its profile. */
+struct json_w;
+void oci_spec_json(const struct oci_spec *s, struct json_w *w);
 
 /* A mount's options ("ro", "nosuid", "rbind", "rprivate", "size=64m")
  * into m's flags, propagation and data; -1 on one it cannot honour. */

@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
@@ -18,53 +20,53 @@
 #include "cgroup.h"
 #include "err.h"
 #include "etcfiles.h"
-#include "json.h"
 #include "launch.h"
 #include "mountspec.h"
+#include "ns.h"
 #include "ocispec.h"
 #include "seccomp.h"
 #include "spec_docker.h"
 
-/* Docker's lists (moby oci/defaults.go), relative to the root: the one
- * table of them (launch.c masks them too). */
-const char *const docker_masked_paths[DOCKER_NMASKED] = {
-	"proc/asound", "proc/acpi", "proc/kcore", "proc/keys", "proc/latency_stats",
-	"proc/timer_list", "proc/timer_stats", "proc/sched_debug", "proc/scsi",
-	"sys/firmware", "sys/devices/virtual/powercap",
+/* Docker's lists (moby oci/defaults.go): the one table of them. */
+char *const docker_masked_paths[DOCKER_NMASKED + 1] = {
+	"/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+	"/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+	"/sys/firmware", "/sys/devices/virtual/powercap", NULL
 };
-const char *const docker_readonly_paths[DOCKER_NREADONLY] = {
-	"proc/bus", "proc/fs", "proc/irq", "proc/sys", "proc/sysrq-trigger",
+char *const docker_readonly_paths[DOCKER_NREADONLY + 1] = {
+	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL
 };
 
-static const char *rlimit_name(int res)
+/* a, b and c (NULL: none) joined, a string the spec owns (freed by
+ * oci_spec_free), or NULL with err_set. No printf: this is on every
+ * start's way. */
+static char *own_str(struct oci_spec *s, const char *a, const char *b, const char *c)
 {
-	static const struct {
-		int res;
-		const char *name;
-	} t[] = {
-		{ RLIMIT_AS, "RLIMIT_AS" }, { RLIMIT_CORE, "RLIMIT_CORE" },
-		{ RLIMIT_CPU, "RLIMIT_CPU" }, { RLIMIT_DATA, "RLIMIT_DATA" },
-		{ RLIMIT_FSIZE, "RLIMIT_FSIZE" }, { RLIMIT_LOCKS, "RLIMIT_LOCKS" },
-		{ RLIMIT_MEMLOCK, "RLIMIT_MEMLOCK" }, { RLIMIT_MSGQUEUE, "RLIMIT_MSGQUEUE" },
-		{ RLIMIT_NICE, "RLIMIT_NICE" }, { RLIMIT_NOFILE, "RLIMIT_NOFILE" },
-		{ RLIMIT_NPROC, "RLIMIT_NPROC" }, { RLIMIT_RSS, "RLIMIT_RSS" },
-		{ RLIMIT_RTPRIO, "RLIMIT_RTPRIO" }, { RLIMIT_RTTIME, "RLIMIT_RTTIME" },
-		{ RLIMIT_SIGPENDING, "RLIMIT_SIGPENDING" }, { RLIMIT_STACK, "RLIMIT_STACK" },
-	};
+	const char *part[3] = { a, b, c };
+	size_t len[3], n = 0;
+	struct oci_owned *o;
+	char *p;
 
-	for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (t[i].res == res)
-			return t[i].name;
-	return NULL;
+	for (int i = 0; i < 3; i++)
+		n += len[i] = part[i] ? strlen(part[i]) : 0;
+	if (!(o = malloc(sizeof(*o) + n + 1))) {
+		err_setn(ENOMEM, "spec");
+		return NULL;
+	}
+	p = o->s;
+	for (int i = 0; i < 3; i++) {
+		memcpy(p, part[i] ? part[i] : "", len[i]);
+		p += len[i];
+	}
+	*p = 0;
+	o->next = s->owned;
+	s->owned = o;
+	return o->s;
 }
 
-static void list(struct json_w *w, const char *key, const char *const *v, int n)
+static int nomem(void)
 {
-	jw_key(w, key);
-	jw_arr(w);
-	for (int i = 0; v && (n < 0 ? v[i] != NULL : i < n); i++)
-		jw_str(w, v[i]);
-	jw_end(w);
+	return err_setn(ENOMEM, "spec");
 }
 
 static int env_has(char **env, const char *key)
@@ -77,109 +79,132 @@ static int env_has(char **env, const char *key)
 	return 0;
 }
 
-static void caps(struct json_w *w, const char *key, uint64_t set)
+static int count(char *const *v)
 {
-	char name[40];
+	int n = 0;
 
-	jw_key(w, key);
-	jw_arr(w);
-	for (int cap = 0; cap < 64; cap++)
-		if ((set >> cap & 1) && cap_name(cap)) {
-			snprintf(name, sizeof(name), "CAP_%s", cap_name(cap));
-			jw_str(w, name);
-		}
-	jw_end(w);
+	while (v && v[n])
+		n++;
+	return n;
 }
 
-/* The environment the init computes (launch.c's make_env): the spec's,
- * then PATH, HOSTNAME, TERM (-t) and HOME where missing. */
-static void process_env(struct json_w *w, const struct spec_docker *d)
+/* The environment the init used to compute: the spec's, then PATH,
+ * HOSTNAME, TERM (-t) and HOME where missing. */
+static int process_env(const struct spec_docker *d, struct oci_spec *s)
 {
 	const struct container_spec *c = d->c;
-	char buf[300];
+	int n = count(c->env);
+	char **env = calloc((size_t)n + 5, sizeof(char *));
 
-	jw_key(w, "env");
-	jw_arr(w);
-	for (int i = 0; c->env && c->env[i]; i++)
-		jw_str(w, c->env[i]);
+	if (!(s->proc.env = env))
+		return nomem();
+	memcpy(env, c->env, (size_t)n * sizeof(char *));
 	if (!env_has(c->env, "PATH"))
-		jw_str(w, "PATH=" LAUNCH_DEFAULT_PATH);
-	if (!env_has(c->env, "HOSTNAME") && c->hostname) {
-		snprintf(buf, sizeof(buf), "HOSTNAME=%s", c->hostname);
-		jw_str(w, buf);
-	}
+		env[n++] = "PATH=" LAUNCH_DEFAULT_PATH;
+	if (!env_has(c->env, "HOSTNAME") && c->hostname
+	    && !(env[n++] = own_str(s, "HOSTNAME=", c->hostname, NULL)))
+		return -1;
 	if (c->tty && !env_has(c->env, "TERM"))
-		jw_str(w, "TERM=xterm");
-	if (!env_has(c->env, "HOME")) {
-		snprintf(buf, sizeof(buf), "HOME=%s", d->user->home);
-		jw_str(w, buf);
-	}
-	jw_end(w);
+		env[n++] = "TERM=xterm";
+	/* without d->user: the init adds it (spec_docker_user) */
+	if (d->user && !env_has(c->env, "HOME")
+	    && !(env[n++] = own_str(s, "HOME=", d->user->home, NULL)))
+		return -1;
+	return 0;
 }
 
-static void process(struct json_w *w, const struct spec_docker *d)
+_Static_assert(PASSWD_GROUPS_MAX <= OCI_MAX_GIDS, "every group of the user in the spec");
+
+/* Docker: root gets the set, any other user only the bounding set (file
+ * capabilities may use it). */
+static void set_user(struct oci_process *p, const struct user_ids *u)
+{
+	p->uid = u->uid;
+	p->gid = u->gid;
+	p->ngids = 0;
+	for (int i = 0; i < u->ngroups && i < OCI_MAX_GIDS; i++)
+		p->gids[p->ngids++] = u->groups[i];
+	p->caps_effective = p->caps_permitted = u->uid == 0 ? p->caps_bounding : 0;
+}
+
+int spec_docker_user(struct oci_process *p, const char *user)
+{
+	struct user_ids u;
+	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), rc, n = count(p->env);
+	char **env, *home;
+
+	if (fd < 0)
+		return err_set("cannot open /");
+	rc = passwd_resolve(fd, user, &u);
+	close(fd);
+	if (rc)
+		return -1;
+	set_user(p, &u);
+	if (env_has(p->env, "HOME"))
+		return 0;
+	/* the init's own memory, until its exec */
+	if (!(env = malloc(((size_t)n + 2) * sizeof(char *)))
+	    || !(home = malloc(strlen(u.home) + 6)))
+		return nomem();
+	memcpy(env, p->env, (size_t)n * sizeof(char *));
+	sprintf(home, "HOME=%s", u.home);
+	env[n] = home;
+	env[n + 1] = NULL;
+	p->env = env;
+	return 0;
+}
+
+static int process(const struct spec_docker *d, struct oci_spec *s)
 {
 	const struct container_spec *c = d->c;
 	const struct user_ids *u = d->user;
+	struct oci_process *p = &s->proc;
 	/* no more than the runtime holds (--privileged on a host whose
 	 * bounding set lacks one): what the container will have */
 	uint64_t set = caps_effective_set(c->cap_add, c->cap_drop, c->privileged) & caps_held();
+	int n = count(c->argv);
 
-	jw_key(w, "process");
-	jw_obj(w);
-	jw_key(w, "terminal");
-	jw_bool(w, c->tty);
-	jw_key(w, "user");
-	jw_obj(w);
-	jw_kint(w, "uid", u->uid);
-	jw_kint(w, "gid", u->gid);
-	jw_key(w, "additionalGids");
-	jw_arr(w);
-	for (int i = 0; i < u->ngroups; i++)
-		jw_int(w, u->groups[i]);
-	jw_end(w);
-	jw_end(w);
-	list(w, "args", (const char *const *)c->argv, -1);
-	process_env(w, d);
-	jw_kstr(w, "cwd", c->workdir && *c->workdir ? c->workdir : "/");
-	/* Docker: root gets the set, any other user only the bounding set
-	 * (file capabilities may use it) */
-	jw_key(w, "capabilities");
-	jw_obj(w);
-	caps(w, "bounding", set);
-	caps(w, "effective", u->uid == 0 ? set : 0);
-	caps(w, "permitted", u->uid == 0 ? set : 0);
-	jw_end(w);
-	jw_key(w, "rlimits");
-	jw_arr(w);
-	for (int i = 0; i < c->nulimits; i++) {
-		const struct ulimit_spec *r = &c->ulimits[i];
-
-		if (!rlimit_name(r->resource))
-			continue;
-		jw_obj(w);
-		jw_kstr(w, "type", rlimit_name(r->resource));
-		/* RLIM_INFINITY is 2^64-1: the writer's int64 says -1, which
-		 * the reader takes for unlimited */
-		jw_kint(w, "hard", r->hard == RLIM_INFINITY ? -1 : (int64_t)r->hard);
-		jw_kint(w, "soft", r->soft == RLIM_INFINITY ? -1 : (int64_t)r->soft);
-		jw_end(w);
-	}
-	jw_end(w);
-	jw_key(w, "noNewPrivileges");
-	jw_bool(w, !c->privileged);
-	jw_end(w);
+	p->terminal = c->tty;
+	if (!(p->args = calloc((size_t)n + 1, sizeof(char *))))
+		return nomem();
+	memcpy(p->args, c->argv, (size_t)n * sizeof(char *));
+	if (process_env(d, s))
+		return -1;
+	p->cwd = c->workdir && *c->workdir ? c->workdir : "/";
+	p->has_caps = 1;
+	p->caps_bounding = p->caps_effective = p->caps_permitted = set;
+	/* the user now (--dry-run), or by the init (spec_docker_user) */
+	if (u)
+		set_user(p, u);
+	else
+		s->run_user = c->user ? c->user : "";
+	if (!(p->rlimits = calloc((size_t)c->nulimits + 1, sizeof(*p->rlimits))))
+		return nomem();
+	for (int i = 0; i < c->nulimits; i++)
+		p->rlimits[p->nrlimits++] = (struct oci_rlimit){ c->ulimits[i].resource,
+								   c->ulimits[i].soft,
+								   c->ulimits[i].hard };
+	p->no_new_privs = !c->privileged;
+	return 0;
 }
 
-static void put_mount(struct json_w *w, const char *dest, const char *type, const char *source,
-		  const char *const *opts)
+/* A mount of the spec, its options read by the one table of them
+ * (oci_mount_options). */
+static int put_mount(struct oci_spec *s, const char *dest, const char *type, const char *source,
+		     const char *const *opts, int optional)
 {
-	jw_obj(w);
-	jw_kstr(w, "destination", dest);
-	jw_kstr(w, "type", type);
-	jw_kstr(w, "source", source);
-	list(w, "options", opts, -1);
-	jw_end(w);
+	struct oci_mount *m = &s->mounts[s->nmounts];
+
+	m->dest = dest;
+	m->type = type;
+	m->source = source;
+	m->optional = optional;
+	if (oci_mount_options(m, opts, count((char *const *)opts)))
+		return -1;
+	if (!strcmp(type, "bind"))
+		m->bind = 1;
+	s->nmounts++;
+	return 0;
 }
 
 /* Does the kernel have mount_setattr (a recursively read-only bind,
@@ -194,7 +219,7 @@ static int have_rro(void)
 }
 
 /* A volume or tmpfs (mountspec.h) as a mount of the spec. */
-static int volume(struct json_w *w, const struct mount_spec *m)
+static int volume(struct oci_spec *s, const struct mount_spec *ms)
 {
 	static const struct {
 		unsigned long flag;
@@ -208,29 +233,31 @@ static int volume(struct json_w *w, const struct mount_spec *m)
 	unsigned long f;
 	int n = 0;
 
-	if (!m->tmpfs) {
+	if (!ms->tmpfs) {
 		opts[n++] = "rbind";
-		opts[n++] = m->options && *m->options ? m->options : "rprivate";
-		if (m->readonly)
+		opts[n++] = ms->options && *ms->options ? ms->options : "rprivate";
+		if (ms->readonly)
 			opts[n++] = have_rro() ? "rro" : "ro";
 		opts[n] = NULL;
-		put_mount(w, m->target, "bind", m->source, opts);
+		if (put_mount(s, ms->target, "bind", ms->source, opts, 0))
+			return -1;
+		s->mounts[s->nmounts - 1].volume = ENABLED(RUN_VOLUMES) && ms->volume;
+		s->mounts[s->nmounts - 1].nocopy = ms->nocopy;
 		return 0;
 	}
-	if (mountspec_tmpfs(m->options, &f, data, sizeof(data)))
-		return err_prefix(m->target);
-	f |= m->readonly ? MS_RDONLY : 0;
+	if (mountspec_tmpfs(ms->options, &f, data, sizeof(data)))
+		return err_prefix(ms->target);
+	f |= ms->readonly ? MS_RDONLY : 0;
 	for (unsigned i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
 		if (f & flags[i].flag)
 			opts[n++] = flags[i].name;
 	for (p = strtok(data, ","); p && n < 15; p = strtok(NULL, ","))
 		opts[n++] = p;
 	opts[n] = NULL;
-	put_mount(w, m->target, "tmpfs", "tmpfs", opts);
-	return 0;
+	return put_mount(s, ms->target, "tmpfs", "tmpfs", opts, 0);
 }
 
-static int mounts(struct json_w *w, const struct spec_docker *d)
+static int mounts(const struct spec_docker *d, struct oci_spec *s)
 {
 	static const char *const proc[] = { "nosuid", "noexec", "nodev", NULL };
 	static const char *const dev[] = { "nosuid", "strictatime", "mode=755", "size=65536k",
@@ -243,55 +270,70 @@ static int mounts(struct json_w *w, const struct spec_docker *d)
 	static const char *const bind[] = { "bind", NULL }; /* a file: nothing under it */
 	const struct container_spec *c = d->c;
 
-	jw_key(w, "mounts");
-	jw_arr(w);
-	put_mount(w, "/proc", "proc", "proc", proc);
-	put_mount(w, "/dev", "tmpfs", "tmpfs", dev);
-	put_mount(w, "/dev/pts", "devpts", "devpts", pts);
-	put_mount(w, "/dev/shm", "tmpfs", "shm", shm);
-	put_mount(w, "/dev/mqueue", "mqueue", "mqueue", proc);
-	put_mount(w, "/sys", "sysfs", "sysfs", c->privileged ? proc : sys);
-	/* the name files before the volumes: a volume on one wins */
+	if (!(s->mounts = calloc((size_t)c->nmounts + 10, sizeof(*s->mounts))))
+		return nomem();
+	/* mqueue: skipped without it; devpts: again without gid=5; sysfs:
+	 * the host's alone, not recursive, where a new one cannot be had
+	 * (launch_oci.c's mount_one) */
+	if (put_mount(s, "/proc", "proc", "proc", proc, 0)
+	    || put_mount(s, "/dev", "tmpfs", "tmpfs", dev, 0)
+	    || put_mount(s, "/dev/pts", "devpts", "devpts", pts, 1)
+	    || put_mount(s, "/dev/shm", "tmpfs", "shm", shm, 0)
+	    || put_mount(s, "/dev/mqueue", "mqueue", "mqueue", proc, 1)
+	    || put_mount(s, "/sys", "sysfs", "sysfs", c->privileged ? proc : sys, 1))
+		return -1;
+	/* the name files before the volumes (a volume on one wins); skipped
+	 * over a symbolic link of the image */
 	for (int i = 0; d->etcdir && i < 3; i++) {
-		char src[PATH_MAX], dst[32];
+		char *src = own_str(s, d->etcdir, "/", etcfiles_names[i]);
+		char *dst = own_str(s, "/etc/", etcfiles_names[i], NULL);
 
-		snprintf(dst, sizeof(dst), "/etc/%s", etcfiles_names[i]);
-		if (snprintf(src, sizeof(src), "%s/%s", d->etcdir, etcfiles_names[i])
-		    >= (int)sizeof(src))
-			return err_setn(ENAMETOOLONG, "%s", d->etcdir);
-		put_mount(w, dst, "bind", src, bind);
+		if (!src || !dst || put_mount(s, dst, "bind", src, bind, 1))
+			return -1;
 	}
 	for (int i = 0; i < c->nmounts; i++)
-		if (volume(w, &c->mounts[i]))
+		if (volume(s, &c->mounts[i]))
 			return -1;
-	jw_end(w);
 	return 0;
 }
 
-static void device(struct json_w *w, const char *path, const struct stat *st)
+static void device(struct oci_device *dv, const char *path, const struct stat *st)
 {
-	jw_obj(w);
-	jw_kstr(w, "path", path);
-	jw_kstr(w, "type", S_ISBLK(st->st_mode) ? "b" : "c");
-	jw_kint(w, "major", major(st->st_rdev));
-	jw_kint(w, "minor", minor(st->st_rdev));
-	jw_kint(w, "fileMode", st->st_mode & 07777);
-	jw_kint(w, "uid", st->st_uid);
-	jw_kint(w, "gid", st->st_gid);
-	jw_end(w);
+	dv->path = path;
+	dv->type = S_ISBLK(st->st_mode) ? S_IFBLK : S_IFCHR;
+	dv->major = major(st->st_rdev);
+	dv->minor = minor(st->st_rdev);
+	dv->mode = st->st_mode & 07777;
+	dv->uid = st->st_uid;
+	dv->gid = st->st_gid;
+}
+
+/* Room for one more device in s->devices (*cap of them). */
+static int more_devices(struct oci_spec *s, int *cap)
+{
+	struct oci_device *v;
+
+	if (s->ndevices < *cap)
+		return 0;
+	if (!(v = realloc(s->devices, (size_t)(*cap * 2 + 16) * sizeof(*v))))
+		return nomem();
+	s->devices = v;
+	*cap = *cap * 2 + 16;
+	return 0;
 }
 
 /* --privileged: the host's device nodes, as Docker lists them (runc's
  * HostDevices), not what the container makes itself. */
-static void host_devices(struct json_w *w, const char *dir, int depth)
+static int host_devices(struct oci_spec *s, int *cap, const char *dir, int depth)
 {
 	static const char *const skip[] = { "pts", "shm", "mqueue", "fd", "console",
 					    ".lxc", ".lxd-mounts", ".udev" };
 	struct dirent *de;
 	DIR *dp = opendir(dir);
+	int rc = 0;
 
-	while (dp && (de = readdir(dp))) {
-		char path[PATH_MAX];
+	while (!rc && dp && (de = readdir(dp))) {
+		char path[PATH_MAX], *own;
 		struct stat st;
 		unsigned i;
 
@@ -302,144 +344,107 @@ static void host_devices(struct json_w *w, const char *dir, int depth)
 		    || snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path)
 		    || lstat(path, &st) < 0)
 			continue;
-		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))
-			device(w, path, &st);
-		else if (S_ISDIR(st.st_mode) && depth < 8)
-			host_devices(w, path, depth + 1);
+		if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+			if (more_devices(s, cap) || !(own = own_str(s, path, NULL, NULL)))
+				rc = -1;
+			else
+				device(&s->devices[s->ndevices++], own, &st);
+		} else if (S_ISDIR(st.st_mode) && depth < 8) {
+			rc = host_devices(s, cap, path, depth + 1);
+		}
 	}
 	if (dp)
 		closedir(dp);
+	return rc;
 }
 
-static void namespaces(struct json_w *w, const struct spec_docker *d)
+static int namespaces(const struct spec_docker *d, struct oci_spec *s)
 {
-	static const char *const kinds[] = { "pid", "ipc", "uts", "mount" };
+	static const int kinds[] = { CLONE_NEWPID, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNS };
 	const struct container_spec *c = d->c;
 	struct stat st;
 
-	jw_key(w, "namespaces");
-	jw_arr(w);
-	for (unsigned i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		jw_obj(w);
-		jw_kstr(w, "type", kinds[i]);
-		jw_end(w);
-	}
+	for (unsigned i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		s->ns[s->nns++].flag = kinds[i];
+	s->mount_ns = 1;
 	if (c->net != NET_HOST) {
-		jw_obj(w);
-		jw_kstr(w, "type", "network");
-		if (c->net == NET_CONTAINER && d->netns)
-			jw_kstr(w, "path", d->netns);
-		jw_end(w);
+		s->ns[s->nns].flag = CLONE_NEWNET;
+		if (c->net == NET_CONTAINER && d->netns
+		    && !(s->ns[s->nns].path = own_str(s, d->netns, NULL, NULL)))
+			return -1;
+		s->nns++;
 	}
 	/* run unshares one where the kernel has them (4.6) */
-	if (stat("/proc/self/ns/cgroup", &st) == 0) {
-		jw_obj(w);
-		jw_kstr(w, "type", "cgroup");
-		jw_end(w);
-	}
-	jw_end(w);
+	if (stat("/proc/self/ns/cgroup", &st) == 0)
+		s->ns[s->nns++].flag = CLONE_NEWCGROUP;
+	for (int i = 0; i < s->nns; i++)
+		if (!s->ns[i].path)
+			s->new_ns |= (unsigned long)s->ns[i].flag;
+	return 0;
 }
 
-static void resources(struct json_w *w, const struct container_spec *c)
+/* linux.devices and the device rules: deny all (the runtime adds
+ * Docker's defaults), each --device allowed; --privileged: all. */
+static int devices(const struct container_spec *c, struct oci_spec *s)
 {
-	jw_key(w, "resources");
-	jw_obj(w);
-	jw_key(w, "devices");
-	jw_arr(w);
-	jw_obj(w);
-	jw_key(w, "allow");
-	jw_bool(w, c->privileged);
-	jw_kstr(w, "access", "rwm");
-	jw_end(w);
-	for (int i = 0; !c->privileged && i < c->ndevices; i++) {
+	int cap = 0;
+
+	if (!(s->devrules = calloc((size_t)c->ndevices + 1, sizeof(*s->devrules))))
+		return nomem();
+	s->devrules[s->ndevrules++] = (struct oci_devrule){ c->privileged, 'a', -1, -1, "rwm" };
+	if (c->privileged && host_devices(s, &cap, "/dev", 0))
+		return -1;
+	for (int i = 0; i < c->ndevices; i++) {
 		struct stat st;
 
 		if (!c->devices[i].host || stat(c->devices[i].host, &st) < 0)
 			continue;
-		jw_obj(w);
-		jw_key(w, "allow");
-		jw_bool(w, 1);
-		jw_kstr(w, "type", S_ISBLK(st.st_mode) ? "b" : "c");
-		jw_kint(w, "major", major(st.st_rdev));
-		jw_kint(w, "minor", minor(st.st_rdev));
-		jw_kstr(w, "access", c->devices[i].perms);
-		jw_end(w);
-	}
-	jw_end(w);
-	if (c->memory > 0) {
-		jw_key(w, "memory");
-		jw_obj(w);
-		jw_kint(w, "limit", c->memory);
-		if (c->memory_swap)
-			jw_kint(w, "swap", c->memory_swap);
-		jw_end(w);
-	}
-	if (c->cpu_millis > 0 || c->cpu_shares > 0) {
-		jw_key(w, "cpu");
-		jw_obj(w);
-		if (c->cpu_shares > 0)
-			jw_kint(w, "shares", c->cpu_shares);
-		if (c->cpu_millis > 0) { /* cgroup.h: over 100 ms */
-			jw_kint(w, "quota", c->cpu_millis * 100);
-			jw_kint(w, "period", 100000);
+		if (more_devices(s, &cap))
+			return -1;
+		device(&s->devices[s->ndevices++], c->devices[i].path, &st);
+		if (!c->privileged) {
+			struct oci_devrule *r = &s->devrules[s->ndevrules++];
+
+			*r = (struct oci_devrule){ 1, S_ISBLK(st.st_mode) ? 'b' : 'c',
+						   (int)major(st.st_rdev), (int)minor(st.st_rdev),
+						   "" };
+			snprintf(r->access, sizeof(r->access), "%s", c->devices[i].perms);
 		}
-		jw_end(w);
 	}
-	if (c->pids_limit) {
-		jw_key(w, "pids");
-		jw_obj(w);
-		jw_kint(w, "limit", c->pids_limit);
-		jw_end(w);
-	}
-	jw_end(w);
+	return 0;
 }
 
-/* One of Docker's tables, its paths made absolute. */
-static void abs_paths(struct json_w *w, const char *key, const char *const *rel, int n)
-{
-	char path[64];
-
-	jw_key(w, key);
-	jw_arr(w);
-	for (int i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "/%s", rel[i]);
-		jw_str(w, path);
-	}
-	jw_end(w);
-}
-
-static void linux_part(struct json_w *w, const struct spec_docker *d)
+static int linux_part(const struct spec_docker *d, struct oci_spec *s)
 {
 	const struct container_spec *c = d->c;
 	char cg[CGROUP_NAME_MAX];
 
-	jw_key(w, "linux");
-	jw_obj(w);
-	namespaces(w, d);
-	jw_key(w, "devices");
-	jw_arr(w);
-	if (c->privileged)
-		host_devices(w, "/dev", 0);
-	for (int i = 0; i < c->ndevices; i++) {
-		struct stat st;
-
-		if (c->devices[i].host && stat(c->devices[i].host, &st) == 0)
-			device(w, c->devices[i].path, &st);
+	if (namespaces(d, s) || devices(c, s))
+		return -1;
+	if (c->memory > 0) {
+		s->memory = c->memory;
+		s->memory_swap = c->memory_swap;
 	}
-	jw_end(w);
-	resources(w, c);
+	s->cpu_shares = c->cpu_shares > 0 ? c->cpu_shares : 0;
+	if (c->cpu_millis > 0) { /* cgroup.h: over 100 ms */
+		s->cpu_quota = c->cpu_millis * 100;
+		s->cpu_period = 100000;
+	}
+	s->pids_limit = c->pids_limit;
 	container_cgroup_name(c->id, cg, sizeof(cg));
-	jw_kstr(w, "cgroupsPath", cg);
+	if (!(s->cgroups_path = own_str(s, cg, NULL, NULL)))
+		return -1;
 	if (!c->privileged) {
-		abs_paths(w, "maskedPaths", docker_masked_paths, DOCKER_NMASKED);
-		abs_paths(w, "readonlyPaths", docker_readonly_paths, DOCKER_NREADONLY);
+		if (!(s->masked = malloc(sizeof(docker_masked_paths)))
+		    || !(s->readonly = malloc(sizeof(docker_readonly_paths))))
+			return nomem();
+		memcpy(s->masked, docker_masked_paths, sizeof(docker_masked_paths));
+		memcpy(s->readonly, docker_readonly_paths, sizeof(docker_readonly_paths));
 	}
-	if (ENABLED(RUN_DRY_RUN) && ENABLED(FEATURE_SECCOMP) && !c->privileged && !c->seccomp_unconfined
-	    && !d->no_profile) {
-		jw_key(w, "seccomp");
-		seccomp_default_json(caps_effective_set(c->cap_add, c->cap_drop, 0), w);
-	}
-	jw_end(w);
+	/* the default filter, as its built-in program (the init's;
+	 * oci_spec_json writes it as the profile) */
+	s->seccomp_builtin = ENABLED(FEATURE_SECCOMP) && !c->privileged && !c->seccomp_unconfined;
+	return 0;
 }
 
 static const char *const net_names[NET_MODES] = {
@@ -447,88 +452,49 @@ static const char *const net_names[NET_MODES] = {
 	[NET_BRIDGE] = "bridge", [NET_CONTAINER] = "container",
 };
 
-int spec_docker_json(const struct spec_docker *d, struct json_w *w)
+static int annotations(const struct container_spec *c, struct oci_spec *s)
+{
+	if (*c->name)
+		s->ann[s->nann++] = (struct oci_annotation){ SPEC_ANN_NAME, c->name };
+	if (c->image)
+		s->ann[s->nann++] = (struct oci_annotation){ SPEC_ANN_IMAGE, c->image };
+	s->ann[s->nann].key = SPEC_ANN_NETWORK;
+	if (!(s->ann[s->nann++].value = own_str(s, net_names[c->net],
+						 c->net == NET_CONTAINER ? ":" : NULL,
+						 c->net == NET_CONTAINER ? c->net_container : NULL)))
+		return -1;
+	if (c->init)
+		s->ann[s->nann++] = (struct oci_annotation){ SPEC_ANN_INIT, "true" };
+	return 0;
+}
+
+int spec_docker_fill(const struct spec_docker *d, struct oci_spec *s)
 {
 	const struct container_spec *c = d->c;
-	char net[CONTAINER_NAME_MAX + 16];
 
-	jw_obj(w);
-	jw_kstr(w, "ociVersion", OCI_VERSION);
-	process(w, d);
-	jw_key(w, "root");
-	jw_obj(w);
-	jw_kstr(w, "path", d->rootfs);
-	jw_key(w, "readonly");
-	jw_bool(w, c->read_only);
-	jw_end(w);
-	if (c->hostname)
-		jw_kstr(w, "hostname", c->hostname);
-	if (mounts(w, d))
+	memset(s, 0, sizeof(*s));
+	s->swappiness = s->net_classid = -1;
+	s->version = OCI_VERSION;
+	s->root = d->rootfs;
+	s->root_readonly = c->read_only;
+	s->hostname = c->hostname;
+	s->run_init = c->init;
+	if (process(d, s) || mounts(d, s) || linux_part(d, s) || annotations(c, s)) {
+		oci_spec_free(s);
 		return -1;
-	linux_part(w, d);
-	jw_key(w, "annotations");
-	jw_obj(w);
-	if (*c->name)
-		jw_kstr(w, SPEC_ANN_NAME, c->name);
-	if (c->image)
-		jw_kstr(w, SPEC_ANN_IMAGE, c->image);
-	snprintf(net, sizeof(net), "%s%s%s", net_names[c->net], c->net == NET_CONTAINER ? ":" : "",
-		 c->net == NET_CONTAINER && c->net_container ? c->net_container : "");
-	jw_kstr(w, SPEC_ANN_NETWORK, net);
-	if (c->init)
-		jw_kstr(w, SPEC_ANN_INIT, "true");
-	jw_end(w);
-	jw_end(w);
+	}
 	return 0;
 }
 
 int spec_docker_load(const struct container_spec *c, const char *rootfs, const char *etcdir,
 		     int nsfd, struct oci_spec *s)
 {
-	struct spec_docker d = { .c = c, .rootfs = rootfs, .etcdir = etcdir, .no_profile = 1 };
-	struct user_ids u;
-	struct json_w w;
+	struct spec_docker d = { .c = c, .rootfs = rootfs, .etcdir = etcdir };
 	char netns[32];
-	int fd, rc;
 
-	if ((fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return err_set("cannot open %s", rootfs);
-	rc = passwd_resolve(fd, c->user, &u);
-	close(fd);
-	if (rc)
-		return -1;
-	d.user = &u;
 	if (nsfd >= 0) {
 		snprintf(netns, sizeof(netns), "/proc/self/fd/%d", nsfd);
 		d.netns = netns;
 	}
-	jw_init(&w, 0);
-	rc = spec_docker_json(&d, &w) || jw_finish(&w) || oci_spec_parse(s, w.buf, w.len);
-	jw_free(&w);
-	if (rc)
-		return -1;
-	s->run_init = c->init;
-	s->seccomp_builtin = ENABLED(FEATURE_SECCOMP) && !c->privileged && !c->seccomp_unconfined;
-	for (int i = 0; i < s->nmounts; i++) {
-		struct oci_mount *m = &s->mounts[i];
-
-		/* mqueue: skipped without it; devpts: again without gid=5;
-		 * sysfs: the host's alone, not recursive, where a new one
-		 * cannot be had; the name files: skipped over a link */
-		m->optional = !strcmp(m->type, "mqueue") || !strcmp(m->type, "devpts")
-			|| !strcmp(m->type, "sysfs")
-			|| (etcdir && m->bind && !strncmp(m->source, etcdir, strlen(etcdir))
-			    && m->source[strlen(etcdir)] == '/');
-	}
-	/* the volumes are the last mounts, in c's order (mounts above) */
-	for (int i = 0, j = s->nmounts - c->nmounts; ENABLED(RUN_VOLUMES) && i < c->nmounts; i++, j++)
-		if (c->mounts[i].volume) {
-			if (j < 0 || strcmp(s->mounts[j].dest, c->mounts[i].target)) {
-				oci_spec_free(s);
-				return err_setn(EINVAL, "volume %s out of place", c->mounts[i].target);
-			}
-			s->mounts[j].volume = 1;
-			s->mounts[j].nocopy = c->mounts[i].nocopy;
-		}
-	return 0;
+	return spec_docker_fill(&d, s);
 }
