@@ -68,6 +68,7 @@ struct exec {
 	char **argv;
 	struct container_spec c;
 	pid_t pid;
+	uint64_t pid_start;
 	uint64_t bounding;
 	int no_new_privs;
 	int seccomp;       /* the init has a filter: the same one */
@@ -244,7 +245,7 @@ static int run(struct exec *e)
 		.has_caps = 1, .caps_bounding = e->bounding,
 	};
 	struct enter en = {
-		.pid = e->pid, .rootfd = e->rootfd, .cgroup = name, .proc = &p,
+		.pid = e->pid, .pid_start = e->pid_start, .rootfd = e->rootfd, .cgroup = name, .proc = &p,
 		.user = e->user ? e->user : e->c.user ? e->c.user : "",
 		.seccomp_builtin = e->seccomp, .term_sock = -1, .docker = 1,
 	};
@@ -379,6 +380,7 @@ int exec_main(int argc, char **argv)
 	if (container_paused(id))
 		diex(EXIT_FAIL, "container %.12s is paused, unpause the container before exec", id);
 	e.pid = st.pid;
+	e.pid_start = st.pid_start;
 
 	/* What the container may do, from its init; its root before any
 	 * namespace is entered (the mount namespace hides /proc/PID). */

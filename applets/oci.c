@@ -150,10 +150,16 @@ static const char *one_id(int argc, char **argv)
 	return argv[optind];
 }
 
-/* The fds create, run and exec keep: 0-2 and --preserve-fds N after. */
+/* The fds create, run and exec keep: 0-2 and --preserve-fds N after,
+ * each one open: a gap would be filled by a file of ours (the state
+ * directory's lock, a directory of the host's) and passed in with them,
+ * the host's tree for the container (runc refuses such a gap too). */
 static void guard_fds(int preserve)
 {
 	guard_exe(); /* the init runs this binary in the container (guard.h) */
+	for (int fd = 3; fd < 3 + preserve; fd++)
+		if (fcntl(fd, F_GETFD) < 0)
+			oci_failx("--preserve-fds %d: fd %d is not open", preserve, fd);
 	if (syscall(SYS_close_range, 3 + preserve, ~0u, 0) < 0)
 		for (int fd = 3 + preserve; fd < 1024; fd++)
 			close(fd);

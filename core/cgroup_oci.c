@@ -184,15 +184,17 @@ static int set_devices(const struct oci_spec *s, const struct cgroup *cg, unsign
 	struct cgroup_device *allow;
 	int n = 0, ordered = 0, strict = 0, rc;
 
-	if (!s->ndevrules || (s->devrules[s->ndevrules - 1].allow
-			      && s->devrules[s->ndevrules - 1].type == 'a'))
+	/* no rules: the defaults alone, as runc (a spec written by hand
+	 * must not leave every host device to a container with MKNOD) */
+	if (s->ndevrules && s->devrules[s->ndevrules - 1].allow
+	    && s->devrules[s->ndevrules - 1].type == 'a')
 		return 0;
 	for (int i = 1; i < s->ndevrules; i++)
 		ordered |= !s->devrules[i].allow;
 	/* a deny after the first: v1 can say it, in the spec's order */
 	if (ENABLED(APPLET_OCI) && ordered && v1)
 		return devices_v1(s, v1);
-	if (!(allow = calloc((size_t)s->ndevrules, sizeof(*allow))))
+	if (!(allow = calloc((size_t)s->ndevrules + 1, sizeof(*allow))))
 		return err_setn(ENOMEM, "devices policy");
 	for (int i = 0; i < s->ndevrules; i++) {
 		const struct oci_devrule *r = &s->devrules[i];

@@ -44,7 +44,7 @@ enum {
  * --privileged's). Otherwise a deny-all and allow rules: the defaults
  * (cgroup_set_devices: Docker's and runc's list) and those; rules with a
  * deny after the first: written in order on v1 (devices.deny/.allow),
- * their allows alone on v2. No rules: no policy. */
+ * their allows alone on v2. No rules: the defaults alone (runc's). */
 int oci_cgroup_limit(const struct oci_spec *s, const struct cgroup *cg, unsigned flags);
 /* linux.resources but the devices rules, into cg (and `oci update
  * --resources`): -1 with err_set naming what could not be set. */

@@ -99,6 +99,12 @@ static int enter_namespaces(const struct enter *e, struct host_fds *h)
 			return -1;
 		}
 	}
+	/* still the init: what was opened is its (a pid reused by a
+	 * process of the host's would have the command on the host) */
+	if (e->pid_start && !proc_alive(e->pid, e->pid_start)) {
+		ns_set_close(&ns);
+		return err_setn(ESRCH, "the container's init (pid %d) is gone", (int)e->pid);
+	}
 	h->cgns = ns.fd[NS_CGROUP];
 	h->mntns = ns.fd[NS_MNT];
 	ns.fd[NS_CGROUP] = ns.fd[NS_MNT] = -1;

@@ -27,6 +27,10 @@ struct oci_process;
 
 struct enter {
 	pid_t pid;                  /* the container's init */
+	uint64_t pid_start;         /* its start time (procfs.h): checked
+				     * once its namespaces are open, so that
+				     * they and rootfd are its, not a reused
+				     * pid's (0: not checked) */
 	int rootfd;                 /* its /proc/PID/root (opened by the caller
 				     * before it checked the init is still
 				     * the one it looked up); closed here */

@@ -73,6 +73,7 @@ int oci_exec(const struct oci_exec *e, int *code)
 		return err_setn(0, "cannot exec in a %s container", oci_status_name(st.status));
 	}
 	en.pid = st.pid;
+	en.pid_start = st.pid_start;
 	en.cgroup = st.cgroup;
 	en.seccomp_doc = &s.doc;
 	en.seccomp = s.seccomp;
