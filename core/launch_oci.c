@@ -517,6 +517,49 @@ static int readonly_paths(char **paths, int rootfd, struct parent_dir *pd)
 	return 0;
 }
 
+/* run's masked and read-only paths (Docker's, all in /proc and /sys),
+ * by path, as main's own init did them: in the proc and sysfs just
+ * mounted, before any other mount of the spec goes on (cwd the root,
+ * before pivot_root). proc and sysfs are on ordinary directories of the
+ * root (no_link_on_way) and nothing of the container has run yet, so no
+ * link can be on the way but the kernel's own (a link is left alone,
+ * as mask_paths does); what masks is the host's null device, checked.
+ * Half the system calls of the fd way after pivot_root, which a bundle's
+ * paths (anywhere in its root) need. 1: done; 0: not done (not run's
+ * paths, or no null device here): finish_root does them; -1: failed. */
+static int run_masks(const struct oci_spec *s)
+{
+	char rel[PATH_MAX];
+	struct stat st;
+
+	if (stat("/dev/null", &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+		return 0;
+	for (char *const *p = s->masked; p && *p; p++)
+		if (path_clean(*p, rel) || (strncmp(rel, "proc/", 5) && strncmp(rel, "sys/", 4)))
+			return 0;
+	for (char *const *p = s->readonly; p && *p; p++)
+		if (path_clean(*p, rel) || strncmp(rel, "proc/", 5))
+			return 0;
+	for (char *const *p = s->masked; p && *p; p++) {
+		path_clean(*p, rel);
+		if (lstat(rel, &st) < 0 || S_ISLNK(st.st_mode))
+			continue;
+		if (S_ISDIR(st.st_mode) ? do_mount("tmpfs", rel, "tmpfs", MS_RDONLY, "size=0")
+		    : do_mount("/dev/null", rel, NULL, MS_BIND, NULL))
+			return -1;
+	}
+	for (char *const *p = s->readonly; p && *p; p++) {
+		path_clean(*p, rel);
+		if (lstat(rel, &st) < 0 || S_ISLNK(st.st_mode))
+			continue;
+		if (do_mount(rel, rel, NULL, MS_BIND | MS_REC, NULL)
+		    || do_mount(NULL, rel, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID
+				| MS_NODEV | MS_NOEXEC, NULL))
+			return -1;
+	}
+	return 1;
+}
+
 /* /dev: the spec's devices, then the defaults every OCI runtime makes
  * (null zero full random urandom tty, the fd links, ptmx). A node
  * already there (the spec's, or a bind of /dev) stays. */
@@ -617,7 +660,7 @@ static unsigned long propagation(const char *name)
 	return 0;
 }
 
-static int setup_root(const struct launch *l)
+static int setup_root(const struct launch *l, int *masked)
 {
 	const struct oci_spec *s = l->oci;
 	unsigned long prop = propagation(s->rootfs_propagation);
@@ -647,13 +690,24 @@ static int setup_root(const struct launch *l)
 	/* until the end of the setup (oci_init_main's umask 022): mount
 	 * points and nodes made with their modes exactly (make_node) */
 	umask(0);
-	for (int i = 0; i < s->nmounts; i++)
-		if (mount_one(l, &s->mounts[i], rootfd, &pd)) {
-			err_prefix(s->mounts[i].dest);
+	for (int i = 0; i < s->nmounts; i++) {
+		const struct oci_mount *m = &s->mounts[i];
+
+		if (mount_one(l, m, rootfd, &pd)) {
+			err_prefix(m->dest);
 			parent_drop(&pd);
 			close(rootfd);
 			return -1;
 		}
+		/* run's: its masks once its proc and sysfs are there (sysfs
+		 * comes after proc in its spec), before the volumes */
+		if (l->c && !*masked && !m->bind && m->type && !strcmp(m->type, "sysfs")
+		    && (*masked = run_masks(s)) < 0) {
+			parent_drop(&pd);
+			close(rootfd);
+			return -1;
+		}
+	}
 	parent_drop(&pd);
 	if (setup_oci_dev(s, rootfd)) {
 		close(rootfd);
@@ -680,18 +734,20 @@ static int setup_root(const struct launch *l)
 
 /* After the sysctls (runc's order: a read-only /proc/sys would refuse
  * them): masked and read-only paths, then a read-only root. */
-static int finish_root(const struct oci_spec *s)
+static int finish_root(const struct oci_spec *s, int masked)
 {
 	struct parent_dir pd = { .fd = -1 };
-	int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), rc;
+	int rootfd, rc;
 
-	if (rootfd < 0)
-		return err_set("cannot open /");
-	rc = mask_paths(s->masked, rootfd, &pd) || readonly_paths(s->readonly, rootfd, &pd);
-	parent_drop(&pd);
-	close(rootfd);
-	if (rc)
-		return -1;
+	if (!masked) {
+		if ((rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			return err_set("cannot open /");
+		rc = mask_paths(s->masked, rootfd, &pd) || readonly_paths(s->readonly, rootfd, &pd);
+		parent_drop(&pd);
+		close(rootfd);
+		if (rc)
+			return -1;
+	}
 	if (s->root_readonly
 	    && do_mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | kept_flags("/"), NULL))
 		return -1;
@@ -896,6 +952,7 @@ void oci_init_main(const struct launch *l, int syncfd)
 	struct oci_process proc = s->proc; /* run's user is set in it */
 	const struct oci_process *p = &proc;
 	int run = l->c != NULL; /* run's container: exec at once */
+	int masked = 0; /* run's masks made before pivot_root (run_masks) */
 	sigset_t none;
 	char state[PIPE_BUF];
 	ssize_t n;
@@ -943,7 +1000,7 @@ void oci_init_main(const struct launch *l, int syncfd)
 		}
 		close(l->oci_mntns);
 	}
-	if (setup_root(l))
+	if (setup_root(l, &masked))
 		xfail();
 	if (p->terminal && setup_pty())
 		xfail();
@@ -959,7 +1016,7 @@ void oci_init_main(const struct launch *l, int syncfd)
 	}
 	if (run && (s->new_ns & CLONE_NEWNET) && lo_up())
 		xfail();
-	if (set_sysctls(s) || finish_root(s))
+	if (set_sysctls(s) || finish_root(s, masked))
 		xfail();
 	/* run's user, in the root as the container sees it, while the
 	 * parent makes the cgroup (main's init did it here too) */
@@ -967,8 +1024,8 @@ void oci_init_main(const struct launch *l, int syncfd)
 		xfail();
 	/* 5: the working directory before the user changes (runc makes it)
 	 * and before a filter that may refuse what guard_chdir calls */
-	if (mkdir_p(p->cwd, 0755) || guard_chdir(p->cwd))
-		xfail();
+	if (strcmp(p->cwd, "/") && (mkdir_p(p->cwd, 0755) || guard_chdir(p->cwd)))
+		xfail(); /* "/": setup_root's last chdir */
 	if (run)
 		go(l, syncfd);
 	/* --init: its title while it may still set it (CAP_SYS_RESOURCE) */
