@@ -903,17 +903,20 @@ void oci_spec_free(struct oci_spec *s)
 	free(s->mounts);
 	free(s->devices);
 	free(s->devrules);
-	free(s->hugepages);
-	free(s->iolimits);
-	free(s->netprios);
 	free(s->masked);
 	free(s->readonly);
-	for (int k = 0; k < OCI_HOOK_KINDS; k++) {
-		for (int i = 0; i < s->nhooks[k]; i++) {
-			free(s->hooks[k][i].args);
-			free(s->hooks[k][i].env);
+	/* a parsed config.json's alone (spec_docker_fill sets none) */
+	if (ENABLED(APPLET_OCI)) {
+		free(s->hugepages);
+		free(s->iolimits);
+		free(s->netprios);
+		for (int k = 0; k < OCI_HOOK_KINDS; k++) {
+			for (int i = 0; i < s->nhooks[k]; i++) {
+				free(s->hooks[k][i].args);
+				free(s->hooks[k][i].env);
+			}
+			free(s->hooks[k]);
 		}
-		free(s->hooks[k]);
 	}
 	while (s->owned) {
 		struct oci_owned *o = s->owned;
