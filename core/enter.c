@@ -226,7 +226,10 @@ __attribute__((noreturn)) static void exec_docker(char **argv, char **env)
 __attribute__((noreturn)) static void child(struct enter *e, struct host_fds *h)
 {
 	struct oci_process *p = e->proc;
-	int code = e->docker ? EXIT_CANNOT_EXEC : EXIT_RUNTIME;
+	/* without the oci applet, exec's alone: Docker's, no fds kept */
+	int docker = !ENABLED(APPLET_OCI) || e->docker;
+	int preserve = ENABLED(APPLET_OCI) ? e->preserve_fds : 0;
+	int code = docker ? EXIT_CANNOT_EXEC : EXIT_RUNTIME;
 
 	if (cgroup_join(h->cg, h->ncg) || (!h->born_in && h->cg2procs >= 0
 					   && cgroup_join(&h->cg2procs, 1)))
@@ -260,7 +263,7 @@ __attribute__((noreturn)) static void child(struct enter *e, struct host_fds *h)
 			fail(code);
 		}
 	/* only stdio, the preserved fds and the report pipe are left */
-	close_host_fds(e->preserve_fds, report_fd);
+	close_host_fds(preserve, report_fd);
 	if (e->user && resolve_user(e))
 		fail(code);
 	/* as root, before a filter that may refuse what it calls */
@@ -287,10 +290,10 @@ __attribute__((noreturn)) static void child(struct enter *e, struct host_fds *h)
 	    && seccomp_apply_oci(e->seccomp_doc, e->seccomp, 1))
 		fail(code);
 	guard_cloexec_fds();
-	for (int fd = 3; fd < 3 + e->preserve_fds; fd++)
+	for (int fd = 3; fd < 3 + preserve; fd++)
 		if (fd != report_fd)
 			fcntl(fd, F_SETFD, 0);
-	if (e->docker)
+	if (docker)
 		exec_docker(p->args, p->env);
 	exec_command(p->args, p->env);
 }

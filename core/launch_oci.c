@@ -333,8 +333,8 @@ static int mount_one(const struct launch *l, const struct oci_mount *m, int root
 	/* pd's directory stays right under a mount on one of its children
 	 * alone (child); anything else drops it (a path through a link may
 	 * have led a mount onto it or above it) */
-	if ((m->type && !strcmp(m->type, "cgroup"))
-	    || (m->type && !strcmp(m->type, "cgroup2") && !m->bind)) {
+	if (ENABLED(APPLET_OCI) && ((m->type && !strcmp(m->type, "cgroup"))
+				    || (m->type && !strcmp(m->type, "cgroup2") && !m->bind))) {
 		parent_drop(pd);
 		return mount_cgroup(l, m, rootfd);
 	}
@@ -663,11 +663,12 @@ static unsigned long propagation(const char *name)
 static int setup_root(const struct launch *l, int *masked)
 {
 	const struct oci_spec *s = l->oci;
-	unsigned long prop = propagation(s->rootfs_propagation);
+	/* run's spec: no rootfsPropagation, a mount namespace of its own */
+	unsigned long prop = ENABLED(APPLET_OCI) ? propagation(s->rootfs_propagation) : 0;
 	struct parent_dir pd = { .fd = -1 };
-	int own = s->mount_ns, rootfd;
+	int own = !ENABLED(APPLET_OCI) || s->mount_ns, rootfd;
 
-	if (s->rootfs_propagation && *s->rootfs_propagation && !prop)
+	if (ENABLED(APPLET_OCI) && s->rootfs_propagation && *s->rootfs_propagation && !prop)
 		return err_setn(EINVAL, "rootfsPropagation %s", s->rootfs_propagation);
 	if (!own && prop)
 		return err_setn(EINVAL, "rootfsPropagation without a mount namespace of its own");
@@ -717,7 +718,7 @@ static int setup_root(const struct launch *l, int *masked)
 	if (!own) {
 		if (chroot(".") < 0 || chdir("/") < 0)
 			return err_set("cannot change root to %s", l->rootfs);
-	} else if (l->oci_no_pivot) {
+	} else if (ENABLED(APPLET_OCI) && l->oci_no_pivot) {
 		if (do_mount(".", "/", NULL, MS_MOVE, NULL) || chroot(".") < 0 || chdir("/") < 0)
 			return err_set("cannot change root to %s", l->rootfs);
 	} else {
@@ -830,7 +831,8 @@ static int set_caps(const struct oci_process *p)
 	if (syscall(SYS_capset, &h, d) < 0)
 		return errno == EPERM ? caps_refused(eff | perm | inh, inh, bset) : err_set("capset");
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	for (int cap = 0; cap < 64; cap++)
+	/* run's and exec's processes have no ambient set */
+	for (int cap = 0; ENABLED(APPLET_OCI) && cap < 64; cap++)
 		if ((p->caps_ambient & known) >> cap & 1
 		    && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
 			return err_set("cannot raise ambient capability CAP_%s",
@@ -847,7 +849,7 @@ int oci_process_credentials(const struct oci_process *p)
 		if (setid_rlimit(p->rlimits[i].resource, &r) < 0)
 			return err_set("cannot set rlimit %d", p->rlimits[i].resource);
 	}
-	if (p->has_oom_score_adj) {
+	if (ENABLED(APPLET_OCI) && p->has_oom_score_adj) {
 		char v[16];
 		int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC), n;
 
@@ -936,7 +938,7 @@ static void go(const struct launch *l, int syncfd)
 	while (ncg > 0)
 		close(cgfds[--ncg]);
 	/* in a new user namespace: its root (create wrote the maps) */
-	if ((s->new_ns & CLONE_NEWUSER) && setid_root() < 0) {
+	if (ENABLED(APPLET_OCI) && (s->new_ns & CLONE_NEWUSER) && setid_root() < 0) {
 		err_set("cannot become root in the user namespace (is 0 mapped?)");
 		xfail();
 	}
@@ -951,7 +953,10 @@ void oci_init_main(const struct launch *l, int syncfd)
 	const struct oci_spec *s = l->oci;
 	struct oci_process proc = s->proc; /* run's user is set in it */
 	const struct oci_process *p = &proc;
-	int run = l->c != NULL; /* run's container: exec at once */
+	/* run's container: exec at once; without the oci applet, the only
+	 * one (none of the bundle's fields, exec.fifo, hooks or fds) */
+	int run = !ENABLED(APPLET_OCI) || l->c != NULL;
+	int preserve = ENABLED(APPLET_OCI) ? l->oci_preserve_fds : 0;
 	int masked = 0; /* run's masks made before pivot_root (run_masks) */
 	sigset_t none;
 	char state[PIPE_BUF];
@@ -981,7 +986,7 @@ void oci_init_main(const struct launch *l, int syncfd)
 	{
 		int keep[] = { syncfd, report_fd, pty_sock, l->oci_fifo, l->oci_mntns };
 
-		close_except(3 + l->oci_preserve_fds, keep, 5);
+		close_except(3 + preserve, keep, 5);
 	}
 	if (p->terminal || run)
 		setsid();
@@ -993,7 +998,7 @@ void oci_init_main(const struct launch *l, int syncfd)
 	/* a mount namespace of its own, new or joined by path (here: create
 	 * stays in the host's to write its state), or the host's if the
 	 * spec names none (setup_root) */
-	if (l->oci_mntns >= 0) {
+	if (ENABLED(APPLET_OCI) && l->oci_mntns >= 0) {
 		if (setns(l->oci_mntns, CLONE_NEWNS) < 0) {
 			err_set("cannot join the mount namespace");
 			xfail();
@@ -1009,14 +1014,14 @@ void oci_init_main(const struct launch *l, int syncfd)
 		err_set("sethostname");
 		xfail();
 	}
-	if (s->domainname && *s->domainname
+	if (ENABLED(APPLET_OCI) && s->domainname && *s->domainname
 	    && setdomainname(s->domainname, strlen(s->domainname)) < 0) {
 		err_set("setdomainname");
 		xfail();
 	}
 	if (run && (s->new_ns & CLONE_NEWNET) && lo_up())
 		xfail();
-	if (set_sysctls(s) || finish_root(s, masked))
+	if ((ENABLED(APPLET_OCI) && set_sysctls(s)) || finish_root(s, masked))
 		xfail();
 	/* run's user, in the root as the container sees it, while the
 	 * parent makes the cgroup (main's init did it here too) */
@@ -1040,7 +1045,7 @@ void oci_init_main(const struct launch *l, int syncfd)
 	if (oci_process_credentials(p))
 		xfail();
 	guard_cloexec_fds();
-	for (int fd = 3; fd < 3 + l->oci_preserve_fds; fd++)
+	for (int fd = 3; fd < 3 + preserve; fd++)
 		if (fd != l->oci_fifo && fd != report_fd)
 			fcntl(fd, F_SETFD, 0);
 	if (!run) {

@@ -299,9 +299,10 @@ void oci_process_free(struct oci_process *p)
 
 /* ---- mounts -------------------------------------------------------------- */
 
+/* MS_* fit in 32 bits (MS_LAZYTIME is bit 25): a smaller table */
 static const struct {
 	const char *name;
-	unsigned long set, clear;
+	unsigned set, clear;
 } mount_flags[] = {
 	{ "ro", MS_RDONLY, 0 }, { "rw", 0, MS_RDONLY },
 	{ "nosuid", MS_NOSUID, 0 }, { "suid", 0, MS_NOSUID },
@@ -339,7 +340,8 @@ int oci_mount_options(struct oci_mount *m, const char *const *opts, int n)
 
 		for (i = 0; i < sizeof(mount_flags) / sizeof(mount_flags[0]); i++)
 			if (!strcmp(o, mount_flags[i].name)) {
-				m->flags = (m->flags & ~mount_flags[i].clear) | mount_flags[i].set;
+				m->flags = (m->flags & ~(unsigned long)mount_flags[i].clear)
+					   | mount_flags[i].set;
 				m->clear |= mount_flags[i].clear;
 				break;
 			}
@@ -903,17 +905,20 @@ void oci_spec_free(struct oci_spec *s)
 	free(s->mounts);
 	free(s->devices);
 	free(s->devrules);
-	free(s->hugepages);
-	free(s->iolimits);
-	free(s->netprios);
 	free(s->masked);
 	free(s->readonly);
-	for (int k = 0; k < OCI_HOOK_KINDS; k++) {
-		for (int i = 0; i < s->nhooks[k]; i++) {
-			free(s->hooks[k][i].args);
-			free(s->hooks[k][i].env);
+	/* a parsed config.json's alone (spec_docker_fill sets none) */
+	if (ENABLED(APPLET_OCI)) {
+		free(s->hugepages);
+		free(s->iolimits);
+		free(s->netprios);
+		for (int k = 0; k < OCI_HOOK_KINDS; k++) {
+			for (int i = 0; i < s->nhooks[k]; i++) {
+				free(s->hooks[k][i].args);
+				free(s->hooks[k][i].env);
+			}
+			free(s->hooks[k]);
 		}
-		free(s->hooks[k]);
 	}
 	while (s->owned) {
 		struct oci_owned *o = s->owned;

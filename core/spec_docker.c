@@ -106,8 +106,9 @@ static int process_env(const struct spec_docker *d, struct oci_spec *s)
 		return -1;
 	if (c->tty && !env_has(c->env, "TERM"))
 		env[n++] = "TERM=xterm";
-	/* without d->user: the init adds it (spec_docker_user) */
-	if (d->user && !env_has(c->env, "HOME")
+	/* without d->user: the init adds it (spec_docker_user); only
+	 * --dry-run gives one */
+	if (ENABLED(RUN_DRY_RUN) && d->user && !env_has(c->env, "HOME")
 	    && !(env[n++] = own_str(s, "HOME=", d->user->home, NULL)))
 		return -1;
 	return 0;
@@ -157,7 +158,8 @@ int spec_docker_user(struct oci_process *p, const char *user)
 static int process(const struct spec_docker *d, struct oci_spec *s)
 {
 	const struct container_spec *c = d->c;
-	const struct user_ids *u = d->user;
+	/* the user now: --dry-run's alone (spec_docker_load gives none) */
+	const struct user_ids *u = ENABLED(RUN_DRY_RUN) ? d->user : NULL;
 	struct oci_process *p = &s->proc;
 	/* no more than the runtime holds (--privileged on a host whose
 	 * bounding set lacks one): what the container will have */
@@ -479,7 +481,10 @@ int spec_docker_fill(const struct spec_docker *d, struct oci_spec *s)
 	s->root_readonly = c->read_only;
 	s->hostname = c->hostname;
 	s->run_init = c->init;
-	if (process(d, s) || mounts(d, s) || linux_part(d, s) || annotations(c, s)) {
+	/* the annotations are --dry-run's to show (oci_spec_json): no
+	 * one else reads them */
+	if (process(d, s) || mounts(d, s) || linux_part(d, s)
+	    || (ENABLED(RUN_DRY_RUN) && annotations(c, s))) {
 		oci_spec_free(s);
 		return -1;
 	}
