@@ -66,10 +66,13 @@ static int set_v1(const char *dir, const struct cgroup_device *allow, int n)
 	snprintf(path, sizeof(path), "%s/devices.allow", dir);
 	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
 		return err_set("cannot open %s", path);
-	for (int i = 0; i < NDEFAULTS && !r; i++)
-		r = v1_allow(fd, dir, &defaults[i]);
+	/* the caller's rules first, in their order, then the nodes every
+	 * container has, as runc appends them: devices.list reads as the
+	 * spec was written (the validation suite's linux_cgroups_devices) */
 	for (int i = 0; i < n && !r; i++)
 		r = v1_allow(fd, dir, &allow[i]);
+	for (int i = 0; i < NDEFAULTS && !r; i++)
+		r = v1_allow(fd, dir, &defaults[i]);
 	close(fd);
 	return r;
 }
