@@ -137,21 +137,10 @@ static void close_host_fds(int preserve, int keep)
 static int open_terminal(const struct enter *e)
 {
 	char name[32];
-	int m, slave;
+	int slave = pty_open_slave(e->term_sock, name, sizeof(name));
 
-	if (pty_open(&m, name, sizeof(name)))
+	if (slave < 0)
 		return -1;
-	if ((slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
-		close(m);
-		return err_set("cannot open %s", name);
-	}
-	tty_copy_size(0, slave);
-	if (e->term_sock >= 0 && pty_send_fd(e->term_sock, m)) {
-		close(m);
-		close(slave);
-		return -1;
-	}
-	close(m);
 	/* its own session, the pty its controlling terminal */
 	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0) {
 		close(slave);

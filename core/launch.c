@@ -99,21 +99,11 @@ int setup_pty(void)
 {
 	struct stat st;
 	char name[32];
-	int m, fd;
+	int fd;
 
-	if (pty_open(&m, name, sizeof(name)))
+	/* the size: run's terminal, when it has one */
+	if ((fd = pty_open_slave(pty_sock, name, sizeof(name))) < 0)
 		return -1;
-	if ((fd = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
-		close(m);
-		return err_set("cannot open %s", name);
-	}
-	tty_copy_size(0, fd); /* run's terminal, when it has one */
-	if (pty_send_fd(pty_sock, m)) {
-		close(m);
-		close(fd);
-		return -1;
-	}
-	close(m);
 	close(pty_sock);
 	pty_sock = -1;
 	for (int i = 0; i < 3; i++)

@@ -29,6 +29,26 @@ int pty_open(int *master, char *name, size_t n)
 	return 0;
 }
 
+int pty_open_slave(int sock, char *name, size_t n)
+{
+	int m, slave;
+
+	if (pty_open(&m, name, n))
+		return -1;
+	if ((slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+		close(m);
+		return err_set("cannot open %s", name);
+	}
+	tty_copy_size(0, slave);
+	if (sock >= 0 && pty_send_fd(sock, m)) {
+		close(m);
+		close(slave);
+		return -1;
+	}
+	close(m);
+	return slave;
+}
+
 int pty_send_fd(int sock, int fd)
 {
 	return fd_send(sock, &fd, 1) ? err_set("cannot pass the pseudo-terminal on") : 0;

@@ -13,6 +13,12 @@
 
 /* A new pty: *master (O_CLOEXEC) and the slave's path into name[n]. */
 int pty_open(int *master, char *name, size_t n);
+/* A new pty for the process about to run in the container: its slave
+ * opened (O_CLOEXEC, no controlling terminal yet; the returned fd), the
+ * window size of our stdin's terminal given to it, the master handed
+ * over sock (none if sock < 0) and closed here. The slave's path goes
+ * to name[n]. -1 with err set. */
+int pty_open_slave(int sock, char *name, size_t n);
 /* Hand fd over the unix socket sock (SCM_RIGHTS). */
 int pty_send_fd(int sock, int fd);
 /* The fd sent over sock (O_CLOEXEC), or -1 with err set. */
