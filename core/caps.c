@@ -79,6 +79,21 @@ int caps_bound(uint64_t keep)
 	return 0;
 }
 
+uint64_t caps_known(void)
+{
+	int lo = 0, hi = 64; /* cap lo is known (CAP_CHOWN, 0, always); hi is not */
+
+	while (hi - lo > 1) {
+		int mid = (lo + hi) / 2;
+
+		if (prctl(PR_CAPBSET_READ, mid, 0, 0, 0) >= 0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return hi == 64 ? ~0ull : (1ull << hi) - 1;
+}
+
 int caps_set(uint64_t keep)
 {
 	struct { uint32_t version; int pid; } h = { 0x20080522, 0 }; /* _LINUX_CAPABILITY_VERSION_3 */

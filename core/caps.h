@@ -36,6 +36,10 @@ uint64_t caps_held(void);
 /* Drop every capability not in keep from the bounding set. Call before
  * changing uid (it needs CAP_SETPCAP). */
 int caps_bound(uint64_t keep);
+/* The capabilities this kernel knows: 0 up to its last. PR_CAPBSET_READ
+ * says EINVAL past the last, so a binary search finds it in 6 calls,
+ * not one per capability. */
+uint64_t caps_known(void);
 /* Permitted and effective = keep, inheritable and ambient empty (as
  * Docker since 20.10). */
 int caps_set(uint64_t keep);
