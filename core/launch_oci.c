@@ -215,32 +215,32 @@ static int open_volume(const struct oci_mount *m, int rootfd)
  * volume, a --tmpfs) may hide the link's way there: the masks then find
  * nothing, or /dev/null is the image's, and the real /proc/sys stays
  * writable. On an ordinary directory only, no link on the way (runc's
- * rule for proc and sysfs; main's init's for all three). */
-static int no_link_on_way(int rootfd, const struct oci_mount *m)
+ * rule for proc and sysfs; main's init's for all three). The way's last
+ * directory, opened, is the mount's target: no second walk. -2: not such
+ * a mount, or not there yet (open_target makes it a directory); -1: a
+ * link or a non-directory on the way. */
+static int strict_target(int rootfd, const struct oci_mount *m)
 {
 	int fs = !m->bind && m->type && (!strcmp(m->type, "proc") || !strcmp(m->type, "sysfs"));
 	char rel[PATH_MAX], *c, *slash;
 	int fd = rootfd, next;
 
-	if (path_clean(m->dest, rel) || !(fs || !strcmp(rel, "dev")))
-		return 0; /* a bad path: open_target says so */
-	for (c = rel; *c; c = slash + 1) {
+	if (path_clean(m->dest, rel) || !(fs || !strcmp(rel, "dev")) || !*rel)
+		return -2; /* a bad path: open_target says so */
+	for (c = rel; ; c = slash + 1) {
 		if ((slash = strchr(c, '/')))
 			*slash = 0;
-		next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		next = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
 		if (fd != rootfd)
 			close(fd);
 		if (next < 0 && errno == ENOENT)
-			return 0; /* made as directories (open_target) */
+			return -2;
 		if (next < 0)
 			return err_set("%s: not on an ordinary directory", m->dest);
-		if (!slash) {
-			close(next);
-			break;
-		}
+		if (!slash)
+			return next;
 		fd = next;
 	}
-	return 0;
 }
 
 /* The directory the last path opened was in: masked and read-only paths
@@ -251,7 +251,21 @@ static int no_link_on_way(int rootfd, const struct oci_mount *m)
 struct parent_dir {
 	char rel[PATH_MAX];
 	int fd;
+	const char *tmpfs; /* the last tmpfs mounted (its dest) */
+	int fresh;         /* fd is that tmpfs: targets in it are made first */
 };
+
+/* Is dest (a spec's path) the cleaned rel? Only a guess at a fresh
+ * tmpfs (mkdirat before openat there), right or wrong as safe: a name
+ * there already just fails to be made. */
+static int same_rel(const char *dest, const char *rel)
+{
+	size_t n = strlen(rel);
+
+	while (*dest == '/')
+		dest++;
+	return !strncmp(dest, rel, n) && (!dest[n] || (dest[n] == '/' && !dest[n + 1]));
+}
 
 static void parent_drop(struct parent_dir *pd)
 {
@@ -303,10 +317,14 @@ static int open_mount_target(int rootfd, const char *target, int want_dir, struc
 			if ((pd->fd = pathsafe_open_dir(rootfd, rel, 1)) < 0)
 				return open_target(rootfd, target, want_dir);
 			snprintf(pd->rel, sizeof(pd->rel), "%s", rel);
+			pd->fresh = pd->tmpfs && same_rel(pd->tmpfs, rel);
 		}
 		dir = pd->fd;
 	}
 	if (want_dir) {
+		/* /dev/pts, /dev/shm, /dev/mqueue in the /dev just mounted */
+		if (dir != rootfd && pd->fresh)
+			mkdirat(dir, name, 0755);
 		fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0 && errno == ENOENT && (mkdirat(dir, name, 0755) == 0 || errno == EEXIST))
 			fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -328,24 +346,33 @@ static int mount_one(const struct launch *l, const struct oci_mount *m, int root
 	const char *src = m->source;
 	int fd, rc, vfd = -1, child;
 
-	if (no_link_on_way(rootfd, m))
+	if ((fd = strict_target(rootfd, m)) == -1)
 		return -1;
 	/* pd's directory stays right under a mount on one of its children
 	 * alone (child); anything else drops it (a path through a link may
 	 * have led a mount onto it or above it) */
 	if (ENABLED(APPLET_OCI) && ((m->type && !strcmp(m->type, "cgroup"))
 				    || (m->type && !strcmp(m->type, "cgroup2") && !m->bind))) {
+		if (fd >= 0)
+			close(fd);
 		parent_drop(pd);
 		return mount_cgroup(l, m, rootfd);
 	}
 	/* a volume is mounted through its fd: no path walked again */
 	if (ENABLED(RUN_VOLUMES) && m->volume) {
-		if ((vfd = open_volume(m, rootfd)) < 0)
+		if ((vfd = open_volume(m, rootfd)) < 0) {
+			if (fd >= 0)
+				close(fd);
 			return err_prefix(m->dest);
+		}
 		src = fdpath(vfd, vp, sizeof(vp));
 	}
-	if ((fd = open_mount_target(rootfd, m->dest, vfd >= 0 || (m->bind ? source_is_dir(src) : 1),
-				    pd, &child)) < 0) {
+	/* strict_target's: pd's directory is right after a mount there
+	 * unless it is at or under it (parent_mounted) */
+	child = 1;
+	if (fd < 0 && (fd = open_mount_target(rootfd, m->dest, vfd >= 0
+					      || (m->bind ? !m->file && source_is_dir(src) : 1),
+					      pd, &child)) < 0) {
 		if (vfd >= 0)
 			close(vfd);
 		/* run's name files: never over a symbolic link of the image */
@@ -388,6 +415,8 @@ static int mount_one(const struct launch *l, const struct oci_mount *m, int root
 		parent_drop(pd);
 	if (rc)
 		return -1;
+	if (!m->bind && !strcmp(m->type, "tmpfs"))
+		pd->tmpfs = m->dest;
 	/* The fd named the directory under the new mount: again, to reach
 	 * the mount itself for the flags a bind ignores and propagation. */
 	if ((m->bind && (flags || m->rro)) || m->prop) {
@@ -521,7 +550,7 @@ static int readonly_paths(char **paths, int rootfd, struct parent_dir *pd)
  * by path, as main's own init did them: in the proc and sysfs just
  * mounted, before any other mount of the spec goes on (cwd the root,
  * before pivot_root). proc and sysfs are on ordinary directories of the
- * root (no_link_on_way) and nothing of the container has run yet, so no
+ * root (strict_target) and nothing of the container has run yet, so no
  * link can be on the way but the kernel's own (a link is left alone,
  * as mask_paths does); what masks is the host's null device, checked.
  * Half the system calls of the fd way after pivot_root, which a bundle's
@@ -789,12 +818,15 @@ static int set_sysctls(const struct oci_spec *s)
 /* capset's EPERM, explained: the first capability asked for that this
  * process does not hold (the host's own bounding set may lack one), or
  * an inheritable one outside the bounding set. */
-static int caps_refused(uint64_t want, uint64_t inh, uint64_t bset)
+static int caps_refused(uint64_t want, uint64_t inh)
 {
 	struct { uint32_t version; int pid; } h = { 0x20080522, 0 };
 	struct { uint32_t eff, perm, inh; } d[2];
-	uint64_t held, miss;
+	uint64_t held, miss, bset = 0;
 
+	for (int cap = 0, r; cap < 64 && (r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0)) >= 0; cap++)
+		if (r == 1)
+			bset |= 1ull << cap;
 	if (syscall(SYS_capget, &h, d) < 0)
 		return err_set("capset");
 	held = d[0].perm | (uint64_t)d[1].perm << 32;
@@ -812,16 +844,11 @@ static int set_caps(const struct oci_process *p)
 {
 	struct { uint32_t version; int pid; } h = { 0x20080522, 0 };
 	struct { uint32_t eff, perm, inh; } d[2];
-	uint64_t known = 0, bset = 0, eff, perm, inh;
-
 	/* A capability this kernel does not know is left out (runc warns,
 	 * crun too); one it knows is granted or the container fails, never
 	 * a process with fewer than asked. */
-	for (int cap = 0, r; cap < 64 && (r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0)) >= 0; cap++) {
-		known |= 1ull << cap;
-		if (r == 1)
-			bset |= 1ull << cap;
-	}
+	uint64_t known = caps_known(), eff, perm, inh;
+
 	eff = p->caps_effective & known;
 	perm = p->caps_permitted & known;
 	inh = p->caps_inheritable & known;
@@ -829,7 +856,7 @@ static int set_caps(const struct oci_process *p)
 	d[0].perm = (uint32_t)perm, d[1].perm = (uint32_t)(perm >> 32);
 	d[0].inh = (uint32_t)inh, d[1].inh = (uint32_t)(inh >> 32);
 	if (syscall(SYS_capset, &h, d) < 0)
-		return errno == EPERM ? caps_refused(eff | perm | inh, inh, bset) : err_set("capset");
+		return errno == EPERM ? caps_refused(eff | perm | inh, inh) : err_set("capset");
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	/* run's and exec's processes have no ambient set */
 	for (int cap = 0; ENABLED(APPLET_OCI) && cap < 64; cap++)

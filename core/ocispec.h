@@ -40,6 +40,8 @@ struct oci_mount {
 				  * followed and, unless nocopy, filled from
 				  * the image's files at dest (volume.h) */
 	int nocopy;
+	int file;                /* run's name files: the source is a file (no
+				  * stat to learn it) */
 };
 
 struct oci_rlimit {

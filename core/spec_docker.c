@@ -292,6 +292,7 @@ static int mounts(const struct spec_docker *d, struct oci_spec *s)
 
 		if (!src || !dst || put_mount(s, dst, "bind", src, bind, 1))
 			return -1;
+		s->mounts[s->nmounts - 1].file = 1;
 	}
 	for (int i = 0; i < c->nmounts; i++)
 		if (volume(s, &c->mounts[i]))
