@@ -194,6 +194,9 @@ int read_file(const char *path, size_t max, char **data, size_t *n)
  * crossed (EBUSY). */
 
 #define RM_OPEN 256 /* DIRs of ~2 KiB each, allocated as the walk goes down */
+#define RM_FIRST 8  /* levels at first, doubled as the walk goes deeper: a
+		     * container's directory is a few deep, and 72 KiB at once
+		     * is an mmap of pages never touched */
 
 struct rm_level {
 	DIR *d;
@@ -242,13 +245,13 @@ int rm_contents(int fd, const struct timespec *keep, const char *what)
 {
 	struct rm_level *lv;
 	struct stat sb;
-	unsigned n = 0;
+	unsigned n = 0, cap = RM_FIRST;
 	unsigned long seq = 0;
 	dev_t dev;
 	int rc = -1, e = 0;
 	const char *bad = "";
 
-	if (!(lv = malloc(RM_OPEN * sizeof(*lv)))) {
+	if (!(lv = malloc(cap * sizeof(*lv)))) {
 		close(fd);
 		return err_set("cannot remove %s", what);
 	}
@@ -341,6 +344,18 @@ int rm_contents(int fd, const struct timespec *keep, const char *what)
 			}
 			lv[a].refill = 1;
 			continue;
+		}
+		if (n == cap) {
+			struct rm_level *more = realloc(lv, 2 * cap * sizeof(*lv));
+
+			if (!more) {
+				e = ENOMEM;
+				close(cfd);
+				goto out;
+			}
+			lv = more;
+			cap *= 2;
+			l = &lv[n - 1];
 		}
 		if (!(lv[n].d = fdopendir(cfd))) {
 			e = errno;
