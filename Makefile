@@ -96,9 +96,11 @@ BOXCAR_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -fno-pie \
 ifeq ($(WERROR),1)
 BOXCAR_CFLAGS += -Werror
 endif
-# core/vfprintf.c replaces musl's (no floating point): named undefined so
-# the link takes it from libcore.a before libc's printf asks for one.
-BOXCAR_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,-z,norelro -Wl,--undefined=vfprintf
+# core/vfprintf.c replaces musl's (no floating point), core/open.c musl's
+# open (no fcntl after it): named undefined so the link takes them from
+# libcore.a before libc's printf or opendir asks for one.
+BOXCAR_LDFLAGS := -static -no-pie -Wl,--gc-sections -Wl,-z,norelro -Wl,--undefined=vfprintf \
+	-Wl,--undefined=open
 DEP_CFLAGS := -Os -fno-pie -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables \
 	$(call unquote,$(CONFIG_EXTRA_CFLAGS))
 

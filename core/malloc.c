@@ -20,11 +20,12 @@
  * and the process aborts: what mallocng's checks catch, in the cheap
  * form glibc's are.
  *
- * Not for fuzzing (ASan brings its own) and not threaded: boxcar starts
- * no threads; clone()d children get a copy of the lot, like fork. */
+ * A glibc build (the fuzzers, with ASan's) keeps its libc's. Not
+ * threaded: boxcar starts no threads; clone()d children get a copy of
+ * the lot, as fork gives. */
 #include "applet.h"
 
-#if ENABLED(FEATURE_OWN_MALLOC) && !defined(__SANITIZE_ADDRESS__) && !defined(BOXCAR_FUZZ)
+#if ENABLED(FEATURE_OWN_MALLOC) && !defined(__GLIBC__)
 #include <errno.h>
 #include <malloc.h>
 #include <stddef.h>

@@ -50,7 +50,7 @@ sed -i -e 's/^#define CONFIG_FEATURE_GZIP 0$/#define CONFIG_FEATURE_GZIP 1/' \
 	--src "${DEPS_SRC:-$build/deps/src}" --out "$deps" lz4 bearssl zlib libzstd
 
 san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
-cflags="-std=gnu11 -O1 -g -D_GNU_SOURCE -DBOXCAR_FUZZ -Wall -Wno-unused-parameter $san
+cflags="-std=gnu11 -O1 -g -D_GNU_SOURCE -Wall -Wno-unused-parameter $san
 	-I$gen -I$srcdir/core -I$deps/include"
 libs="-L$deps/lib -llz4 -lbearssl -lz -lzstd"
 
