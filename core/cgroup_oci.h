@@ -41,10 +41,10 @@ enum {
 };
 /* linux.resources into cg: the limits (oci_set_limits), then the
  * devices policy. Rules ending in an allow-all: none (every device,
- * --privileged's). Otherwise a deny-all and allow rules: the defaults
- * (cgroup_set_devices: Docker's and runc's list) and those; rules with a
- * deny after the first: written in order on v1 (devices.deny/.allow),
- * their allows alone on v2. No rules: the defaults alone (runc's). */
+ * --privileged's). Otherwise cgroup_set_devices: a deny-all, the rules
+ * in order (the last one naming an access wins, on v1 and v2 alike),
+ * then the defaults (Docker's and runc's list, which runc too appends).
+ * No rules: the defaults alone (runc's). */
 int oci_cgroup_limit(const struct oci_spec *s, const struct cgroup *cg, unsigned flags);
 /* linux.resources but the devices rules, into cg (and `oci update
  * --resources`): -1 with err_set naming what could not be set. */
