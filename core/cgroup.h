@@ -229,10 +229,13 @@ int cgroup_frozen(const struct cgroup *cg);
  * allocations that hit the limit, most of which reclaim satisfies. */
 int cgroup_oom_killed(const struct cgroup *cg);
 /* rmdir it (and sub-cgroups) in every hierarchy, retrying for ~2 s on
- * EBUSY while dying processes leave, then the parents named in NAME
- * ("boxcar") when empty; a parent still used by another container
- * (EBUSY/ENOTEMPTY) stays. 0 also when it is already gone. */
-int cgroup_destroy(const struct cgroup *cg);
+ * EBUSY while dying processes leave, then the last `parents` of the
+ * parents named in NAME, deepest first, when empty: those the caller
+ * knows are boxcar's ("boxcar-oci" of "boxcar-oci/ID"); a parent still
+ * used by another container (EBUSY/ENOTEMPTY) stays. Other parents stay
+ * even when empty (as runc leaves them): a cgroupsPath's may be another
+ * tool's, made before us. 0 also when it is already gone. */
+int cgroup_destroy(const struct cgroup *cg, int parents);
 
 /* The directory holding controller ctrl (a CG_* bit), or NULL: for
  * reading statistics (memory.usage_in_bytes / memory.current, ...). */

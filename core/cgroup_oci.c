@@ -38,6 +38,11 @@ int oci_cgroup_name(const char *path, const char *id, int systemd, char *buf, si
 	return 0;
 }
 
+int oci_cgroup_parents(const char *name)
+{
+	return !strncmp(name, "boxcar-oci/", 11) && !strchr(name + 11, '/');
+}
+
 /* What cgroup_set_limits does not cover: the v1 memory files (v2:
  * memory.low for a reservation). A kernel memory limit is written where
  * the kernel still has the file (cgroup v1 before Linux 6.1; runc too
@@ -204,7 +209,7 @@ int oci_cgroup_create(const struct oci_spec *s, const char *name, struct cgroup 
 			char msg[256];
 
 			snprintf(msg, sizeof(msg), "%s", err_msg());
-			cgroup_destroy(cg);
+			cgroup_destroy(cg, oci_cgroup_parents(name));
 			err_setn(e, "%s", msg);
 		}
 		return -1;

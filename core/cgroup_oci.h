@@ -23,6 +23,11 @@ struct oci_spec;
  * "slice:prefix:name" as slice/prefix-name.scope); "" means
  * "boxcar-oci/ID". */
 int oci_cgroup_name(const char *path, const char *id, int systemd, char *buf, size_t n);
+/* How many of NAME's parents are boxcar's, for cgroup_destroy: 1 for
+ * "boxcar-oci/ID" (the default), else none (a cgroupsPath's may be
+ * another tool's, an empty kubepods slice say: runc too removes only
+ * the container's own directory). */
+int oci_cgroup_parents(const char *name);
 /* The hierarchies beyond CG_BASIC whose limits s sets (CG_EXTRA bits). */
 unsigned oci_cgroup_extra(const struct oci_spec *s);
 /* NAME's directories (cgroup_create with extra), or the ones a crash

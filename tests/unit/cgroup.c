@@ -479,7 +479,7 @@ static void test_device_rules(void)
 		rc = cgroup_set_devices(&cg, t[i].rules, t[i].n);
 		if (rc && err_errno() == EOPNOTSUPP) {
 			skip(what, err_msg());
-			cgroup_destroy(&cg);
+			cgroup_destroy(&cg, 0);
 			return;
 		}
 		if (rc)
@@ -494,14 +494,14 @@ static void test_device_rules(void)
 		if (memcmp(res, t[i].want, sizeof(res)))
 			printf("  got w %d, r %d, rw %d\n", res[0], res[1], res[2]);
 		CHECK(L(what), !memcmp(res, t[i].want, sizeof(res)));
-		cgroup_destroy(&cg);
+		cgroup_destroy(&cg, 0);
 	}
 	snprintf(name, sizeof(name), "boxcar-unittest-%d/devhole", (int)getpid());
 	if (cgroup_create(&cg, name, 0) == 0) {
 		rc = cgroup_set_devices(&cg, hole, 2);
 		CHECK(L("device rules: a deny inside a wildcard allow is EINVAL"),
 		      rc == -1 && err_errno() == EINVAL);
-		cgroup_destroy(&cg);
+		cgroup_destroy(&cg, 0);
 	}
 }
 
@@ -543,10 +543,26 @@ static void suite_run(const char *name, enum cgroup_mode want, int want_ours)
 	test_devices(&cg);
 	test_device_rules();
 
+	/* A parent not ours (a cgroupsPath's, another tool's): the leaf
+	 * goes, the parent stays though empty. */
+	snprintf(cname, sizeof(cname), "boxcar-unittest-%d/keep/leaf", (int)getpid());
+	CHECK(L("create under a parent"), cgroup_create(&cg2, cname, 0) == 0);
+	CHECK(L("destroy without parents"), cgroup_destroy(&cg2, 0) == 0);
+	all = 1;
+	for (int i = 0; i < cg2.ndirs; i++) {
+		snprintf(parent, sizeof(parent), "%s", cg2.dir[i].path);
+		*strrchr(parent, '/') = 0;
+		all &= gone(cg2.dir[i].path) && !gone(parent);
+	}
+	CHECK(L("the leaf is gone, its empty parent stays in every hierarchy"), all);
+	snprintf(cname, sizeof(cname), "boxcar-unittest-%d/keep", (int)getpid());
+	if (cgroup_open(&cg2, cname) == 0)
+		cgroup_destroy(&cg2, 0);
+
 	/* A second container under the same parent keeps it alive. */
 	snprintf(cname, sizeof(cname), "boxcar-unittest-%d/other", (int)getpid());
 	CHECK(L("create a sibling"), cgroup_create(&other, cname, 0) == 0);
-	CHECK(L("destroy"), cgroup_destroy(&cg) == 0);
+	CHECK(L("destroy"), cgroup_destroy(&cg, 1) == 0);
 	all = 1;
 	for (int i = 0; i < cg.ndirs; i++)
 		all &= gone(cg.dir[i].path);
@@ -554,7 +570,7 @@ static void suite_run(const char *name, enum cgroup_mode want, int want_ours)
 	snprintf(parent, sizeof(parent), "%s", other.dir[0].path);
 	*strrchr(parent, '/') = 0;
 	CHECK(L("the parent stays while the sibling is there"), !gone(parent));
-	CHECK(L("destroy the sibling"), cgroup_destroy(&other) == 0);
+	CHECK(L("destroy the sibling"), cgroup_destroy(&other, 1) == 0);
 	all = 1;
 	for (int i = 0; i < other.ndirs; i++) {
 		snprintf(parent, sizeof(parent), "%s", other.dir[i].path);
@@ -564,7 +580,7 @@ static void suite_run(const char *name, enum cgroup_mode want, int want_ours)
 	CHECK(L("then the parent is gone in every hierarchy"), all);
 	CHECK(L("open after destroy is ENOENT"), cgroup_open(&cg2, "boxcar-unittest-x/none") == -1 &&
 	      errno == ENOENT);
-	CHECK(L("destroy again is fine"), cgroup_destroy(&cg) == 0);
+	CHECK(L("destroy again is fine"), cgroup_destroy(&cg, 1) == 0);
 	CHECK(L("bad names are EINVAL"), cgroup_create(&cg2, "../x", 0) == -1 && errno == EINVAL &&
 	      cgroup_create(&cg2, "a//b", 0) == -1 && cgroup_create(&cg2, "/a", 0) == -1);
 }
