@@ -932,7 +932,7 @@ static int rmdir_one(const char *dir, void *arg)
 	return 0;
 }
 
-int cgroup_destroy(const struct cgroup *cg)
+int cgroup_destroy(const struct cgroup *cg, int parents)
 {
 	int rc = 0;
 
@@ -955,10 +955,14 @@ int cgroup_destroy(const struct cgroup *cg)
 			rc = err_setn(err, "cannot remove cgroup %s", dir);
 			continue;
 		}
-		/* NAME's parents, deepest first, while they are empty; another
-		 * container's cgroup in one (EBUSY, ENOTEMPTY) keeps it. */
+		/* our parents, deepest first, while they are empty; another
+		 * container's cgroup in one (EBUSY, ENOTEMPTY) keeps it */
 		snprintf(parent, sizeof(parent), "%s", dir);
-		for (char *slash; (slash = strrchr(parent, '/')) && (size_t)(slash - parent) >= mnt_len;) {
+		for (int k = 0; k < parents; k++) {
+			char *slash = strrchr(parent, '/');
+
+			if (!slash || (size_t)(slash - parent) < mnt_len)
+				break;
 			*slash = 0;
 			if (rmdir(parent) < 0)
 				break;

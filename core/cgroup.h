@@ -155,21 +155,32 @@ int cgroup_set_net_prio(const struct cgroup *cg, const char *ifname, uint32_t pr
 /* --cpus: "1.5" -> *millis 1500, rounded to the nearest thousandth; 0,
  * or -1 (EINVAL) unless s is a decimal number from 0.01 to 1000000. */
 int cgroup_parse_cpus(const char *s, int64_t *millis);
-/* A device rule: type 'c', 'b' or 'a' (any); major, minor, -1 for any;
- * access a part of "rwm" (read, write, mknod). */
+/* A device rule: type 'c', 'b' or 'a' (every device: the rule sets the
+ * default, whatever its numbers and access, as v1's "a" does); major,
+ * minor, -1 for any; access a part of "rwm" (read, write, mknod); deny
+ * set for a deny rule (OCI's "allow": false). */
 struct cgroup_device {
 	char type;
 	int major, minor;
 	char access[4];
+	char deny;
 };
-/* The devices policy, Docker's: deny every device but the usual ones
- * (null, zero, full, random, urandom, tty, console, ptmx, pts/N, net/tun;
- * mknod of any) and allow[0..n). Set before the init is attached: the
- * nodes it makes and opens while setting up are not checked. v1: the
- * devices hierarchy's devices.deny/.allow; else on v2 an eBPF program
- * (BPF_CGROUP_DEVICE). EOPNOTSUPP when neither can be had (no v1 devices
- * controller, a kernel without CONFIG_CGROUP_BPF): the caller decides. */
-int cgroup_set_devices(const struct cgroup *cg, const struct cgroup_device *allow, int n);
+/* The devices policy, runc's and Docker's: deny every device, then
+ * rules[0..n) in order, then the usual nodes allowed (null, zero, full,
+ * random, urandom, tty, console, ptmx, pts/N, net/tun; mknod of any), as
+ * runc appends them. The rules mean what the v1 kernel and runc make of
+ * them: a default ("a") and exceptions to it; a rule against the
+ * default adds its access to the exception of its type and numbers, a
+ * rule for the default takes its access away from it, so the last rule
+ * naming an access wins. Taking away access a wildcard exception gives
+ * (allow c 1:* rw, deny c 1:3 w) is EINVAL, as in runc: v1 would
+ * silently keep it. Set before the init is attached: the nodes it makes
+ * and opens while setting up are not checked. v1: the devices
+ * hierarchy's devices.deny/.allow; else on v2 an eBPF program
+ * (BPF_CGROUP_DEVICE) of the same result. EOPNOTSUPP when neither can
+ * be had (no v1 devices controller, a kernel without CONFIG_CGROUP_BPF):
+ * the caller decides. */
+int cgroup_set_devices(const struct cgroup *cg, const struct cgroup_device *rules, int n);
 /* Move pid (a whole process) into the cgroup in every hierarchy. */
 int cgroup_attach(const struct cgroup *cg, pid_t pid);
 /* The fast way in, for a single-threaded process that moves itself:
@@ -218,10 +229,13 @@ int cgroup_frozen(const struct cgroup *cg);
  * allocations that hit the limit, most of which reclaim satisfies. */
 int cgroup_oom_killed(const struct cgroup *cg);
 /* rmdir it (and sub-cgroups) in every hierarchy, retrying for ~2 s on
- * EBUSY while dying processes leave, then the parents named in NAME
- * ("boxcar") when empty; a parent still used by another container
- * (EBUSY/ENOTEMPTY) stays. 0 also when it is already gone. */
-int cgroup_destroy(const struct cgroup *cg);
+ * EBUSY while dying processes leave, then the last `parents` of the
+ * parents named in NAME, deepest first, when empty: those the caller
+ * knows are boxcar's ("boxcar-oci" of "boxcar-oci/ID"); a parent still
+ * used by another container (EBUSY/ENOTEMPTY) stays. Other parents stay
+ * even when empty (as runc leaves them): a cgroupsPath's may be another
+ * tool's, made before us. 0 also when it is already gone. */
+int cgroup_destroy(const struct cgroup *cg, int parents);
 
 /* The directory holding controller ctrl (a CG_* bit), or NULL: for
  * reading statistics (memory.usage_in_bytes / memory.current, ...). */

@@ -1,7 +1,8 @@
 /* cgroup_devices.c - which device nodes a container may open or make:
- * Docker's default list plus its --device nodes, everything else denied
- * (cgroup.h). v1 has files for it; v2 takes an eBPF program, generated
- * here (runc's devicefilter is the model). */
+ * the caller's ordered allow/deny rules, then Docker's default list,
+ * everything else denied (cgroup.h). v1 has files for it; v2 takes an
+ * eBPF program, generated here from the rules as v1 would keep them
+ * (runc's emulator and devicefilter are the model). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -16,17 +17,17 @@
 
 /* Docker's and runc's defaults: make any node, open only these. */
 static const struct cgroup_device defaults[] = {
-	{ 'c', -1, -1, "m" }, { 'b', -1, -1, "m" },
-	{ 'c', 1, 3, "rwm" },    /* null */
-	{ 'c', 1, 5, "rwm" },    /* zero */
-	{ 'c', 1, 7, "rwm" },    /* full */
-	{ 'c', 1, 8, "rwm" },    /* random */
-	{ 'c', 1, 9, "rwm" },    /* urandom */
-	{ 'c', 5, 0, "rwm" },    /* tty */
-	{ 'c', 5, 1, "rwm" },    /* console */
-	{ 'c', 5, 2, "rwm" },    /* ptmx */
-	{ 'c', 136, -1, "rwm" }, /* pts/N */
-	{ 'c', 10, 200, "rwm" }, /* net/tun */
+	{ 'c', -1, -1, "m", 0 }, { 'b', -1, -1, "m", 0 },
+	{ 'c', 1, 3, "rwm", 0 },    /* null */
+	{ 'c', 1, 5, "rwm", 0 },    /* zero */
+	{ 'c', 1, 7, "rwm", 0 },    /* full */
+	{ 'c', 1, 8, "rwm", 0 },    /* random */
+	{ 'c', 1, 9, "rwm", 0 },    /* urandom */
+	{ 'c', 5, 0, "rwm", 0 },    /* tty */
+	{ 'c', 5, 1, "rwm", 0 },    /* console */
+	{ 'c', 5, 2, "rwm", 0 },    /* ptmx */
+	{ 'c', 136, -1, "rwm", 0 }, /* pts/N */
+	{ 'c', 10, 200, "rwm", 0 }, /* net/tun */
 };
 #define NDEFAULTS (int)(sizeof(defaults) / sizeof(defaults[0]))
 
@@ -40,41 +41,132 @@ static void num(char *buf, size_t n, int v)
 		snprintf(buf, n, "%d", v);
 }
 
-/* One rule per write(2), all through one open devices.allow: the
- * kernel parses each write alone, and a dozen opens of a long cgroup
- * path are a measurable part of a container's start. */
-static int v1_allow(int fd, const char *dir, const struct cgroup_device *d)
+/* One rule per write(2), through one open devices.allow and one
+ * devices.deny: the kernel parses each write alone, and a dozen opens
+ * of a long cgroup path are a measurable part of a container's start. */
+static int v1_write(const int *fds, const char *dir, const struct cgroup_device *d)
 {
 	char rule[64], maj[12], min[12];
 	int n;
 
 	num(maj, sizeof(maj), d->major);
 	num(min, sizeof(min), d->minor);
-	n = snprintf(rule, sizeof(rule), "%c %s:%s %s", d->type, maj, min, d->access);
-	if (write(fd, rule, (size_t)n) != n)
-		return err_set("cannot write \"%s\" to %s/devices.allow", rule, dir);
+	if (d->type == 'a')
+		n = snprintf(rule, sizeof(rule), "a");
+	else
+		n = snprintf(rule, sizeof(rule), "%c %s:%s %s", d->type, maj, min, d->access);
+	if (write(fds[!!d->deny], rule, (size_t)n) != n)
+		return err_set("cannot write \"%s\" to %s/devices.%s", rule, dir,
+			       d->deny ? "deny" : "allow");
 	return 0;
 }
 
-static int set_v1(const char *dir, const struct cgroup_device *allow, int n)
+static int set_v1(const char *dir, const struct cgroup_device *rules, int n)
 {
+	static const struct cgroup_device deny_all = { 'a', -1, -1, "rwm", 1 };
+	static const char *const files[2] = { "devices.allow", "devices.deny" };
 	char path[CGROUP_PATH_MAX + 64];
-	int fd, r = 0;
+	int fds[2], r = 0;
 
-	if (cgroup_file_write(dir, "devices.deny", "a"))
-		return -1;
-	snprintf(path, sizeof(path), "%s/devices.allow", dir);
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
-		return err_set("cannot open %s", path);
-	/* the caller's rules first, in their order, then the nodes every
-	 * container has, as runc appends them: devices.list reads as the
-	 * spec was written (the validation suite's linux_cgroups_devices) */
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		if ((fds[i] = open(path, O_WRONLY | O_CLOEXEC)) < 0) {
+			r = err_set("cannot open %s", path);
+			if (i)
+				close(fds[0]);
+			return r;
+		}
+	}
+	/* the caller's rules in their order, then the nodes every container
+	 * has, as runc appends them: the kernel applies them one by one,
+	 * and devices.list reads as the spec was written (the validation
+	 * suite's linux_cgroups_devices) */
+	r = v1_write(fds, dir, &deny_all);
 	for (int i = 0; i < n && !r; i++)
-		r = v1_allow(fd, dir, &allow[i]);
+		r = v1_write(fds, dir, &rules[i]);
 	for (int i = 0; i < NDEFAULTS && !r; i++)
-		r = v1_allow(fd, dir, &defaults[i]);
-	close(fd);
+		r = v1_write(fds, dir, &defaults[i]);
+	close(fds[0]);
+	close(fds[1]);
 	return r;
+}
+
+/* ---- the rules as v1 keeps them ------------------------------------------ */
+
+enum { ACC_MKNOD = 1, ACC_READ = 2, ACC_WRITE = 4, ACC_ALL = 7 }; /* bpf_cgroup_dev_ctx's */
+
+static unsigned access_bits(const char *s)
+{
+	return (strchr(s, 'm') ? ACC_MKNOD : 0) | (strchr(s, 'r') ? ACC_READ : 0) |
+	       (strchr(s, 'w') ? ACC_WRITE : 0);
+}
+
+/* A default and its exceptions, as the kernel's v1 devices cgroup (and
+ * runc's emulator) keeps them: what v2's program must decide alike. */
+struct exception {
+	char type;
+	int major, minor;
+	unsigned acc;
+};
+
+struct policy {
+	int allow_all;
+	int n;
+	struct exception *ex;
+};
+
+/* Apply one rule as the v1 kernel does a write to devices.allow/.deny. */
+static int policy_apply(struct policy *p, const struct cgroup_device *d)
+{
+	unsigned acc = access_bits(d->access);
+	char maj[12], min[12];
+	int i;
+
+	if (d->type == 'a') {
+		p->allow_all = !d->deny;
+		p->n = 0;
+		return 0;
+	}
+	for (i = 0; i < p->n; i++)
+		if (p->ex[i].type == d->type && p->ex[i].major == d->major &&
+		    p->ex[i].minor == d->minor)
+			break;
+	if (p->allow_all == !!d->deny) { /* an exception, merged into its node's */
+		if (i == p->n)
+			p->ex[p->n++] = (struct exception){ d->type, d->major, d->minor, 0 };
+		p->ex[i].acc |= acc;
+		return 0;
+	}
+	/* the kernel takes access from the exception of the very node only;
+	 * a wildcard one covering it keeps giving it: refused, as runc does */
+	for (int j = 0; j < p->n; j++)
+		if (j != i && p->ex[j].type == d->type && (p->ex[j].acc & acc) &&
+		    (p->ex[j].major < 0 || p->ex[j].major == d->major) &&
+		    (p->ex[j].minor < 0 || p->ex[j].minor == d->minor)) {
+			num(maj, sizeof(maj), d->major);
+			num(min, sizeof(min), d->minor);
+			return err_setn(EINVAL, "device rule %c %s:%s %s: cannot punch a hole "
+					"in a wildcard rule", d->type, maj, min, d->access);
+		}
+	if (i < p->n && !(p->ex[i].acc &= ~acc)) {
+		memmove(&p->ex[i], &p->ex[i + 1], (size_t)(p->n - i - 1) * sizeof(*p->ex));
+		p->n--;
+	}
+	return 0;
+}
+
+/* The deny-all, rules[0..n) and the defaults, as cgroup_set_devices
+ * applies them; p->ex is allocated (the caller frees it). */
+static int policy_make(struct policy *p, const struct cgroup_device *rules, int n)
+{
+	p->allow_all = 0;
+	p->n = 0;
+	if (!(p->ex = calloc((size_t)n + NDEFAULTS, sizeof(*p->ex))))
+		return err_setn(ENOMEM, "devices policy");
+	for (int i = 0; i < n + NDEFAULTS; i++)
+		if (policy_apply(p, i < n ? &rules[i] : &defaults[i - n]))
+			return -1;
+	return 0;
 }
 
 /* ---- v2: a BPF_PROG_TYPE_CGROUP_DEVICE program --------------------------- */
@@ -95,14 +187,14 @@ enum {
 	MOV64_K = 0xb7,    /* dst = imm */
 	JNE_K = 0x55,      /* if dst != imm: pc += off */
 	JNE_X = 0x5d,      /* if dst != src: pc += off */
+	JEQ_K = 0x15,      /* if dst == imm: pc += off */
 	EXIT = 0x95,       /* return r0 */
 	BPF_PROG_LOAD = 5,
 	BPF_PROG_ATTACH = 8,
 	PROG_TYPE_CGROUP_DEVICE = 15,
 	ATTACH_CGROUP_DEVICE = 6,
 	F_ALLOW_MULTI = 2, /* programs of ours and a parent's all run */
-	DEV_BLOCK = 1, DEV_CHAR = 2,             /* bpf_cgroup_dev_ctx type */
-	ACC_MKNOD = 1, ACC_READ = 2, ACC_WRITE = 4, /* and its access */
+	DEV_BLOCK = 1, DEV_CHAR = 2, /* bpf_cgroup_dev_ctx type */
 };
 
 /* The fields of union bpf_attr that the two commands use. */
@@ -118,7 +210,7 @@ struct attach_attr {
 	uint32_t target_fd, attach_bpf_fd, attach_type, attach_flags;
 };
 
-/* The longest rule: type, access (3), major, minor, allow (2). */
+/* The longest rule: type, access (3), major, minor, return (2). */
 #define RULE_INSNS 8
 
 static struct insn *emit(struct insn *p, uint8_t code, int dst, int src, int off, int32_t imm)
@@ -127,50 +219,43 @@ static struct insn *emit(struct insn *p, uint8_t code, int dst, int src, int off
 	return p + 1;
 }
 
-static unsigned access_bits(const char *s)
-{
-	return (strchr(s, 'm') ? ACC_MKNOD : 0) | (strchr(s, 'r') ? ACC_READ : 0) |
-	       (strchr(s, 'w') ? ACC_WRITE : 0);
-}
-
-/* One rule: if the request matches, return 1; else fall through to the
- * next rule (every jump lands just past this block). Registers, loaded
- * once: r2 type, r3 access asked for, r4 major, r5 minor. */
-static struct insn *emit_rule(struct insn *p, const struct cgroup_device *d)
+/* One exception: if the request matches, return the opposite of the
+ * default; else fall through to the next (every jump lands just past
+ * this block). Registers, loaded once: r2 type, r3 access asked for, r4
+ * major, r5 minor. The access matches as v1's does: an allow only if
+ * it covers all that is asked for (read and write to open O_RDWR), a
+ * deny if it covers any of it. */
+static struct insn *emit_rule(struct insn *p, const struct exception *e, int allow_all)
 {
 	struct insn *jumps[4];
-	unsigned acc = access_bits(d->access);
 	int nj = 0;
 
-	if (d->type != 'a') {
-		jumps[nj++] = p;
-		p = emit(p, JNE_K, 2, 0, 0, d->type == 'b' ? DEV_BLOCK : DEV_CHAR);
-	}
-	if (acc != (ACC_MKNOD | ACC_READ | ACC_WRITE)) {
-		/* what is asked for must be within what is allowed */
+	jumps[nj++] = p;
+	p = emit(p, JNE_K, 2, 0, 0, e->type == 'b' ? DEV_BLOCK : DEV_CHAR);
+	if (e->acc != ACC_ALL) {
 		p = emit(p, MOV32_X, 1, 3, 0, 0);
-		p = emit(p, AND32_K, 1, 0, 0, (int32_t)acc);
+		p = emit(p, AND32_K, 1, 0, 0, (int32_t)e->acc);
 		jumps[nj++] = p;
-		p = emit(p, JNE_X, 1, 3, 0, 0);
+		p = allow_all ? emit(p, JEQ_K, 1, 0, 0, 0) : emit(p, JNE_X, 1, 3, 0, 0);
 	}
-	if (d->major >= 0) {
+	if (e->major >= 0) {
 		jumps[nj++] = p;
-		p = emit(p, JNE_K, 4, 0, 0, d->major);
+		p = emit(p, JNE_K, 4, 0, 0, e->major);
 	}
-	if (d->minor >= 0) {
+	if (e->minor >= 0) {
 		jumps[nj++] = p;
-		p = emit(p, JNE_K, 5, 0, 0, d->minor);
+		p = emit(p, JNE_K, 5, 0, 0, e->minor);
 	}
-	p = emit(p, MOV64_K, 0, 0, 0, 1);
+	p = emit(p, MOV64_K, 0, 0, 0, !allow_all);
 	p = emit(p, EXIT, 0, 0, 0, 0);
 	for (int i = 0; i < nj; i++)
 		jumps[i]->off = (int16_t)(p - jumps[i] - 1);
 	return p;
 }
 
-static int set_v2(const char *dir, const struct cgroup_device *allow, int n)
+static int set_v2(const char *dir, const struct policy *pol)
 {
-	size_t cnt = 6 + (size_t)(NDEFAULTS + n) * RULE_INSNS + 2; /* load ctx, deny */
+	size_t cnt = 6 + (size_t)pol->n * RULE_INSNS + 2; /* load ctx, the default */
 	struct insn *prog = calloc(cnt, sizeof(*prog)), *p = prog;
 	struct load_attr load;
 	struct attach_attr at;
@@ -185,11 +270,9 @@ static int set_v2(const char *dir, const struct cgroup_device *allow, int n)
 	p = emit(p, RSH32_K, 3, 0, 0, 16);
 	p = emit(p, LDX_W, 4, 1, 4, 0);
 	p = emit(p, LDX_W, 5, 1, 8, 0);
-	for (int i = 0; i < NDEFAULTS; i++)
-		p = emit_rule(p, &defaults[i]);
-	for (int i = 0; i < n; i++)
-		p = emit_rule(p, &allow[i]);
-	p = emit(p, MOV64_K, 0, 0, 0, 0); /* no rule matched: deny */
+	for (int i = 0; i < pol->n; i++)
+		p = emit_rule(p, &pol->ex[i], pol->allow_all);
+	p = emit(p, MOV64_K, 0, 0, 0, pol->allow_all); /* no exception matched */
 	p = emit(p, EXIT, 0, 0, 0, 0);
 
 	memset(&load, 0, sizeof(load));
@@ -228,13 +311,20 @@ static int set_v2(const char *dir, const struct cgroup_device *allow, int n)
 	return 0;
 }
 
-int cgroup_set_devices(const struct cgroup *cg, const struct cgroup_device *allow, int n)
+int cgroup_set_devices(const struct cgroup *cg, const struct cgroup_device *rules, int n)
 {
-	const char *dir = cgroup_path(cg, CG_DEVICES);
+	const char *v1 = cgroup_path(cg, CG_DEVICES), *v2 = cgroup_path(cg, CG_UNIFIED);
+	struct policy pol;
+	int r;
 
-	if (dir)
-		return set_v1(dir, allow, n);
-	if ((dir = cgroup_path(cg, CG_UNIFIED)))
-		return set_v2(dir, allow, n);
-	return err_setn(EOPNOTSUPP, "no devices cgroup controller here");
+	/* made on v1 too: a rule v1 cannot keep fails on both alike */
+	r = policy_make(&pol, rules, n);
+	if (!r && v1)
+		r = set_v1(v1, rules, n);
+	else if (!r && v2)
+		r = set_v2(v2, &pol);
+	else if (!r)
+		r = err_setn(EOPNOTSUPP, "no devices cgroup controller here");
+	free(pol.ex);
+	return r;
 }

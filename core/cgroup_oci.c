@@ -38,6 +38,11 @@ int oci_cgroup_name(const char *path, const char *id, int systemd, char *buf, si
 	return 0;
 }
 
+int oci_cgroup_parents(const char *name)
+{
+	return !strncmp(name, "boxcar-oci/", 11) && !strchr(name + 11, '/');
+}
+
 /* What cgroup_set_limits does not cover: the v1 memory files (v2:
  * memory.low for a reservation). A kernel memory limit is written where
  * the kernel still has the file (cgroup v1 before Linux 6.1; runc too
@@ -84,37 +89,6 @@ static int memory_extras(const struct oci_spec *s, const struct cgroup *cg)
 		if (cgroup_file_write(dir, "memory.kmem.tcp.limit_in_bytes", v))
 			return -1;
 	}
-	return 0;
-}
-
-/* v1 devices: the spec's rules as written, in order (what a reader of
- * devices.list expects), then the nodes every container has (runc's
- * default list); everything else denied first. */
-static int devices_v1(const struct oci_spec *s, const char *dir)
-{
-	static const char *const defaults[] = {
-		"c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm",
-		"c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm",
-	};
-	char rule[64], maj[12], min[12];
-
-	if (cgroup_file_write(dir, "devices.deny", "a"))
-		return -1;
-	for (int i = 0; i < s->ndevrules; i++) {
-		const struct oci_devrule *r = &s->devrules[i];
-
-		snprintf(maj, sizeof(maj), r->major < 0 ? "*" : "%d", r->major);
-		snprintf(min, sizeof(min), r->minor < 0 ? "*" : "%d", r->minor);
-		if (r->type == 'a')
-			snprintf(rule, sizeof(rule), "a");
-		else
-			snprintf(rule, sizeof(rule), "%c %s:%s %s", r->type, maj, min, r->access);
-		if (cgroup_file_write(dir, r->allow ? "devices.allow" : "devices.deny", rule))
-			return -1;
-	}
-	for (unsigned i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
-		if (cgroup_file_write(dir, "devices.allow", defaults[i]))
-			return -1;
 	return 0;
 }
 
@@ -180,36 +154,28 @@ int oci_cgroup_make(struct cgroup *cg, const char *name, unsigned extra, int *ma
 /* The devices policy (cgroup_oci.h). */
 static int set_devices(const struct oci_spec *s, const struct cgroup *cg, unsigned flags)
 {
-	const char *v1 = cgroup_path(cg, CG_DEVICES);
-	struct cgroup_device *allow;
-	int n = 0, ordered = 0, strict = 0, rc;
+	struct cgroup_device *rules;
+	int strict = 0, rc;
 
 	/* no rules: the defaults alone, as runc (a spec written by hand
 	 * must not leave every host device to a container with MKNOD) */
 	if (s->ndevrules && s->devrules[s->ndevrules - 1].allow
 	    && s->devrules[s->ndevrules - 1].type == 'a')
 		return 0;
-	for (int i = 1; i < s->ndevrules; i++)
-		ordered |= !s->devrules[i].allow;
-	/* a deny after the first: v1 can say it, in the spec's order */
-	if (ENABLED(APPLET_OCI) && ordered && v1)
-		return devices_v1(s, v1);
-	if (!(allow = calloc((size_t)s->ndevrules + 1, sizeof(*allow))))
+	if (!(rules = calloc((size_t)s->ndevrules + 1, sizeof(*rules))))
 		return err_setn(ENOMEM, "devices policy");
 	for (int i = 0; i < s->ndevrules; i++) {
 		const struct oci_devrule *r = &s->devrules[i];
 
-		if (!r->allow || r->type == 'a')
-			continue;
-		allow[n].type = r->type;
-		allow[n].major = r->major;
-		allow[n].minor = r->minor;
-		memcpy(allow[n].access, r->access, sizeof(allow[n].access));
-		strict |= strlen(r->access) < 3;
-		n++;
+		rules[i].type = r->type;
+		rules[i].major = r->major;
+		rules[i].minor = r->minor;
+		rules[i].deny = !r->allow;
+		memcpy(rules[i].access, r->access, sizeof(rules[i].access));
+		strict |= r->allow && r->type != 'a' && strlen(r->access) < 3;
 	}
-	rc = cgroup_set_devices(cg, allow, n);
-	free(allow);
+	rc = cgroup_set_devices(cg, rules, s->ndevrules);
+	free(rules);
 	/* no devices policy where the kernel has none (docs/containers.md) */
 	if (rc && err_errno() == EOPNOTSUPP && !((flags & OCI_CG_DEVICES_STRICT) && strict))
 		return 0;
@@ -243,7 +209,7 @@ int oci_cgroup_create(const struct oci_spec *s, const char *name, struct cgroup 
 			char msg[256];
 
 			snprintf(msg, sizeof(msg), "%s", err_msg());
-			cgroup_destroy(cg);
+			cgroup_destroy(cg, oci_cgroup_parents(name));
 			err_setn(e, "%s", msg);
 		}
 		return -1;

@@ -23,6 +23,11 @@ struct oci_spec;
  * "slice:prefix:name" as slice/prefix-name.scope); "" means
  * "boxcar-oci/ID". */
 int oci_cgroup_name(const char *path, const char *id, int systemd, char *buf, size_t n);
+/* How many of NAME's parents are boxcar's, for cgroup_destroy: 1 for
+ * "boxcar-oci/ID" (the default), else none (a cgroupsPath's may be
+ * another tool's, an empty kubepods slice say: runc too removes only
+ * the container's own directory). */
+int oci_cgroup_parents(const char *name);
 /* The hierarchies beyond CG_BASIC whose limits s sets (CG_EXTRA bits). */
 unsigned oci_cgroup_extra(const struct oci_spec *s);
 /* NAME's directories (cgroup_create with extra), or the ones a crash
@@ -41,10 +46,10 @@ enum {
 };
 /* linux.resources into cg: the limits (oci_set_limits), then the
  * devices policy. Rules ending in an allow-all: none (every device,
- * --privileged's). Otherwise a deny-all and allow rules: the defaults
- * (cgroup_set_devices: Docker's and runc's list) and those; rules with a
- * deny after the first: written in order on v1 (devices.deny/.allow),
- * their allows alone on v2. No rules: the defaults alone (runc's). */
+ * --privileged's). Otherwise cgroup_set_devices: a deny-all, the rules
+ * in order (the last one naming an access wins, on v1 and v2 alike),
+ * then the defaults (Docker's and runc's list, which runc too appends).
+ * No rules: the defaults alone (runc's). */
 int oci_cgroup_limit(const struct oci_spec *s, const struct cgroup *cg, unsigned flags);
 /* linux.resources but the devices rules, into cg (and `oci update
  * --resources`): -1 with err_set naming what could not be set. */

@@ -492,7 +492,7 @@ fail:
 		if (host_mnt && (st.root_mnt = release_root_mount(st.rootfs, 0, 0)) != host_mnt)
 			release_root_mount(st.rootfs, 1, st.root_mnt);
 		if (have_cg)
-			cgroup_destroy(&cg);
+			cgroup_destroy(&cg, oci_cgroup_parents(st.cgroup));
 		if (made)
 			rm_rf(dir);
 		if (lock >= 0)
@@ -626,7 +626,8 @@ int oci_delete(const char *root, const char *id, int force)
 		/* its processes (unless stopped), the cgroup, the root's
 		 * bind: as run's are let go (release.h) */
 		struct release r = {
-			.cgroup = st.cgroup, .kill = st.status != OCI_STOPPED,
+			.cgroup = st.cgroup, .cgroup_parents = oci_cgroup_parents(st.cgroup),
+			.kill = st.status != OCI_STOPPED,
 			.pid = st.pid, .pid_start = st.pid_start,
 			.rootfs = st.rootfs, .root_mnt = st.root_mnt,
 		};

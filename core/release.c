@@ -89,7 +89,7 @@ int release_container(const struct release *r)
 	if (r->pid > 0)
 		wait_gone(r->pid, r->pid_start);
 	if (cg)
-		first(cgroup_destroy(cg), &e, msg, sizeof(msg));
+		first(cgroup_destroy(cg, r->cgroup_parents), &e, msg, sizeof(msg));
 	if (r->store && r->id) {
 		net_release(r->store, r->id, r->lease);
 		first(overlay_umount(r->store, r->id), &e, msg, sizeof(msg));

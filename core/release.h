@@ -30,6 +30,8 @@ struct store;
 struct release {
 	const struct cgroup *cg;     /* the cgroup, open; or */
 	const char *cgroup;          /* its NAME (NULL, "": none) */
+	int cgroup_parents;          /* NAME's parents that are boxcar's
+				      * (cgroup_destroy) */
 	int kill;                    /* processes may be left: step 1 */
 	pid_t pid;                   /* the init to wait for; 0: none */
 	uint64_t pid_start;          /* its start time (procfs.h) */

@@ -384,7 +384,7 @@ static void opener(int out)
 
 static void test_devices(const struct cgroup *cg)
 {
-	static const struct cgroup_device kmsg = { 'c', 1, 11, "w" };
+	static const struct cgroup_device kmsg = { 'c', 1, 11, "w", 0 };
 	struct child c;
 	int res[3] = { -1, -1, -1 };
 
@@ -408,6 +408,101 @@ static void test_devices(const struct cgroup *cg)
 	CHECK(L("devices policy: c 1:11 w opens write-only"), res[1] == 0);
 	CHECK(L("devices policy: not read-only (EPERM)"), res[2] == EPERM);
 	reap(&c);
+}
+
+/* /dev/kmsg (c 1:11) opened write-only, read-only, read-write: 0 or errno */
+static void kmsg_opener(int out)
+{
+	static const int flags[3] = { O_WRONLY, O_RDONLY, O_RDWR };
+	int res[3];
+
+	for (int i = 0; i < 3; i++) {
+		int fd = open("/dev/kmsg", flags[i] | O_CLOEXEC);
+
+		res[i] = fd < 0 ? errno : 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (write(out, res, sizeof(res)) != sizeof(res))
+		_exit(98);
+}
+
+/* Ordered allow and deny rules: what v1's kernel makes of them (the
+ * last rule naming an access wins), on v2 from the eBPF program alike.
+ * Each case in a cgroup of its own: v2 programs of a cgroup add up. */
+static void test_device_rules(void)
+{
+	static const struct {
+		const char *what;
+		struct cgroup_device rules[3];
+		int n;
+		int want[3]; /* O_WRONLY, O_RDONLY, O_RDWR */
+	} t[] = {
+		{ "allow rwm, then deny r: no read", {
+			{ 'c', 1, 11, "rwm", 0 }, { 'c', 1, 11, "r", 1 } }, 2,
+		  { 0, EPERM, EPERM } },
+		{ "deny all, allow rwm, then deny w: no write", {
+			{ 'a', -1, -1, "rwm", 1 }, { 'c', 1, 11, "rwm", 0 },
+			{ 'c', 1, 11, "w", 1 } }, 3, { EPERM, 0, EPERM } },
+		{ "deny w, then allow rwm: all", {
+			{ 'c', 1, 11, "w", 1 }, { 'c', 1, 11, "rwm", 0 } }, 2, { 0, 0, 0 } },
+		{ "allow r, allow w: read-write too", {
+			{ 'c', 1, 11, "r", 0 }, { 'c', 1, 11, "w", 0 } }, 2, { 0, 0, 0 } },
+		{ "allow all, then deny w: read only", {
+			{ 'a', -1, -1, "rwm", 0 }, { 'c', 1, 11, "w", 1 } }, 2,
+		  { EPERM, 0, EPERM } },
+		{ "allow all, deny all, then allow c 1:* w: write only", {
+			{ 'a', -1, -1, "rwm", 0 }, { 'a', -1, -1, "rwm", 1 },
+			{ 'c', 1, -1, "w", 0 } }, 3, { 0, EPERM, EPERM } },
+	};
+	static const struct cgroup_device hole[2] = {
+		{ 'c', 1, -1, "rw", 0 }, { 'c', 1, 11, "w", 1 },
+	};
+	char name[CGROUP_NAME_MAX], what[128];
+	struct cgroup cg;
+	int rc;
+
+	if (access("/dev/kmsg", F_OK)) {
+		skip("device rules", "no /dev/kmsg");
+		return;
+	}
+	for (unsigned i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int res[3] = { -1, -1, -1 };
+		struct child c;
+
+		snprintf(name, sizeof(name), "boxcar-unittest-%d/dev%u", (int)getpid(), i);
+		snprintf(what, sizeof(what), "device rules: %s", t[i].what);
+		if (cgroup_create(&cg, name, 0)) {
+			CHECK(L(what), 0);
+			continue;
+		}
+		rc = cgroup_set_devices(&cg, t[i].rules, t[i].n);
+		if (rc && err_errno() == EOPNOTSUPP) {
+			skip(what, err_msg());
+			cgroup_destroy(&cg, 0);
+			return;
+		}
+		if (rc)
+			printf("  %s: %s\n", err_msg(), strerror(err_errno()));
+		if (!rc && spawn(&c, kmsg_opener) == 0) {
+			cgroup_attach(&cg, c.pid);
+			start(&c);
+			if (read(c.out, res, sizeof(res)) != sizeof(res))
+				res[0] = -1;
+			reap(&c);
+		}
+		if (memcmp(res, t[i].want, sizeof(res)))
+			printf("  got w %d, r %d, rw %d\n", res[0], res[1], res[2]);
+		CHECK(L(what), !memcmp(res, t[i].want, sizeof(res)));
+		cgroup_destroy(&cg, 0);
+	}
+	snprintf(name, sizeof(name), "boxcar-unittest-%d/devhole", (int)getpid());
+	if (cgroup_create(&cg, name, 0) == 0) {
+		rc = cgroup_set_devices(&cg, hole, 2);
+		CHECK(L("device rules: a deny inside a wildcard allow is EINVAL"),
+		      rc == -1 && err_errno() == EINVAL);
+		cgroup_destroy(&cg, 0);
+	}
 }
 
 static void suite_run(const char *name, enum cgroup_mode want, int want_ours)
@@ -446,11 +541,28 @@ static void suite_run(const char *name, enum cgroup_mode want, int want_ours)
 	test_oom(&cg);
 	test_pids(&cg);
 	test_devices(&cg);
+	test_device_rules();
+
+	/* A parent not ours (a cgroupsPath's, another tool's): the leaf
+	 * goes, the parent stays though empty. */
+	snprintf(cname, sizeof(cname), "boxcar-unittest-%d/keep/leaf", (int)getpid());
+	CHECK(L("create under a parent"), cgroup_create(&cg2, cname, 0) == 0);
+	CHECK(L("destroy without parents"), cgroup_destroy(&cg2, 0) == 0);
+	all = 1;
+	for (int i = 0; i < cg2.ndirs; i++) {
+		snprintf(parent, sizeof(parent), "%s", cg2.dir[i].path);
+		*strrchr(parent, '/') = 0;
+		all &= gone(cg2.dir[i].path) && !gone(parent);
+	}
+	CHECK(L("the leaf is gone, its empty parent stays in every hierarchy"), all);
+	snprintf(cname, sizeof(cname), "boxcar-unittest-%d/keep", (int)getpid());
+	if (cgroup_open(&cg2, cname) == 0)
+		cgroup_destroy(&cg2, 0);
 
 	/* A second container under the same parent keeps it alive. */
 	snprintf(cname, sizeof(cname), "boxcar-unittest-%d/other", (int)getpid());
 	CHECK(L("create a sibling"), cgroup_create(&other, cname, 0) == 0);
-	CHECK(L("destroy"), cgroup_destroy(&cg) == 0);
+	CHECK(L("destroy"), cgroup_destroy(&cg, 1) == 0);
 	all = 1;
 	for (int i = 0; i < cg.ndirs; i++)
 		all &= gone(cg.dir[i].path);
@@ -458,7 +570,7 @@ static void suite_run(const char *name, enum cgroup_mode want, int want_ours)
 	snprintf(parent, sizeof(parent), "%s", other.dir[0].path);
 	*strrchr(parent, '/') = 0;
 	CHECK(L("the parent stays while the sibling is there"), !gone(parent));
-	CHECK(L("destroy the sibling"), cgroup_destroy(&other) == 0);
+	CHECK(L("destroy the sibling"), cgroup_destroy(&other, 1) == 0);
 	all = 1;
 	for (int i = 0; i < other.ndirs; i++) {
 		snprintf(parent, sizeof(parent), "%s", other.dir[i].path);
@@ -468,7 +580,7 @@ static void suite_run(const char *name, enum cgroup_mode want, int want_ours)
 	CHECK(L("then the parent is gone in every hierarchy"), all);
 	CHECK(L("open after destroy is ENOENT"), cgroup_open(&cg2, "boxcar-unittest-x/none") == -1 &&
 	      errno == ENOENT);
-	CHECK(L("destroy again is fine"), cgroup_destroy(&cg) == 0);
+	CHECK(L("destroy again is fine"), cgroup_destroy(&cg, 1) == 0);
 	CHECK(L("bad names are EINVAL"), cgroup_create(&cg2, "../x", 0) == -1 && errno == EINVAL &&
 	      cgroup_create(&cg2, "a//b", 0) == -1 && cgroup_create(&cg2, "/a", 0) == -1);
 }
