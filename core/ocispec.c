@@ -1,6 +1,7 @@
 /* ocispec.c - read an OCI runtime spec, and write one (see ocispec.h). */
 #include <errno.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -540,6 +541,24 @@ static int parse_devices(struct oci_spec *s, uint32_t arr)
 	return 0;
 }
 
+/* A device rule's major or minor: -1 (absent, or runc's wildcard -1) or
+ * a number. Anything else is refused: truncated to an int it would name
+ * another device, or -1, a wildcard (an allow of more than was asked). */
+static int devrule_num(const struct json_doc *d, uint32_t obj, const char *key, int *out)
+{
+	int64_t v;
+	int r = get_u64(d, obj, key, &v, "linux.resources.devices");
+
+	if (r < 0)
+		return -1;
+	if (!r)
+		v = -1;
+	if (v < -1 || v > INT32_MAX)
+		return err_setn(EINVAL, "linux.resources.devices: bad %s %lld", key, (long long)v);
+	*out = (int)v;
+	return 0;
+}
+
 static int parse_devrules(struct oci_spec *s, uint32_t arr)
 {
 	const struct json_doc *d = &s->doc;
@@ -552,12 +571,15 @@ static int parse_devrules(struct oci_spec *s, uint32_t arr)
 	for (i = jfirst(d, arr); i; i = json_next(d, i)) {
 		struct oci_devrule *r = &s->devrules[s->ndevrules];
 		const char *type = jget_str(d, i, "type"), *acc = jget_str(d, i, "access");
-		int64_t v;
 
 		r->allow = get_bool(d, i, "allow");
-		r->type = type && (*type == 'c' || *type == 'b') ? *type : 'a';
-		r->major = get_u64(d, i, "major", &v, "device") == 1 ? (int)v : -1;
-		r->minor = get_u64(d, i, "minor", &v, "device") == 1 ? (int)v : -1;
+		/* a, b, c or none (a), as runc: any other letter read as 'a'
+		 * would be an allow of every device */
+		if (type && *type && (type[1] || !strchr("abc", *type)))
+			return err_setn(EINVAL, "linux.resources.devices: bad type %s", type);
+		r->type = type && *type ? *type : 'a';
+		if (devrule_num(d, i, "major", &r->major) || devrule_num(d, i, "minor", &r->minor))
+			return -1;
 		snprintf(r->access, sizeof(r->access), "%s", acc && *acc ? acc : "rwm");
 		if (strspn(r->access, "rwm") != strlen(r->access))
 			return err_setn(EINVAL, "linux.resources.devices: bad access %s", acc);
