@@ -14,11 +14,14 @@
  * larger blocks are mappings of their own, unmapped on free and grown by
  * mremap. Each block has a 16-byte header (alignment as max_align_t):
  * its usable size and a tag, the class and a "free" bit xor'd with a
- * secret from the kernel (AT_RANDOM). A free list's links are xor'd with
- * it too. A double free, a header an overflow wrote over, or a link a
- * use-after-free wrote over is caught when the block is freed or taken,
- * and the process aborts: what mallocng's checks catch, in the cheap
- * form glibc's are.
+ * secret from the kernel (AT_RANDOM); a mapping's tag holds its length
+ * too, so that a size written over cannot make free unmap, or realloc
+ * keep, more than was mapped. A free list's links are xor'd with the
+ * secret too, and wiped when the block is taken (an uninitialised read
+ * of a fresh block would show the secret). A double free, a header an
+ * overflow wrote over, or a link a use-after-free wrote over is caught
+ * when the block is freed or taken, and the process aborts: what
+ * mallocng's checks catch, in the cheap form glibc's are.
  *
  * A glibc build (the fuzzers, with ASan's) keeps its libc's. Not
  * threaded: boxcar starts no threads; clone()d children get a copy of
@@ -49,7 +52,7 @@ struct blk {
 	size_t pad[2]; /* the tag right before the block on 32 bits too */
 #endif
 	size_t size; /* usable bytes after the header */
-	size_t tag;  /* class | FREE_BIT, ^ secret */
+	size_t tag;  /* class | FREE_BIT, or a mapping's length | LARGE; ^ secret */
 } __attribute__((aligned(16)));
 
 static void *lists[NCLASS];   /* each link ^ secret */
@@ -89,6 +92,12 @@ static void push(struct blk *b, size_t cls)
 	lists[cls] = b;
 }
 
+/* A block's class (LARGE: a mapping) and free bit, from its tag. */
+static size_t tag_class(const struct blk *b)
+{
+	return (b->tag ^ key()) & (PAGE - 1);
+}
+
 static void *own_map(size_t n)
 {
 	size_t len;
@@ -105,17 +114,20 @@ static void *own_map(size_t n)
 		return NULL;
 	}
 	b->size = len - sizeof(struct blk);
-	return give(b, LARGE);
+	return give(b, len | LARGE);
 }
 
-/* The header of p, checked: in use, of a class that exists. */
+/* The header of p, checked: in use, of a class that exists, its size
+ * the class's or, for a mapping, the length its tag holds. */
 static struct blk *header(void *p)
 {
 	struct blk *b = (struct blk *)p - 1;
-	size_t cls = b->tag ^ key();
+	size_t t = b->tag ^ key(), cls = t & (PAGE - 1);
 
 	if (((uintptr_t)p & 15) || cls > LARGE
-	    || (cls < LARGE && b->size != CLASS_SIZE(cls) - sizeof(struct blk)))
+	    || (cls < LARGE && (t != cls || b->size != CLASS_SIZE(cls) - sizeof(struct blk)))
+	    || (cls == LARGE && (((uintptr_t)b & (PAGE - 1))
+				 || t - LARGE != b->size + sizeof(struct blk))))
 		corrupt();
 	return b;
 }
@@ -137,6 +149,7 @@ void *malloc(size_t n)
 		lists[cls] = (void *)(*(uintptr_t *)(b + 1) ^ key());
 		if ((uintptr_t)lists[cls] & 15)
 			corrupt();
+		*(uintptr_t *)(b + 1) = 0;
 		return give(b, cls);
 	}
 	need = CLASS_SIZE(cls);
@@ -173,7 +186,7 @@ void free(void *p)
 	if (!p)
 		return;
 	b = header(p);
-	cls = b->tag ^ key();
+	cls = tag_class(b);
 	if (cls == LARGE)
 		munmap(b, b->size + sizeof(struct blk));
 	else
@@ -206,7 +219,7 @@ void *realloc(void *p, size_t n)
 	b = header(p);
 	if (n <= b->size)
 		return p;
-	if ((b->tag ^ key()) == LARGE && n <= SIZE_MAX / 2) {
+	if (tag_class(b) == LARGE && n <= SIZE_MAX / 2) {
 		size_t len = (n + sizeof(struct blk) + PAGE - 1) & ~(size_t)(PAGE - 1);
 		struct blk *g = mremap(b, b->size + sizeof(struct blk), len, MREMAP_MAYMOVE);
 
@@ -215,7 +228,7 @@ void *realloc(void *p, size_t n)
 			return NULL;
 		}
 		g->size = len - sizeof(struct blk);
-		return g + 1;
+		return give(g, len | LARGE);
 	}
 	if (!(q = malloc(n)))
 		return NULL;

@@ -12,7 +12,7 @@
 #include "unit.h"
 
 /* A pseudo-random sequence, the same every run. */
-static unsigned long seed = 12345;
+static unsigned long long seed = 12345;
 static unsigned long rnd(void)
 {
 	seed = seed * 6364136223846793005ull + 1442695040888963407ull;
@@ -73,6 +73,16 @@ static void link_zeroed(void)
 	*(uintptr_t *)hide = 0; /* a use after free writes the link over */
 	hide = malloc(64);      /* the block again: its link is the next head */
 	hide = malloc(64);
+}
+
+/* An overflow of a block just below a mapping that stops after the
+ * mapping's size (the tag left whole): realloc must not trust it, nor
+ * free unmap by it. */
+static void large_size_overwritten(void)
+{
+	hide = malloc(200000);
+	((size_t *)hide)[-2] += 1 << 20;
+	hide = realloc(hide, 300000);
 }
 
 static void free_not_ours(void)
@@ -174,6 +184,14 @@ int main(void)
 		CHECK("own malloc: a header written over aborts at free", aborts(header_overwritten));
 		CHECK("own malloc: a free-list link zeroed after free aborts", aborts(link_zeroed));
 		CHECK("own malloc: free of memory it never gave aborts", aborts(free_not_ours));
+		CHECK("own malloc: a mapping's size written over aborts at realloc",
+		      aborts(large_size_overwritten));
+		p = malloc(40);
+		free(p);
+		q = malloc(40);
+		CHECK("own malloc: a block taken from its list keeps no link (the secret, xor'd)",
+		      p == q && *(volatile uintptr_t *)q == 0);
+		free(q);
 	}
 	return UNIT_DONE();
 }
