@@ -174,7 +174,9 @@ struct cgroup_device {
  * rule for the default takes its access away from it, so the last rule
  * naming an access wins. Taking away access a wildcard exception gives
  * (allow c 1:* rw, deny c 1:3 w) is EINVAL, as in runc: v1 would
- * silently keep it. Set before the init is attached: the nodes it makes
+ * silently keep it; so is a wider deny of what a narrower exception
+ * gives (allow c 1:3 rw, deny c *:* w: v1 and runc keep 1:3 writable
+ * silently). Set before the init is attached: the nodes it makes
  * and opens while setting up are not checked. v1: the devices
  * hierarchy's devices.deny/.allow; else on v2 an eBPF program
  * (BPF_CGROUP_DEVICE) of the same result. EOPNOTSUPP when neither can

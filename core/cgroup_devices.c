@@ -148,6 +148,18 @@ static int policy_apply(struct policy *p, const struct cgroup_device *d)
 			return err_setn(EINVAL, "device rule %c %s:%s %s: cannot punch a hole "
 					"in a wildcard rule", d->type, maj, min, d->access);
 		}
+	/* nor from the narrower ones it covers: a deny of c *:* w after an
+	 * allow of c 1:3 rw would leave 1:3 writable (v1 and runc keep it
+	 * silently). A narrower deny an allow leaves only denies more. */
+	for (int j = 0; j < p->n && !p->allow_all; j++)
+		if (j != i && p->ex[j].type == d->type && (p->ex[j].acc & acc) &&
+		    (d->major < 0 || p->ex[j].major == d->major) &&
+		    (d->minor < 0 || p->ex[j].minor == d->minor)) {
+			num(maj, sizeof(maj), d->major);
+			num(min, sizeof(min), d->minor);
+			return err_setn(EINVAL, "device rule %c %s:%s %s: cannot deny what a "
+					"narrower allow before it gives", d->type, maj, min, d->access);
+		}
 	if (i < p->n && !(p->ex[i].acc &= ~acc)) {
 		memmove(&p->ex[i], &p->ex[i + 1], (size_t)(p->n - i - 1) * sizeof(*p->ex));
 		p->n--;
