@@ -94,24 +94,3 @@ uint64_t caps_known(void)
 	return hi == 64 ? ~0ull : (1ull << hi) - 1;
 }
 
-int caps_set(uint64_t keep)
-{
-	struct { uint32_t version; int pid; } h = { 0x20080522, 0 }; /* _LINUX_CAPABILITY_VERSION_3 */
-	struct { uint32_t eff, perm, inh; } d[2] = {
-		{ (uint32_t)keep, (uint32_t)keep, 0 },
-		{ (uint32_t)(keep >> 32), (uint32_t)(keep >> 32), 0 },
-	};
-	uint64_t last = 0;
-
-	/* The kernel refuses bits past its last capability: keep only what
-	 * the bounding set still has. */
-	for (int cap = 0, r; cap < 64 && (r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0)) >= 0; cap++)
-		if (r == 1)
-			last |= 1ull << cap;
-	d[0].eff = d[0].perm = (uint32_t)(keep & last);
-	d[1].eff = d[1].perm = (uint32_t)((keep & last) >> 32);
-	if (syscall(SYS_capset, &h, d) < 0)
-		return err_set("capset");
-	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	return 0;
-}

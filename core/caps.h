@@ -40,8 +40,5 @@ int caps_bound(uint64_t keep);
  * says EINVAL past the last, so a binary search finds it in 6 calls,
  * not one per capability. */
 uint64_t caps_known(void);
-/* Permitted and effective = keep, inheritable and ambient empty (as
- * Docker since 20.10). */
-int caps_set(uint64_t keep);
 
 #endif

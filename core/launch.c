@@ -592,10 +592,3 @@ pid_t launch_go(struct launch *l, pid_t pid, int *code)
 	return -1;
 }
 
-pid_t launch_start(struct launch *l, int *code)
-{
-	pid_t pid = launch_clone(l);
-
-	*code = EXIT_RUNTIME;
-	return pid < 0 ? -1 : launch_go(l, pid, code);
-}

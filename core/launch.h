@@ -74,8 +74,6 @@ pid_t launch_clone(struct launch *l);
 pid_t launch_go(struct launch *l, pid_t pid, int *code);
 /* Kill and reap an init that was cloned but will not go. */
 void launch_abort(struct launch *l, pid_t pid);
-/* launch_clone and launch_go at once. */
-pid_t launch_start(struct launch *l, int *code);
 
 /* The default PATH, Docker's. */
 #define LAUNCH_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

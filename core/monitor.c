@@ -108,7 +108,7 @@ static int make_cgroup_dirs(const struct container_spec *c, struct cgroup *cg, i
 
 /* Clone the init into the cgroup, limit that (with limit: the first
  * start; a restart keeps what `update` set since) while the init sets
- * up, and let it go: launch_start with the cgroup's limits on the way. */
+ * up, and let it go (launch_go), the cgroup's limits on the way. */
 static pid_t start_init(const struct container_spec *c, struct launch *l, const struct cgroup *cg,
 			int limit, int *code)
 {
