@@ -129,9 +129,6 @@ static void str_list(struct json_w *w, const char *key, char **l)
 
 static void host_config(struct json_w *w, const struct container_spec *c)
 {
-	static const char *const restart[] = { "no", "on-failure", "always", "unless-stopped" };
-	static const char *const net[NET_MODES] = { "private", "host", "none", "bridge",
-						    "container" };
 	char bind[2 * PATH_MAX + 8];
 	int tmpfs = 0;
 
@@ -159,10 +156,10 @@ static void host_config(struct json_w *w, const struct container_spec *c)
 	} else if (c->network)
 		jw_kstr(w, "NetworkMode", c->network);
 	else
-		jw_kstr(w, "NetworkMode", net[c->net < NET_MODES ? c->net : 0]);
+		jw_kstr(w, "NetworkMode", container_net_name(c->net));
 	jw_key(w, "RestartPolicy");
 	jw_obj(w);
-	jw_kstr(w, "Name", restart[c->restart < 4 ? c->restart : 0]);
+	jw_kstr(w, "Name", container_restart_name(c->restart));
 	jw_kint(w, "MaximumRetryCount", c->restart_max);
 	jw_end(w);
 	boolean(w, "AutoRemove", c->auto_remove);

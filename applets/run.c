@@ -501,16 +501,13 @@ static uint64_t parse_caps(const char *arg)
 
 static void parse_restart(struct container_spec *c, const char *s)
 {
-	if (!strcmp(s, "no"))
-		c->restart = RESTART_NO;
-	else if (!strcmp(s, "always"))
-		c->restart = RESTART_ALWAYS;
-	else if (!strcmp(s, "unless-stopped"))
-		c->restart = RESTART_UNLESS_STOPPED;
-	else if (!strncmp(s, "on-failure", 10) && (!s[10] || s[10] == ':')) {
+	int mode = container_restart_mode(s);
+
+	if (mode >= 0)
+		c->restart = mode;
+	else if (!strncmp(s, "on-failure:", 11)) {
 		c->restart = RESTART_ON_FAILURE;
-		if (s[10])
-			c->restart_max = parse_int("restart count", s + 11, 0, INT32_MAX);
+		c->restart_max = parse_int("restart count", s + 11, 0, INT32_MAX);
 	} else
 		diex(EXIT_RUNTIME, "invalid restart policy: unknown policy '%s'; use one of "
 		     "'no', 'always', 'on-failure', or 'unless-stopped'", s);

@@ -55,6 +55,16 @@ static int name_index(const char *const *names, int n, const char *s)
 	return -1;
 }
 
+const char *container_net_name(enum net_mode net)
+{
+	return net_names[(unsigned)net < NET_MODES ? net : 0];
+}
+
+const char *container_restart_name(enum restart_mode mode)
+{
+	return restart_names[(unsigned)mode < 4 ? mode : 0];
+}
+
 int container_restart_mode(const char *name)
 {
 	return name_index(restart_names, 4, name);
@@ -489,7 +499,7 @@ static void spec_json(struct json_w *w, const struct container_spec *c)
 	jw_key(w, "privileged"); jw_bool(w, c->privileged);
 	jw_key(w, "seccomp_unconfined"); jw_bool(w, c->seccomp_unconfined);
 	jw_key(w, "init"); jw_bool(w, c->init);
-	jw_kstr(w, "net", net_names[c->net < NET_MODES ? c->net : 0]);
+	jw_kstr(w, "net", container_net_name(c->net));
 	put_str(w, "net_container", c->net_container);
 	put_str(w, "network", c->network);
 	put_list(w, "net_aliases", c->net_aliases);
@@ -549,7 +559,7 @@ static void spec_json(struct json_w *w, const struct container_spec *c)
 	jw_bool(w, c->pids_default);
 	put_str(w, "storage_size", c->storage_size);
 	jw_kint(w, "stop_signal", c->stop_signal);
-	jw_kstr(w, "restart", restart_names[c->restart < 4 ? c->restart : 0]);
+	jw_kstr(w, "restart", container_restart_name(c->restart));
 	jw_kint(w, "restart_max", c->restart_max);
 	jw_kint(w, "created", c->created);
 	jw_key(w, "log_opts");

@@ -264,6 +264,10 @@ int container_remove_record(const struct store *s, const char *id);
 /* The policy named name ("no", "on-failure", "always", "unless-stopped"),
  * or -1. */
 int container_restart_mode(const char *name);
+/* The names records and inspect give a policy and a network mode ("no"
+ * and "private" for one out of range). */
+const char *container_restart_name(enum restart_mode mode);
+const char *container_net_name(enum net_mode net);
 
 enum restart_when {
 	RESTART_AFTER_EXIT,  /* the monitor saw its init exit */

@@ -450,11 +450,6 @@ static int linux_part(const struct spec_docker *d, struct oci_spec *s)
 	return 0;
 }
 
-static const char *const net_names[NET_MODES] = {
-	[NET_PRIVATE] = "private", [NET_HOST] = "host", [NET_NONE] = "none",
-	[NET_BRIDGE] = "bridge", [NET_CONTAINER] = "container",
-};
-
 static int annotations(const struct container_spec *c, struct oci_spec *s)
 {
 	if (*c->name)
@@ -462,7 +457,7 @@ static int annotations(const struct container_spec *c, struct oci_spec *s)
 	if (c->image)
 		s->ann[s->nann++] = (struct oci_annotation){ SPEC_ANN_IMAGE, c->image };
 	s->ann[s->nann].key = SPEC_ANN_NETWORK;
-	if (!(s->ann[s->nann++].value = own_str(s, net_names[c->net],
+	if (!(s->ann[s->nann++].value = own_str(s, container_net_name(c->net),
 						 c->net == NET_CONTAINER ? ":" : NULL,
 						 c->net == NET_CONTAINER ? c->net_container : NULL)))
 		return -1;
