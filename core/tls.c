@@ -600,6 +600,49 @@ static int aes_gcm_is_fast(void)
 	return br_aes_x86ni_ctr_get_vtable() && br_ghash_pclmul_get();
 }
 
+/* Without TLS_X25519: P-256 by its own code, P-384 and P-521 by the
+ * generic one, as BearSSL's br_ec_all_m31 has them, with no Curve25519
+ * (about 3.7 KB). The mask is what ClientHello offers. */
+#define EC_NIST (1u << BR_EC_secp256r1 | 1u << BR_EC_secp384r1 | 1u << BR_EC_secp521r1)
+#define EC_PICK(curve) ((curve) == BR_EC_secp256r1 ? &br_ec_p256_m31 : &br_ec_prime_i31)
+
+static const unsigned char *nist_generator(int curve, size_t *len)
+{
+	return EC_PICK(curve)->generator(curve, len);
+}
+
+static const unsigned char *nist_order(int curve, size_t *len)
+{
+	return EC_PICK(curve)->order(curve, len);
+}
+
+static size_t nist_xoff(int curve, size_t *len)
+{
+	return EC_PICK(curve)->xoff(curve, len);
+}
+
+static uint32_t nist_mul(unsigned char *g, size_t glen, const unsigned char *k, size_t klen,
+			 int curve)
+{
+	return EC_PICK(curve)->mul(g, glen, k, klen, curve);
+}
+
+static size_t nist_mulgen(unsigned char *r, const unsigned char *x, size_t xlen, int curve)
+{
+	return EC_PICK(curve)->mulgen(r, x, xlen, curve);
+}
+
+static uint32_t nist_muladd(unsigned char *a, const unsigned char *b, size_t len,
+			    const unsigned char *x, size_t xlen, const unsigned char *y,
+			    size_t ylen, int curve)
+{
+	return EC_PICK(curve)->muladd(a, b, len, x, xlen, y, ylen, curve);
+}
+
+static const br_ec_impl ec_nist = {
+	EC_NIST, nist_generator, nist_order, nist_xoff, nist_mul, nist_mulgen, nist_muladd,
+};
+
 /* What the engine needs for our six suites, and nothing else; each
  * family of them and each key type can be left out of the build
  * (TLS_* in Kconfig: at least one cipher and one key type stay). */
@@ -646,14 +689,16 @@ static void engine_setup(struct tls_conn *t, const struct tls_anchors *a)
 	br_ssl_engine_set_versions(eng, BR_TLS12, BR_TLS12);
 	br_x509_minimal_init(&t->xc.minimal, &br_sha256_vtable, a->ta, a->count);
 	br_ssl_engine_set_suites(eng, suites, n);
-	/* the curves for ECDHE (and ECDSA): P-256, P-384, P-521, X25519 */
-	br_ssl_engine_set_default_ec(eng);
+	/* the curves for ECDHE (and ECDSA): P-256, P-384, P-521 and X25519,
+	 * BearSSL's defaults for a CPU that multiplies 32 bits to 64 fast
+	 * (not a Cortex-M: BR_LOMUL), or the same without X25519 */
+	br_ssl_engine_set_ec(eng, ENABLED(TLS_X25519) ? &br_ec_all_m31 : &ec_nist);
 	if (ENABLED(TLS_RSA)) {
 		br_ssl_engine_set_default_rsavrfy(eng);
 		br_x509_minimal_set_rsa(&t->xc.minimal, br_ssl_engine_get_rsavrfy(eng));
 	}
 	if (ENABLED(TLS_ECDSA)) {
-		br_ssl_engine_set_default_ecdsa(eng);
+		br_ssl_engine_set_ecdsa(eng, &br_ecdsa_i31_vrfy_asn1); /* keeps the curves */
 		br_x509_minimal_set_ecdsa(&t->xc.minimal, br_ssl_engine_get_ec(eng),
 					  br_ssl_engine_get_ecdsa(eng));
 	}
