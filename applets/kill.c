@@ -27,6 +27,29 @@
 #include "signame.h"
 #include "store.h"
 
+static int kill_one(struct store *s, const char *id, const char *ref, void *arg)
+{
+	int sig = *(int *)arg;
+	struct container_spec c;
+	char why[256];
+
+	if (container_spec_load(s, id, &c))
+		return -1;
+	/* Killing it, or sending what stops it, is the user stopping it:
+	 * an unless-stopped policy leaves it stopped (as docker does). */
+	if ((sig == SIGKILL || sig == (c.stop_signal > 0 ? c.stop_signal : SIGTERM))
+	    && container_mark_stopped_by_user(s, id)) {
+		errno = err_errno();
+		warn("%s", err_msg());
+	}
+	container_spec_free(&c);
+	if (container_signal(s, id, sig)) {
+		snprintf(why, sizeof(why), "%s", err_msg()); /* err_msg() is the target */
+		return err_setn(0, "cannot kill %s: %s", ref, why);
+	}
+	return 0;
+}
+
 int kill_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -34,10 +57,7 @@ int kill_main(int argc, char **argv)
 		{ 0 }
 	};
 	const char *root = NULL;
-	char id[CONTAINER_ID_LEN + 1];
-	struct container_spec c;
-	struct store s;
-	int opt, sig = SIGKILL, rc = EXIT_OK;
+	int opt, sig = SIGKILL;
 
 	while ((opt = applet_getopt_store(argc, argv, "s:h", opts, &root)) != -1) {
 		switch (opt) {
@@ -50,30 +70,5 @@ int kill_main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		die_usage("need a CONTAINER");
-	if (store_open(&s, store_root(root), STORE_RECORDS))
-		die_err(EXIT_FAIL);
-	for (int i = optind; i < argc; i++) {
-		if (container_resolve(&s, argv[i], id) || container_spec_load(&s, id, &c)) {
-			errno = err_errno();
-			warn("%s", err_msg());
-			rc = EXIT_FAIL;
-			continue;
-		}
-		/* Killing it, or sending what stops it, is the user stopping it:
-		 * an unless-stopped policy leaves it stopped (as docker does). */
-		if ((sig == SIGKILL || sig == (c.stop_signal > 0 ? c.stop_signal : SIGTERM))
-		    && container_mark_stopped_by_user(&s, id)) {
-			errno = err_errno();
-			warn("%s", err_msg());
-		}
-		container_spec_free(&c);
-		if (container_signal(&s, id, sig)) {
-			warnx("cannot kill %s: %s", argv[i], err_msg());
-			rc = EXIT_FAIL;
-			continue;
-		}
-		puts(argv[i]);
-	}
-	store_close(&s);
-	return rc;
+	return applet_each_container(root, argc, argv, kill_one, &sig);
 }

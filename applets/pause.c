@@ -16,40 +16,29 @@
 //usage:      --root DIR     store directory (default $BOXCAR_ROOT or the built-in one)
 //usage:      --runtime-dir DIR  per-boot state (default $BOXCAR_RUNTIME_DIR or the built-in one)
 
-#include <errno.h>
 #include <getopt.h>
-#include <stdio.h>
 
 #include "applet.h"
 #include "container.h"
 #include "err.h"
 #include "store.h"
 
+static int freeze_one(struct store *s, const char *id, const char *ref, void *freeze)
+{
+	(void)ref;
+	return container_pause(s, id, *(int *)freeze);
+}
+
 /* pause and unpause (applets/unpause.c): the same but for the freezer's
  * direction. */
 int pause_freeze_main(int argc, char **argv, int freeze)
 {
 	const char *root = NULL;
-	char id[CONTAINER_ID_LEN + 1];
-	struct store s;
-	int rc = EXIT_OK;
 
 	applet_store_options(argc, argv, &root);
 	if (optind >= argc)
 		die_usage("need a CONTAINER");
-	if (store_open(&s, store_root(root), STORE_RECORDS))
-		die_err(EXIT_FAIL);
-	for (int i = optind; i < argc; i++) {
-		if (container_resolve(&s, argv[i], id) || container_pause(&s, id, freeze)) {
-			errno = err_errno();
-			warn("%s", err_msg());
-			rc = EXIT_FAIL;
-			continue;
-		}
-		puts(argv[i]);
-	}
-	store_close(&s);
-	return rc;
+	return applet_each_container(root, argc, argv, freeze_one, &freeze);
 }
 
 int pause_main(int argc, char **argv)

@@ -22,7 +22,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -53,58 +52,54 @@ static int force_stop(const struct store *s, const char *id)
 	return 0;
 }
 
-static int remove_one(const char *root, const char *ref, int force, int volumes)
-{
-	struct container_spec c = { 0 };
-	char id[CONTAINER_ID_LEN + 1];
-	struct container_state st;
-	struct store s;
-	int rc = -1, fd, sl = -1;
+struct rm_opts {
+	int force, volumes;
+};
 
-	/* Stopping needs no write lock on the store; a monitor may want to
-	 * read it to record the exit. */
-	if (store_open(&s, root, STORE_RECORDS))
-		return -1;
-	if (container_resolve(&s, ref, id))
-		goto out;
+/* Stopping needs no write lock on the store (s is opened without one,
+ * applet.h); a monitor may want to read it to record the exit. */
+static int remove_one(struct store *s, const char *id, const char *ref, void *arg)
+{
+	const struct rm_opts *o = arg;
+	struct container_spec c = { 0 };
+	struct container_state st;
+	struct store w;
+	int rc = -1, fd, sl;
+
+	(void)ref;
 	/* a container being started (its run may have been killed, its
 	 * monitor not): wait until it runs, or its start failed */
 	if ((sl = container_start_lock(id, 30000)) < 0 && err_errno() != EWOULDBLOCK)
-		goto out;
-	if (container_state_load(&s, id, &st))
+		return -1;
+	if (container_state_load(s, id, &st))
 		goto out;
 	if (st.status == ST_RUNNING || st.status == ST_RESTARTING) {
-		if (!force) {
+		if (!o->force) {
 			err_setn(0, "cannot remove running container %.12s: stop it first, "
 				 "or use -f", id);
 			goto out;
 		}
-		store_close(&s);
-		if (force_stop(&s, id)) {
-			container_unlock(sl);
-			return -1;
-		}
+		if (force_stop(s, id))
+			goto out;
 	}
-	store_close(&s);
 	/* The layers it used are free once the record is gone: like image rm,
 	 * this changes what the store may delete. */
-	if (store_open(&s, root, STORE_WRITE)) {
-		container_unlock(sl);
-		return -1;
-	}
-	container_sweep(&s);
-	if ((fd = container_lock(id)) < 0)
+	if (store_open(&w, s->root, STORE_WRITE))
 		goto out;
-	if (volumes && container_spec_load(&s, id, &c))
+	container_sweep(&w);
+	if ((fd = container_lock(id)) < 0)
+		goto close;
+	if (o->volumes && container_spec_load(&w, id, &c))
 		memset(&c, 0, sizeof(c)); /* a broken record still goes */
-	rc = container_release(&s, id) || container_remove_record(&s, id) ? -1 : 0;
+	rc = container_release(&w, id) || container_remove_record(&w, id) ? -1 : 0;
 	container_unlock(fd);
-	if (ENABLED(RUN_VOLUMES) && !rc && volumes)
-		volume_remove_anonymous(&s, &c);
+	if (ENABLED(RUN_VOLUMES) && !rc && o->volumes)
+		volume_remove_anonymous(&w, &c);
 	container_spec_free(&c);
+close:
+	store_close(&w);
 out:
 	container_unlock(sl);
-	store_close(&s);
 	return rc;
 }
 
@@ -115,26 +110,18 @@ int rm_main(int argc, char **argv)
 		{ "volumes", no_argument, 0, 'v' },
 		{ 0 }
 	};
+	struct rm_opts o = { 0 };
 	const char *root = NULL;
-	int opt, force = 0, volumes = 0, rc = EXIT_OK;
+	int opt;
 
 	while ((opt = applet_getopt_store(argc, argv, "fvh", opts, &root)) != -1) {
 		switch (opt) {
-		case 'f': force = 1; break;
-		case 'v': volumes = 1; break;
+		case 'f': o.force = 1; break;
+		case 'v': o.volumes = 1; break;
 		default: die_usage("unknown option");
 		}
 	}
 	if (optind >= argc)
 		die_usage("need a CONTAINER");
-	for (int i = optind; i < argc; i++) {
-		if (remove_one(store_root(root), argv[i], force, volumes)) {
-			errno = err_errno();
-			warn("%s", err_msg());
-			rc = EXIT_FAIL;
-			continue;
-		}
-		puts(argv[i]);
-	}
-	return rc;
+	return applet_each_container(root, argc, argv, remove_one, &o);
 }

@@ -47,6 +47,25 @@ static int64_t number(const char *what, const char *s, int64_t min, int64_t max)
 	return v;
 }
 
+struct update {
+	struct cgroup_limits l;
+	int restart, restart_max; /* restart -1: the policy stays */
+};
+
+static int update_one(struct store *s, const char *id, const char *ref, void *arg)
+{
+	const struct update *u = arg;
+	const struct cgroup_limits *l = &u->l;
+	int limits = l->memory || l->memory_swap || l->cpu_millis || l->cpu_shares || l->pids_limit;
+
+	(void)ref;
+	if (limits && container_update_limits(s, id, l))
+		return -1;
+	if (u->restart >= 0 && container_update_restart(s, id, u->restart, u->restart_max))
+		return -1;
+	return 0;
+}
+
 int update_main(int argc, char **argv)
 {
 	enum { O_SWAP = 256, O_CPUS, O_PIDS, O_ROOT, O_RUNDIR, O_RESTART };
@@ -64,9 +83,7 @@ int update_main(int argc, char **argv)
 	};
 	struct cgroup_limits l = { 0 };
 	const char *root = NULL;
-	char id[CONTAINER_ID_LEN + 1];
-	struct store s;
-	int opt, rc = EXIT_OK, restart = -1, restart_max = 0;
+	int opt, restart = -1, restart_max = 0;
 
 	while ((opt = applet_getopt(argc, argv, "m:c:h", opts)) != -1) {
 		switch (opt) {
@@ -115,21 +132,6 @@ int update_main(int argc, char **argv)
 		die_usage("you must provide one or more flags when using this command");
 	if (l.memory && l.memory_swap > 0 && l.memory_swap < l.memory)
 		die_usage("minimum memory-swap limit should be larger than the memory limit");
-	if (store_open(&s, store_root(root), STORE_RECORDS))
-		die_err(EXIT_FAIL);
-	for (int i = optind; i < argc; i++) {
-		int limits = l.memory || l.memory_swap || l.cpu_millis || l.cpu_shares || l.pids_limit;
-
-		if (container_resolve(&s, argv[i], id) ||
-		    (limits && container_update_limits(&s, id, &l)) ||
-		    (restart >= 0 && container_update_restart(&s, id, restart, restart_max))) {
-			errno = err_errno();
-			warn("%s", err_msg());
-			rc = EXIT_FAIL;
-			continue;
-		}
-		puts(argv[i]);
-	}
-	store_close(&s);
-	return rc;
+	return applet_each_container(root, argc, argv, update_one,
+				     &(struct update){ l, restart, restart_max });
 }

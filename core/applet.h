@@ -54,6 +54,17 @@ int applet_getopt_store(int argc, char **argv, const char *optstring, const stru
 /* The same for an applet that has no other option: it dies on any
  * option but those; optind is then the first operand. */
 void applet_store_options(int argc, char **argv, const char **root);
+struct store;
+/* The loop of the applets that act on each CONTAINER operand (kill,
+ * pause, rm, update): the store at root (store_root) opened once, as
+ * STORE_RECORDS (no lock: records are made by renames, store.h); each of
+ * argv[optind..argc) resolved in it (a name, an ID or a prefix of one) and
+ * fn(s, id, operand, arg) called. The operand is printed once fn returns
+ * 0; else what failed (err.h: the resolve's or fn's) is warned and the
+ * next one tried. Returns EXIT_OK, or EXIT_FAIL if one failed. */
+int applet_each_container(const char *root, int argc, char **argv,
+			  int (*fn)(struct store *s, const char *id, const char *ref, void *arg),
+			  void *arg);
 /* --help anywhere in argv[1..] before a "--": print usage, exit 0. For
  * applets that read their arguments themselves (subcommands). */
 void applet_help_anywhere(int argc, char **argv);

@@ -148,6 +148,30 @@ void applet_store_options(int argc, char **argv, const char **root)
 		die_usage("unknown option");
 }
 
+int applet_each_container(const char *root, int argc, char **argv,
+			  int (*fn)(struct store *s, const char *id, const char *ref, void *arg),
+			  void *arg)
+{
+	char id[CONTAINER_ID_LEN + 1];
+	struct store s;
+	int rc = EXIT_OK;
+
+	if (store_open(&s, store_root(root), STORE_RECORDS))
+		die_err(EXIT_FAIL);
+	for (int i = optind; i < argc; i++) {
+		if (container_resolve(&s, argv[i], id) || fn(&s, id, argv[i], arg)) {
+			errno = err_errno();
+			warn("%s", err_msg());
+			rc = EXIT_FAIL;
+			continue;
+		}
+		puts(argv[i]);
+		fflush(stdout); /* as each is done: rm -f may take seconds each */
+	}
+	store_close(&s);
+	return rc;
+}
+
 void applet_help_anywhere(int argc, char **argv)
 {
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
