@@ -169,6 +169,7 @@
 #include "launch.h"
 #include "monitor.h"
 #include "mountspec.h"
+#include "number.h"
 #include "volume.h"
 #include "ocispec.h"
 #include "overlay.h"
@@ -265,12 +266,9 @@ static int64_t parse_size(const char *what, const char *s)
 
 static int64_t parse_int(const char *what, const char *s, int64_t min, int64_t max)
 {
-	char *end;
-	long long v;
+	int64_t v;
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
+	if (number_int(s, min, max, NUMBER_STRTOL, &v))
 		diex(EXIT_RUNTIME, "invalid %s: '%s'", what, s);
 	return v;
 }
