@@ -48,6 +48,7 @@
 #include "cgroup.h"
 #include "container.h"
 #include "enter.h"
+#include "env.h"
 #include "err.h"
 #include "fsutil.h"
 #include "guard.h"
@@ -79,44 +80,17 @@ struct exec {
 	int theirs[3];     /* the command's ends, -1 where not piped */
 };
 
-static int env_has(char **env, int n, const char *kv)
-{
-	size_t kl = strcspn(kv, "=");
-
-	for (int j = 0; j < n; j++)
-		if (!strncmp(env[j], kv, kl) && env[j][kl] == '=')
-			return j;
-	return -1;
-}
-
 /* The environment as docker exec makes it: the container's, then -e;
  * then what run's init gets too where unset: HOSTNAME, TERM=xterm with
  * -t (ours, not the container's -t); HOME from passwd is enter's (the
  * user is resolved inside). */
 static char **make_env(struct exec *e)
 {
-	int n = 0, k = 0;
-	char **env, *extra[2];
+	char *def[2] = { NULL, e->tty ? "TERM=xterm" : NULL };
 
-	while (e->c.env && e->c.env[n])
-		n++;
-	if (!(env = calloc(n + e->nenv + 3, sizeof(char *))))
-		return NULL;
-	for (int i = 0; i < n; i++)
-		env[k++] = e->c.env[i];
-	for (int i = 0; i < e->nenv; i++) {
-		int j = env_has(env, k, e->env[i]);
-
-		env[j < 0 ? k++ : j] = e->env[i];
-	}
-	extra[0] = e->c.hostname ? malloc(strlen(e->c.hostname) + 10) : NULL;
-	if (extra[0])
-		sprintf(extra[0], "HOSTNAME=%s", e->c.hostname);
-	extra[1] = e->tty ? "TERM=xterm" : NULL;
-	for (int i = 0; i < 2; i++)
-		if (extra[i] && env_has(env, k, extra[i]) < 0)
-			env[k++] = extra[i];
-	return env;
+	if (e->c.hostname && (def[0] = malloc(strlen(e->c.hostname) + 10)))
+		sprintf(def[0], "HOSTNAME=%s", e->c.hostname);
+	return env_merge(e->c.env, e->env, e->nenv, def, 2);
 }
 
 static pid_t child_pid;

@@ -60,6 +60,7 @@
 #include "image.h"
 #include "layer.h"
 #include "lz4frame.h"
+#include "number.h"
 #include "overlay.h"
 #include "store.h"
 #include "stream.h"
@@ -99,12 +100,9 @@ static void peek_init(struct peek_reader *p, struct reader *in)
 
 static int64_t parse_epoch(const char *s, const char *what)
 {
-	char *end;
-	long long v;
+	int64_t v;
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || !*s || *end)
+	if (number_int(s, INT64_MIN, INT64_MAX, NUMBER_STRTOL, &v))
 		die_usage("bad %s '%s'", what, s);
 	return v;
 }

@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@
 #include "err.h"
 #include "fsutil.h"
 #include "json.h"
+#include "number.h"
 #include "when.h"
 #include "store.h"
 
@@ -323,10 +325,10 @@ int logs_main(int argc, char **argv)
 	};
 	struct logs o = { 0 };
 	const char *root = NULL;
-	char id[CONTAINER_ID_LEN + 1], log[PATH_MAX], *e;
+	char id[CONTAINER_ID_LEN + 1], log[PATH_MAX];
 	struct snapshot sn;
 	off_t end;
-	long tail = -1;
+	int64_t tail = -1;
 	int opt, follow_it = 0;
 	struct store s;
 
@@ -336,8 +338,7 @@ int logs_main(int argc, char **argv)
 		case 'n':
 			if (!strcmp(optarg, "all"))
 				break;
-			tail = strtol(optarg, &e, 10);
-			if (*e || !*optarg || tail < 0)
+			if (number_int(optarg, 0, LONG_MAX, NUMBER_STRTOL, &tail))
 				die_usage("--tail %s: not a number of lines", optarg);
 			break;
 		case 't': o.timestamps = 1; break;

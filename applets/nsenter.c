@@ -63,6 +63,7 @@
 #include "err.h"
 #include "guard.h"
 #include "ns.h"
+#include "number.h"
 #include "setid.h"
 #include "version.h"
 
@@ -109,12 +110,9 @@ struct nsenter {
 /* A decimal number up to max, or a usage error naming what it is. */
 static unsigned long parse_number(const char *s, unsigned long max, const char *what)
 {
-	unsigned long v;
-	char *end;
+	int64_t v;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*s < '0' || *s > '9' || *end || errno || v > max)
+	if (number_int(s, 0, (int64_t)max, 0, &v))
 		die_usage("failed to parse %s: '%s'", what, s);
 	return v;
 }

@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -30,6 +31,7 @@
 #include "err.h"
 #include "guard.h"
 #include "monitor.h"
+#include "number.h"
 #include "signame.h"
 #include "store.h"
 
@@ -64,17 +66,19 @@ int restart_main(int argc, char **argv)
 	};
 	const char *root = NULL;
 	struct store s;
-	char *end;
 	int opt, timeout = 10, sig = 0, rc = EXIT_OK;
 
 	guard_exe(); /* the init runs this binary in the container (guard.h) */
 	while ((opt = applet_getopt_store(argc, argv, "t:s:h", opts, &root)) != -1) {
 		switch (opt) {
-		case 't':
-			timeout = strtol(optarg, &end, 10);
-			if (*end || !*optarg || timeout < -1)
+		case 't': {
+			int64_t t;
+
+			if (number_int(optarg, -1, INT_MAX, NUMBER_STRTOL, &t))
 				die_usage("-t %s: not a number of seconds", optarg);
+			timeout = (int)t;
 			break;
+		}
 		case 's':
 			if ((sig = sig_from_name(optarg)) <= 0)
 				die_usage("invalid signal: %s", optarg);

@@ -156,6 +156,7 @@
 #include "cgroup.h"
 #include "container.h"
 #include "err.h"
+#include "env.h"
 #include "envfile.h"
 #include "etcfiles.h"
 #include "netrec.h"
@@ -169,6 +170,7 @@
 #include "launch.h"
 #include "monitor.h"
 #include "mountspec.h"
+#include "number.h"
 #include "volume.h"
 #include "ocispec.h"
 #include "overlay.h"
@@ -203,19 +205,6 @@ static char *xstrdup(const char *s)
 	return r;
 }
 
-/* Set KEY=V in env, replacing an earlier KEY. */
-static void env_set(struct list *env, const char *kv)
-{
-	size_t k = strcspn(kv, "=");
-
-	for (int i = 0; i < env->n; i++)
-		if (!strncmp(env->v[i], kv, k) && env->v[i][k] == '=') {
-			env->v[i] = xstrdup(kv);
-			return;
-		}
-	list_add(env, xstrdup(kv));
-}
-
 /* -e KEY=V, or -e KEY: the host's value, or nothing (Docker). */
 static void env_arg(struct list *env, const char *arg)
 {
@@ -225,7 +214,7 @@ static void env_arg(struct list *env, const char *arg)
 	if (!*arg || *arg == '=')
 		diex(EXIT_RUNTIME, "invalid environment variable: %s", arg);
 	if (strchr(arg, '=')) {
-		env_set(env, arg);
+		list_add(env, xstrdup(arg));
 		return;
 	}
 	if (!(v = getenv(arg)))
@@ -233,12 +222,12 @@ static void env_arg(struct list *env, const char *arg)
 	if (!(kv = malloc(strlen(arg) + strlen(v) + 2)))
 		die(EXIT_RUNTIME, "out of memory");
 	sprintf(kv, "%s=%s", arg, v);
-	env_set(env, kv);
+	list_add(env, kv);
 }
 
 static int env_file_add(const char *kv, void *env)
 {
-	env_set(env, kv);
+	list_add(env, xstrdup(kv));
 	return 0;
 }
 
@@ -265,12 +254,9 @@ static int64_t parse_size(const char *what, const char *s)
 
 static int64_t parse_int(const char *what, const char *s, int64_t min, int64_t max)
 {
-	char *end;
-	long long v;
+	int64_t v;
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
+	if (number_int(s, min, max, NUMBER_STRTOL, &v))
 		diex(EXIT_RUNTIME, "invalid %s: '%s'", what, s);
 	return v;
 }
@@ -903,7 +889,7 @@ int run_main(int argc, char **argv)
 	};
 	struct container_spec c = { 0 };
 	struct health_config hc = { 0 };
-	struct list env = { 0 }, cmd = { 0 }, cli_env = { 0 }, env_files = { 0 };
+	struct list env = { 0 }, set_env = { 0 }, cmd = { 0 }, cli_env = { 0 }, env_files = { 0 };
 	struct list volumes_from = { 0 };
 	struct list dns = { 0 }, dns_search = { 0 }, dns_options = { 0 }, hosts = { 0 };
 	struct list ports = { 0 }, aliases = { 0 };
@@ -1097,6 +1083,7 @@ int run_main(int argc, char **argv)
 	strcpy(c.manifest, im.manifest_digest);
 	{
 		struct list layers = { 0 };
+		char *path;
 
 		a = json_get(&im.manifest, 0, "layers");
 		for (uint32_t i = a ? json_first(&im.manifest, a) : 0; i; i = json_next(&im.manifest, i)) {
@@ -1127,21 +1114,15 @@ int run_main(int argc, char **argv)
 		if (!cmd.n)
 			diex(EXIT_RUNTIME, "no command specified");
 		c.argv = cmd.v;
-		/* env: the image's, --env-file, -e; PATH if none */
+		/* env: the image's, then --env-file and -e by KEY; PATH if none */
 		config_list(&im.config, cfg, "Env", &env);
 		for (int i = 0; i < env_files.n; i++)
-			env_file(&env, env_files.v[i]);
+			env_file(&set_env, env_files.v[i]);
 		for (int i = 0; i < cli_env.n; i++)
-			env_arg(&env, cli_env.v[i]);
-		if (!env.n || !getenv("PATH")) {
-			int has = 0;
-
-			for (int i = 0; i < env.n; i++)
-				has |= !strncmp(env.v[i], "PATH=", 5);
-			if (!has)
-				list_add(&env, xstrdup("PATH=" LAUNCH_DEFAULT_PATH));
-		}
-		c.env = env.v;
+			env_arg(&set_env, cli_env.v[i]);
+		path = (env.n || set_env.n) && getenv("PATH") ? NULL : xstrdup("PATH=" LAUNCH_DEFAULT_PATH);
+		if (!(c.env = env_merge(env.v, set_env.v, set_env.n, &path, 1)))
+			die(EXIT_RUNTIME, "out of memory");
 		if (ENABLED(FEATURE_BRIDGE) && all_ports)
 			publish_all(&im.config, cfg, &ports);
 		if (ports.n > PORTMAP_MAX)

@@ -20,12 +20,14 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "applet.h"
 #include "container.h"
 #include "err.h"
+#include "number.h"
 #include "store.h"
 
 int stop_main(int argc, char **argv)
@@ -36,18 +38,21 @@ int stop_main(int argc, char **argv)
 		{ 0 }
 	};
 	const char *root = NULL;
-	char (*ids)[CONTAINER_ID_LEN + 1], *end;
+	char (*ids)[CONTAINER_ID_LEN + 1];
 	struct container_state st;
 	struct store s;
 	int opt, timeout = 10, rc = EXIT_OK;
 
 	while ((opt = applet_getopt_store(argc, argv, "t:h", opts, &root)) != -1) {
 		switch (opt) {
-		case 't':
-			timeout = strtol(optarg, &end, 10);
-			if (*end || !*optarg || timeout < -1)
+		case 't': {
+			int64_t t;
+
+			if (number_int(optarg, -1, INT_MAX, NUMBER_STRTOL, &t))
 				die_usage("-t %s: not a number of seconds", optarg);
+			timeout = (int)t;
 			break;
+		}
 		default: die_usage("unknown option");
 		}
 	}

@@ -33,16 +33,14 @@
 #include "container.h"
 #include "err.h"
 #include "human.h"
+#include "number.h"
 #include "store.h"
 
 static int64_t number(const char *what, const char *s, int64_t min, int64_t max)
 {
-	char *end;
-	long long v;
+	int64_t v;
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
+	if (number_int(s, min, max, NUMBER_STRTOL, &v))
 		die_usage("invalid %s: '%s'", what, s);
 	return v;
 }

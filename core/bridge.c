@@ -19,6 +19,7 @@
 #include "fsutil.h"
 #include "ipam.h"
 #include "netlink.h"
+#include "number.h"
 #include "netrec.h"
 
 void net_ntoa(uint32_t a, char *buf)
@@ -31,15 +32,16 @@ static long addr_prefix(int af, const char *s, void *a)
 {
 	char ip[INET6_ADDRSTRLEN];
 	const char *slash = strchr(s, '/');
-	char *end;
-	long p;
+	int64_t p;
 
 	if (!slash || (size_t)(slash - s) >= sizeof(ip))
 		return -1;
 	memcpy(ip, s, (size_t)(slash - s));
 	ip[slash - s] = 0;
-	p = strtol(slash + 1, &end, 10);
-	return inet_pton(af, ip, a) != 1 || *end || end == slash + 1 ? -1 : p;
+	/* no prefix is past 128; the callers check their own range */
+	if (number_int(slash + 1, 0, 128, NUMBER_STRTOL, &p))
+		return -1;
+	return inet_pton(af, ip, a) != 1 ? -1 : (long)p;
 }
 
 /* "A.B.C.D/P": the network, and the gateway (A.B.C.D when its host part

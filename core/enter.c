@@ -16,6 +16,7 @@
 #include "cgroup.h"
 #include "container.h"
 #include "enter.h"
+#include "env.h"
 #include "err.h"
 #include "guard.h"
 #include "launch_int.h"
@@ -159,8 +160,8 @@ static int resolve_user(const struct enter *e)
 {
 	struct oci_process *p = e->proc;
 	struct user_ids ids;
-	int rootfd, n = 0, rc;
-	char **env;
+	int rootfd, rc;
+	char **env, *home;
 
 	if ((rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return err_set("cannot open the container's root");
@@ -175,16 +176,11 @@ static int resolve_user(const struct enter *e)
 	p->has_caps = 1;
 	p->caps_effective = p->caps_permitted = ids.uid == 0 ? p->caps_bounding : 0;
 	p->caps_inheritable = p->caps_ambient = 0;
-	while (p->env && p->env[n]) {
-		if (!strncmp(p->env[n], "HOME=", 5))
-			return 0;
-		n++;
-	}
-	if (!(env = calloc((size_t)n + 2, sizeof(*env)))
-	    || !(env[n] = malloc(strlen(ids.home) + 6)))
+	if (!(home = malloc(strlen(ids.home) + 6)))
 		return err_setn(ENOMEM, "environment");
-	memcpy(env, p->env, (size_t)n * sizeof(*env));
-	sprintf(env[n], "HOME=%s", ids.home);
+	sprintf(home, "HOME=%s", ids.home);
+	if (!(env = env_merge(p->env, NULL, 0, &home, 1))) /* HOME where unset */
+		return err_setn(ENOMEM, "environment");
 	p->env = env;
 	return 0;
 }

@@ -29,6 +29,7 @@
 #include "logfile.h"
 #include "health.h"
 #include "monitor.h"
+#include "number.h"
 #include "volume.h"
 #include "overlay.h"
 #include "pty.h"
@@ -51,16 +52,12 @@
 static int log_open(struct logfile *log, const char *path, const struct container_spec *c)
 {
 	int64_t size = (int64_t)CONFIG_RUN_LOG_MAX_SIZE * 1024;
-	long files = CONFIG_RUN_LOG_MAX_FILE;
-	char *end;
+	int64_t files = CONFIG_RUN_LOG_MAX_FILE;
 
 	if (c->log_max_size && human_parse_size(c->log_max_size, &size))
 		size = (int64_t)CONFIG_RUN_LOG_MAX_SIZE * 1024;
-	if (c->log_max_file) {
-		files = strtol(c->log_max_file, &end, 10);
-		if (*end || files < 1 || files > 100)
-			files = CONFIG_RUN_LOG_MAX_FILE;
-	}
+	if (c->log_max_file && number_int(c->log_max_file, 1, 100, NUMBER_STRTOL, &files))
+		files = CONFIG_RUN_LOG_MAX_FILE;
 	return logfile_open(log, path, size, (int)files);
 }
 

@@ -13,6 +13,7 @@
 #include "err.h"
 #include "human.h"
 #include "mountspec.h"
+#include "number.h"
 #include "pathsafe.h"
 #include "volume.h"
 
@@ -61,8 +62,11 @@ static int data_value_ok(int key, const char *v)
 		return number_ok(v, "kKmMgGtTpPeE", 10);
 	case D_MODE:
 		return number_ok(v, "", 8) && strtoul(v, NULL, 8) <= 07777;
-	default: /* uid, gid: a number below (uid_t)-1 */
-		return number_ok(v, "", 10) && strlen(v) <= 10 && strtoull(v, NULL, 10) < 4294967295ull;
+	default: { /* uid, gid: a number below (uid_t)-1, in 10 digits at most */
+		int64_t id;
+
+		return strlen(v) <= 10 && !number_int(v, 0, 4294967294, 0, &id);
+	}
 	}
 }
 

@@ -16,6 +16,7 @@
 #include "ipam.h"
 #include "netlink.h"
 #include "netrec.h"
+#include "number.h"
 
 #define NETREC_MAX 4096 /* bytes: 16 labels of 128 and the rest */
 
@@ -97,11 +98,7 @@ int netrec_parse(const char *text, size_t n, struct netrec *r)
 				return -1;
 			strcpy(r->id, a);
 		} else if (!strcmp(key, "created")) {
-			char *end;
-
-			errno = 0;
-			r->created = strtoll(a, &end, 10);
-			if (errno || *end || end == a || r->created < 0)
+			if (number_int(a, 0, INT64_MAX, NUMBER_STRTOL, &r->created))
 				return -1;
 		} else if (!strcmp(key, "subnet")) {
 			if (bridge_subnet_parse(a, &r->br))

@@ -44,3 +44,40 @@ int number_parse_fixed(const char *s, uint64_t unit, uint64_t max, uint64_t *v,
 	*v = ip * unit + f;
 	return 0;
 }
+
+int number_int(const char *s, int64_t min, int64_t max, int flags, int64_t *v)
+{
+	uint64_t n = 0;
+	int64_t x;
+	int neg = 0;
+
+	if (flags & NUMBER_STRTOL) {
+		while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+			s++;
+		if (*s == '+' || *s == '-')
+			neg = *s++ == '-';
+	} else if (*s == '-' && min < 0) {
+		neg = 1;
+		s++;
+	}
+	if (!is_digit(*s)) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (; is_digit(*s); s++) /* sticks at UINT64_MAX once past it */
+		n = n > (UINT64_MAX - 9) / 10 ? UINT64_MAX : n * 10 + (uint64_t)(*s - '0');
+	if (*s) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (n > (uint64_t)INT64_MAX + (unsigned)neg) /* not an int64_t */
+		goto range;
+	x = (int64_t)(neg ? 0 - n : n); /* modulo 2^64 (GCC's conversion): -2^63 too */
+	if (x < min || x > max)
+		goto range;
+	*v = x;
+	return 0;
+range:
+	errno = ERANGE;
+	return -1;
+}

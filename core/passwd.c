@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "number.h"
 #include "passwd.h"
 #include "pathsafe.h"
 
@@ -62,14 +63,9 @@ static FILE *open_in_root(int rootfd, const char *name)
 /* "123" -> 123; -1 if not a plain number. */
 static long number(const char *s)
 {
-	char *end;
-	long v;
+	int64_t v;
 
-	if (!*s || strspn(s, "0123456789") != strlen(s))
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	return errno || v > INT32_MAX ? -1 : v;
+	return number_int(s, 0, INT32_MAX, 0, &v) ? -1 : (long)v;
 }
 
 /* Split a passwd/group line into at most max fields at ':'. */

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "err.h"
+#include "number.h"
 #include "signame.h"
 
 static const struct {
@@ -34,14 +35,12 @@ static const struct {
 int sig_from_name(const char *s)
 {
 	const char *n = s;
-	char *end;
-	long v;
+	int64_t v;
 
 	if (*s >= '0' && *s <= '9') {
-		v = strtol(s, &end, 10);
-		if (*end || v < 1 || v >= _NSIG)
+		if (number_int(s, 1, _NSIG - 1, 0, &v))
 			return err_setn(EINVAL, "invalid signal: %s", s);
-		return v;
+		return (int)v;
 	}
 	if (!strncasecmp(n, "SIG", 3))
 		n += 3;
@@ -49,11 +48,12 @@ int sig_from_name(const char *s)
 		if (!strcasecmp(n, sigs[i].name))
 			return sigs[i].sig;
 	if (!strncasecmp(n, "RTMIN", 5) || !strncasecmp(n, "RTMAX", 5)) {
-		v = n[5] ? strtol(n + 5, &end, 10) : 0;
-		if (!n[5] || !*end) {
+		/* RTMIN+N, RTMAX-N: N as strtol took it (blanks, any sign or none) */
+		v = 0;
+		if (!n[5] || !number_int(n + 5, -_NSIG, _NSIG, NUMBER_STRTOL, &v)) {
 			v = n[3] == 'I' || n[3] == 'i' ? SIGRTMIN + v : SIGRTMAX + v;
 			if (v >= SIGRTMIN && v <= SIGRTMAX)
-				return v;
+				return (int)v;
 		}
 	}
 	return err_setn(EINVAL, "invalid signal: %s", s);

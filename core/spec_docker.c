@@ -18,6 +18,7 @@
 #include "applet.h"
 #include "caps.h"
 #include "cgroup.h"
+#include "env.h"
 #include "err.h"
 #include "etcfiles.h"
 #include "launch.h"
@@ -69,16 +70,6 @@ static int nomem(void)
 	return err_setn(ENOMEM, "spec");
 }
 
-static int env_has(char **env, const char *key)
-{
-	size_t n = strlen(key);
-
-	for (int i = 0; env && env[i]; i++)
-		if (!strncmp(env[i], key, n) && env[i][n] == '=')
-			return 1;
-	return 0;
-}
-
 static int count(char *const *v)
 {
 	int n = 0;
@@ -93,24 +84,16 @@ static int count(char *const *v)
 static int process_env(const struct spec_docker *d, struct oci_spec *s)
 {
 	const struct container_spec *c = d->c;
-	int n = count(c->env);
-	char **env = calloc((size_t)n + 5, sizeof(char *));
+	char *def[4] = { "PATH=" LAUNCH_DEFAULT_PATH, NULL, c->tty ? "TERM=xterm" : NULL, NULL };
 
-	if (!(s->proc.env = env))
-		return nomem();
-	memcpy(env, c->env, (size_t)n * sizeof(char *));
-	if (!env_has(c->env, "PATH"))
-		env[n++] = "PATH=" LAUNCH_DEFAULT_PATH;
-	if (!env_has(c->env, "HOSTNAME") && c->hostname
-	    && !(env[n++] = own_str(s, "HOSTNAME=", c->hostname, NULL)))
+	if (c->hostname && !(def[1] = own_str(s, "HOSTNAME=", c->hostname, NULL)))
 		return -1;
-	if (c->tty && !env_has(c->env, "TERM"))
-		env[n++] = "TERM=xterm";
 	/* without d->user: the init adds it (spec_docker_user); only
 	 * --dry-run gives one */
-	if (ENABLED(RUN_DRY_RUN) && d->user && !env_has(c->env, "HOME")
-	    && !(env[n++] = own_str(s, "HOME=", d->user->home, NULL)))
+	if (ENABLED(RUN_DRY_RUN) && d->user && !(def[3] = own_str(s, "HOME=", d->user->home, NULL)))
 		return -1;
+	if (!(s->proc.env = env_merge(c->env, NULL, 0, def, 4)))
+		return nomem();
 	return 0;
 }
 
@@ -131,7 +114,7 @@ static void set_user(struct oci_process *p, const struct user_ids *u)
 int spec_docker_user(struct oci_process *p, const char *user)
 {
 	struct user_ids u;
-	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), rc, n = count(p->env);
+	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), rc;
 	char **env, *home;
 
 	if (fd < 0)
@@ -141,16 +124,12 @@ int spec_docker_user(struct oci_process *p, const char *user)
 	if (rc)
 		return -1;
 	set_user(p, &u);
-	if (env_has(p->env, "HOME"))
-		return 0;
-	/* the init's own memory, until its exec */
-	if (!(env = malloc(((size_t)n + 2) * sizeof(char *)))
-	    || !(home = malloc(strlen(u.home) + 6)))
+	/* HOME where unset; the init's own memory, until its exec */
+	if (!(home = malloc(strlen(u.home) + 6)))
 		return nomem();
-	memcpy(env, p->env, (size_t)n * sizeof(char *));
 	sprintf(home, "HOME=%s", u.home);
-	env[n] = home;
-	env[n + 1] = NULL;
+	if (!(env = env_merge(p->env, NULL, 0, &home, 1)))
+		return nomem();
 	p->env = env;
 	return 0;
 }

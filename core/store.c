@@ -17,6 +17,7 @@
 #include "err.h"
 #include "fsutil.h"
 #include "json.h"
+#include "number.h"
 #include "store.h"
 
 const char *store_root(const char *opt)
@@ -101,15 +102,11 @@ static void clean_leftovers(const struct store *s)
 int64_t store_quota(void)
 {
 	const char *env = getenv("BOXCAR_STORE_QUOTA_MB");
-	long long mb = CONFIG_STORE_QUOTA_MB;
-	char *end;
+	int64_t mb = CONFIG_STORE_QUOTA_MB;
 
-	if (env && *env) {
-		mb = strtoll(env, &end, 10);
-		if (*end || mb < 0 || mb > (INT64_MAX >> 20))
-			mb = CONFIG_STORE_QUOTA_MB; /* not a number: the build's */
-	}
-	return (int64_t)mb << 20;
+	if (env && *env && number_int(env, 0, INT64_MAX >> 20, NUMBER_STRTOL, &mb))
+		mb = CONFIG_STORE_QUOTA_MB; /* not a number: the build's */
+	return mb << 20;
 }
 
 int64_t store_quota_room(const char *root)

@@ -1,0 +1,17 @@
+/* env.h - a process's environment, built the one way Docker builds it
+ * for run, the container's init and exec: "KEY=VALUE" strings in a
+ * NULL-terminated vector, the base in its order, then each override
+ * replacing the entry of its KEY where it stands (a new KEY appended),
+ * then the defaults where their KEY is still unset. "env" shows that
+ * order, so it is kept to the entry.
+ */
+#ifndef BOXCAR_ENV_H
+#define BOXCAR_ENV_H
+
+/* base (NULL: none), over[0..nover) and def[0..ndef) (NULL entries
+ * skipped) merged as above into a new vector: calloc'ed, the strings
+ * not copied. A KEY is what comes before the first '='. NULL with
+ * errno ENOMEM. */
+char **env_merge(char *const *base, char *const *over, int nover, char *const *def, int ndef);
+
+#endif
