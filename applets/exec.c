@@ -52,6 +52,7 @@
 #include "err.h"
 #include "fsutil.h"
 #include "guard.h"
+#include "launch.h"
 #include "ocispec.h"
 #include "procfs.h"
 #include "pty.h"
@@ -81,16 +82,17 @@ struct exec {
 };
 
 /* The environment as docker exec makes it: the container's, then -e;
- * then what run's init gets too where unset: HOSTNAME, TERM=xterm with
- * -t (ours, not the container's -t); HOME from passwd is enter's (the
- * user is resolved inside). */
+ * then what run's init gets too where unset: PATH (an image's Env may
+ * lack it, and run records none then), HOSTNAME, TERM=xterm with -t
+ * (ours, not the container's -t); HOME from passwd is enter's (the user
+ * is resolved inside). */
 static char **make_env(struct exec *e)
 {
-	char *def[2] = { NULL, e->tty ? "TERM=xterm" : NULL };
+	char *def[3] = { "PATH=" LAUNCH_DEFAULT_PATH, NULL, e->tty ? "TERM=xterm" : NULL };
 
-	if (e->c.hostname && (def[0] = malloc(strlen(e->c.hostname) + 10)))
-		sprintf(def[0], "HOSTNAME=%s", e->c.hostname);
-	return env_merge(e->c.env, e->env, e->nenv, def, 2);
+	if (e->c.hostname && (def[1] = malloc(strlen(e->c.hostname) + 10)))
+		sprintf(def[1], "HOSTNAME=%s", e->c.hostname);
+	return env_merge(e->c.env, e->env, e->nenv, def, 3);
 }
 
 static pid_t child_pid;
