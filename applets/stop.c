@@ -58,8 +58,8 @@ int stop_main(int argc, char **argv)
 	}
 	if (optind >= argc)
 		die_usage("need a CONTAINER");
-	/* Resolve under the store's lock, then let it go: waiting for a
-	 * container must not hold up image imports. */
+	/* Every name resolved first (STORE_RECORDS takes no lock), so the
+	 * unknown ones are said before any stop starts waiting. */
 	if (store_open(&s, store_root(root), STORE_RECORDS))
 		die_err(EXIT_FAIL);
 	if (!(ids = calloc(argc, sizeof(*ids))))

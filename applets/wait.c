@@ -64,8 +64,8 @@ int wait_main(int argc, char **argv)
 	if (optind >= argc)
 		die_usage("need a CONTAINER");
 	for (int i = optind; i < argc; i++) {
-		/* The store's lock only to resolve: waiting must not hold
-		 * up imports or removals. */
+		/* STORE_RECORDS takes no lock: waiting holds up no import
+		 * or removal. */
 		if (store_open(&s, store_root(root), STORE_RECORDS))
 			die_err(EXIT_FAIL);
 		rc_one = container_resolve(&s, argv[i], id);
