@@ -127,9 +127,12 @@ static int pack_main(int argc, char **argv, int overlay)
 		else if (!strcmp(a, "--mtime") && i + 1 < argc)
 			po.clamp_mtime = 1, po.mtime = parse_epoch(argv[++i], "--mtime");
 		else if (!strcmp(a, "--level") && i + 1 < argc) {
-			level = (int)parse_epoch(argv[++i], "--level");
-			if (level != 0 && (level < 3 || level > 12))
+			int64_t l = parse_epoch(argv[++i], "--level");
+
+			/* checked before it is an int: 2^32 + 3 is not 3 */
+			if (l != 0 && (l < 3 || l > 12))
 				die_usage("--level is 0 or 3-12");
+			level = (int)l;
 		} else if (a[0] == '-' && a[1])
 			die_usage("unknown option '%s'", a);
 		else if (dir)
