@@ -1625,8 +1625,11 @@ int container_stop_signal(const struct store *s, const char *id, int sig, int ti
 		return 0;
 	if (container_mark_stopped_by_user(s, id))
 		return -1;
+	/* past INT_MAX ms (24 days) as -1, forever: timeout_s * 1000 would
+	 * wrap, 4294968 s to 704 ms */
 	if (timeout_s != 0 && container_signal(s, id, sig) == 0
-	    && container_wait_stopped(s, id, timeout_s < 0 ? -1 : timeout_s * 1000, st) == 0)
+	    && container_wait_stopped(s, id, timeout_s < 0 || timeout_s > INT_MAX / 1000 ? -1
+					     : timeout_s * 1000, st) == 0)
 		return 0;
 	if (container_signal(s, id, SIGKILL) && errno != ESRCH)
 		return -1;
