@@ -150,9 +150,8 @@ static int pack_main(int argc, char **argv, int overlay)
 		diex(EXIT_FAIL, "refusing to write an archive to a terminal (use -o FILE)");
 	}
 	fd_writer_init(&fw, fd, strcmp(out, "-") ? out : "stdout");
-	if (lz4frame_writer_init(&lz, &fw.w, level) < 0)
-		die_err(EXIT_FAIL);
-	if (layer_pack(dir, &lz.w, &po) < 0 || writer_finish(&lz.w) < 0) {
+	if (lz4frame_writer_init(&lz, &fw.w, level) < 0 || layer_pack(dir, &lz.w, &po) < 0 ||
+	    writer_finish(&lz.w) < 0) {
 		if (fd != 1)
 			unlink(out);
 		die_err(EXIT_FAIL);
