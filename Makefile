@@ -176,20 +176,29 @@ $(GEN)/config.stamp: $(KCONFIG_FILES) $(wildcard $(KCONFIG_CONFIG)) \
 $(GEN)/config.h $(GEN)/applets.h $(GEN)/applets.mk $(GEN)/usage_text.h: $(GEN)/config.stamp
 	@:
 
-# The usage texts packed into one LZ4 block by a host tool built from
-# liblz4's source (scripts/usage-pack.c): 60% less help text in flash.
-$(B)/host/usage-pack: $(SRCDIR)/scripts/usage-pack.c | $(DEPS)/lib/liblz4.a
+# The usage texts packed by a host tool (scripts/usage-pack.c) built from
+# the source of the decoder the build links anyway: zlib's deflate where
+# FEATURE_GZIP links inflate (a third of the text's size), else liblz4's
+# HC (40%). The tool's name says which, so a config change rebuilds it.
+dep_src = $(DEPS_SRC)/$(1)-$$(awk '$$1 == "$(1)" { sub(/^[0-9]+:/, "", $$2); print $$2 }' \
+	$(SRCDIR)/scripts/deps.lock)
+USAGE_PACK := $(B)/host/usage-pack-$(if $(filter zlib,$(DEP_LIBS)),deflate,lz4)
+$(B)/host/usage-pack-lz4: $(SRCDIR)/scripts/usage-pack.c | $(DEPS)/lib/liblz4.a
 	$(call msg,HOSTCC,$@)
 	@mkdir -p $(dir $@)
-	$(Q)lz4=$(DEPS_SRC)/lz4-$$(awk '$$1 == "lz4" { sub(/^[0-9]+:/, "", $$2); print $$2 }' \
-		$(SRCDIR)/scripts/deps.lock)/lib && \
+	$(Q)lz4=$(call dep_src,lz4)/lib && \
 		$(HOSTCC) -O2 -I$$lz4 -o $@ $< $$lz4/lz4.c $$lz4/lz4hc.c
+$(B)/host/usage-pack-deflate: $(SRCDIR)/scripts/usage-pack.c | $(DEPS)/lib/libz.a
+	$(call msg,HOSTCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)z=$(call dep_src,zlib) && $(HOSTCC) -O2 -DPACK_DEFLATE -I$$z -o $@ $< \
+		$$z/deflate.c $$z/trees.c $$z/adler32.c $$z/crc32.c $$z/zutil.c
 
-$(GEN)/usage_lz4.h: $(GEN)/usage_text.h $(B)/host/usage-pack
+$(GEN)/usage_pack.h: $(GEN)/usage_text.h $(GEN)/config.stamp $(USAGE_PACK)
 	$(call msg,GEN,$@)
-	$(Q)$(B)/host/usage-pack < $< > $@.tmp && mv $@.tmp $@
+	$(Q)$(USAGE_PACK) < $< > $@.tmp && mv $@.tmp $@
 
-$(B)/obj/core/multicall.o: $(GEN)/usage_lz4.h
+$(B)/obj/core/multicall.o: $(GEN)/usage_pack.h
 
 # ---- dependencies (Debian source packages) -------------------------------
 

@@ -200,7 +200,25 @@ int gzip_deflater_init(struct gzip_deflater *gz, struct reader *in)
 	return 0;
 }
 
+long inflate_raw(const void *in, size_t n, void *out, size_t size)
+{
+	z_stream zs = { .next_in = (Bytef *)in, .avail_in = (uInt)n, .next_out = out,
+			.avail_out = (uInt)size };
+	int rc;
+
+	if (inflateInit2(&zs, -MAX_WBITS) != Z_OK)
+		return -1;
+	rc = inflate(&zs, Z_FINISH); /* all of out at once: no window is made */
+	inflateEnd(&zs);
+	return rc == Z_STREAM_END ? (long)zs.total_out : -1;
+}
+
 #else
+
+long inflate_raw(const void *in, size_t n, void *out, size_t size)
+{
+	return -1;
+}
 
 int gzip_deflater_init(struct gzip_deflater *gz, struct reader *in)
 {

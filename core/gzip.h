@@ -51,6 +51,12 @@ struct gzip_deflater {
 
 int gzip_deflater_init(struct gzip_deflater *gz, struct reader *in);
 
+/* The raw deflate stream in[0..n) (no gzip or zlib wrapper) unpacked
+ * into out[0..size) in one call: the bytes made, or -1 when it is not
+ * one whole stream that fits (or without FEATURE_GZIP). For data built
+ * into boxcar (the help texts), not for what comes from outside. */
+long inflate_raw(const void *in, size_t n, void *out, size_t size);
+
 /* 1 if buf starts with the gzip magic (1f 8b), else 0. */
 int gzip_sniff(const void *buf, size_t n);
 

@@ -18,13 +18,14 @@
 #include "container.h"
 #include "err.h"
 #include "guard.h"
+#include "gzip.h"
 #include "image.h"
 #include "lz4frame.h"
 #include "store.h"
 #include "version.h"
 
 #include "applets.h" /* generated: applets[] and prototypes */
-#include "usage_lz4.h" /* generated: the usage texts, packed */
+#include "usage_pack.h" /* generated: the usage texts, packed */
 
 const struct applet *current_applet;
 
@@ -46,15 +47,21 @@ const struct applet *applet_find(const char *name)
 	return NULL;
 }
 
-/* Every applet's usage text, one LZ4 block (scripts/usage-pack.c): 40%
- * of its size, with the decoder the layers need anyway. */
+/* Every applet's usage text, one raw deflate stream (with FEATURE_GZIP)
+ * or one LZ4 block (scripts/usage-pack.c): a third or 40% of its size,
+ * with the decoder the layers need anyway. */
 void usage_print(FILE *f)
 {
 	char *text = malloc(USAGE_TEXT_SIZE);
 	const char *u, *nl;
+	long got = -1;
 
-	if (!text || lz4_block_decode(usage_lz4, (int)sizeof(usage_lz4), text, USAGE_TEXT_SIZE,
-					      NULL, 0) != USAGE_TEXT_SIZE) {
+	if (text)
+		got = USAGE_DEFLATE ? inflate_raw(usage_packed, sizeof(usage_packed), text,
+						  USAGE_TEXT_SIZE)
+			: lz4_block_decode(usage_packed, (int)sizeof(usage_packed), text,
+					   USAGE_TEXT_SIZE, NULL, 0);
+	if (got != USAGE_TEXT_SIZE) {
 		fprintf(f, "Usage: boxcar %s (its help text is unreadable)\n", current_applet->name);
 		free(text);
 		return;
