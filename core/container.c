@@ -387,22 +387,227 @@ int proc_alive(pid_t pid, uint64_t start)
 
 /* ---- spec (config.json) ------------------------------------------------- */
 
-static void put_list(struct json_w *w, const char *key, char **list)
+/* config.json, one line a field in the order written: its key, its kind
+ * and where it is. The key is the member's name: renaming a member
+ * renames its key on disk, and records written before lose the field.
+ * Reading, a key that is missing or holds another type gives 0, NULL or
+ * "", and a fixed buffer gets no more than it holds. */
+enum field_kind {
+	F_FIXED,           /* char[arg]: a string, cut to fit when read */
+	F_STR,             /* char *: a string or null */
+	F_LIST,            /* char **, NULL-terminated: an array of strings */
+	F_BOOL,            /* int: true or false */
+	F_INT,             /* an integer of arg bytes: int, int64_t, uint64_t
+			    * (as an int64_t of its bits); narrowed as C does */
+	F_RLIM,            /* uint64_t: RLIM_INFINITY, which does not fit an
+			    * int64, as -1; any negative reads as it */
+	F_ENUM,            /* int: a name of enum_names[arg], unknown ones read
+			    * as 0 */
+	F_ARRAY,           /* a pointer to structs of nested[arg], counted by
+			    * an int: an array of objects */
+	F_OBJECT,          /* nested[arg]'s fields, of this same struct */
+	F_KIND = 0x0f,
+	F_OMIT = 0x10,     /* flag: left out when NULL */
+	F_WITH_PREV = 0x20 /* flag: left out when the field before was */
+};
+
+struct field {
+	const char *key;
+	unsigned short off;  /* offsetof the member */
+	unsigned char kind;  /* enum field_kind */
+	unsigned char arg;   /* F_FIXED, F_INT: sizeof the member; else above */
+};
+
+#define FIELD_AT(type, kind, m, arg) { #m, offsetof(type, m), kind, arg }
+#define FIELD(type, kind, m) FIELD_AT(type, kind, m, sizeof(((type *)0)->m))
+#define SPEC(kind, m) FIELD(struct container_spec, kind, m)
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+_Static_assert(CONTAINER_NAME_MAX < 255 && DIGEST_STR_LEN < 255, "F_FIXED sizes fit arg");
+_Static_assert(sizeof(enum net_mode) == sizeof(int)
+	       && sizeof(enum restart_mode) == sizeof(int), "F_ENUM is an int");
+
+enum { NAMES_NET, NAMES_RESTART };
+static const struct {
+	const char *const *names;
+	int n;
+} enum_names[] = {
+	[NAMES_NET] = { net_names, NET_MODES },
+	[NAMES_RESTART] = { restart_names, 4 },
+};
+
+static const struct field mount_fields[] = {
+	FIELD(struct mount_spec, F_STR, source),
+	FIELD(struct mount_spec, F_STR, target),
+	FIELD(struct mount_spec, F_BOOL, readonly),
+	FIELD(struct mount_spec, F_BOOL, tmpfs),
+	FIELD(struct mount_spec, F_STR | F_OMIT, options),
+	FIELD(struct mount_spec, F_STR | F_OMIT, volume),
+	FIELD(struct mount_spec, F_BOOL | F_WITH_PREV, nocopy), /* with a volume */
+};
+
+static const struct field ulimit_fields[] = {
+	FIELD(struct ulimit_spec, F_INT, resource),
+	FIELD(struct ulimit_spec, F_RLIM, soft),
+	FIELD(struct ulimit_spec, F_RLIM, hard),
+};
+
+static const struct field device_fields[] = {
+	FIELD(struct device_spec, F_STR, host),
+	FIELD(struct device_spec, F_STR, path),
+	FIELD(struct device_spec, F_FIXED, perms),
+};
+
+static const struct field log_fields[] = {
+	{ "max-size", offsetof(struct container_spec, log_max_size), F_STR | F_OMIT, 0 },
+	{ "max-file", offsetof(struct container_spec, log_max_file), F_STR | F_OMIT, 0 },
+};
+
+enum { NEST_MOUNTS, NEST_ULIMITS, NEST_DEVICES, NEST_LOG };
+static const struct nest {
+	const struct field *fields;
+	unsigned char n;
+	unsigned short size, count; /* F_ARRAY: sizeof a struct; offsetof its count */
+} nested[] = {
+#define NEST(f, type, count) { f, COUNT(f), sizeof(type), offsetof(struct container_spec, count) }
+	[NEST_MOUNTS] = NEST(mount_fields, struct mount_spec, nmounts),
+	[NEST_ULIMITS] = NEST(ulimit_fields, struct ulimit_spec, nulimits),
+	[NEST_DEVICES] = NEST(device_fields, struct device_spec, ndevices),
+	[NEST_LOG] = { log_fields, COUNT(log_fields), 0, 0 },
+#undef NEST
+};
+
+static const struct field spec_fields[] = {
+	SPEC(F_FIXED, id),
+	SPEC(F_FIXED, name),
+	SPEC(F_STR, image),
+	SPEC(F_FIXED, image_id),
+	SPEC(F_FIXED, manifest),
+	SPEC(F_LIST, layers),
+	SPEC(F_LIST, argv),
+	SPEC(F_INT, argv_entrypoint),
+	SPEC(F_LIST, env),
+	SPEC(F_LIST, dns),
+	SPEC(F_LIST, dns_search),
+	SPEC(F_LIST, dns_options),
+	SPEC(F_LIST, extra_hosts),
+	SPEC(F_STR, workdir),
+	SPEC(F_STR, user),
+	SPEC(F_STR, hostname),
+	SPEC(F_BOOL, tty),
+	SPEC(F_BOOL, interactive),
+	SPEC(F_BOOL, detach),
+	SPEC(F_BOOL, auto_remove),
+	SPEC(F_BOOL, read_only),
+	SPEC(F_BOOL, privileged),
+	SPEC(F_BOOL, seccomp_unconfined),
+	SPEC(F_BOOL, init),
+	FIELD_AT(struct container_spec, F_ENUM, net, NAMES_NET),
+	SPEC(F_STR, net_container),
+	SPEC(F_STR, network),
+	SPEC(F_LIST, net_aliases),
+	SPEC(F_LIST, ports),
+	SPEC(F_STR, ip),
+	SPEC(F_STR, ip6),
+	SPEC(F_LIST, connected),
+	SPEC(F_STR, mac),
+	FIELD_AT(struct container_spec, F_ARRAY, mounts, NEST_MOUNTS),
+	FIELD_AT(struct container_spec, F_ARRAY, ulimits, NEST_ULIMITS),
+	FIELD_AT(struct container_spec, F_ARRAY, devices, NEST_DEVICES),
+	SPEC(F_INT, cap_add),
+	SPEC(F_INT, cap_drop),
+	SPEC(F_INT, memory),
+	SPEC(F_INT, memory_swap),
+	SPEC(F_INT, cpu_millis),
+	SPEC(F_INT, cpu_shares),
+	SPEC(F_INT, pids_limit),
+	SPEC(F_BOOL, pids_default),
+	SPEC(F_STR, storage_size),
+	SPEC(F_INT, stop_signal),
+	FIELD_AT(struct container_spec, F_ENUM, restart, NAMES_RESTART),
+	SPEC(F_INT, restart_max),
+	SPEC(F_INT, created),
+	{ "log_opts", 0, F_OBJECT, NEST_LOG },
+};
+
+/* An F_ARRAY's pointer is of its struct's type: read and set as bytes. */
+static char *array_at(const char *p)
 {
-	jw_key(w, key);
-	jw_arr(w);
-	for (int i = 0; list && list[i]; i++)
-		jw_str(w, list[i]);
-	jw_end(w);
+	char *a;
+
+	memcpy(&a, p, sizeof(a));
+	return a;
 }
 
-static void put_str(struct json_w *w, const char *key, const char *s)
+static void put_fields(struct json_w *w, const struct field *f, int n, const char *base)
 {
-	jw_key(w, key);
-	if (s)
-		jw_str(w, s);
-	else
-		jw_null(w);
+	int omitted = 0;
+
+	for (; n--; f++) {
+		const char *p = base + f->off;
+		const struct nest *sub = NULL;
+
+		if (f->kind & F_WITH_PREV ? omitted : f->kind & F_OMIT && !*(char *const *)p) {
+			omitted = 1;
+			continue;
+		}
+		omitted = 0;
+		jw_key(w, f->key);
+		switch (f->kind & F_KIND) {
+		case F_FIXED:
+			jw_str(w, p);
+			break;
+		case F_STR:
+			if (*(char *const *)p)
+				jw_str(w, *(char *const *)p);
+			else
+				jw_null(w);
+			break;
+		case F_LIST: {
+			char *const *l = *(char **const *)p;
+
+			jw_arr(w);
+			for (int i = 0; l && l[i]; i++)
+				jw_str(w, l[i]);
+			jw_end(w);
+			break;
+		}
+		case F_BOOL:
+			jw_bool(w, *(const int *)p);
+			break;
+		case F_INT:
+			jw_int(w, f->arg == sizeof(int) ? *(const int *)p : *(const int64_t *)p);
+			break;
+		case F_RLIM: {
+			uint64_t v = *(const uint64_t *)p;
+
+			jw_int(w, v == RLIM_INFINITY ? -1 : (int64_t)v);
+			break;
+		}
+		case F_ENUM: {
+			unsigned v = *(const unsigned *)p;
+
+			jw_str(w, enum_names[f->arg].names[v < (unsigned)enum_names[f->arg].n ? v : 0]);
+			break;
+		}
+		case F_ARRAY:
+			sub = &nested[f->arg];
+			jw_arr(w);
+			for (int i = 0; i < *(const int *)(base + sub->count); i++) {
+				jw_obj(w);
+				put_fields(w, sub->fields, sub->n, array_at(p) + i * sub->size);
+				jw_end(w);
+			}
+			jw_end(w);
+			break;
+		case F_OBJECT:
+			sub = &nested[f->arg];
+			jw_obj(w);
+			put_fields(w, sub->fields, sub->n, base);
+			jw_end(w);
+			break;
+		}
+	}
 }
 
 /* Write data to path atomically with a tmp name of our own, so two
@@ -475,100 +680,7 @@ static void spec_json(struct json_w *w, const struct container_spec *c)
 {
 	jw_init(w, 1);
 	jw_obj(w);
-	jw_kstr(w, "id", c->id);
-	jw_kstr(w, "name", c->name);
-	put_str(w, "image", c->image);
-	jw_kstr(w, "image_id", c->image_id);
-	jw_kstr(w, "manifest", c->manifest);
-	put_list(w, "layers", c->layers);
-	put_list(w, "argv", c->argv);
-	jw_kint(w, "argv_entrypoint", c->argv_entrypoint);
-	put_list(w, "env", c->env);
-	put_list(w, "dns", c->dns);
-	put_list(w, "dns_search", c->dns_search);
-	put_list(w, "dns_options", c->dns_options);
-	put_list(w, "extra_hosts", c->extra_hosts);
-	put_str(w, "workdir", c->workdir);
-	put_str(w, "user", c->user);
-	put_str(w, "hostname", c->hostname);
-	jw_key(w, "tty"); jw_bool(w, c->tty);
-	jw_key(w, "interactive"); jw_bool(w, c->interactive);
-	jw_key(w, "detach"); jw_bool(w, c->detach);
-	jw_key(w, "auto_remove"); jw_bool(w, c->auto_remove);
-	jw_key(w, "read_only"); jw_bool(w, c->read_only);
-	jw_key(w, "privileged"); jw_bool(w, c->privileged);
-	jw_key(w, "seccomp_unconfined"); jw_bool(w, c->seccomp_unconfined);
-	jw_key(w, "init"); jw_bool(w, c->init);
-	jw_kstr(w, "net", container_net_name(c->net));
-	put_str(w, "net_container", c->net_container);
-	put_str(w, "network", c->network);
-	put_list(w, "net_aliases", c->net_aliases);
-	put_list(w, "ports", c->ports);
-	put_str(w, "ip", c->ip);
-	put_str(w, "ip6", c->ip6);
-	put_list(w, "connected", c->connected);
-	put_str(w, "mac", c->mac);
-	jw_key(w, "mounts");
-	jw_arr(w);
-	for (int i = 0; i < c->nmounts; i++) {
-		jw_obj(w);
-		put_str(w, "source", c->mounts[i].source);
-		put_str(w, "target", c->mounts[i].target);
-		jw_key(w, "readonly"); jw_bool(w, c->mounts[i].readonly);
-		jw_key(w, "tmpfs"); jw_bool(w, c->mounts[i].tmpfs);
-		if (c->mounts[i].options)
-			put_str(w, "options", c->mounts[i].options);
-		if (c->mounts[i].volume) {
-			put_str(w, "volume", c->mounts[i].volume);
-			jw_key(w, "nocopy"); jw_bool(w, c->mounts[i].nocopy);
-		}
-		jw_end(w);
-	}
-	jw_end(w);
-	jw_key(w, "ulimits");
-	jw_arr(w);
-	for (int i = 0; i < c->nulimits; i++) {
-		jw_obj(w);
-		jw_kint(w, "resource", c->ulimits[i].resource);
-		/* RLIM_INFINITY does not fit an int64: -1 */
-		jw_kint(w, "soft", c->ulimits[i].soft == RLIM_INFINITY ? -1
-			: (int64_t)c->ulimits[i].soft);
-		jw_kint(w, "hard", c->ulimits[i].hard == RLIM_INFINITY ? -1
-			: (int64_t)c->ulimits[i].hard);
-		jw_end(w);
-	}
-	jw_end(w);
-	jw_key(w, "devices");
-	jw_arr(w);
-	for (int i = 0; i < c->ndevices; i++) {
-		jw_obj(w);
-		put_str(w, "host", c->devices[i].host);
-		put_str(w, "path", c->devices[i].path);
-		jw_kstr(w, "perms", c->devices[i].perms);
-		jw_end(w);
-	}
-	jw_end(w);
-	jw_kint(w, "cap_add", (int64_t)c->cap_add);
-	jw_kint(w, "cap_drop", (int64_t)c->cap_drop);
-	jw_kint(w, "memory", c->memory);
-	jw_kint(w, "memory_swap", c->memory_swap);
-	jw_kint(w, "cpu_millis", c->cpu_millis);
-	jw_kint(w, "cpu_shares", c->cpu_shares);
-	jw_kint(w, "pids_limit", c->pids_limit);
-	jw_key(w, "pids_default");
-	jw_bool(w, c->pids_default);
-	put_str(w, "storage_size", c->storage_size);
-	jw_kint(w, "stop_signal", c->stop_signal);
-	jw_kstr(w, "restart", container_restart_name(c->restart));
-	jw_kint(w, "restart_max", c->restart_max);
-	jw_kint(w, "created", c->created);
-	jw_key(w, "log_opts");
-	jw_obj(w);
-	if (c->log_max_size)
-		jw_kstr(w, "max-size", c->log_max_size);
-	if (c->log_max_file)
-		jw_kstr(w, "max-file", c->log_max_file);
-	jw_end(w);
+	put_fields(w, spec_fields, COUNT(spec_fields), (const char *)c);
 	jw_end(w);
 }
 
@@ -691,9 +803,8 @@ static int load_json(const struct store *s, const char *id, const char *file,
 	return 0;
 }
 
-static char *dup_str(const struct json_doc *d, uint32_t obj, const char *key, int *bad)
+static char *dup_str(const char *v, int *bad)
 {
-	const char *v = json_get_str(d, obj, key);
 	char *r;
 
 	if (!v)
@@ -703,9 +814,9 @@ static char *dup_str(const struct json_doc *d, uint32_t obj, const char *key, in
 	return r;
 }
 
-static char **dup_list(const struct json_doc *d, uint32_t obj, const char *key, int *bad)
+static char **dup_list(const struct json_doc *d, uint32_t a, int *bad)
 {
-	uint32_t a = json_get(d, obj, key), n = 0;
+	uint32_t n = 0;
 	char **l;
 
 	if (!a || json_type(d, a) != JSON_ARRAY)
@@ -743,108 +854,78 @@ static void copy_fixed(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
+/* The fields of object obj into base (zeroed), by the table; *bad on
+ * ENOMEM. Sizes are the table's, whatever the file says. */
+static void get_fields(const struct json_doc *d, uint32_t obj, const struct field *f, int n,
+		       char *base, int *bad)
+{
+	for (; n--; f++) {
+		char *p = base + f->off;
+		const struct nest *sub = NULL;
+		uint32_t v = json_get(d, obj, f->key);
+		int64_t i = 0;
+
+		switch (f->kind & F_KIND) {
+		case F_FIXED:
+			copy_fixed(p, f->arg, json_str(d, v));
+			break;
+		case F_STR:
+			*(char **)p = dup_str(json_str(d, v), bad);
+			break;
+		case F_LIST:
+			*(char ***)p = dup_list(d, v, bad);
+			break;
+		case F_BOOL:
+			*(int *)p = v && json_type(d, v) == JSON_TRUE;
+			break;
+		case F_INT:
+			json_int(d, v, &i);
+			if (f->arg == sizeof(int))
+				*(int *)p = (int)i;
+			else
+				*(int64_t *)p = i;
+			break;
+		case F_RLIM:
+			json_int(d, v, &i);
+			*(uint64_t *)p = i < 0 ? RLIM_INFINITY : (uint64_t)i;
+			break;
+		case F_ENUM:
+			i = name_index(enum_names[f->arg].names, enum_names[f->arg].n, json_str(d, v));
+			*(int *)p = i < 0 ? 0 : (int)i;
+			break;
+		case F_ARRAY: {
+			int *count;
+			char *a;
+
+			sub = &nested[f->arg];
+			count = (int *)(base + sub->count);
+			if (!v || json_type(d, v) != JSON_ARRAY || !d->nodes[v].len)
+				break;
+			a = calloc(d->nodes[v].len, sub->size);
+			memcpy(p, &a, sizeof(a));
+			*bad |= !a;
+			for (uint32_t e = json_first(d, v); e && a; e = json_next(d, e))
+				get_fields(d, e, sub->fields, sub->n, a + (*count)++ * sub->size, bad);
+			break;
+		}
+		case F_OBJECT:
+			sub = &nested[f->arg];
+			if (v)  /* not 0: that would be the top object */
+				get_fields(d, v, sub->fields, sub->n, base, bad);
+			break;
+		}
+	}
+}
+
 int container_spec_load(const struct store *s, const char *id, struct container_spec *c)
 {
 	struct json_doc d;
-	uint32_t a;
-	int bad = 0, i;
+	int bad = 0;
 
 	memset(c, 0, sizeof(*c));
 	if (load_json(s, id, "config.json", &d))
 		return -1;
-	copy_fixed(c->id, sizeof(c->id), json_get_str(&d, 0, "id"));
-	copy_fixed(c->name, sizeof(c->name), json_get_str(&d, 0, "name"));
-	c->image = dup_str(&d, 0, "image", &bad);
-	copy_fixed(c->image_id, sizeof(c->image_id), json_get_str(&d, 0, "image_id"));
-	copy_fixed(c->manifest, sizeof(c->manifest), json_get_str(&d, 0, "manifest"));
-	c->layers = dup_list(&d, 0, "layers", &bad);
-	c->argv = dup_list(&d, 0, "argv", &bad);
-	c->argv_entrypoint = get_int(&d, 0, "argv_entrypoint");
-	c->env = dup_list(&d, 0, "env", &bad);
-	c->dns = dup_list(&d, 0, "dns", &bad);
-	c->dns_search = dup_list(&d, 0, "dns_search", &bad);
-	c->dns_options = dup_list(&d, 0, "dns_options", &bad);
-	c->extra_hosts = dup_list(&d, 0, "extra_hosts", &bad);
-	c->workdir = dup_str(&d, 0, "workdir", &bad);
-	c->user = dup_str(&d, 0, "user", &bad);
-	c->hostname = dup_str(&d, 0, "hostname", &bad);
-	c->tty = get_bool(&d, 0, "tty");
-	c->interactive = get_bool(&d, 0, "interactive");
-	c->detach = get_bool(&d, 0, "detach");
-	c->auto_remove = get_bool(&d, 0, "auto_remove");
-	c->read_only = get_bool(&d, 0, "read_only");
-	c->privileged = get_bool(&d, 0, "privileged");
-	c->seccomp_unconfined = get_bool(&d, 0, "seccomp_unconfined");
-	c->init = get_bool(&d, 0, "init");
-	i = name_index(net_names, NET_MODES, json_get_str(&d, 0, "net"));
-	c->net = i < 0 ? NET_PRIVATE : (enum net_mode)i;
-	c->net_container = dup_str(&d, 0, "net_container", &bad);
-	c->network = dup_str(&d, 0, "network", &bad);
-	c->net_aliases = dup_list(&d, 0, "net_aliases", &bad);
-	c->ports = dup_list(&d, 0, "ports", &bad);
-	c->ip = dup_str(&d, 0, "ip", &bad);
-	c->ip6 = dup_str(&d, 0, "ip6", &bad);
-	c->connected = dup_list(&d, 0, "connected", &bad);
-	c->mac = dup_str(&d, 0, "mac", &bad);
-	a = json_get(&d, 0, "mounts");
-	if (a && json_type(&d, a) == JSON_ARRAY && d.nodes[a].len) {
-		c->mounts = calloc(d.nodes[a].len, sizeof(*c->mounts));
-		bad |= !c->mounts;
-		for (uint32_t m = json_first(&d, a); m && c->mounts; m = json_next(&d, m)) {
-			struct mount_spec *ms = &c->mounts[c->nmounts++];
-
-			ms->source = dup_str(&d, m, "source", &bad);
-			ms->target = dup_str(&d, m, "target", &bad);
-			ms->readonly = get_bool(&d, m, "readonly");
-			ms->tmpfs = get_bool(&d, m, "tmpfs");
-			ms->options = dup_str(&d, m, "options", &bad);
-			ms->volume = dup_str(&d, m, "volume", &bad);
-			ms->nocopy = get_bool(&d, m, "nocopy");
-		}
-	}
-	a = json_get(&d, 0, "ulimits");
-	if (a && json_type(&d, a) == JSON_ARRAY && d.nodes[a].len) {
-		c->ulimits = calloc(d.nodes[a].len, sizeof(*c->ulimits));
-		bad |= !c->ulimits;
-		for (uint32_t u = json_first(&d, a); u && c->ulimits; u = json_next(&d, u)) {
-			struct ulimit_spec *us = &c->ulimits[c->nulimits++];
-			int64_t soft = get_int(&d, u, "soft"), hard = get_int(&d, u, "hard");
-
-			us->resource = get_int(&d, u, "resource");
-			us->soft = soft < 0 ? RLIM_INFINITY : (uint64_t)soft;
-			us->hard = hard < 0 ? RLIM_INFINITY : (uint64_t)hard;
-		}
-	}
-	a = json_get(&d, 0, "devices");
-	if (a && json_type(&d, a) == JSON_ARRAY && d.nodes[a].len) {
-		c->devices = calloc(d.nodes[a].len, sizeof(*c->devices));
-		bad |= !c->devices;
-		for (uint32_t v = json_first(&d, a); v && c->devices; v = json_next(&d, v)) {
-			struct device_spec *ds = &c->devices[c->ndevices++];
-
-			ds->host = dup_str(&d, v, "host", &bad);
-			ds->path = dup_str(&d, v, "path", &bad);
-			copy_fixed(ds->perms, sizeof(ds->perms), json_get_str(&d, v, "perms"));
-		}
-	}
-	c->cap_add = get_int(&d, 0, "cap_add");
-	c->cap_drop = get_int(&d, 0, "cap_drop");
-	c->memory = get_int(&d, 0, "memory");
-	c->memory_swap = get_int(&d, 0, "memory_swap");
-	c->cpu_millis = get_int(&d, 0, "cpu_millis");
-	c->cpu_shares = get_int(&d, 0, "cpu_shares");
-	c->pids_limit = get_int(&d, 0, "pids_limit");
-	c->pids_default = get_bool(&d, 0, "pids_default");
-	c->storage_size = dup_str(&d, 0, "storage_size", &bad);
-	c->stop_signal = get_int(&d, 0, "stop_signal");
-	i = name_index(restart_names, 4, json_get_str(&d, 0, "restart"));
-	c->restart = i < 0 ? RESTART_NO : (enum restart_mode)i;
-	c->restart_max = get_int(&d, 0, "restart_max");
-	c->created = get_int(&d, 0, "created");
-	if ((a = json_get(&d, 0, "log_opts"))) {
-		c->log_max_size = dup_str(&d, a, "max-size", &bad);
-		c->log_max_file = dup_str(&d, a, "max-file", &bad);
-	}
+	get_fields(&d, 0, spec_fields, COUNT(spec_fields), (char *)c, &bad);
 	json_free(&d);
 	if (bad) {
 		container_spec_free(c);
@@ -864,43 +945,36 @@ static void free_list(char **l)
 	free(l);
 }
 
+static void free_fields(const struct field *f, int n, char *base)
+{
+	for (; n--; f++) {
+		char *p = base + f->off;
+		const struct nest *sub = NULL;
+
+		switch (f->kind & F_KIND) {
+		case F_STR:
+			free(*(char **)p);
+			break;
+		case F_LIST:
+			free_list(*(char ***)p);
+			break;
+		case F_ARRAY:
+			sub = &nested[f->arg];
+			for (int i = 0; i < *(int *)(base + sub->count); i++)
+				free_fields(sub->fields, sub->n, array_at(p) + i * sub->size);
+			free(array_at(p));
+			break;
+		case F_OBJECT:
+			sub = &nested[f->arg];
+			free_fields(sub->fields, sub->n, base);
+			break;
+		}
+	}
+}
+
 void container_spec_free(struct container_spec *c)
 {
-	free(c->image);
-	free_list(c->layers);
-	free_list(c->argv);
-	free_list(c->env);
-	free_list(c->dns);
-	free_list(c->dns_search);
-	free_list(c->dns_options);
-	free_list(c->extra_hosts);
-	free_list(c->ports);
-	free(c->net_container);
-	free(c->network);
-	free_list(c->net_aliases);
-	free(c->ip);
-	free(c->ip6);
-	free_list(c->connected);
-	free(c->mac);
-	free(c->workdir);
-	free(c->user);
-	free(c->hostname);
-	free(c->log_max_size);
-	free(c->log_max_file);
-	free(c->storage_size);
-	for (int i = 0; i < c->nmounts; i++) {
-		free(c->mounts[i].source);
-		free(c->mounts[i].target);
-		free(c->mounts[i].options);
-		free(c->mounts[i].volume);
-	}
-	for (int i = 0; i < c->ndevices; i++) {
-		free(c->devices[i].host);
-		free(c->devices[i].path);
-	}
-	free(c->devices);
-	free(c->mounts);
-	free(c->ulimits);
+	free_fields(spec_fields, COUNT(spec_fields), (char *)c);
 	memset(c, 0, sizeof(*c));
 }
 

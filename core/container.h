@@ -81,7 +81,9 @@ struct ulimit_spec {
 };
 
 /* What `run` was asked for, after the image's defaults were applied:
- * everything `start` needs to start the same container again. */
+ * everything `start` needs to start the same container again. Recorded
+ * in config.json by container.c's spec_fields, under these members'
+ * names: a new member goes there too. */
 struct container_spec {
 	char id[CONTAINER_ID_LEN + 1];
 	char name[CONTAINER_NAME_MAX + 1];
