@@ -419,7 +419,15 @@ struct field {
 };
 
 #define FIELD_AT(type, kind, m, arg) { #m, offsetof(type, m), kind, arg }
-#define FIELD(type, kind, m) FIELD_AT(type, kind, m, sizeof(((type *)0)->m))
+/* The walkers read an F_INT as an int or an int64_t and an F_BOOL as an
+ * int: a member of another size fails the build here, as an array of
+ * size -1, rather than being read past its end. */
+#define FIELD_SIZE_OK(kind, n) \
+	(((kind) & F_KIND) == F_INT ? (n) == sizeof(int) || (n) == sizeof(int64_t) \
+	 : ((kind) & F_KIND) == F_BOOL ? (n) == sizeof(int) : 1)
+#define FIELD_N(type, kind, m, n) \
+	FIELD_AT(type, kind, m, (n) + 0 * sizeof(char[FIELD_SIZE_OK(kind, n) ? 1 : -1]))
+#define FIELD(type, kind, m) FIELD_N(type, kind, m, sizeof(((type *)0)->m))
 #define SPEC(kind, m) FIELD(struct container_spec, kind, m)
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
